@@ -1,0 +1,21 @@
+# The two commands of the README: `make demo` serves the suite, `make test` runs every check.
+PYTHON ?= python3
+
+.PHONY: demo test install install-dev chromium
+
+install:
+	$(PYTHON) -m pip install -q -r requirements.txt
+
+install-dev:
+	$(PYTHON) -m pip install -q -r requirements-dev.txt
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+demo: install
+	$(PYTHON) -m apps
+
+test: install-dev chromium
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m pytest -q

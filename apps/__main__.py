@@ -1,0 +1,5 @@
+import sys
+
+from apps.launcher import main
+
+sys.exit(main())

@@ -1,0 +1,53 @@
+"""The suite's demos: one entry each, in the order the index lists them.
+
+`name` is the URL path (`/<name>/`) and the module `apps.<name>`; a Gradio demo's module exposes
+`demo`, a Streamlit page is a script run by `streamlit run`.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+APPS_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Demo:
+    name: str
+    title: str
+    does: str  # one line: what it lets a student do
+    concept: str  # the course concept it teaches
+    kind: str = "gradio"  # "gradio" or "streamlit"
+    models: tuple[str, ...] = ()  # registry names to warm up once the server is up
+
+    @property
+    def module(self) -> str:
+        return f"apps.{self.name}"
+
+    @property
+    def script(self) -> Path:
+        return APPS_DIR / f"{self.name}.py"
+
+
+DEMOS: tuple[Demo, ...] = (
+    Demo(
+        name="scale",
+        title="Foundation models and scale",
+        does="Compare model and dataset sizes, and check whether a model was trained at Chinchilla scale.",
+        concept="Foundation models and scale",
+    ),
+)
+
+
+def by_name(name: str) -> Demo:
+    for demo in DEMOS:
+        if demo.name == name:
+            return demo
+    raise KeyError(f"unknown demo {name!r}: choose one of {', '.join(d.name for d in DEMOS)}")
+
+
+def gradio_demos() -> tuple[Demo, ...]:
+    return tuple(d for d in DEMOS if d.kind == "gradio")
+
+
+def streamlit_demos() -> tuple[Demo, ...]:
+    return tuple(d for d in DEMOS if d.kind == "streamlit")

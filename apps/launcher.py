@@ -1,0 +1,199 @@
+"""One server for the whole suite: every Gradio demo mounted at `/<name>/`, an index at `/`,
+and the Streamlit page as a child process on its own port, stopped when the launcher stops."""
+
+import argparse
+import contextlib
+import ctypes
+import importlib
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from apps.catalog import DEMOS, Demo, by_name
+
+SHARE_TIMEOUT_S = 10.0
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class LaunchError(SystemExit):
+    """A one-line error for the terminal, with exit status 2."""
+
+    def __init__(self, message: str):
+        super().__init__(2)
+        self.message = message
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    names = ", ".join(d.name for d in DEMOS)
+    parser = argparse.ArgumentParser(prog="python -m apps", description="Serve every genai-demos demo in one server.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the whole network)")
+    parser.add_argument("--port", type=int, default=7860, help="port of the main server (default 7860)")
+    parser.add_argument("--streamlit-port", type=int, default=None, help="port of the Streamlit page (default port+1)")
+    parser.add_argument("--only", metavar="NAME", help=f"serve one demo only: {names}")
+    parser.add_argument("--share", action="store_true", help="also open a public Gradio link (needs internet)")
+    parser.add_argument("--no-warm-up", action="store_true", help="load models on first use instead of at start")
+    args = parser.parse_args(argv)
+    if args.streamlit_port is None:
+        args.streamlit_port = args.port + 1
+    return args
+
+
+def select(only: str | None) -> tuple[Demo, ...]:
+    if only is None:
+        return DEMOS
+    try:
+        return (by_name(only),)
+    except KeyError as err:
+        raise LaunchError(err.args[0]) from None
+
+
+def check_port(host: str, port: int, flag: str) -> None:
+    if not 1 <= port <= 65535:
+        raise LaunchError(f"{flag} {port} is not a port: use a number from 1 to 65535")
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            raise LaunchError(
+                f"port {port} on {host} is already in use: choose a free one with {flag} (1-65535), "
+                f"e.g. {flag} {free_port_near(host, port)}"
+            ) from None
+
+
+def free_port_near(host: str, port: int) -> int:
+    for candidate in range(port + 2, min(port + 200, 65535)):
+        with socket.socket() as sock:
+            if sock.connect_ex((host if host != "0.0.0.0" else "127.0.0.1", candidate)) != 0:
+                return candidate
+    return 0
+
+
+def build_app(demos: tuple[Demo, ...], streamlit_port: int | None, warm_up: bool = True):
+    """The FastAPI app: index at `/`, each Gradio demo at `/<name>/`. Importing a demo builds its UI only."""
+    import gradio as gr
+    from fastapi import FastAPI, Request
+    from fastapi.responses import HTMLResponse, Response
+
+    from apps.index import index_html
+    from core.runtime import warm_up as warm_up_models
+
+    gradio_demos = [d for d in demos if d.kind == "gradio"]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app) -> Iterator[None]:
+        if warm_up:
+            warm_up_models([m for d in gradio_demos for m in d.models])
+        yield
+
+    app = FastAPI(title="genai-demos", lifespan=lifespan)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> str:
+        links = {d.name: f"/{d.name}/" for d in gradio_demos}
+        for d in demos:
+            if d.kind == "streamlit":
+                links[d.name] = f"http://{request.url.hostname}:{streamlit_port}/"
+        return index_html(demos, links)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    for d in gradio_demos:
+        blocks = importlib.import_module(d.module).demo
+        gr.mount_gradio_app(app, blocks, path=f"/{d.name}")
+    return app
+
+
+def _die_with_parent() -> None:
+    """In the child: receive SIGTERM when the launcher dies, even if it is killed outright (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def start_streamlit(demo: Demo, host: str, port: int) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(demo.script),
+        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def open_share_link(host: str, port: int) -> str:
+    """A public gradio.live URL for the local server, or a LaunchError within SHARE_TIMEOUT_S."""
+    from gradio.networking import setup_tunnel
+
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            local = "127.0.0.1" if host == "0.0.0.0" else host
+            result["url"] = setup_tunnel(local, port, secrets.token_urlsafe(32), None, None)
+        except Exception as err:  # noqa: BLE001 - any failure means no link; say why below
+            result["error"] = err
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(SHARE_TIMEOUT_S)
+    if "url" in result:
+        return str(result["url"])
+    reason = f"{type(result['error']).__name__}: {result['error']}" if "error" in result else "no answer"
+    raise LaunchError(
+        f"--share could not open a public link ({reason}). It needs internet access to Gradio's share "
+        f"server; run without --share to serve on this machine only."
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return serve(parse_args(argv))
+    except LaunchError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 2
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    demos = select(args.only)
+    pages = [d for d in demos if d.kind == "streamlit"]
+    check_port(args.host, args.port, "--port")
+    if pages:
+        if args.streamlit_port == args.port:
+            raise LaunchError("--streamlit-port must differ from --port")
+        check_port(args.host, args.streamlit_port, "--streamlit-port")
+    share_url = open_share_link(args.host, args.port) if args.share else None
+
+    app = build_app(demos, args.streamlit_port, warm_up=not args.no_warm_up)
+    children = [start_streamlit(page, args.host, args.streamlit_port) for page in pages]
+    shown = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
+    print(f"genai-demos: http://{shown}:{args.port}/", flush=True)
+    for d in demos:
+        port = args.streamlit_port if d.kind == "streamlit" else args.port
+        path = "/" if d.kind == "streamlit" else f"/{d.name}/"
+        print(f"  {d.title}: http://{shown}:{port}{path}", flush=True)
+    if share_url:
+        print(f"public link (valid for up to a week while this process runs): {share_url}", flush=True)
+    try:
+        uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")).run()
+    finally:
+        for child in children:
+            stop(child)
+    return 0

@@ -1,0 +1,21 @@
+"""What every demo shares: where a model runs, how seeds work, and how models are found and loaded."""
+
+from core.runtime.device import pick_device, pick_dtype
+from core.runtime.gpu import gpu, on_zerogpu
+from core.runtime.registry import ModelSpec, ModelUnavailable, get_model, register, resolve, warm_up
+from core.runtime.seeding import check_seed, make_generator
+
+__all__ = [
+    "ModelSpec",
+    "ModelUnavailable",
+    "check_seed",
+    "get_model",
+    "gpu",
+    "make_generator",
+    "on_zerogpu",
+    "pick_device",
+    "pick_dtype",
+    "register",
+    "resolve",
+    "warm_up",
+]

@@ -1,0 +1,25 @@
+"""One decorator for GPU work: `spaces.GPU(duration=...)` on a ZeroGPU Space, nothing elsewhere."""
+
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable)
+
+
+def on_zerogpu() -> bool:
+    """True on a Hugging Face ZeroGPU Space (it sets SPACES_ZERO_GPU=true)."""
+    return os.environ.get("SPACES_ZERO_GPU", "").lower() in ("1", "t", "true")
+
+
+def gpu(duration: int = 60) -> Callable[[F], F]:
+    """Mark `fn` as GPU work lasting at most `duration` seconds per call."""
+
+    def wrap(fn: F) -> F:
+        if not on_zerogpu():
+            return fn
+        import spaces  # only on ZeroGPU: importing it elsewhere patches nothing useful
+
+        return spaces.GPU(duration=duration)(fn)
+
+    return wrap

@@ -1,0 +1,103 @@
+"""The launcher: one server for every demo, clear one-line errors, and no orphan processes."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import psutil
+import pytest
+
+from apps.catalog import DEMOS, gradio_demos, streamlit_demos
+from apps.launcher import build_app
+from tests.conftest import ROOT, free_port, wait_for_http
+
+
+def run_launcher(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "apps", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_unknown_demo_gets_one_line_listing_the_valid_names():
+    result = run_launcher("--only", "no-such-demo")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert all(d.name in lines[0] for d in DEMOS)
+
+
+def test_port_in_use_gets_one_line_naming_a_free_port():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_launcher("--port", str(port), "--only", "scale")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"port {port}" in lines[0] and "--port" in lines[0]
+
+
+def test_share_offline_fails_within_seconds_with_a_clear_message():
+    start = time.monotonic()
+    result = run_launcher("--share", "--port", str(free_port()), "--only", "scale", timeout=40)
+    assert time.monotonic() - start < 30
+    assert result.returncode == 2
+    assert "needs internet" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_index_lists_every_demo_and_answers_before_any_model_loads():
+    from fastapi.testclient import TestClient
+
+    from core.runtime import registry
+
+    app = build_app(DEMOS, streamlit_port=8999, warm_up=False)
+    with TestClient(app) as client:
+        response = client.get("/")
+        assert response.status_code == 200
+        for demo in DEMOS:
+            assert demo.title in response.text and demo.concept in response.text
+        for demo in gradio_demos():
+            assert client.get(f"/{demo.name}/").status_code == 200
+    assert registry._loaded == {}
+
+
+def test_app_modules_build_their_ui_without_loading_a_model():
+    code = (
+        "import importlib, gradio as gr\n"
+        "from apps.catalog import gradio_demos\n"
+        "from core.runtime import registry\n"
+        "for d in gradio_demos():\n"
+        "    assert isinstance(importlib.import_module(d.module).demo, gr.Blocks), d.name\n"
+        "assert registry._loaded == {}, registry._loaded\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_launcher_stops_the_streamlit_page(sig):
+    assert streamlit_demos(), "the suite has a Streamlit page"
+    port, st_port = free_port(), free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "apps", "--port", str(port), "--streamlit-port", str(st_port), "--no-warm-up"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{st_port}/_stcore/health", timeout_s=120)
+        assert 'href="http://127.0.0.1:' + str(st_port) in httpx.get(f"http://127.0.0.1:{port}/").text
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert children
+        proc.send_signal(sig)
+        assert proc.wait(timeout=30) == 0
+        _, alive = psutil.wait_procs(children, timeout=15)
+        assert alive == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()

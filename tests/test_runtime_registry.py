@@ -1,0 +1,94 @@
+"""The model registry: bundled by default, a hub id on request, one load per process, clear offline errors."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from transformers import AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel
+
+from core.runtime import ModelSpec, ModelUnavailable, get_model, register, resolve
+from core.runtime.registry import is_loaded
+
+
+@pytest.fixture
+def tiny_lm_dir(tmp_path: Path) -> Path:
+    """A tiny random-weight GPT-2 saved with save_pretrained, standing in for a bundled model."""
+    config = GPT2Config(n_layer=1, n_head=2, n_embd=8, vocab_size=32, n_positions=16)
+    torch.manual_seed(0)
+    GPT2LMHeadModel(config).save_pretrained(tmp_path / "tiny-lm")
+    return tmp_path / "tiny-lm"
+
+
+@pytest.fixture
+def counted_spec(tiny_lm_dir: Path, request):
+    loads: list[str] = []
+
+    def load(source: str):
+        loads.append(source)
+        time.sleep(0.2)  # a slow load widens the window for a race between requests
+        return AutoModelForCausalLM.from_pretrained(source)
+
+    spec = register(ModelSpec(name=f"tiny-lm-{request.node.name}", bundled=tiny_lm_dir, load=load))
+    return spec, loads
+
+
+def test_bundled_directory_is_the_default(counted_spec, monkeypatch):
+    counted_spec, _ = counted_spec
+    monkeypatch.delenv(counted_spec.env_var, raising=False)
+    assert resolve(counted_spec.name) == str(counted_spec.bundled)
+
+
+def test_environment_variable_points_at_a_hub_id(counted_spec, monkeypatch):
+    counted_spec, _ = counted_spec
+    monkeypatch.setenv(counted_spec.env_var, "someone/some-model")
+    assert resolve(counted_spec.name) == "someone/some-model"
+    assert resolve(counted_spec.name, source="bundled") == str(counted_spec.bundled)
+
+
+def test_model_loads_lazily_and_once_under_concurrent_requests(counted_spec):
+    counted_spec, loads = counted_spec
+    assert not is_loaded(counted_spec.name)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(get_model(counted_spec.name))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1
+    assert all(r is results[0] for r in results)
+    logits = results[0](torch.tensor([[1, 2, 3]])).logits
+    assert logits.shape == (1, 3, 32)
+
+
+def test_unreachable_hub_model_fails_fast_and_names_the_bundled_alternative(counted_spec, monkeypatch):
+    counted_spec, loads = counted_spec
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    start = time.monotonic()
+    with pytest.raises(ModelUnavailable, match="bundled") as err:
+        get_model(counted_spec.name, source="genai-demos/not-a-real-model")
+    assert time.monotonic() - start < 10
+    assert counted_spec.env_var in str(err.value)
+    assert loads == []
+
+
+def test_offline_mode_refuses_an_uncached_hub_model_at_once(counted_spec, monkeypatch):
+    counted_spec, _ = counted_spec
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    start = time.monotonic()
+    with pytest.raises(ModelUnavailable, match="HF_HUB_OFFLINE"):
+        get_model(counted_spec.name, source="genai-demos/not-a-real-model")
+    assert time.monotonic() - start < 2
+
+
+def test_missing_bundled_model_says_how_to_rebuild(tmp_path):
+    spec = register(ModelSpec(name="never-trained", bundled=tmp_path / "absent", load=lambda s: s))
+    with pytest.raises(ModelUnavailable, match="training command"):
+        get_model(spec.name)
+
+
+def test_unknown_name_lists_the_known_ones(counted_spec):
+    counted_spec, _ = counted_spec
+    with pytest.raises(ModelUnavailable, match=counted_spec.name):
+        get_model("no-such-model")
