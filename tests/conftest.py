@@ -114,16 +114,19 @@ class Suite:
 def suite_server() -> Iterator[Suite]:
     """The whole suite, served by `python -m apps` on free ports."""
     port, st_port = free_port(), free_port()
+    log = tempfile.NamedTemporaryFile(prefix="genai-demos-suite-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [sys.executable, "-m", "apps", "--host", "127.0.0.1", "--port", str(port), "--streamlit-port", str(st_port)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base + "/")
+        try:
+            wait_for_http(base + "/")
+        except TimeoutError:
+            raise TimeoutError(f"the launcher did not start; its log:\n{Path(log.name).read_text()[-3000:]}") from None
         yield Suite(base=base, streamlit=f"http://127.0.0.1:{st_port}", proc=proc)
     finally:
         proc.terminate()

@@ -5,7 +5,6 @@ import plotly.graph_objects as go
 from core.scale.chinchilla import CHINCHILLA_RATIO, NOTES_RATIO, ScaleVerdict
 from core.scale.tables import CHINCHILLA_PAPER, DATASETS, MODELS, NOTES
 
-
 # Models that sit almost on top of each other get their labels pushed apart.
 LABEL_POSITIONS = {
     "GPT-3": "middle left",
