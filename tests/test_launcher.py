@@ -9,8 +9,7 @@ import httpx
 import psutil
 import pytest
 
-from apps.catalog import DEMOS, gradio_demos, streamlit_demos
-from apps.launcher import build_app
+from apps.catalog import DEMOS, streamlit_demos
 from tests.conftest import ROOT, free_port, wait_for_http
 
 
@@ -50,33 +49,25 @@ def test_share_offline_fails_within_seconds_with_a_clear_message():
 
 
 def test_index_lists_every_demo_and_answers_before_any_model_loads():
-    from fastapi.testclient import TestClient
+    """Run in a fresh process: mounting a demo marks its Blocks as running, which other tests launch."""
+    code = """
+from fastapi.testclient import TestClient
+from apps.catalog import DEMOS, gradio_demos
+from apps.launcher import build_app
+from core.runtime import registry
 
-    from core.runtime import registry
-
-    app = build_app(DEMOS, streamlit_port=8999, warm_up=False)
-    with TestClient(app) as client:
-        response = client.get("/")
-        assert response.status_code == 200
-        for demo in DEMOS:
-            assert demo.title in response.text and demo.concept in response.text
-        for demo in gradio_demos():
-            assert client.get(f"/{demo.name}/").status_code == 200
-    assert registry._loaded == {}
-
-
-def test_app_modules_build_their_ui_without_loading_a_model():
-    code = (
-        "import importlib, gradio as gr\n"
-        "from apps.catalog import gradio_demos\n"
-        "from core.runtime import registry\n"
-        "for d in gradio_demos():\n"
-        "    assert isinstance(importlib.import_module(d.module).demo, gr.Blocks), d.name\n"
-        "assert registry._loaded == {}, registry._loaded\n"
-        "print('ok')\n"
-    )
+with TestClient(build_app(DEMOS, streamlit_port=8999, warm_up=False)) as client:
+    index = client.get("/")
+    assert index.status_code == 200
+    for demo in DEMOS:
+        assert demo.title in index.text and demo.concept in index.text, demo.name
+    for demo in gradio_demos():
+        assert client.get(f"/{demo.name}/").status_code == 200, demo.name
+assert registry._loaded == {}, registry._loaded
+print("ok")
+"""
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.stdout.strip() == "ok", result.stderr[-2000:]
+    assert result.stdout.strip().endswith("ok"), result.stderr[-2000:]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
