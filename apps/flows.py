@@ -1,0 +1,388 @@
+"""Normalizing flows vs. diffusion: watch a chain of invertible layers turn Gaussian noise into data,
+score data with an exact likelihood, invert digits to latents and back, and race a flow against a DDPM.
+"""
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import torch
+from plotly.subplots import make_subplots
+
+from core.flows import DDPM_MODEL, FLOW_MODEL, compare, datasets2d, train2d
+from core.flows.digits import LEVELS, TEST_SIZE, load_split, to_image
+from core.flows.flow import KINDS, REALNVP, FlowConfig, chain, latent_noise, log_prob
+from core.flows.invertibility import interpolate, roundtrip
+from core.flows.likelihood import density_grid, fit_gaussian, mean_log_likelihood
+from core.runtime import get_model
+from core.runtime.seeding import MAX_SEED
+
+FLOW_CHOICE = "digits: neural spline flow"
+DDPM_CHOICE = "digits: DDPM"
+SAMPLE_MODELS = {FLOW_CHOICE: FLOW_MODEL, DDPM_CHOICE: DDPM_MODEL}
+MAX_SAMPLES = 100
+CHAIN_POINTS = 600
+GRID_LINES = 11  # latent grid lines per direction in the chain figure
+PLOT_POINTS = 1000
+DENSITY_UPDATES = 8  # density redraws while training
+
+FLOW_CLAIMS = """**Flows, as the course lists them** (checked by the numbers on this page)
+- ✅ *Tractable exact likelihood*: the flow's column "exact likelihood" and its held-out score.
+- ✅ *Exact, efficient sampling*: one network call per coupling layer, far fewer than the DDPM.
+- ✅ *Invertible*: see the digits tab, latent and back with a reconstruction error near float rounding.
+- ✅ *Stable training*: plain maximum likelihood with gradient descent.
+- ⚠️ *Trouble with highly multimodal data*: on **rings**, **checkerboard** or the **Gaussian mixture**, the flow
+  leaves density on the bridges between modes; its samples fall between them.
+- ⚠️ *Cost grows with dimension, careful architecture design*: every layer must stay invertible with a cheap
+  Jacobian, which limits what each layer can do.
+"""
+DIFFUSION_CLAIMS = """**Diffusion, as the course lists it**
+- ✅ *Fewer mode-collapse issues*: compare how the DDPM's samples cover every ring, square and mode.
+- ⚠️ *Computationally expensive*: one network call per denoising step.
+- ⚠️ *No exact likelihood*: only a bound (the ELBO), which is looser than the flow's exact value.
+"""
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin=dict(l=30, r=20, t=60, b=30), template="plotly_white")
+    return fig
+
+
+def _scatter(points: torch.Tensor, name: str, color: str) -> go.Scattergl:
+    xy = points[:PLOT_POINTS].numpy()
+    return go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=dict(size=3, color=color))
+
+
+def _ink(drawing) -> np.ndarray | None:
+    """The (H, W) mask of dark strokes in the sketchpad's composite image, or None when nothing is drawn."""
+    if not drawing or drawing.get("composite") is None:
+        return None
+    image = np.asarray(drawing["composite"])
+    ink = image[..., :3].mean(-1) < 128
+    if image.shape[-1] == 4:
+        ink &= image[..., 3] > 0
+    return ink
+
+
+def _data(dataset: str, seed, drawing) -> tuple[torch.Tensor, torch.Tensor, int]:
+    try:
+        seed = int(seed)
+        return *datasets2d.train_and_heldout(
+            dataset, seed, _ink(drawing) if dataset == datasets2d.DRAWN else None
+        ), seed
+    except (TypeError, ValueError) as err:
+        raise gr.Error(str(err)) from None
+
+
+def density_figure(flow, data: torch.Tensor, title: str) -> go.Figure:
+    axis, logp = density_grid(lambda x: log_prob(flow, x), datasets2d.LIMIT)
+    fig = go.Figure(
+        go.Heatmap(x=axis, y=axis, z=np.clip(logp, -12, None), colorscale="Viridis", colorbar=dict(title="log p(x)"))
+    )
+    fig.add_trace(_scatter(data[:300], "data", "rgba(255,255,255,0.6)"))
+    fig.update_xaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], constrain="domain")
+    fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], scaleanchor="x", constrain="domain")
+    return _layout(fig, title, height=460)
+
+
+def chain_figure(flow, seed: int) -> go.Figure:
+    """Base samples and a latent grid carried back through each layer, one panel per stage."""
+    z = latent_noise(CHAIN_POINTS, 2, seed)
+    ticks = torch.linspace(-3, 3, GRID_LINES)
+    along = torch.linspace(-3, 3, 60)
+    lines = [torch.stack([along, torch.full_like(along, t)], -1) for t in ticks]
+    lines += [torch.stack([torch.full_like(along, t), along], -1) for t in ticks]
+    grid = torch.cat(lines)  # (2 * GRID_LINES * 60, 2)
+    stages = chain(flow, torch.cat([z, grid]))
+    count = len(stages)
+    titles = ["z ~ N(0, I)"] + [f"after f<sub>{count - 1 - i}</sub><sup>-1</sup>" for i in range(1, count - 1)] + ["x"]
+    fig = make_subplots(rows=1, cols=count, subplot_titles=titles, horizontal_spacing=0.01)
+    for col, stage in enumerate(stages, start=1):
+        points, warped = stage[:CHAIN_POINTS].numpy(), stage[CHAIN_POINTS:].reshape(len(lines), 60, 2).numpy()
+        gx = np.concatenate([np.append(line[:, 0], np.nan) for line in warped])
+        gy = np.concatenate([np.append(line[:, 1], np.nan) for line in warped])
+        fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", line=dict(width=0.6, color="#bbb")), row=1, col=col)
+        fig.add_trace(
+            go.Scattergl(x=points[:, 0], y=points[:, 1], mode="markers", marker=dict(size=2, color="#1f77b4")),
+            row=1,
+            col=col,
+        )
+    fig.update_xaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], showticklabels=False)
+    fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], showticklabels=False)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, "The chain of transformations: Gaussian samples (blue) and a latent grid, layer by layer", 300)
+
+
+def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+    """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
+    try:
+        steps = train2d.check_steps(steps)
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+    data, heldout, seed = _data(dataset, seed, drawing)
+    config = FlowConfig(kind=kind, features=2, transforms=int(layers))
+    redraw = max(steps // DENSITY_UPDATES, 1)
+    last = None
+    for last in train2d.train(data, config, steps, seed):
+        progress(last.step / last.steps, desc=f"step {last.step}/{last.steps}, loss {last.loss:.3f}")
+        if last.diverged:
+            break
+        if last.step % redraw < 25 and last.step < last.steps:
+            title = f"log p(x) after {last.step} of {last.steps} steps"
+            yield (
+                f"Training… step {last.step}, -log p = {last.loss:.3f} nats",
+                density_figure(last.flow, data, title),
+                None,
+            )
+    flow = last.flow
+    flow_ll = mean_log_likelihood(lambda x: log_prob(flow, x), heldout)
+    gauss_ll = mean_log_likelihood(fit_gaussian(data).log_prob, heldout)
+    report = (
+        f"**Held-out log-likelihood** (1000 points not used for training, higher is better): "
+        f"flow **{flow_ll:.3f}** nats vs. single Gaussian **{gauss_ll:.3f}** nats."
+    )
+    if last.diverged:
+        report = f"⚠️ {last.diverged}\n\n{report}"
+    title = f"Exact log p(x) of the trained flow ({last.step} steps)"
+    yield report, density_figure(flow, data, title), chain_figure(flow, seed)
+
+
+def _mosaic(images: np.ndarray, columns: int) -> np.ndarray:
+    """(N, 8, 8) -> one (rows * 9 - 1, columns * 9 - 1) picture with 1-pixel gaps."""
+    rows = -(-len(images) // columns)
+    side = images.shape[1]
+    canvas = np.full((rows * (side + 1) - 1, columns * (side + 1) - 1), np.nan)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        canvas[r * (side + 1) : r * (side + 1) + side, c * (side + 1) : c * (side + 1) + side] = image
+    return canvas
+
+
+def _digits_figure(images: np.ndarray, title: str, columns: int = 10, height: int = 360) -> go.Figure:
+    fig = go.Figure(go.Heatmap(z=_mosaic(images, columns), colorscale="gray_r", zmin=0, zmax=1, showscale=False))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
+    fig.update_xaxes(visible=False)
+    return _layout(fig, title, height)
+
+
+def digit_scores():
+    """Bits/dim of held-out digits under the flow, a Gaussian and the DDPM bound, and of three probe images."""
+    scores = compare.digit_scores()
+    table = pd.DataFrame(
+        {"model": list(scores.test), "held-out bits/dim (lower is better)": [round(v, 3) for v in scores.test.values()]}
+    )
+    images = np.stack([to_image((image.float() + 0.5)[None] / LEVELS)[0] for image in scores.probes.values()])
+    titles = [
+        f"{probe}<br>" + "<br>".join(f"{name}: {bits:.2f}" for name, bits in scores.probe_bits[probe].items())
+        for probe in scores.probes
+    ]
+    fig = make_subplots(rows=1, cols=3, subplot_titles=titles)
+    for col, image in enumerate(images, start=1):
+        fig.add_trace(go.Heatmap(z=image, colorscale="gray_r", zmin=0, zmax=1, showscale=False), row=1, col=col)
+    fig.update_yaxes(autorange="reversed", visible=False)
+    fig.update_xaxes(visible=False)
+    note = f"A model that knows nothing (uniform over {LEVELS} levels) scores {np.log2(LEVELS):.2f} bits/dim."
+    fig = _layout(fig, "Bits per dimension of three probe images", 400).update_layout(margin=dict(t=140))
+    return table, fig, note
+
+
+def _digit(index) -> torch.Tensor:
+    index = int(index)
+    if not 0 <= index < TEST_SIZE:
+        raise gr.Error(f"digit index {index} is out of range: pick 0 to {TEST_SIZE - 1}")
+    return load_split()[2][index]
+
+
+def roundtrip_digit(index, seed):
+    """Held-out digit -> latent z -> digit again, with the largest pixel error."""
+    trip = roundtrip(get_model(FLOW_MODEL), _digit(index), int(seed))
+    panels = [trip.x, trip.z, trip.x_back, (trip.x_back - trip.x).abs()]
+    titles = ["digit x", "latent z = f(x)", "f<sup>-1</sup>(z)", "|error|"]
+    fig = make_subplots(rows=1, cols=4, subplot_titles=titles)
+    for col, panel in enumerate(panels, start=1):
+        scale = dict(colorscale="RdBu", zmid=0) if col == 2 else dict(colorscale="gray_r", zmin=0, zmax=1)
+        fig.add_trace(go.Heatmap(z=panel.reshape(8, 8).numpy(), showscale=False, **scale), row=1, col=col)
+    fig.update_yaxes(autorange="reversed", visible=False)
+    fig.update_xaxes(visible=False)
+    message = f"Largest pixel error after the round trip: **{trip.max_error:.2e}** (pixels range over 0 to 1)."
+    return _layout(fig, "Invertibility: a digit to its latent and back", 300), message
+
+
+def interpolate_digits(index_a, index_b, seed):
+    """Decode a straight line between the latents of two held-out digits."""
+    frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b), 10, int(seed))
+    return _digits_figure(to_image(frames), "Interpolation in latent space", columns=10, height=200)
+
+
+def sample(model, n, seed, temperature=1.0):
+    """Sample digits from the bundled flow or DDPM; reports measured time and network calls."""
+    if model not in SAMPLE_MODELS:
+        raise gr.Error(f"unknown model {model!r}: choose one of {', '.join(SAMPLE_MODELS)}")
+    n, seed = int(n), int(seed)
+    if not 1 <= n <= MAX_SAMPLES:
+        raise gr.Error(f"n={n} is out of range: ask for 1 to {MAX_SAMPLES} samples")
+    if not 0 <= seed <= MAX_SEED:
+        raise gr.Error(f"seed {seed} is out of range: use 0 to {MAX_SEED}")
+    drawn = compare.sample_digits(get_model(SAMPLE_MODELS[model]), n, seed, float(temperature))
+    message = (
+        f"{n} samples in {drawn.seconds:.3f} s ({drawn.ms_per_sample:.2f} ms per sample), "
+        f"{drawn.evaluations} network evaluations."
+    )
+    if model == DDPM_CHOICE:
+        message += " Temperature applies to the flow only."
+    return _digits_figure(to_image(drawn.samples), f"{model}, temperature {temperature:g}"), message
+
+
+def _table(rows: tuple[compare.Row, ...], score: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "model": [r.model for r in rows],
+            "ms per sample": [round(r.sampled.ms_per_sample, 3) for r in rows],
+            "network evaluations": [r.sampled.evaluations for r in rows],
+            "exact likelihood": ["yes" if r.exact_likelihood else "no (bound only)" for r in rows],
+            "training time (s)": [round(r.train_seconds, 1) for r in rows],
+            score: [round(r.heldout, 3) for r in rows],
+        }
+    )
+
+
+def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+    """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs."""
+    try:
+        flow_steps, ddpm_steps = train2d.check_steps(flow_steps), train2d.check_steps(ddpm_steps)
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+    data, heldout, seed = _data(dataset, seed, drawing)
+    config = FlowConfig(kind=kind, features=2, transforms=int(layers))
+    for state in compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed):
+        progress(state.fraction, desc=state.stage)
+    flow_row, ddpm_row = state.rows
+    fig = make_subplots(rows=1, cols=3, subplot_titles=["data", flow_row.model, ddpm_row.model])
+    for col, (points, color) in enumerate(
+        [(data, "#555"), (flow_row.sampled.samples, "#1f77b4"), (ddpm_row.sampled.samples, "#d62728")], start=1
+    ):
+        fig.add_trace(_scatter(points, "", color), row=1, col=col)
+    fig.update_xaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT])
+    fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT])
+    fig.update_layout(showlegend=False)
+    table = _table(state.rows, "held-out log p, nats (DDPM: lower bound)")
+    message = f"⚠️ {state.message}" if state.message else ""
+    return _layout(fig, f"1000 samples each on {dataset}", 380), table, message
+
+
+def compare_digits(seed):
+    """The bundled digit flow and DDPM: 100 samples each, measured, with their held-out bits/dim."""
+    seed = int(seed)
+    scores = compare.digit_scores()
+    rows = []
+    for name, choice, score in ((FLOW_CHOICE, FLOW_MODEL, compare.FLOW), (DDPM_CHOICE, DDPM_MODEL, compare.DIFFUSION)):
+        model = get_model(choice)
+        drawn = compare.sample_digits(model, 100, seed)
+        rows.append(compare.Row(name, drawn, choice == FLOW_MODEL, model.meta["train_seconds"], scores.test[score]))
+    figures = [_digits_figure(to_image(r.sampled.samples[:50]), r.model, columns=10, height=300) for r in rows]
+    return *figures, _table(tuple(rows), "held-out bits/dim (DDPM: upper bound)")
+
+
+with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
+    gr.Markdown(
+        "# Normalizing flows vs. diffusion\n"
+        "A flow is a chain of invertible layers from data to Gaussian noise. Because every layer can be undone "
+        "and its Jacobian is cheap, the flow gives an **exact likelihood**, maps data **to a latent and back**, and "
+        "**samples** by running noise through the inverse chain."
+    )
+    with gr.Tab("2-D flow, live"):
+        with gr.Row():
+            with gr.Column(scale=1):
+                dataset = gr.Radio(list(datasets2d.DATASETS), value=datasets2d.MOONS, label="Dataset")
+                drawing = gr.Sketchpad(label="Draw points here, then pick 'drawn points'", canvas_size=(320, 320))
+                kind = gr.Radio(list(KINDS), value=REALNVP, label="Flow")
+                layers = gr.Slider(2, 12, value=6, step=1, label="Coupling layers")
+                steps = gr.Textbox(value="800", label=f"Training steps (1 to {train2d.MAX_STEPS})")
+                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                train_button = gr.Button("Train the flow", variant="primary")
+            with gr.Column(scale=2):
+                report = gr.Markdown("Pick a dataset and press **Train the flow**.")
+                density = gr.Plot(label="Exact log-likelihood log p(x)")
+        chain_plot = gr.Plot(label="Chain of transformations")
+    with gr.Tab("Digits: likelihood"):
+        gr.Markdown(
+            "scikit-learn's 8x8 digits (17 grey levels, 64 dimensions), dequantized with uniform noise. "
+            "Bits per dimension on 297 held-out digits: the flow's value is exact, the DDPM's is a bound."
+        )
+        score_button = gr.Button("Score held-out digits", variant="primary")
+        score_note = gr.Markdown()
+        score_table = gr.Dataframe(label="Held-out bits per dimension", interactive=False)
+        probe_plot = gr.Plot(label="Typical digit, unusual digit, noise")
+    with gr.Tab("Digits: invertibility"):
+        with gr.Row():
+            index_a = gr.Slider(0, TEST_SIZE - 1, value=0, step=1, label="Held-out digit")
+            index_b = gr.Slider(0, TEST_SIZE - 1, value=5, step=1, label="Second digit (for interpolation)")
+            invert_seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Dequantization seed")
+        with gr.Row():
+            roundtrip_button = gr.Button("Map to the latent and back", variant="primary")
+            interpolate_button = gr.Button("Interpolate between the two digits")
+        roundtrip_note = gr.Markdown()
+        roundtrip_plot = gr.Plot(label="Round trip")
+        interpolate_plot = gr.Plot(label="Latent interpolation")
+    with gr.Tab("Digits: sampling"):
+        with gr.Row():
+            sample_model = gr.Radio(list(SAMPLE_MODELS), value=FLOW_CHOICE, label="Model")
+            sample_n = gr.Slider(1, MAX_SAMPLES, value=40, step=1, label="Samples")
+            sample_seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+            temperature = gr.Slider(0.1, 1.5, value=1.0, step=0.05, label="Temperature (flow)")
+        sample_button = gr.Button("Sample", variant="primary")
+        sample_note = gr.Markdown()
+        sample_plot = gr.Plot(label="Samples")
+    with gr.Tab("Flow vs. diffusion"):
+        with gr.Row():
+            with gr.Column(scale=1):
+                race_dataset = gr.Radio(list(datasets2d.DATASETS), value=datasets2d.RINGS, label="Dataset")
+                race_flow_steps = gr.Textbox(value="800", label="Flow training steps")
+                race_ddpm_steps = gr.Textbox(value="3000", label="DDPM training steps")
+                race_seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                race_button = gr.Button("Train both on the same 2-D data", variant="primary")
+                digits_button = gr.Button("Compare the bundled digit models")
+            with gr.Column(scale=2):
+                race_note = gr.Markdown()
+                race_plot = gr.Plot(label="Samples side by side")
+                race_table = gr.Dataframe(label="Measured", interactive=False)
+                with gr.Row():
+                    flow_digits = gr.Plot(label="Flow samples")
+                    ddpm_digits = gr.Plot(label="DDPM samples")
+                digits_table = gr.Dataframe(label="Measured on digits", interactive=False)
+            with gr.Column(scale=1):
+                gr.Markdown(FLOW_CLAIMS)
+                gr.Markdown(DIFFUSION_CLAIMS)
+
+    train_button.click(
+        train_2d,
+        inputs=[dataset, steps, seed, kind, layers, drawing],
+        outputs=[report, density, chain_plot],
+        api_name="train2d",
+    )
+    score_button.click(digit_scores, outputs=[score_table, probe_plot, score_note], api_name="digit_scores")
+    roundtrip_button.click(
+        roundtrip_digit, inputs=[index_a, invert_seed], outputs=[roundtrip_plot, roundtrip_note], api_name="roundtrip"
+    )
+    interpolate_button.click(
+        interpolate_digits, inputs=[index_a, index_b, invert_seed], outputs=interpolate_plot, api_name="interpolate"
+    )
+    sample_button.click(
+        sample,
+        inputs=[sample_model, sample_n, sample_seed, temperature],
+        outputs=[sample_plot, sample_note],
+        api_name="sample",
+    )
+    race_button.click(
+        race,
+        inputs=[race_dataset, race_flow_steps, race_ddpm_steps, race_seed, kind, layers, drawing],
+        outputs=[race_plot, race_table, race_note],
+        api_name="race2d",
+    )
+    digits_button.click(
+        compare_digits, inputs=race_seed, outputs=[flow_digits, ddpm_digits, digits_table], api_name="compare_digits"
+    )
+
+
+if __name__ == "__main__":
+    demo.queue().launch()

@@ -1,0 +1,214 @@
+"""Flow vs diffusion, measured on the same data: samples, time per sample, network evaluations,
+whether an exact likelihood exists, training time, and held-out likelihood (exact for the flow, a bound
+for the DDPM).
+"""
+
+import functools
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from core.flows import ddpm, train2d
+from core.flows.bundled import DDPM_MODEL, FLOW_MODEL, DigitDDPM, DigitFlow
+from core.flows.digits import dequantize, load_split, noise_images
+from core.flows.flow import FlowConfig, log_prob
+from core.flows.flow import sample as flow_sample
+from core.flows.likelihood import digit_bits_per_dim, fit_gaussian, mean_log_likelihood
+from core.runtime import get_model
+from core.runtime.seeding import make_generator
+
+DDPM_2D = ddpm.DenoiserConfig(features=2, hidden=128, depth=3, timesteps=1000)
+BATCH_2D = 256
+SCORE_SEED = 1234  # dequantization and ELBO noise for the digit scores
+
+
+@dataclass
+class Sampled:
+    samples: torch.Tensor  # (n, D) in the model's data space
+    seconds: float  # wall time for all n
+    evaluations: int  # calls of the neural network(s) for the whole batch
+
+    @property
+    def ms_per_sample(self) -> float:
+        return 1000 * self.seconds / len(self.samples)
+
+
+@dataclass
+class Row:
+    """One model's line of the comparison table."""
+
+    model: str
+    sampled: Sampled
+    exact_likelihood: bool
+    train_seconds: float
+    heldout: float  # 2-D: mean log p in nats (higher is better); digits: bits/dim (lower is better)
+
+
+@contextmanager
+def count_calls(networks: list[nn.Module]) -> Iterator[list[int]]:
+    """Counts forward calls of `networks` inside the block; the count is in the yielded list's one element."""
+    counter = [0]
+
+    def hook(*_):
+        counter[0] += 1
+
+    handles = [net.register_forward_hook(hook) for net in networks]
+    try:
+        yield counter
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def flow_networks(flow: nn.Module) -> list[nn.Module]:
+    """The conditioner networks inside a zuko flow's coupling layers."""
+    return [m.hyper for m in flow.modules() if isinstance(getattr(m, "hyper", None), nn.Module)]
+
+
+def sample_flow(flow: nn.Module, n: int, seed: int, temperature: float = 1.0) -> Sampled:
+    with count_calls(flow_networks(flow)) as calls:
+        start = time.perf_counter()
+        samples = flow_sample(flow, n, seed, temperature)
+        seconds = time.perf_counter() - start
+    return Sampled(samples, seconds, calls[0])
+
+
+def sample_ddpm(model: ddpm.Denoiser, scheduler, n: int, seed: int) -> Sampled:
+    with count_calls([model]) as calls:
+        start = time.perf_counter()
+        samples, _ = ddpm.p_sample_loop(model, scheduler, n, seed)
+        seconds = time.perf_counter() - start
+    return Sampled(samples, seconds, calls[0])
+
+
+def sample_digits(model: DigitFlow | DigitDDPM, n: int, seed: int, temperature: float = 1.0) -> Sampled:
+    """n digits as (n, 64) pixel intensities in [0, 1]; temperature scales the flow's latent noise only."""
+    if isinstance(model, DigitFlow):
+        drawn = sample_flow(model.flow, n, seed, temperature)
+    else:
+        drawn = sample_ddpm(model.model, model.scheduler, n, seed)
+    drawn.samples = model.scaling.inverse(drawn.samples)
+    return drawn
+
+
+def new_ddpm_2d(seed: int) -> ddpm.Denoiser:
+    torch.manual_seed(seed)
+    return ddpm.Denoiser(DDPM_2D)
+
+
+def train_ddpm_2d(model: ddpm.Denoiser, data: torch.Tensor, steps: int, seed: int) -> Iterator[int]:
+    """Train a 2-D DDPM on `data` (N, 2); yields the step every 25 steps and at the end."""
+    steps = train2d.check_steps(steps)
+    scheduler = ddpm.make_scheduler(DDPM_2D)
+
+    def draw_batch(generator: torch.Generator) -> torch.Tensor:
+        return data[torch.randint(0, len(data), (BATCH_2D,), generator=generator)]  # (BATCH_2D, 2)
+
+    for step, _ in ddpm.train(model, scheduler, draw_batch, steps, seed):
+        if step % 25 == 0 or step == steps:
+            yield step
+
+
+@dataclass
+class Race:
+    """Progress of `race_2d`: which model is training and how far; `rows` once both are measured."""
+
+    stage: str
+    fraction: float
+    rows: tuple[Row, ...] = ()
+    message: str = ""
+
+
+def race_2d(
+    data: torch.Tensor,
+    heldout: torch.Tensor,
+    config: FlowConfig,
+    flow_steps: int,
+    ddpm_steps: int,
+    seed: int,
+    n: int = 1000,
+) -> Iterator[Race]:
+    """Train a flow and a DDPM on the same data, timing each, then sample n points from each and score `heldout`."""
+    start = time.perf_counter()
+    progress = None
+    for progress in train2d.train(data, config, flow_steps, seed):
+        yield Race("training the flow", progress.step / progress.steps)
+    flow_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    model = new_ddpm_2d(seed)
+    for step in train_ddpm_2d(model, data, ddpm_steps, seed):
+        yield Race("training the DDPM", step / ddpm_steps)
+    ddpm_seconds = time.perf_counter() - start
+    scheduler = ddpm.make_scheduler(DDPM_2D)
+    yield Race("sampling and scoring", 1.0)
+    flow_row = Row(
+        model=f"flow ({config.kind}, {config.transforms} layers)",
+        sampled=sample_flow(progress.flow, n, seed),
+        exact_likelihood=True,
+        train_seconds=flow_seconds,
+        heldout=mean_log_likelihood(lambda x: log_prob(progress.flow, x), heldout),
+    )
+    ddpm_row = Row(
+        model=f"DDPM ({DDPM_2D.timesteps} steps)",
+        sampled=sample_ddpm(model, scheduler, n, seed),
+        exact_likelihood=False,
+        train_seconds=ddpm_seconds,
+        heldout=mean_log_likelihood(lambda x: -ddpm.negative_elbo(model, scheduler, x, seed), heldout),
+    )
+    yield Race("done", 1.0, rows=(flow_row, ddpm_row), message=progress.diverged)
+
+
+@dataclass
+class DigitScores:
+    """Bits per dimension (lower is better) of held-out digits and of three probe images under each model."""
+
+    test: dict[str, float]  # model name -> mean bits/dim over the held-out digits
+    probes: dict[str, torch.Tensor]  # "typical digit" / "unusual digit" / "noise" -> integer image (64,)
+    probe_bits: dict[str, dict[str, float]]  # probe -> model name -> bits/dim
+
+
+GAUSSIAN = "Gaussian (full covariance)"
+FLOW = "flow (exact)"
+DIFFUSION = "DDPM (upper bound)"
+
+
+@functools.cache
+def digit_scores() -> DigitScores:
+    """Scores the bundled digit flow, a Gaussian in the flow's space, and the DDPM bound on the held-out digits.
+
+    The typical digit is the held-out digit of median flow score, the unusual one the held-out digit
+    the flow finds least likely; noise has every pixel uniform over the 17 levels.
+    """
+    flow_model: DigitFlow = get_model(FLOW_MODEL)
+    ddpm_model: DigitDDPM = get_model(DDPM_MODEL)
+    x_train, _, x_test, _ = load_split()
+    y_train, _ = flow_model.scaling.forward(dequantize(x_train, make_generator(SCORE_SEED)))  # (1500, 64)
+    gaussian = fit_gaussian(y_train)
+    densities = {
+        FLOW: (lambda y: log_prob(flow_model.flow, y), flow_model.scaling),
+        GAUSSIAN: (gaussian.log_prob, flow_model.scaling),
+        DIFFUSION: (
+            lambda y: -ddpm.negative_elbo(ddpm_model.model, ddpm_model.scheduler, y, SCORE_SEED),
+            ddpm_model.scaling,
+        ),
+    }
+    per_digit = {name: digit_bits_per_dim(fn, scaling, x_test, SCORE_SEED) for name, (fn, scaling) in densities.items()}
+    order = per_digit[FLOW].argsort()
+    probes = {
+        "typical digit": x_test[order[len(order) // 2]],
+        "unusual digit": x_test[order[-1]],
+        "noise": noise_images(1, make_generator(SCORE_SEED))[0],
+    }
+    probe_bits = {
+        probe: {
+            name: digit_bits_per_dim(fn, scaling, image[None], SCORE_SEED).item()
+            for name, (fn, scaling) in densities.items()
+        }
+        for probe, image in probes.items()
+    }
+    test = {name: bits.mean().item() for name, bits in per_digit.items()}
+    return DigitScores(test=test, probes=probes, probe_bits=probe_bits)

@@ -1,0 +1,76 @@
+"""Live maximum-likelihood training of a 2-D flow: minimise -log p(x) over minibatches, report as it goes.
+
+If the loss or a gradient turns NaN or infinite, training stops and the model of the last good step is kept.
+"""
+
+import copy
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+import zuko
+
+from core.flows.flow import FlowConfig, build_flow, log_prob
+from core.runtime.seeding import make_generator
+
+MAX_STEPS = 5000
+BATCH = 256
+
+
+@dataclass
+class Progress:
+    step: int  # optimisation steps taken so far
+    steps: int  # steps asked for
+    loss: float  # mean -log p(x) of the last batch, in nats
+    flow: zuko.flows.Flow
+    diverged: str = ""  # why training stopped early, or "" while all is well
+
+
+def check_steps(steps) -> int:
+    """`steps` as a whole number in 1..MAX_STEPS, or a ValueError saying what to send."""
+    try:
+        value = float(steps)
+    except (TypeError, ValueError):
+        raise ValueError(f"steps must be a number, got {steps!r}: send a whole number from 1 to {MAX_STEPS}") from None
+    if not math.isfinite(value) or not value.is_integer() or not 1 <= value <= MAX_STEPS:
+        raise ValueError(f"steps={steps!r} is out of range: send a whole number from 1 to {MAX_STEPS}")
+    return int(value)
+
+
+def train(
+    data: torch.Tensor, config: FlowConfig, steps: int, seed: int, lr: float = 5e-3, report_every: int = 25
+) -> Iterator[Progress]:
+    """Train a fresh flow on `data` (N, 2); yields a `Progress` every `report_every` steps and at the end.
+
+    Each report also marks the model as good: a NaN later rolls back to the last reported model.
+    """
+    steps = check_steps(steps)
+    generator = make_generator(seed)
+    torch.manual_seed(seed)
+    flow = build_flow(config)
+    optimizer = torch.optim.Adam(flow.parameters(), lr=lr)
+    decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
+    good_state, good_step = copy.deepcopy(flow.state_dict()), 0
+    value = float("nan")
+    for step in range(1, steps + 1):
+        batch = data[torch.randint(0, len(data), (BATCH,), generator=generator)]  # (BATCH, 2)
+        loss = -log_prob(flow, batch).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        grads_finite = all(torch.isfinite(p.grad).all() for p in flow.parameters() if p.grad is not None)
+        if not (torch.isfinite(loss) and grads_finite):
+            flow.load_state_dict(good_state)
+            reason = (
+                f"training stopped at step {step}: the loss became {loss.item()} (numerical blow-up). "
+                f"The model from step {good_step} is kept; lower the learning rate or change the seed."
+            )
+            yield Progress(good_step, steps, value, flow.eval(), diverged=reason)
+            return
+        optimizer.step()
+        decay.step()
+        value = loss.item()
+        if step % report_every == 0 or step == steps:
+            good_state, good_step = copy.deepcopy(flow.state_dict()), step
+            yield Progress(step, steps, value, flow)
+    flow.eval()

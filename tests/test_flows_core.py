@@ -1,0 +1,125 @@
+"""Flows, as the course describes them: invertible, with an exact likelihood that prefers data to noise."""
+
+import numpy as np
+import pytest
+import torch
+
+from core.flows import FLOW_MODEL, compare, datasets2d, ddpm, train2d
+from core.flows.digits import dequantize, load_split, noise_images
+from core.flows.flow import KINDS, REALNVP, FlowConfig, build_flow, forward, inverse, layers, log_prob
+from core.flows.invertibility import roundtrip
+from core.flows.likelihood import digit_bits_per_dim, fit_gaussian, mean_log_likelihood
+from core.runtime import get_model
+from core.runtime.seeding import make_generator
+
+
+@pytest.fixture(scope="module")
+def digit_flow():
+    return get_model(FLOW_MODEL)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_inverse_of_forward_is_identity_in_2d(kind):
+    torch.manual_seed(0)
+    flow = build_flow(FlowConfig(kind=kind, features=2, transforms=4))
+    x = datasets2d.make(datasets2d.MOONS, 500, seed=0)
+    z, _ = forward(flow, x)
+    assert not torch.allclose(z, x, atol=1e-2)  # the flow really moves the points
+    assert torch.allclose(inverse(flow, z), x, atol=1e-4)
+
+
+def test_inverse_of_forward_is_identity_on_digits(digit_flow):
+    x = dequantize(load_split()[2], make_generator(0))  # (297, 64) held-out digits
+    y, _ = digit_flow.scaling.forward(x)
+    z, _ = forward(digit_flow.flow, y)
+    assert torch.allclose(inverse(digit_flow.flow, z), y, atol=1e-4)
+    assert roundtrip(digit_flow, load_split()[2][0], seed=0).max_error < 1e-4
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("features", [2, 4])
+def test_log_determinant_matches_autograd_jacobian(kind, features):
+    torch.manual_seed(1)
+    flow = build_flow(FlowConfig(kind=kind, features=features, transforms=3, hidden=16))
+    x = torch.randn(5, features)
+    _, ladj = forward(flow, x)
+    for row, expected in zip(x, ladj, strict=True):
+        jacobian = torch.autograd.functional.jacobian(lambda v: forward(flow, v[None])[0][0], row)  # (D, D)
+        assert torch.slogdet(jacobian).logabsdet.item() == pytest.approx(expected.item(), abs=1e-4)
+
+
+def test_log_likelihood_is_base_density_plus_log_determinant():
+    torch.manual_seed(2)
+    flow = build_flow(FlowConfig(features=2, transforms=3))
+    x = torch.randn(10, 2)
+    z, ladj = forward(flow, x)
+    base = torch.distributions.Normal(0.0, 1.0).log_prob(z).sum(-1)
+    assert torch.allclose(log_prob(flow, x), base + ladj, atol=1e-5)
+
+
+def test_trained_2d_flow_beats_a_gaussian_and_prefers_data_to_noise():
+    data, heldout = datasets2d.train_and_heldout(datasets2d.MOONS, seed=0)
+    *_, last = train2d.train(data, FlowConfig(kind=REALNVP, transforms=6), steps=300, seed=0)
+    assert last.step == 300 and not last.diverged
+    flow_ll = mean_log_likelihood(lambda x: log_prob(last.flow, x), heldout)
+    gauss_ll = mean_log_likelihood(fit_gaussian(data).log_prob, heldout)
+    noise = 8 * torch.rand(1000, 2, generator=make_generator(3)) - 4  # uniform over the plot
+    assert flow_ll > gauss_ll + 0.3
+    assert flow_ll > mean_log_likelihood(lambda x: log_prob(last.flow, x), noise) + 1.0
+
+
+def test_bundled_digit_flow_beats_gaussian_baseline_and_scores_noise_low(digit_flow):
+    x_train, _, x_test, _ = load_split()
+    gaussian = fit_gaussian(digit_flow.scaling.forward(dequantize(x_train, make_generator(0)))[0])
+    flow_bits = digit_bits_per_dim(lambda y: log_prob(digit_flow.flow, y), digit_flow.scaling, x_test, 1).mean()
+    gauss_bits = digit_bits_per_dim(gaussian.log_prob, digit_flow.scaling, x_test, 1).mean()
+    noise = noise_images(50, make_generator(2))
+    noise_bits = digit_bits_per_dim(lambda y: log_prob(digit_flow.flow, y), digit_flow.scaling, noise, 1).mean()
+    assert flow_bits < gauss_bits - 0.2
+    assert flow_bits < np.log2(17)  # better than knowing nothing
+    assert noise_bits > flow_bits + 5
+
+
+def test_nan_in_training_stops_and_keeps_the_last_good_model():
+    data = datasets2d.make(datasets2d.RINGS, 500, seed=0)
+    *_, last = train2d.train(data, FlowConfig(), steps=200, seed=0, lr=1e6)
+    assert "stopped at step" in last.diverged and "is kept" in last.diverged
+    assert last.step < 200
+    assert all(torch.isfinite(p).all() for p in last.flow.parameters())
+    assert torch.isfinite(log_prob(last.flow, data)).all()
+
+
+@pytest.mark.parametrize("steps", ["abc", "1e9", -5, 2.5, None, "nan"])
+def test_bad_step_counts_are_refused_with_a_message(steps):
+    with pytest.raises(ValueError, match="whole number from 1 to 5000"):
+        train2d.check_steps(steps)
+
+
+def test_too_few_drawn_points_are_refused():
+    ink = np.zeros((100, 100), dtype=bool)
+    ink[50, 40:50] = True
+    with pytest.raises(ValueError, match="draw at least 30"):
+        datasets2d.train_and_heldout(datasets2d.DRAWN, seed=0, ink=ink)
+    ink[20:80, 50] = True
+    points, _ = datasets2d.train_and_heldout(datasets2d.DRAWN, seed=0, ink=ink)
+    assert points.shape == (datasets2d.TRAIN_SIZE, 2)
+
+
+def test_sampling_counts_network_evaluations():
+    torch.manual_seed(0)
+    flow = build_flow(FlowConfig(transforms=5))
+    assert compare.sample_flow(flow, 100, seed=0).evaluations == len(layers(flow)) == 5
+    model = compare.new_ddpm_2d(seed=0)
+    drawn = compare.sample_ddpm(model, ddpm.make_scheduler(compare.DDPM_2D), 100, seed=0)
+    assert drawn.evaluations == compare.DDPM_2D.timesteps
+    assert drawn.samples.shape == (100, 2)
+
+
+def test_ddpm_is_seeded_and_its_bound_is_finite():
+    model = compare.new_ddpm_2d(seed=0)
+    scheduler = ddpm.make_scheduler(compare.DDPM_2D)
+    first, _ = ddpm.p_sample_loop(model, scheduler, 8, seed=4)
+    second, _ = ddpm.p_sample_loop(model, scheduler, 8, seed=4)
+    assert torch.equal(first, second)
+    bound = ddpm.negative_elbo(model, scheduler, datasets2d.make(datasets2d.MOONS, 16, seed=0), seed=0)
+    assert bound.shape == (16,) and torch.isfinite(bound).all()
