@@ -42,6 +42,13 @@ DEMOS: tuple[Demo, ...] = (
         concept="Normalizing flows vs. diffusion",
         models=("flows-digits-nsf", "flows-digits-ddpm"),
     ),
+    Demo(
+        name="confidence_vs_density",
+        title="A classifier's confidence vs. distance from the class centres",
+        does="Compare a classifier's confidence with a density model's distance, push points away, and measure OOD AUROC.",
+        concept="Discriminative models vs. density",
+        kind="streamlit",
+    ),
 )
 
 

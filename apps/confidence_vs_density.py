@@ -1,0 +1,420 @@
+"""Confidence vs. distance from the class centres: a classifier's max probability beside a density
+model's distance on the same grid, with test points to poke and out-of-distribution sets to measure.
+
+Run alone with `python -m apps.confidence_vs_density`; it starts `streamlit run` on this file.
+"""
+
+import math
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit import runtime
+
+if __name__ == "__main__" and not runtime.exists():
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", __file__, *sys.argv[1:]])
+
+ROOT = str(Path(__file__).resolve().parents[1])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from core.uncertainty import charts  # noqa: E402
+from core.uncertainty.classifiers import CLASSIFIERS  # noqa: E402
+from core.uncertainty.data import DATASETS, OOD_SETS, PUSH_FACTOR, ood_sets_for, push  # noqa: E402
+from core.uncertainty.density import DENSITIES, K_RANGE, K_UNUSED  # noqa: E402
+from core.uncertainty.setup import (  # noqa: E402
+    MAX_SEED,
+    RARE_PERCENTILE,
+    SPACES,
+    FittedSetup,
+    OodReport,
+    Scores,
+    Setup,
+    evaluate_ood,
+    fit,
+    score_grid,
+)
+
+THRESHOLD_RANGE = (0.5, 0.99)
+PUSH_RANGE = (1.0, 50.0)
+MAX_POINTS = 20
+SETUP_FIELDS = {
+    "data": "dataset",
+    "clf": "classifier",
+    "density": "density",
+    "k": "k",
+    "space": "space",
+    "seed": "seed",
+}
+DEFAULTS = {
+    **{key: getattr(Setup(), field) for key, field in SETUP_FIELDS.items()},
+    "threshold": 0.9,
+    "push": 1.0,
+    "ood": "far",
+    "show_ood": True,
+    "points": [],
+}
+
+INTRO = """
+A discriminative classifier learns p(y | x) and nothing else. Its probability is often read as
+certainty, yet it ignores where a point lies relative to each class's centre of mass: a point can be
+classified "blue" with probability 0.99 while it is far from both centres, **like a hologram of a chair
+classified as a chair**. A model of the density over the whole feature space would catch it.
+Left: what the classifier says. Right: how far from the training data the point is.
+"""
+
+SCORE_NOTES = r"""
+**Max softmax probability** (Hendrycks & Gimpel 2017): $\max_c p(c \mid x)$ with
+$p = \operatorname{softmax}(z)$. As an out-of-distribution score it is used negated: low confidence = suspicious.
+
+**Entropy** of the prediction: $H = -\sum_c p_c \log p_c$, from 0 (certain) to $\log C$ (uniform).
+
+**Energy** (Liu et al. 2020, *Energy-based out-of-distribution detection*): $E(x) = -T \log \sum_c e^{z_c / T}$
+with $T = 1$. scikit-learn gives a two-class model one logit $z$; it becomes $[-z/2, z/2]$.
+
+All three read only p(y | x). A ReLU network is piecewise linear, so far from the data its logits grow
+linearly and the softmax saturates (Hein et al. 2019, *Why ReLU networks yield high-confidence predictions
+far away from the training data*).
+
+**Mahalanobis distance** (Lee et al. 2018): $\min_c (f - \mu_c)^\top \Sigma^{-1} (f - \mu_c)$ with one
+covariance $\Sigma$ shared by all classes (squared distance; Ledoit-Wolf shrinkage, since some digit
+pixels never vary).
+
+**Class-conditional Gaussian** (Gaussian discriminant analysis, as in DDU, Mukhoti et al. 2021):
+$-\log \sum_c \pi_c\, \mathcal{N}(f; \mu_c, \Sigma_c)$, one covariance per class.
+
+**Gaussian mixture** with k components, fitted by EM without labels: $-\log \sum_j w_j\, \mathcal{N}(f; \mu_j, \Sigma_j)$.
+
+**kNN distance** (Sun et al. 2022, *Out-of-distribution detection with deep nearest neighbors*):
+$\lVert f - f_{(k)} \rVert$, the distance to the k-th nearest training point.
+
+Here $f$ is the input or the MLP's last hidden layer, as chosen in the sidebar. Models that build the
+distance into the network itself: DUQ (van Amersfoort et al. 2020, an RBF distance to learned class
+centroids) and SNGP (Liu et al. 2020, a distance-aware output layer).
+"""
+
+
+@st.cache_resource(show_spinner="Fitting the classifier and the density model ...", max_entries=16)
+def fitted_setup(setup: Setup) -> FittedSetup:
+    return fit(setup)
+
+
+@st.cache_resource(show_spinner="Scoring the grid ...", max_entries=16)
+def grid_scores(setup: Setup) -> Scores:
+    return score_grid(fitted_setup(setup))
+
+
+@st.cache_resource(max_entries=64)
+def ood_report(setup: Setup, name: str) -> OodReport:
+    return evaluate_ood(fitted_setup(setup), name)
+
+
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+
+
+def number_in(text: str, low: float, high: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not low <= value <= high:
+        raise ValueError(f"{text!r} is not a number from {low:g} to {high:g}")
+    return value
+
+
+def parse_points(text: str) -> list[tuple[float, float]]:
+    """Points written as `x1,y1;x2,y2` -> [(x1, y1), (x2, y2)]."""
+    points = []
+    for pair in filter(None, text.split(";")):
+        try:
+            x, y = (float(v) for v in pair.split(","))
+        except ValueError:
+            raise ValueError(f"{pair!r} is not a point: write points as x,y;x,y") from None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise ValueError(f"{pair!r} is not a finite point")
+        points.append((x, y))
+    if len(points) > MAX_POINTS:
+        raise ValueError(f"{len(points)} points is too many: give at most {MAX_POINTS}")
+    return points
+
+
+def state_from_url(params) -> tuple[dict, list[str]]:
+    """The page state a link asks for; each bad value falls back to its default with a message."""
+    state, problems = dict(DEFAULTS), []
+
+    def reject(key: str, err: ValueError) -> None:
+        fallback = f"`{key}={state[key]}`" if state[key] != [] else "no test points"
+        problems.append(f"The link's `{key}={params[key]}` is not usable ({err}); using {fallback} instead.")
+
+    setup = Setup()
+    for key, field in SETUP_FIELDS.items():
+        if key in params:
+            try:
+                setup = replace(setup, **{field: whole_number(params[key]) if key in ("k", "seed") else params[key]})
+            except ValueError as err:
+                reject(key, err)
+            state[key] = getattr(setup, field)
+    parsers = {
+        "threshold": lambda text: number_in(text, *THRESHOLD_RANGE),
+        "push": lambda text: number_in(text, *PUSH_RANGE),
+        "points": parse_points,
+    }
+    for key, parse in parsers.items():
+        if key in params:
+            try:
+                state[key] = parse(params[key])
+            except ValueError as err:
+                reject(key, err)
+    if "ood" in params:
+        if params["ood"] in ood_sets_for(state["data"]):
+            state["ood"] = params["ood"]
+        else:
+            reject("ood", ValueError(f"choose one of {', '.join(ood_sets_for(state['data']))}"))
+    return state, problems
+
+
+def url_from_state() -> dict[str, str]:
+    ss = st.session_state
+    url = {key: str(ss[key]) for key in (*SETUP_FIELDS, "ood")}
+    url |= {"threshold": f"{ss.threshold:g}", "push": f"{ss.push:g}"}
+    if ss.points:
+        url["points"] = ";".join(f"{x:.4g},{y:.4g}" for x, y in ss.points)
+    return url
+
+
+def add_points(new: list[tuple[float, float]]) -> None:
+    st.session_state.points = [*st.session_state.points, *new][-MAX_POINTS:]
+
+
+def add_typed_point() -> None:
+    add_points([(float(st.session_state.x), float(st.session_state.y))])
+
+
+def add_clicked_points() -> None:
+    selected = st.session_state.maps.selection.points
+    add_points([(p["x"], p["y"]) for p in selected if p["curve_number"] in st.session_state.click_curves])
+
+
+def clear_points() -> None:
+    st.session_state.points = []
+
+
+def sidebar() -> tuple[Setup, float]:
+    ss = st.session_state
+    with st.sidebar:
+        st.header("Setup")
+        st.selectbox("Data", list(DATASETS), format_func=DATASETS.get, key="data")
+        st.radio("Classifier", list(CLASSIFIERS), format_func=CLASSIFIERS.get, key="clf")
+        st.selectbox("Density or distance model", list(DENSITIES), format_func=DENSITIES.get, key="density")
+        low, high = K_RANGE.get(ss.density, K_UNUSED)
+        ss.k = min(max(ss.k, low), high)
+        st.slider(
+            "k (mixture components, or neighbours)",
+            low,
+            high,
+            key="k",
+            disabled=ss.density not in K_RANGE,
+            help="Used by the Gaussian mixture and by kNN distance.",
+        )
+        if ss.clf != "mlp":
+            ss.space = "input"
+        st.radio(
+            "Space the density is computed in",
+            list(SPACES),
+            format_func=SPACES.get,
+            key="space",
+            disabled=ss.clf != "mlp",
+            help="Hidden features exist only for the MLP.",
+        )
+        st.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="seed")
+        st.slider("Confidence threshold", *THRESHOLD_RANGE, step=0.01, key="threshold")
+    setup = Setup(ss.data, ss.clf, ss.density, ss.k if ss.density in K_RANGE else Setup.k, ss.space, int(ss.seed))
+    return setup, ss.threshold
+
+
+def points_table(fitted: FittedSetup, plane_points: np.ndarray, s: Scores, flags: np.ndarray) -> pd.DataFrame:
+    pct = fitted.percentiles(s)
+    return pd.DataFrame(
+        {
+            "point": np.arange(1, len(flags) + 1),
+            "x": plane_points[:, 0],
+            "y": plane_points[:, 1],
+            "class": s.predicted,
+            "max p": s.max_probability,
+            "max p pct": pct["max_probability"],
+            "entropy": s.entropy,
+            "entropy pct": pct["entropy"],
+            "energy": s.energy,
+            "energy pct": pct["energy"],
+            "density score": s.density,
+            "density pct": pct["density"],
+            "confident but far": flags,
+        }
+    )
+
+
+def ood_section(fitted: FittedSetup, report: OodReport) -> None:
+    st.subheader("Measure out-of-distribution detection")
+    st.caption(
+        "Out-of-distribution points are the positives; every score is oriented so that higher means "
+        '"more likely out of distribution" (the max probability is negated). AUROC 1 separates perfectly, '
+        "0.5 is chance, below 0.5 the score finds the out-of-distribution points *more* in-distribution "
+        "than real held-out data. FPR@95TPR: the share of held-out points flagged once 95% of the "
+        "out-of-distribution points are caught."
+    )
+    roc_col, table_col = st.columns([3, 2])
+    roc_col.plotly_chart(charts.roc_curves(fitted, report), key="roc")
+    table_col.dataframe(
+        pd.DataFrame(
+            {
+                "score": [charts.score_label(key, fitted) for key in report.auroc],
+                "AUROC": list(report.auroc.values()),
+                "FPR@95TPR": list(report.fpr_at_95_tpr.values()),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "AUROC": st.column_config.NumberColumn(format="%.3f"),
+            "FPR@95TPR": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+
+
+def digits_gallery(fitted: FittedSetup, sets: list[tuple[str, np.ndarray, Scores]], threshold: float) -> None:
+    st.subheader("Digits flagged as confident but far")
+    st.caption("Each image: the predicted class, its max probability and its density percentile among held-out digits.")
+    for label, x, s in sets:
+        if len(x) == 0:
+            continue
+        flags = fitted.confident_but_far(s, threshold)
+        shown = np.nonzero(flags)[0][:12]
+        st.markdown(f"**{label}**: {flags.sum()} of {len(flags)} flagged")
+        if shown.size:
+            density_pct = fitted.percentiles(s)["density"]
+            st.image(
+                [charts.digit_image(x[i]) for i in shown],
+                caption=[f"{s.predicted[i]} · p {s.max_probability[i]:.2f} · pct {density_pct[i]:.1f}" for i in shown],
+                width=80,
+            )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Confidence vs. density", layout="wide")
+    ss = st.session_state
+    problems = []
+    if "points" not in ss:
+        state, problems = state_from_url(st.query_params.to_dict())
+        for key, value in state.items():
+            ss[key] = value
+        ss.x, ss.y, ss.click_curves = 0.0, 0.0, []
+    if ss.ood not in ood_sets_for(ss.data):
+        ss.ood = DEFAULTS["ood"]
+
+    setup, threshold = sidebar()
+    st.title("A classifier's confidence vs. distance from the class centres")
+    for problem in problems:
+        st.warning(problem)
+    st.markdown(INTRO)
+
+    fitted, on_grid = fitted_setup(setup), grid_scores(setup)
+    report = ood_report(setup, ss.ood)
+    typed = np.array(ss.points, dtype=float).reshape(-1, 2)  # (m, 2) plane coordinates
+    x_points = push(fitted.plane.from_plane(typed), fitted.data.mean, ss.push)  # (m, d)
+    s = fitted.score(x_points)
+    flags = fitted.confident_but_far(s, threshold)
+    shown = fitted.plane.to_plane(x_points)
+    if setup.dataset == "digits":
+        st.info(
+            "Digits live in 64 dimensions. The maps show one plane through that space: the plane through the "
+            "mean image spanned by the first two principal components. Every grid node and test point is a "
+            "full 64-pixel image on that plane, and every score is computed in the full 64-dimensional space."
+        )
+    ood_shown = fitted.plane.to_plane(report.x) if ss.show_ood else None
+    fig = charts.maps(fitted, on_grid, shown, flags, ood_shown)
+    ss.click_curves = [i for i, trace in enumerate(fig.data) if trace.name == charts.CLICK_LAYER]
+    st.plotly_chart(fig, key="maps", on_select=add_clicked_points, selection_mode="points")
+    st.caption(
+        f"Both maps share one {len(fitted.grid.xs)} x {len(fitted.grid.ys)} grid. White dots on the left: the "
+        "decision boundary. Right: the density model's score on a log colour scale, labelled with the score; "
+        "bright means far from the data. Click either map to add a test point there."
+    )
+
+    st.subheader("Test points")
+    typed_col, push_col = st.columns([3, 2])
+    with typed_col, st.form("typed_point", border=False):
+        x_col, y_col = st.columns(2)
+        x_col.number_input("Test point x", key="x", step=0.1, format="%.3f")
+        y_col.number_input("Test point y", key="y", step=0.1, format="%.3f")
+        st.form_submit_button("Add test point", on_click=add_typed_point, key="add_point")
+    with push_col:
+        st.slider(
+            "Push every test point away from the data mean",
+            *PUSH_RANGE,
+            step=0.5,
+            format="%gx",
+            key="push",
+            help="Moves each point along the ray from the training data's mean: mean + a (x - mean).",
+        )
+        st.button("Clear test points", on_click=clear_points, disabled=not ss.points, key="clear_points")
+
+    if len(flags):
+        for i in np.nonzero(flags)[0]:
+            st.error(
+                f"Point {i + 1}: confident but far. Max probability {s.max_probability[i]:.3f} is at least "
+                f"{threshold:.2f}, yet its density sits at percentile {fitted.percentiles(s)['density'][i]:.1f} "
+                f"of held-out in-distribution points (below {RARE_PERCENTILE:g})."
+            )
+        st.dataframe(
+            points_table(fitted, shown, s, flags),
+            hide_index=True,
+            column_config={
+                name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "max p", "entropy", "energy")
+            }
+            | {"density score": st.column_config.NumberColumn(format="%.3g", help=fitted.density_name)}
+            | {
+                name: st.column_config.NumberColumn(format="%.1f")
+                for name in ("max p pct", "entropy pct", "energy pct")
+            }
+            | {"density pct": st.column_config.NumberColumn(format="%.1f")},
+        )
+        st.caption(
+            f"Density score: {fitted.density_name}. "
+            f"Percentiles are among {len(fitted.data.x_test)} held-out in-distribution points. "
+            "Density pct: the share of held-out points that are at most as dense (0 = farther than all of them). "
+            f"A point is flagged when max p is at least the threshold and density pct is below {RARE_PERCENTILE:g}."
+        )
+    else:
+        st.caption("No test points yet: click a map, or type x and y and press *Add test point*.")
+
+    st.selectbox("Out-of-distribution set", ood_sets_for(setup.dataset), format_func=OOD_SETS.get, key="ood")
+    st.checkbox("Show the out-of-distribution set on the maps", key="show_ood")
+    if ss.ood == "pushed":
+        st.caption(f"Held-out points moved to mean + {PUSH_FACTOR:g} (x - mean).")
+    ood_section(fitted, report)
+
+    if setup.dataset == "digits":
+        digits_gallery(
+            fitted,
+            [
+                ("Your test points", x_points, s),
+                ("Held-out digits 0-7", fitted.data.x_test, fitted.held_out),
+                (f"Out-of-distribution set: {OOD_SETS[ss.ood]}", report.x, report.scores),
+            ],
+            threshold,
+        )
+
+    with st.expander("The scores: formulas and papers", expanded=True):
+        st.markdown(SCORE_NOTES)
+    st.query_params.from_dict(url_from_state())
+
+
+if __name__ == "__main__":
+    main()

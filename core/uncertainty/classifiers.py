@@ -1,0 +1,66 @@
+"""Discriminative classifiers: logistic regression and a ReLU MLP. They model p(y|x) and nothing about p(x).
+
+A ReLU network is piecewise linear, so far from the data its logits grow linearly and its softmax
+saturates: it is confident where it has seen nothing (Hein et al. 2019, "Why ReLU networks yield
+high-confidence predictions far away from the training data").
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+CLASSIFIERS = {"logreg": "logistic regression", "mlp": "MLP (ReLU, 128-64)"}
+HIDDEN_LAYERS = (128, 64)
+MAX_EPOCHS = 300
+HIDDEN_NEEDS_MLP = "hidden features exist only for the MLP: choose classifier 'mlp' or space 'input'"
+
+
+def check_classifier(name: str) -> None:
+    if name not in CLASSIFIERS:
+        raise ValueError(f"unknown classifier {name!r}: choose one of {', '.join(CLASSIFIERS)}")
+
+
+def fit_classifier(name: str, x: np.ndarray, y: np.ndarray, seed: int) -> Pipeline:
+    """Standardise the inputs, then fit logistic regression or the MLP with `seed`."""
+    check_classifier(name)
+    if name == "logreg":
+        head = LogisticRegression(max_iter=1000)
+    else:
+        head = MLPClassifier(hidden_layer_sizes=HIDDEN_LAYERS, max_iter=MAX_EPOCHS, random_state=seed)
+    model = make_pipeline(StandardScaler(), head)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(x, y)
+
+
+def hidden_features(model: Pipeline, x: np.ndarray) -> np.ndarray:
+    """The MLP's last hidden layer, relu(W h + b), for inputs x (n, d) -> (n, 64)."""
+    scaler, mlp = model[0], model[-1]
+    if not isinstance(mlp, MLPClassifier):
+        raise ValueError(HIDDEN_NEEDS_MLP)
+    h = scaler.transform(x)
+    for weights, bias in zip(mlp.coefs_[:-1], mlp.intercepts_[:-1], strict=True):
+        h = np.maximum(h @ weights + bias, 0.0)  # (n, width)
+    return h
+
+
+def logits(model: Pipeline, x: np.ndarray) -> np.ndarray:
+    """Logits z (n, n_classes) with softmax(z) = p(y|x).
+
+    scikit-learn gives a two-class model one logit z; it becomes [-z/2, z/2], the same probabilities
+    and a symmetric input for the energy score.
+    """
+    head = model[-1]
+    if isinstance(head, MLPClassifier):
+        z = hidden_features(model, x) @ head.coefs_[-1] + head.intercepts_[-1]
+    else:
+        z = model.decision_function(x)
+    z = z.reshape(len(x), -1)  # (n, 1) for two classes, else (n, n_classes)
+    if z.shape[1] == 1:
+        z = np.hstack([-z / 2, z / 2])
+    return z
