@@ -51,6 +51,7 @@ def test_share_offline_fails_within_seconds_with_a_clear_message():
 def test_index_lists_every_demo_and_answers_before_any_model_loads():
     """Run in a fresh process: mounting a demo marks its Blocks as running, which other tests launch."""
     code = """
+from html import escape
 from fastapi.testclient import TestClient
 from apps.catalog import DEMOS, gradio_demos
 from apps.launcher import build_app
@@ -60,7 +61,7 @@ with TestClient(build_app(DEMOS, streamlit_port=8999, warm_up=False)) as client:
     index = client.get("/")
     assert index.status_code == 200
     for demo in DEMOS:
-        assert demo.title in index.text and demo.concept in index.text, demo.name
+        assert escape(demo.title) in index.text and escape(demo.concept) in index.text, demo.name
     for demo in gradio_demos():
         assert client.get(f"/{demo.name}/").status_code == 200, demo.name
 assert registry._loaded == {}, registry._loaded
