@@ -161,6 +161,10 @@ def open_share_link(host: str, port: int) -> str:
     )
 
 
+def _exit_cleanly(signum: int, _frame) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return serve(parse_args(argv))
@@ -182,7 +186,9 @@ def serve(args: argparse.Namespace) -> int:
     share_url = open_share_link(args.host, args.port) if args.share else None
 
     app = build_app(demos, args.streamlit_port, warm_up=not args.no_warm_up)
-    children = [start_streamlit(page, args.host, args.streamlit_port) for page in pages]
+    for sig in (signal.SIGINT, signal.SIGTERM):  # uvicorn re-raises these after its graceful shutdown
+        signal.signal(sig, _exit_cleanly)
+    children = []
     shown = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
     print(f"genai-demos: http://{shown}:{args.port}/", flush=True)
     for d in demos:
@@ -192,6 +198,7 @@ def serve(args: argparse.Namespace) -> int:
     if share_url:
         print(f"public link (valid for up to a week while this process runs): {share_url}", flush=True)
     try:
+        children += [start_streamlit(page, args.host, args.streamlit_port) for page in pages]
         uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")).run()
     finally:
         for child in children:
