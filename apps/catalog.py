@@ -36,6 +36,13 @@ DEMOS: tuple[Demo, ...] = (
         concept="Foundation models and scale",
     ),
     Demo(
+        name="prompting",
+        title="Prompting lab",
+        does="Prompt a model zero-shot, few-shot and with chain-of-thought, and measure what each strategy buys.",
+        concept="In-context learning",
+        models=("lab-lm",),
+    ),
+    Demo(
         name="flows",
         title="Normalizing flows vs. diffusion",
         does="Train a flow live, score exact likelihoods, invert digits to latents, and race a flow against a DDPM.",
@@ -48,6 +55,13 @@ DEMOS: tuple[Demo, ...] = (
         does="Compare a classifier's confidence with a density model's distance, push points away, and measure OOD AUROC.",
         concept="Discriminative models vs. density",
         kind="streamlit",
+    ),
+    Demo(
+        name="transformer",
+        title="Transformer explorer",
+        does="Look inside a running transformer: embeddings, positions, every attention head, cross-attention and generation step by step.",
+        concept="Transformers",
+        models=("toy-translator",),
     ),
 )
 

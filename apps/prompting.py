@@ -1,0 +1,286 @@
+"""Prompting lab: zero-shot, few-shot and chain-of-thought prompts on a small model trained here
+and on real LLMs (Wei et al. 2022). UI only; the model layer lives in `core.prompting`."""
+
+import random
+
+import gradio as gr
+
+from core.prompting.exemplars import EXEMPLARS, SOURCE
+from core.prompting.prompts import STRATEGIES, build_prompt
+from core.prompting.sources import BUNDLED, NAME, SOURCES
+from core.prompting.tasks import Problem, sample
+from core.prompting.tasks.families import FAMILIES
+
+TITLE = "Prompting lab"
+TASK_CHOICES = [(f.title, f.name) for f in FAMILIES.values()]
+STRATEGY_CHOICES = [(label, key) for key, label in STRATEGIES.items()]
+LENGTH_SETS = [("Trained lengths", "trained"), ("Longer than trained", "longer"), ("Both", "all")]
+MAX_LENGTH = 8
+
+
+def language_model(source: str):
+    """The lab model from the registry; a clear message when it cannot be loaded."""
+    from core.prompting import models  # noqa: F401 - registers the lab model
+    from core.runtime import ModelUnavailable, get_model
+
+    try:
+        return get_model(NAME, source or BUNDLED)
+    except ModelUnavailable as err:
+        raise gr.Error(str(err)) from None
+
+
+def problem_for(task: str, length: int, question_seed: int) -> Problem:
+    if task not in FAMILIES:
+        raise gr.Error(f"unknown task {task!r}: choose one of {', '.join(FAMILIES)}")
+    return sample(FAMILIES[task], random.Random(int(question_seed)), int(length), "test")
+
+
+def describe_problem(task: str, length: int, question_seed: int) -> str:
+    problem = problem_for(task, length, question_seed)
+    family = FAMILIES[task]
+    trained = "a trained length" if problem.length in family.train_lengths else "**longer than any trained one**"
+    return (
+        f"**Question** ({problem.length} {family.length_unit}, {trained}): {problem.question}\n\n"
+        f"**Ground truth:** `{problem.answer}`"
+    )
+
+
+def build(task: str, length: int, question_seed: int, strategy: str, k: int, exemplar_source: str) -> str:
+    try:
+        return build_prompt(problem_for(task, length, question_seed), strategy, int(k), exemplar_source)
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+
+
+def run_generation(prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed):
+    from core.prompting.generate import generate
+
+    try:
+        return generate(language_model(source), prompt, max_new_tokens, temperature, top_k, top_p, seed, chat)
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+
+
+def verdict(text: str, truth: str) -> str:
+    from core.prompting.answers import extract, is_correct
+
+    answer = extract(text)
+    if answer is None:
+        return f'No answer found: the reply never says "the answer is". Ground truth: `{truth}`.'
+    mark = "**right**" if is_correct(text, truth) else "**wrong**"
+    return f"Extracted answer: `{answer}`: {mark} (ground truth `{truth}`)."
+
+
+def on_generate(task, length, question_seed, prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed):
+    from core.prompting.tokens_html import render
+
+    generation = run_generation(prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed)
+    truth = problem_for(task, length, question_seed).answer
+    return render(generation), verdict(generation.text, truth)
+
+
+def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_tokens, *sides):
+    from core.prompting.tokens_html import render
+
+    truth = problem_for(task, length, question_seed).answer
+    outputs = []
+    for strategy, source in (sides[:2], sides[2:]):
+        prompt = build(task, length, question_seed, strategy, k, exemplar_source)
+        generation = run_generation(prompt, source, chat, max_new_tokens, 0.0, 0, 1.0, 0)
+        header = f"**{STRATEGIES[strategy]}** on `{source}`\n\n"
+        outputs += [render(generation), header + verdict(generation.text, truth)]
+    return outputs
+
+
+def run_evaluation(task, strategies, n, length_set, k, source, chat, progress=None):
+    from core.prompting.evaluate import chance, evaluate, held_out_problems, lengths_of
+
+    if not strategies:
+        raise gr.Error("no strategy chosen: tick at least one, e.g. zero-shot and few-shot chain-of-thought")
+    try:
+        problems = held_out_problems(task, int(n), lengths_of(task, length_set))
+    except ValueError as err:
+        raise gr.Error(str(err)) from None
+    lm = language_model(source)
+    reports = []
+    for i, strategy in enumerate(strategies):
+
+        def tick(done, total, i=i, strategy=strategy):
+            progress((i * total + done, len(strategies) * total), desc=f"{STRATEGIES[strategy]}: {done}/{total}")
+
+        reports.append(evaluate(lm, problems, strategy, k=int(k), chat=chat, progress=tick if progress else None))
+    return reports, chance(problems)
+
+
+def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    from core.prompting.charts import accuracy_bars, accuracy_by_length
+
+    reports, baseline = run_evaluation(task, strategies, n, length_set, k, source, chat, progress)
+    table = [
+        [STRATEGIES[r.strategy], f"{r.accuracy:.0%}", sum(i.correct for i in r.items), len(r.items)] for r in reports
+    ]
+    table.append(["Chance (most common answer)", f"{baseline:.0%}", "", ""])
+    wrong = [
+        (f"{STRATEGIES[r.strategy]} #{j + 1}: {item.question[:70]}", f"{r.strategy}:{j}")
+        for r in reports
+        for j, item in enumerate(r.items)
+        if not item.correct
+    ]
+    bars = accuracy_bars({r.strategy: r.accuracy for r in reports}, baseline)
+    curve = accuracy_by_length(task, {r.strategy: r.accuracy_by_length() for r in reports})
+    stored = {r.strategy: r for r in reports}
+    return table, bars, curve, gr.update(choices=wrong, value=wrong[0][1] if wrong else None), stored
+
+
+def show_wrong(choice, stored) -> str:
+    if not choice or not stored:
+        return ""
+    strategy, index = choice.rsplit(":", 1)
+    item = stored[strategy].items[int(index)]
+    return (
+        f"Ground truth: {item.truth}\nExtracted: {item.predicted}\n\n--- prompt ---\n{item.prompt}"
+        f"\n\n--- generation ---\n{item.generation}"
+    )
+
+
+def api_generate(prompt: str, max_new_tokens: int = 200, temperature: float = 0.0, seed: int = 0) -> str:
+    """Generate with the bundled model; returns the generated text."""
+    return run_generation(prompt, BUNDLED, True, max_new_tokens, temperature, 0, 1.0, seed).text
+
+
+def api_evaluate(task: str, strategy: str, n: int = 20) -> dict:
+    """Accuracy of the bundled model on n held-out questions of `task` at trained lengths, and each item."""
+    from core.prompting.evaluate import as_rows
+
+    if strategy not in STRATEGIES:
+        raise gr.Error(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+    (report,), baseline = run_evaluation(task, [strategy], n, "trained", 2, BUNDLED, True)
+    return {"accuracy": report.accuracy, "chance": baseline, "items": as_rows(report)}
+
+
+def claim_check() -> str:
+    from core.prompting.claims import claims_table, load, statements
+
+    results = load()
+    if results is None:
+        return "No stored evaluation yet: run `python -m core.prompting.evaluate --write`."
+    lines = "\n".join(f"- {s}" for s in statements(results))
+    return (
+        f"Measured on the bundled model with `{results['command']}` ({results['n']} held-out questions per cell, "
+        f"greedy decoding, k = {results['k']} examples in few-shot prompts). The model was trained on all four "
+        "formats, so these numbers show what its own training taught it, not emergent ability. A bare zero-shot "
+        "prompt does not fix the answer format, so the claims compare chain-of-thought with answer-only examples."
+        "\n\n"
+        f"{claims_table(results)}\n\n{lines}"
+    )
+
+
+def exemplars_markdown() -> str:
+    blocks = [f"**{e.family}**\n\n```\n{e.text}\n```" for e in EXEMPLARS]
+    return f"Source: {SOURCE}.\n\n" + "\n\n".join(blocks)
+
+
+with gr.Blocks(title=TITLE) as demo:
+    gr.Markdown(f"# {TITLE}")
+    gr.Markdown(
+        "In-context learning uses a model *out of the box*: **zero-shot** it answers from what it has learned, "
+        "**few-shot** a few worked examples in the prompt show the task, and **chain-of-thought** examples "
+        "show the reasoning steps. The bundled model is a 0.9 M-parameter character-level GPT-2 trained here "
+        "on generated problems; pick a hub base or instruct model to see what instruction tuning changes (GPU)."
+    )
+    with gr.Row():
+        source = gr.Dropdown(SOURCES, value=BUNDLED, label="Model", allow_custom_value=True, scale=2)
+        chat = gr.Checkbox(value=True, label="Use the model's chat template (if it has one)")
+    with gr.Row():
+        task = gr.Dropdown(TASK_CHOICES, value="coin_flip", label="Task family")
+        length = gr.Slider(1, MAX_LENGTH, value=3, step=1, label="Problem length (people, words, steps)")
+        question_seed = gr.Number(value=0, precision=0, label="Question number")
+    problem_md = gr.Markdown(describe_problem("coin_flip", 3, 0))
+
+    with gr.Tab("Prompt and generate"):
+        with gr.Row():
+            strategy = gr.Radio(STRATEGY_CHOICES, value="few-shot-cot", label="Strategy")
+            k = gr.Slider(1, 4, value=2, step=1, label="Worked examples (k)")
+            exemplar_source = gr.Radio(
+                [("Generated", "generated"), ("Notes' exemplar first", "notes")], value="generated", label="Examples"
+            )
+        build_btn = gr.Button("Build prompt")
+        prompt = gr.Textbox(label="Prompt (editable)", lines=10, max_lines=30)
+        with gr.Accordion("Sampling", open=False):
+            with gr.Row():
+                temperature = gr.Slider(0, 2, value=0, step=0.05, label="Temperature (0 = greedy)")
+                top_k = gr.Slider(0, 100, value=0, step=1, label="Top-k (0 = off)")
+                top_p = gr.Slider(0.05, 1, value=1, step=0.05, label="Top-p (1 = off)")
+                max_new_tokens = gr.Slider(1, 600, value=300, step=1, label="Max new tokens")
+                seed = gr.Number(value=0, precision=0, label="Seed")
+        generate_btn = gr.Button("Generate", variant="primary")
+        tokens_out = gr.HTML(label="Generation")
+        verdict_md = gr.Markdown()
+
+    with gr.Tab("Side by side"):
+        gr.Markdown("The same question under two strategies, or on two models (greedy decoding).")
+        with gr.Row():
+            with gr.Column():
+                strategy_a = gr.Dropdown(STRATEGY_CHOICES, value="zero-shot", label="Strategy A")
+                source_a = gr.Dropdown(SOURCES, value=BUNDLED, label="Model A", allow_custom_value=True)
+            with gr.Column():
+                strategy_b = gr.Dropdown(STRATEGY_CHOICES, value="few-shot-cot", label="Strategy B")
+                source_b = gr.Dropdown(SOURCES, value=BUNDLED, label="Model B", allow_custom_value=True)
+        compare_btn = gr.Button("Compare", variant="primary")
+        with gr.Row():
+            with gr.Column():
+                verdict_a = gr.Markdown()
+                tokens_a = gr.HTML()
+            with gr.Column():
+                verdict_b = gr.Markdown()
+                tokens_b = gr.HTML()
+
+    with gr.Tab("Evaluate"):
+        with gr.Row():
+            eval_strategies = gr.CheckboxGroup(STRATEGY_CHOICES, value=list(STRATEGIES), label="Strategies")
+            n = gr.Slider(5, 200, value=20, step=5, label="Questions per strategy (N)")
+            length_set = gr.Radio(LENGTH_SETS, value="all", label="Problem lengths")
+        evaluate_btn = gr.Button("Run evaluation", variant="primary")
+        accuracy_table = gr.Dataframe(headers=["Strategy", "Accuracy", "Right", "Asked"], label="Accuracy")
+        with gr.Row():
+            bars = gr.Plot(label="Accuracy per strategy")
+            curve = gr.Plot(label="Accuracy against problem length")
+        wrong = gr.Dropdown([], label="Wrong answers: open one to see its generation")
+        wrong_text = gr.Textbox(label="Prompt and generation", lines=12)
+        reports = gr.State()
+
+    with gr.Tab("What the numbers show"):
+        claims = gr.Markdown()
+
+    with gr.Tab("The notes' exemplars"):
+        gr.Markdown(exemplars_markdown())
+
+    problem_inputs = [task, length, question_seed]
+    gr.on([c.change for c in problem_inputs], describe_problem, problem_inputs, problem_md, api_name="describe_problem")
+    build_btn.click(build, [*problem_inputs, strategy, k, exemplar_source], prompt, api_name="build_prompt")
+    generate_btn.click(
+        on_generate,
+        [*problem_inputs, prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed],
+        [tokens_out, verdict_md],
+        api_name="generate_tokens",
+    )
+    compare_btn.click(
+        on_compare,
+        [*problem_inputs, k, exemplar_source, chat, max_new_tokens, strategy_a, source_a, strategy_b, source_b],
+        [tokens_a, verdict_a, tokens_b, verdict_b],
+        api_name="compare",
+    )
+    evaluate_btn.click(
+        on_evaluate,
+        [task, eval_strategies, n, length_set, k, source, chat],
+        [accuracy_table, bars, curve, wrong, reports],
+        api_name="evaluate_ui",
+    )
+    wrong.change(show_wrong, [wrong, reports], wrong_text, api_name="show_wrong")
+    demo.load(claim_check, None, claims, api_name="claims")
+    gr.api(api_generate, api_name="generate")
+    gr.api(api_evaluate, api_name="evaluate")
+
+
+if __name__ == "__main__":
+    demo.launch()

@@ -1,0 +1,26 @@
+"""Answer extraction: the text after the last "the answer is" of the model's first reply, normalised."""
+
+import re
+
+NEXT_QUESTION = "\nQ:"  # a model that starts another worked example has finished its reply
+ANSWER = re.compile(r"answer is\s*(.*?)\s*(?:\.(?:\s|$)|\n|$)", re.IGNORECASE)
+
+
+def first_reply(generation: str) -> str:
+    """The generation up to the next worked example (the model may go on writing questions)."""
+    return generation.split(NEXT_QUESTION, 1)[0]
+
+
+def normalise(answer: str) -> str:
+    return answer.strip().strip("\"'").rstrip(".").strip().lower()
+
+
+def extract(generation: str) -> str | None:
+    """The extracted answer, or None when the reply never says "the answer is"."""
+    found = ANSWER.findall(first_reply(generation))
+    return normalise(found[-1]) if found else None
+
+
+def is_correct(generation: str, truth: str) -> bool:
+    answer = extract(generation)
+    return answer is not None and answer == normalise(truth)

@@ -1,0 +1,48 @@
+"""The lab's model in the registry as "lab-lm": the bundled model (trained by
+`python -m core.prompting.train`) or any hub causal LM, loaded the same way with `from_pretrained`."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.prompting.sources import BASE, MODEL_DIR, NAME
+from core.runtime import ModelSpec, register
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    source: str
+    tokenizer: Any
+    model: Any
+    context: int  # the most tokens (prompt + generation) the model can attend to
+
+    @property
+    def has_chat_template(self) -> bool:
+        return bool(getattr(self.tokenizer, "chat_template", None))
+
+
+def load(source: str) -> LanguageModel:
+    """Tokenizer and causal LM from a local directory or a hub id, on the device of `core.runtime`."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from core.runtime import pick_device, pick_dtype
+
+    device = pick_device()
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    tokenizer.padding_side = "left"
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(source, dtype=pick_dtype(device)).to(device).eval()
+    config = model.config
+    context = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", None) or 2048
+    return LanguageModel(source, tokenizer, model, int(context))
+
+
+SPEC = register(
+    ModelSpec(
+        name=NAME,
+        bundled=MODEL_DIR,
+        load=load,
+        hub_default=BASE,
+        description="A 0.9 M-parameter character-level GPT-2 trained on generated reasoning tasks.",
+    )
+)

@@ -1,0 +1,50 @@
+"""Task families a program can generate with ground truth (Wei et al. 2022, section 3-5).
+
+Each family makes a `Problem` of a given length (coin flips: people; last letters: words;
+arithmetic: steps; dates: date computations). Test questions are held out by a hash split,
+and each family also has lengths longer than any trained one, as in the chain-of-thought paper.
+"""
+
+import random
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+TEST_SHARE = 10  # one question in TEST_SHARE is reserved for testing, never trained on
+
+
+@dataclass(frozen=True)
+class Problem:
+    task: str
+    question: str
+    steps: tuple[str, ...]  # the reasoning chain, one sentence per step
+    answer: str
+    length: int
+
+    @property
+    def chain(self) -> str:
+        return " ".join(self.steps)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    title: str
+    length_unit: str  # what `Problem.length` counts
+    train_lengths: tuple[int, ...]
+    longer_lengths: tuple[int, ...]
+    make: Callable[[random.Random, int], Problem]
+
+
+def is_test_question(question: str) -> bool:
+    return zlib.crc32(question.encode()) % TEST_SHARE == 0
+
+
+def sample(family: Family, rng: random.Random, length: int, split: str) -> Problem:
+    """A problem of `length` from the "train" or the "test" side of the hash split."""
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    while True:
+        problem = family.make(rng, length)
+        if is_test_question(problem.question) == (split == "test"):
+            return problem

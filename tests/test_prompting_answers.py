@@ -1,0 +1,30 @@
+"""Answer extraction: the last "the answer is" of the first reply, normalised."""
+
+import pytest
+
+from core.prompting.answers import extract, is_correct
+
+
+@pytest.mark.parametrize(
+    ("generation", "answer"),
+    [
+        (" The answer is no.", "no"),
+        (" Ann flips: tails. So the answer is no.\n\nQ: A coin is heads up.\nA: The answer is yes.", "no"),
+        (' Concatenating them is "ya". So the answer is ya.', "ya"),
+        (" 5 + 6 = 11. The answer is 11.", "11"),
+        (" So the answer is 05/23/1943.", "05/23/1943"),
+        (" The answer is (b).", "(b)"),
+        (" So the Answer is Yes", "yes"),
+        (" The answer is 3.5 apples.", "3.5 apples"),
+        (" I do not know.", None),
+        ("", None),
+    ],
+)
+def test_extract(generation, answer):
+    assert extract(generation) == answer
+
+
+def test_is_correct_compares_normalised_answers():
+    assert is_correct(" So the answer is YES.", "yes")
+    assert not is_correct(" So the answer is no.", "yes")
+    assert not is_correct(" no answer here", "yes")
