@@ -63,6 +63,13 @@ DEMOS: tuple[Demo, ...] = (
         concept="Transformers",
         models=("toy-translator",),
     ),
+    Demo(
+        name="transfer",
+        title="Transfer learning lab",
+        does="Fine-tune a pre-trained CNN and a frozen text encoder with few labels, and check whether transfer is faster, more accurate and needs less data.",
+        concept="Transfer learning",
+        models=("transfer-cnn-digits-0-4", "transfer-cnn-random-textures", "transfer-sentence-encoder"),
+    ),
 )
 
 

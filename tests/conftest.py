@@ -13,6 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import torch
+
+from apps.launcher import stop
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -47,6 +50,15 @@ def wait_for_http(url: str, timeout_s: float = 90.0) -> None:
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer 200 within {timeout_s:.0f} s")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny models run fastest on one thread; several threads contend on a shared 2-core CPU."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture
@@ -129,8 +141,4 @@ def suite_server() -> Iterator[Suite]:
             raise TimeoutError(f"the launcher did not start; its log:\n{Path(log.name).read_text()[-3000:]}") from None
         yield Suite(base=base, streamlit=f"http://127.0.0.1:{st_port}", proc=proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)

@@ -7,6 +7,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
+from apps.launcher import stop
 from tests.conftest import ROOT, free_port, wait_for_http
 
 
@@ -36,11 +37,7 @@ def page_url():
         wait_for_http(url + "/_stcore/health")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def test_student_types_a_far_point_and_sees_the_flag(page, page_url):

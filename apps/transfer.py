@@ -1,0 +1,414 @@
+"""Transfer learning lab: pre-train, then fine-tune; last layers vs. all weights vs. from scratch.
+
+A student checks the course's three claims (faster, more accurate, less data) on a small CNN and on a
+frozen sentence encoder, and sees where they fail: an unrelated source gives negative transfer.
+"""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import gradio as gr
+import pandas as pd
+
+from core.runtime import ModelUnavailable
+from core.transfer.charts import (
+    accuracy_vs_labels,
+    learning_curves,
+    text_comparison,
+    time_to_target,
+    trainable_parameters,
+)
+from core.transfer.claims import (
+    DEFAULT_TARGET,
+    MAX_SEEDS,
+    SWEEP_SHOTS,
+    Run,
+    check_target,
+    claim_check,
+    summarize,
+    sweep_shots,
+    train_runs,
+)
+from core.transfer.data import MAX_SHOTS, card_image, sketch_to_digit
+from core.transfer.finetune import DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS, finetune
+from core.transfer.modes import MODES
+from core.transfer.new_class import MIN_DRAWINGS, NEW_LABEL, TaughtModel, teach
+from core.transfer.text_transfer import (
+    ENCODER,
+    MAX_TEXT_SHOTS,
+    SHOT_STEPS,
+    compare_text,
+    missing_encoder,
+    train_text_models,
+)
+
+MODE_CHOICES = [(m.label, key) for key, m in MODES.items()]
+SOURCE_CHOICES = [
+    ("Digits 0-4 (related: same strokes, other classes)", "digits"),
+    ("Random textures with random labels (unrelated)", "unrelated"),
+]
+REDRAW_EVERY_S = 0.4  # redraw live charts at most this often
+CLEAR_PAD_JS = """() => document.querySelector('#symbol-pad button[aria-label="Clear canvas"]')?.click()"""
+PEN = gr.Brush(default_size=14, colors=["#000000"], default_color="#000000", color_mode="fixed")  # a pen's stroke
+SUMMARY_COLUMNS = [
+    "mode",
+    "trainable parameters",
+    "final accuracy (mean)",
+    "± sd over seeds",
+    "seeds",
+    "epochs to target (mean curve)",
+    "seconds to target",
+]
+CURVE_COLUMNS = ["epoch", "test accuracy", "seconds"]
+TEXT_COLUMNS = ["labelled sentences per class", "seed", "TF-IDF from scratch", "frozen encoder + classifier"]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show bad input and missing models as a message in the page, not a traceback."""
+    try:
+        yield
+    except (ValueError, ModelUnavailable) as err:
+        raise gr.Error(str(err)) from None
+
+
+def curve_table(run: Run) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(p.epoch, round(p.accuracy, 4), round(p.seconds, 3)) for p in run.curve], columns=CURVE_COLUMNS
+    )
+
+
+def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, source: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+    """One fine-tuning run: the final test accuracy and the learning curve."""
+    with user_errors():
+        run = Run(mode, shots, seed)
+        drawn = 0.0
+        for point in finetune(mode, shots, epochs, seed, lr, source):
+            run.curve.append(point)
+            progress((point.epoch, int(epochs)), desc=f"{MODES[mode].label}: epoch", unit="epochs")
+            if time.perf_counter() - drawn > REDRAW_EVERY_S or point.epoch == int(epochs):
+                drawn = time.perf_counter()
+                yield point.accuracy, learning_curves([run]), curve_table(run)
+
+
+def summary_table(runs: list[Run], target: float) -> pd.DataFrame:
+    rows = [
+        (
+            MODES[s.mode].label,
+            s.trainable,
+            f"{s.accuracy:.1%}",
+            f"{s.spread:.1%}",
+            s.runs,
+            "never" if s.epochs_to_target is None else s.epochs_to_target,
+            "never" if s.seconds_to_target is None else f"{s.seconds_to_target:.2f}",
+        )
+        for s in summarize(runs, target)
+    ]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def compare_modes(
+    modes: list[str],
+    shots: int,
+    epochs: int,
+    lr: float,
+    seed: int,
+    seeds: int,
+    source: str,
+    target: float,
+    progress=gr.Progress(),  # noqa: B008 - Gradio's progress idiom
+):
+    """Every ticked mode for each seed, with the learning curves redrawn while they train."""
+    with user_errors():
+        target = check_target(target)
+        total = max(1, len(modes) * int(seeds) * (int(epochs) + 1))
+        drawn, done, runs = 0.0, 0, []
+        for runs in train_runs(modes, shots, epochs, lr, seeds, seed, source):
+            done += 1
+            run = runs[-1]
+            progress(done / total, desc=f"{MODES[run.mode].label}, seed {run.seed}")
+            if time.perf_counter() - drawn > REDRAW_EVERY_S:
+                drawn = time.perf_counter()
+                yield learning_curves(runs, target), gr.skip(), gr.skip(), gr.skip()
+        summaries = summarize(runs, target)
+        yield (
+            learning_curves(runs, target),
+            summary_table(runs, target),
+            time_to_target(summaries, target),
+            trainable_parameters(summaries),
+        )
+
+
+def claims_table(runs: list[Run], shots: int, target: float) -> pd.DataFrame:
+    rows = []
+    for v in claim_check(runs, shots, target):
+        row = {"claim": v.claim, "measured as": v.measure, MODES["scratch"].label: v.scratch}
+        row.update({MODES[m].label: text for m, text in v.transfer.items()})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def check_claims(
+    modes: list[str],
+    shots: int,
+    epochs: int,
+    lr: float,
+    seed: int,
+    seeds: int,
+    source: str,
+    target: float,
+    progress=gr.Progress(),  # noqa: B008 - Gradio's progress idiom
+):
+    """A label sweep of the ticked modes plus the from-scratch baseline, then the three claims."""
+    with user_errors():
+        target = check_target(target)
+        modes = list(dict.fromkeys(["scratch", *modes]))
+        total = len(set(SWEEP_SHOTS) | {shots}) * int(seeds) * len(modes)
+        drawn, runs = 0.0, []
+        for runs in sweep_shots(modes, shots, epochs, lr, seeds, seed, source):
+            run = runs[-1]
+            progress(len(runs) / total, desc=f"{run.shots} labels per class: {MODES[run.mode].label}, seed {run.seed}")
+            if time.perf_counter() - drawn > REDRAW_EVERY_S:
+                drawn = time.perf_counter()
+                yield accuracy_vs_labels(runs, target), gr.skip()
+        yield accuracy_vs_labels(runs, target), claims_table(runs, shots, target)
+
+
+def drawing_gallery(drawings: list) -> list:
+    return [card_image(d.unsqueeze(0), scale=12) for d in drawings]
+
+
+def composite(sketch: dict | None):
+    return None if sketch is None else sketch.get("composite")
+
+
+def add_drawing(sketch: dict | None, drawings: list):
+    with user_errors():
+        digit = sketch_to_digit(composite(sketch))
+    drawings = [*drawings, digit]
+    left = MIN_DRAWINGS - len(drawings)
+    status = f"{len(drawings)} drawing(s). " + (
+        f"Draw {left} more." if left > 0 else "Enough: press **Teach it** (or add a few more)."
+    )
+    return drawings, drawing_gallery(drawings), status
+
+
+def clear_drawings():
+    return [], [], f"No drawings yet: draw your symbol and add it, {MIN_DRAWINGS} times."
+
+
+def teach_symbol(drawings: list, seed: int):
+    with user_errors():
+        taught = teach(drawings, seed)
+    status = (
+        f"Fine-tuned the last layer on {taught.drawings} drawings (plus a few digits 0-4, so it keeps them) "
+        f"in {taught.seconds:.2f} s. Now draw a new one below and test it."
+    )
+    return taught, status
+
+
+def classify_drawing(sketch: dict | None, taught: TaughtModel | None):
+    if taught is None:
+        raise gr.Error(f"nothing taught yet: add {MIN_DRAWINGS} drawings of your symbol and press 'Teach it' first")
+    with user_errors():
+        return taught.classify(sketch_to_digit(composite(sketch)))
+
+
+def encoder_status() -> str:
+    missing = missing_encoder()
+    if missing:
+        return f"**Encoder missing.** {missing}"
+    return (
+        f"Encoder: `{ENCODER.hub_default}` (registry name `{ENCODER.name}`; set `{ENCODER.env_var}` to use "
+        "another hub id). It stays frozen: only a logistic regression on its sentence vectors learns."
+    )
+
+
+def compare_sentences(seeds: int, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+    with user_errors():
+        if missing_encoder() is None:
+            progress(0, desc="loading the sentence encoder and embedding the sentences")
+        scores = []
+        for score in compare_text(seeds):
+            scores.append(score)
+            progress(len(scores) / (len(SHOT_STEPS) * int(seeds)), desc=f"{score.shots} sentences per class")
+        table = pd.DataFrame(
+            [(s.shots, s.seed, round(s.tfidf, 3), None if s.encoder is None else round(s.encoder, 3)) for s in scores],
+            columns=TEXT_COLUMNS,
+        )
+        return text_comparison(scores), table
+
+
+def classify_sentence(sentence: str, shots: int, seed: int):
+    with user_errors():
+        probs = train_text_models(shots, seed).predict(sentence)
+    return probs["TF-IDF from scratch"], probs.get("Frozen encoder + classifier")
+
+
+with gr.Blocks(title="Transfer learning lab") as demo:
+    gr.Markdown(
+        "# Transfer learning lab\n"
+        "Once a model is trained in one domain, its knowledge transfers to a similar one: if you can drive a car, "
+        "a truck is easy. In ML you start from a **pre-trained** model and **fine-tune** it on data from the new "
+        "domain, typically updating the last layer or layers while the rest stays fixed. The course claims this "
+        "is **faster**, **more accurate** and needs **less data** than training from scratch. Test each claim."
+    )
+    with gr.Tab("Image transfer"):
+        gr.Markdown(
+            "A small CNN (two convolutions, a dense layer, a head) was pre-trained on **digits 0-4**, each written "
+            "anywhere on a 12x12 card. The target domain is **digits 5-9**: new classes, same kind of strokes. "
+            "The head is always new (the classes changed); the modes differ in which of the four layers start "
+            "pre-trained and which ones learn. To see a claim fail, switch the source to the unrelated one."
+        )
+        with gr.Row():
+            with gr.Column(scale=1, min_width=280):
+                source = gr.Radio(SOURCE_CHOICES, value="digits", label="Source the CNN was pre-trained on")
+                shots = gr.Slider(
+                    0, MAX_SHOTS, value=5, step=1, label="Labelled examples per target class", info="1 to 50"
+                )
+                epochs = gr.Slider(1, MAX_EPOCHS, value=DEFAULT_EPOCHS, step=1, label="Epochs")
+                lr = gr.Number(value=DEFAULT_LR, label="Learning rate (Adam)", minimum=0)
+                seed = gr.Number(value=0, precision=0, label="Seed (draws the examples and the new weights)")
+                seeds = gr.Slider(1, MAX_SEEDS, value=3, step=1, label="Seeds to average over (comparisons)")
+                target = gr.Slider(
+                    0.2, 0.95, value=DEFAULT_TARGET, step=0.05, label="Target test accuracy (for 'faster')"
+                )
+            with gr.Column(scale=3):
+                with gr.Tab("One run"):
+                    with gr.Row():
+                        mode = gr.Dropdown(MODE_CHOICES, value="full", label="Adaptation mode")
+                        run_btn = gr.Button("Fine-tune", variant="primary")
+                    accuracy = gr.Number(label="Test accuracy on digits 5-9 (fraction)", precision=4)
+                    curve_plot = gr.Plot(label="Learning curve")
+                    with gr.Accordion("Learning curve as numbers", open=False):
+                        curve_df = gr.Dataframe(
+                            pd.DataFrame(columns=CURVE_COLUMNS),
+                            label="Learning curve",
+                            interactive=False,
+                        )
+                with gr.Tab("Compare modes"):
+                    with gr.Row():
+                        modes = gr.CheckboxGroup(MODE_CHOICES, value=list(MODES), label="Modes to compare", scale=3)
+                        compare_btn = gr.Button("Train and compare", variant="primary", scale=1)
+                    curves_plot = gr.Plot(label="Learning curves (mean ± sd over seeds)")
+                    summary_df = gr.Dataframe(
+                        pd.DataFrame(columns=SUMMARY_COLUMNS), label="Per mode", interactive=False
+                    )
+                    with gr.Row():
+                        time_plot = gr.Plot(label="Time to target")
+                        params_plot = gr.Plot(label="Trainable parameters")
+                with gr.Tab("Claim check"):
+                    gr.Markdown(
+                        "Sweeps the labelled examples per class over "
+                        f"{', '.join(map(str, SWEEP_SHOTS))} (and your setting), for the ticked modes and "
+                        "**From scratch** as the baseline, over the chosen seeds. ✓ the claim holds against "
+                        "from-scratch, ✗ it does not, ≈ the gap is within the spread over seeds."
+                    )
+                    claims_btn = gr.Button("Run the claim check", variant="primary")
+                    labels_plot = gr.Plot(label="Accuracy against labelled examples (mean ± sd over seeds)")
+                    claims_df = gr.Dataframe(
+                        pd.DataFrame(columns=["claim", "measured as", *(label for label, _ in MODE_CHOICES)]),
+                        label="Claim check (measured now)",
+                        interactive=False,
+                        wrap=True,
+                    )
+                with gr.Tab("Teach it something new"):
+                    gr.Markdown(
+                        f"The digits-0-4 CNN has never seen your symbol. Draw it {MIN_DRAWINGS} times (press "
+                        "**Add drawing** after each), then **Teach it**: only the last layer learns, with one new "
+                        f"output, '{NEW_LABEL}'. Then draw it once more, or draw a digit 0-4, and test."
+                    )
+                    drawings = gr.State([])
+                    taught = gr.State(None)
+                    with gr.Row():
+                        with gr.Column():
+                            pad = gr.Sketchpad(
+                                label="Draw your symbol",
+                                type="numpy",
+                                canvas_size=(280, 280),
+                                height=360,
+                                brush=PEN,
+                                elem_id="symbol-pad",
+                            )
+                            with gr.Row():
+                                add_btn = gr.Button("Add drawing")
+                                clear_btn = gr.Button("Clear drawings")
+                                teach_btn = gr.Button("Teach it", variant="primary")
+                        with gr.Column():
+                            teach_status = gr.Markdown(
+                                f"No drawings yet: draw your symbol and add it, {MIN_DRAWINGS} times."
+                            )
+                            gallery = gr.Gallery(
+                                label="Your drawings as the CNN sees them (8x8)", columns=5, height=180
+                            )
+                    with gr.Row():
+                        test_pad = gr.Sketchpad(
+                            label="Test drawing",
+                            type="numpy",
+                            canvas_size=(280, 280),
+                            height=360,
+                            brush=PEN,
+                            elem_id="test-pad",
+                        )
+                        with gr.Column():
+                            test_btn = gr.Button("Test it", variant="primary")
+                            prediction = gr.Label(
+                                label="What the fine-tuned CNN sees", num_top_classes=3, elem_id="prediction"
+                            )
+
+    with gr.Tab("Foundation-model transfer (text)"):
+        gr.Markdown(
+            "Sort short sentences into five topics (sport, food, weather, music, technology) from a few labelled "
+            "examples. **Transfer:** a frozen pre-trained sentence encoder plus a small classifier. "
+            "**From scratch:** TF-IDF word counts plus the same classifier, learning only from these sentences. "
+            "The 300 sentences were written for this lab; 120 of them are held out for testing."
+        )
+        gr.Markdown(encoder_status())
+        with gr.Row():
+            text_seeds = gr.Slider(1, MAX_SEEDS, value=3, step=1, label="Seeds to average over")
+            text_btn = gr.Button("Compare on the sentences", variant="primary")
+        text_plot = gr.Plot(label="Accuracy against labelled sentences")
+        with gr.Accordion("Every run", open=False):
+            text_df = gr.Dataframe(pd.DataFrame(columns=TEXT_COLUMNS), interactive=False)
+        gr.Markdown("### Try a sentence")
+        with gr.Row():
+            sentence = gr.Textbox(label="Sentence", value="The keeper punched the ball clear of the goal.", scale=3)
+            text_shots = gr.Slider(1, MAX_TEXT_SHOTS, value=4, step=1, label="Labelled sentences per class")
+            text_seed = gr.Number(value=0, precision=0, label="Seed")
+        sentence_btn = gr.Button("Classify with both")
+        with gr.Row():
+            tfidf_label = gr.Label(label="TF-IDF from scratch", num_top_classes=3)
+            encoder_label = gr.Label(label="Frozen encoder + classifier", num_top_classes=3)
+
+    run_btn.click(
+        finetune_one,
+        inputs=[mode, shots, epochs, seed, lr, source],
+        outputs=[accuracy, curve_plot, curve_df],
+        api_name="finetune",
+    )
+    comparison_inputs = [modes, shots, epochs, lr, seed, seeds, source, target]
+    compare_btn.click(
+        compare_modes,
+        inputs=comparison_inputs,
+        outputs=[curves_plot, summary_df, time_plot, params_plot],
+        api_name="compare",
+    )
+    claims_btn.click(check_claims, inputs=comparison_inputs, outputs=[labels_plot, claims_df], api_name="claims")
+    add_btn.click(
+        add_drawing, inputs=[pad, drawings], outputs=[drawings, gallery, teach_status], api_name="add_drawing"
+    ).success(None, js=CLEAR_PAD_JS, api_name="clear_pad")
+    clear_btn.click(clear_drawings, outputs=[drawings, gallery, teach_status], api_name="clear_drawings")
+    teach_btn.click(teach_symbol, inputs=[drawings, seed], outputs=[taught, teach_status], api_name="teach")
+    test_btn.click(classify_drawing, inputs=[test_pad, taught], outputs=prediction, api_name="classify_drawing")
+    text_btn.click(compare_sentences, inputs=text_seeds, outputs=[text_plot, text_df], api_name="text_compare")
+    sentence_btn.click(
+        classify_sentence,
+        inputs=[sentence, text_shots, text_seed],
+        outputs=[tfidf_label, encoder_label],
+        api_name="text_classify",
+    )
+
+
+if __name__ == "__main__":
+    demo.queue(max_size=16).launch()

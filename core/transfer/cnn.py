@@ -1,0 +1,83 @@
+"""The small CNN of the image lab, read bottom-up: two convolutions find strokes wherever they are on the
+card, a dense layer combines them into features, and the head maps the features to classes. Its four
+layers are what the adaptation modes freeze or train."""
+
+from pathlib import Path
+
+import torch
+from huggingface_hub import PyTorchModelHubMixin
+from torch import nn
+
+from core.runtime import ModelSpec, get_model, pick_device, register
+from core.transfer.data import CANVAS
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+LAYERS = ("conv1", "conv2", "fc", "head")  # bottom to top
+
+
+class DigitCNN(nn.Module, PyTorchModelHubMixin):
+    """(B, 1, 12, 12) card -> (B, num_classes) logits. The constructor arguments are saved as config.json."""
+
+    def __init__(self, num_classes: int = 5, channels: tuple[int, int] = (16, 32), hidden: int = 64):
+        super().__init__()
+        c1, c2 = channels
+        self.conv1 = nn.Conv2d(1, c1, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(c1, c2, kernel_size=3, padding=1)
+        self.fc = nn.Linear(c2 * (CANVAS // 4) ** 2, hidden)
+        self.head = nn.Linear(hidden, num_classes)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        h = nn.functional.max_pool2d(torch.relu(self.conv1(x)), 2)  # (B, c1, 6, 6)
+        h = nn.functional.max_pool2d(torch.relu(self.conv2(h)), 2)  # (B, c2, 3, 3)
+        return torch.relu(self.fc(h.flatten(1)))  # (B, hidden)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))  # (B, num_classes)
+
+
+def init_layer(layer: nn.Module, generator: torch.Generator) -> None:
+    """PyTorch's default initialisation (uniform, +-1/sqrt(fan_in)), drawn from `generator`."""
+    bound = 1.0 / layer.weight[0].numel() ** 0.5
+    with torch.no_grad():
+        layer.weight.uniform_(-bound, bound, generator=generator)
+        layer.bias.uniform_(-bound, bound, generator=generator)
+
+
+def fresh_cnn(num_classes: int, generator: torch.Generator) -> DigitCNN:
+    """A randomly initialised CNN: every layer drawn from `generator`."""
+    model = DigitCNN(num_classes=num_classes)
+    for name in LAYERS:
+        init_layer(getattr(model, name), generator)
+    return model
+
+
+def load_cnn(source: str) -> DigitCNN:
+    """The CNN saved at `source` (a local directory or a hub id), on this process's device, in eval mode."""
+    return DigitCNN.from_pretrained(source).to(pick_device()).eval()
+
+
+SOURCES = {
+    "digits": register(
+        ModelSpec(
+            name="transfer-cnn-digits-0-4",
+            bundled=WEIGHTS_DIR / "cnn-digits-0-4",
+            load=load_cnn,
+            description="Small CNN pre-trained on scikit-learn digits 0-4 (the related source).",
+        )
+    ),
+    "unrelated": register(
+        ModelSpec(
+            name="transfer-cnn-random-textures",
+            bundled=WEIGHTS_DIR / "cnn-random-textures",
+            load=load_cnn,
+            description="Small CNN pre-trained on random textures with random labels (the unrelated source).",
+        )
+    ),
+}
+
+
+def pretrained_cnn(source: str) -> DigitCNN:
+    """The shared pre-trained CNN for `source` ("digits" or "unrelated"); copy it before training."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}: choose one of {', '.join(SOURCES)}")
+    return get_model(SOURCES[source].name)

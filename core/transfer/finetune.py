@@ -1,0 +1,131 @@
+"""Fine-tuning on the target domain: build the CNN a mode asks for, train its unfrozen layers on a few
+labelled target examples, and report the target test accuracy after every epoch (a learning curve)."""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from core.runtime import gpu, make_generator, pick_device
+from core.transfer.cnn import LAYERS, DigitCNN, fresh_cnn, pretrained_cnn
+from core.transfer.data import TARGET_DIGITS, check_shots, sample_shots, target_split
+from core.transfer.modes import Mode, apply_mode, get_mode
+
+MAX_EPOCHS = 200
+DEFAULT_EPOCHS = 30
+DEFAULT_LR = 3e-3
+MAX_LR = 1.0
+BATCH_SIZE = 8
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    epoch: int  # 0 is the model before any target training
+    accuracy: float  # on the fixed target test set, 0..1
+    seconds: float  # training time so far (the test evaluations and the caller's pauses are left out)
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one CPU thread here: the CNN's layers are too small to split, and on a busy CPU the
+    threads of one operation wait on each other (measured 25 s instead of 0.3 s for one run on 2 shared cores)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def check_epochs(epochs: int) -> int:
+    if isinstance(epochs, bool) or not float(epochs).is_integer():
+        raise ValueError(f"epochs must be a whole number, got {epochs!r}")
+    epochs = int(epochs)
+    if not 1 <= epochs <= MAX_EPOCHS:
+        raise ValueError(f"{epochs} epochs is out of range: pick 1 to {MAX_EPOCHS} (30 is plenty for these models)")
+    return epochs
+
+
+def check_lr(lr: float) -> float:
+    lr = float(lr)
+    if not 0.0 < lr <= MAX_LR:
+        raise ValueError(
+            f"learning rate {lr:g} is out of range: pick a value above 0 and at most {MAX_LR:g}, e.g. 0.003"
+        )
+    return lr
+
+
+def build_model(mode: Mode, source: str, generator: torch.Generator) -> DigitCNN:
+    """A CNN for the target classes: random layers from `generator`, then the pre-trained layers below the
+    head copied in when the mode starts from the source model, then frozen as the mode says."""
+    model = fresh_cnn(num_classes=len(TARGET_DIGITS), generator=generator).to(pick_device())
+    if mode.pretrained:
+        source_model = pretrained_cnn(source)
+        for name in LAYERS[:-1]:  # the head is new: the target's classes are not the source's
+            getattr(model, name).load_state_dict(getattr(source_model, name).state_dict())
+    apply_mode(model, mode)
+    return model
+
+
+def make_optimizer(model: nn.Module, lr: float) -> torch.optim.Optimizer:
+    """Adam over the trainable parameters only: frozen layers get no updates at all."""
+    return torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+
+
+def train_epoch(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    generator: torch.Generator,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """One pass over (x, y) in shuffled mini-batches, one optimiser step each."""
+    for batch in torch.randperm(len(y), generator=generator).split(batch_size):
+        loss = nn.functional.cross_entropy(model(x[batch]), y[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+@torch.no_grad()
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    return (model(x).argmax(dim=1) == y).float().mean().item()
+
+
+@gpu(duration=60)
+def finetune(
+    mode: str,
+    shots: int,
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int = 0,
+    lr: float = DEFAULT_LR,
+    source: str = "digits",
+) -> Iterator[EpochResult]:
+    """Train `mode` on `shots` target examples per class; yield the test accuracy after each epoch.
+
+    The seed draws the labelled examples, the new layers' weights and the batch order, so two modes with
+    the same seed see the same examples and start from the same head.
+    """
+    chosen = get_mode(mode)
+    shots, epochs, lr = check_shots(shots), check_epochs(epochs), check_lr(lr)
+    init_gen, data_gen = make_generator(seed), make_generator(seed)
+    device = pick_device()
+    pool, test = target_split()
+    train = sample_shots(pool, shots, data_gen)
+    x, y = train.x.to(device), train.y.to(device)  # (5 * shots, 1, 12, 12), (5 * shots,)
+    test_x, test_y = test.x.to(device), test.y.to(device)
+
+    model = build_model(chosen, source, init_gen)
+    optimizer = make_optimizer(model, lr)
+    seconds = 0.0
+    with one_thread():
+        yield EpochResult(0, accuracy(model, test_x, test_y), seconds)
+        for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
+            train_epoch(model, optimizer, x, y, data_gen)
+            seconds += time.perf_counter() - start
+            yield EpochResult(epoch, accuracy(model, test_x, test_y), seconds)

@@ -1,0 +1,90 @@
+"""The transfer lab as a student and a script meet it: the /finetune API, clear errors for bad input, and a
+browser run of one fine-tune that draws its learning curve."""
+
+import pytest
+
+from apps.transfer import demo
+from tests.conftest import free_port
+
+
+def test_finetune_api_returns_accuracy_and_curve(gradio_client):
+    client = gradio_client(demo)
+    accuracy, plot, table = client.predict(
+        mode="full", shots=5, epochs=8, seed=0, lr=3e-3, source="digits", api_name="/finetune"
+    )
+    assert 0.2 < accuracy <= 1.0
+    assert table["headers"] == ["epoch", "test accuracy", "seconds"]
+    assert [row[0] for row in table["data"]] == list(range(9))
+    assert table["data"][-1][1] == pytest.approx(accuracy, abs=1e-4)
+    assert plot["type"] == "plotly"
+
+    for kwargs, message in (
+        ({"shots": 0}, "at least 1 example of each target class"),
+        ({"epochs": 10**9}, "greater than maximum value 200"),
+        ({"lr": 0}, "learning rate 0 is out of range"),
+    ):
+        args = {"mode": "full", "shots": 5, "epochs": 8, "seed": 0, "lr": 3e-3, "source": "digits", **kwargs}
+        with pytest.raises(Exception, match=message):
+            client.predict(**args, api_name="/finetune")
+    with pytest.raises(Exception, match="the sketch is empty"):
+        client.predict(None, api_name="/add_drawing")
+    with pytest.raises(Exception, match="draw 5 more"):
+        client.predict(0, api_name="/teach")
+
+
+def test_a_student_fine_tunes_and_sees_the_curve(page):
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("button", name="Fine-tune").click()
+        curve = page.locator(".js-plotly-plot").first
+        curve.wait_for(state="visible", timeout=60_000)
+        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(state="attached", timeout=60_000)
+        assert "Learning curve" in page.locator(".js-plotly-plot .gtitle").first.text_content()
+        accuracy = page.get_by_label("Test accuracy on digits 5-9 (fraction)")
+        page.wait_for_function(
+            "el => el.value !== '' && Number(el.value) > 0", arg=accuracy.element_handle(), timeout=60_000
+        )
+        assert 0.0 < float(accuracy.input_value()) <= 1.0
+        assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def draw_x(page, pad_id: str, shift: float) -> None:
+    """Pick the pad's brush and draw an X with the mouse, shifted right by `shift` pixels."""
+    pad = page.locator(pad_id)
+    pad.get_by_role("button", name="Brush", exact=True).first.click()
+    canvas = pad.locator("canvas").first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    for (x0, y0), (x1, y1) in (((0.25, 0.2), (0.75, 0.8)), ((0.75, 0.2), (0.25, 0.8))):
+        page.mouse.move(box["x"] + box["width"] * x0 + shift, box["y"] + box["height"] * y0)
+        page.mouse.down()
+        for t in range(1, 11):
+            x = x0 + (x1 - x0) * t / 10
+            y = y0 + (y1 - y0) * t / 10
+            page.mouse.move(box["x"] + box["width"] * x + shift, box["y"] + box["height"] * y)
+        page.mouse.up()
+
+
+def test_a_student_teaches_a_new_symbol_by_drawing(page):
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("tab", name="Teach it something new").click()
+        for i in range(5):
+            page.wait_for_timeout(800)  # the pad clears itself after each drawing is added
+            draw_x(page, "#symbol-pad", shift=(i - 2) * 6)
+            page.get_by_role("button", name="Add drawing").click()
+            page.get_by_text(f"{i + 1} drawing(s)").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Teach it", exact=True).click()
+        page.get_by_text("Fine-tuned the last layer on 5 drawings").wait_for(timeout=60_000)
+        draw_x(page, "#test-pad", shift=3)
+        page.get_by_role("button", name="Test it").click()
+        top = page.locator("#prediction [data-testid='label-output-value']")
+        top.wait_for(timeout=30_000)
+        assert top.text_content().strip() == "your symbol"
+        assert page.console_errors == []
+    finally:
+        demo.close()
