@@ -17,7 +17,7 @@ class Demo:
     does: str  # one line: what it lets a student do
     concept: str  # the course concept it teaches
     kind: str = "gradio"  # "gradio" or "streamlit"
-    models: tuple[str, ...] = ()  # registry names to warm up once the server is up
+    models: tuple[str, ...] = ()  # "module:registry name" of each model to warm up once the server is up
 
     @property
     def module(self) -> str:
@@ -40,14 +40,14 @@ DEMOS: tuple[Demo, ...] = (
         title="Prompting lab",
         does="Prompt a model zero-shot, few-shot and with chain-of-thought, and measure what each strategy buys.",
         concept="In-context learning",
-        models=("lab-lm",),
+        models=("core.prompting.models:lab-lm",),
     ),
     Demo(
         name="flows",
         title="Normalizing flows vs. diffusion",
         does="Train a flow live, score exact likelihoods, invert digits to latents, and race a flow against a DDPM.",
         concept="Normalizing flows vs. diffusion",
-        models=("flows-digits-nsf", "flows-digits-ddpm"),
+        models=("core.flows.bundled:flows-digits-nsf", "core.flows.bundled:flows-digits-ddpm"),
     ),
     Demo(
         name="confidence_vs_density",
@@ -61,14 +61,18 @@ DEMOS: tuple[Demo, ...] = (
         title="Transformer explorer",
         does="Look inside a running transformer: embeddings, positions, every attention head, cross-attention and generation step by step.",
         concept="Transformers",
-        models=("toy-translator",),
+        models=("core.attention.models:toy-translator",),
     ),
     Demo(
         name="transfer",
         title="Transfer learning lab",
         does="Fine-tune a pre-trained CNN and a frozen text encoder with few labels, and check whether transfer is faster, more accurate and needs less data.",
         concept="Transfer learning",
-        models=("transfer-cnn-digits-0-4", "transfer-cnn-random-textures", "transfer-sentence-encoder"),
+        models=(
+            "core.transfer.cnn:transfer-cnn-digits-0-4",
+            "core.transfer.cnn:transfer-cnn-random-textures",
+            "core.transfer.text_transfer:transfer-sentence-encoder",
+        ),
     ),
 )
 

@@ -107,3 +107,23 @@ def test_unknown_name_lists_the_known_ones(counted_spec):
     counted_spec, _ = counted_spec
     with pytest.raises(ModelUnavailable, match=counted_spec.name):
         get_model("no-such-model")
+
+
+def test_warm_up_imports_the_registering_module_and_loads_in_the_background():
+    """Every model the catalog names is found by warm-up, which imports the module that registers it."""
+    code = """
+import sys
+from apps.catalog import DEMOS
+from core.runtime import registry
+entries = [m for d in DEMOS for m in d.models]
+assert "core.transfer.cnn" not in sys.modules
+registry.warm_up(["core.transfer.cnn:transfer-cnn-digits-0-4"]).join(120)
+assert registry.is_loaded("transfer-cnn-digits-0-4")
+for entry in entries:
+    module, _, name = entry.partition(":")
+    __import__(module)
+    registry.spec_for(name)  # raises if the catalog names a model its module does not register
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip().endswith("ok"), result.stderr[-2000:]

@@ -6,6 +6,7 @@ thread-safe; a hub id that cannot be reached fails within seconds with a message
 bundled alternative.
 """
 
+import importlib
 import os
 import re
 import threading
@@ -98,11 +99,18 @@ def is_loaded(name: str, source: str | None = None) -> bool:
 
 
 def warm_up(names: Iterable[str]) -> threading.Thread:
-    """Load the bundled models of `names` in a background thread; errors are left for first use to report."""
+    """Load bundled models in a background thread; errors are left for first use to report.
+
+    Each entry is a registry name, or "package.module:name" to import the module that registers it first,
+    so heavy libraries load in the background rather than while the server starts.
+    """
 
     def run() -> None:
-        for name in names:
+        for entry in names:
+            module, _, name = entry.rpartition(":")
             try:
+                if module:
+                    importlib.import_module(module)
                 get_model(name)
             except Exception:  # noqa: BLE001 - the first real request reports the error to the user
                 continue
