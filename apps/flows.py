@@ -338,7 +338,7 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
             with gr.Column(scale=1):
                 race_dataset = gr.Radio(list(datasets2d.DATASETS), value=datasets2d.RINGS, label="Dataset")
                 race_flow_steps = gr.Textbox(value="800", label="Flow training steps")
-                race_ddpm_steps = gr.Textbox(value="3000", label="DDPM training steps")
+                race_ddpm_steps = gr.Textbox(value=str(train2d.MAX_STEPS), label="DDPM training steps")
                 race_seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 race_button = gr.Button("Train both on the same 2-D data", variant="primary")
                 digits_button = gr.Button("Compare the bundled digit models")
