@@ -63,7 +63,7 @@ def test_a_student_types_a_sentence_and_sees_the_attention_map(page, demo):
         heatmap = page.locator(".js-plotly-plot").first
         heatmap.wait_for(timeout=30_000)
         assert "cross-attention, layer 0, head 0" in heatmap.inner_text()
-        assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 1
+        page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(state="attached", timeout=30_000)
         assert page.console_errors == []
     finally:
         demo.close()

@@ -42,7 +42,7 @@ def test_student_trains_a_flow_and_sees_the_density(page, demo):
         page.get_by_role("button", name="Train the flow").click()
         page.get_by_text("Held-out log-likelihood").wait_for(timeout=90_000)
         page.get_by_text("Exact log p(x) of the trained flow (150 steps)").wait_for(timeout=10_000)
-        assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 1
+        page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(state="attached", timeout=30_000)
         page.get_by_text("The chain of transformations").wait_for(timeout=10_000)
         assert page.console_errors == []
     finally:

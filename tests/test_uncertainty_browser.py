@@ -47,7 +47,7 @@ def test_student_types_a_far_point_and_sees_the_flag(page, page_url):
     page.get_by_role("button", name="Add test point").click()
     expect(page.get_by_text("Point 1: confident but far")).to_be_visible(timeout=60_000)
     expect(page).to_have_url(re.compile(r"points=4%2C4"))
-    assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 1
+    expect(page.locator(".js-plotly-plot .heatmaplayer").first).to_be_attached(timeout=60_000)
     assert page.console_errors == []
 
 
