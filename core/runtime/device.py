@@ -3,9 +3,13 @@
 `GENAI_DEVICE=cpu|cuda|mps` forces a choice, e.g. to compare a GPU laptop against the CPU path.
 """
 
-import os
+from __future__ import annotations
 
-import torch
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 DEVICE_ENV = "GENAI_DEVICE"
 CHOICES = ("cpu", "cuda", "mps")
@@ -13,6 +17,8 @@ CHOICES = ("cpu", "cuda", "mps")
 
 def pick_device() -> torch.device:
     """The device every model of this process should run on."""
+    import torch  # here, so that importing core.runtime stays cheap for demos that never touch torch
+
     forced = os.environ.get(DEVICE_ENV, "").strip().lower()
     if forced:
         if forced not in CHOICES:
@@ -31,6 +37,8 @@ def pick_device() -> torch.device:
 
 def pick_dtype(device: torch.device, supports_half: bool = True) -> torch.dtype:
     """float16 on CUDA when the model supports it; float32 everywhere else."""
+    import torch
+
     if device.type == "cuda" and supports_half:
         return torch.float16
     return torch.float32

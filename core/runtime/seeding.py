@@ -3,9 +3,13 @@
 Noise is drawn on the CPU and then moved, so CPU and GPU runs start from identical tensors.
 """
 
-import math
+from __future__ import annotations
 
-import torch
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
 
 MAX_SEED = 2**31 - 1
 
@@ -23,9 +27,15 @@ def check_seed(seed: object) -> int:
 
 def make_generator(seed: int) -> torch.Generator:
     """A CPU generator seeded with `seed`."""
+    import torch
+
     return torch.Generator(device="cpu").manual_seed(check_seed(seed))
 
 
-def randn(shape: tuple[int, ...], seed: int, device: torch.device, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-    """Standard normal noise of `shape`, drawn on the CPU from `seed`, then moved to `device`."""
-    return torch.randn(shape, generator=make_generator(seed), dtype=torch.float32).to(device=device, dtype=dtype)
+def randn(shape: tuple[int, ...], seed: int, device: torch.device, dtype: torch.dtype | None = None) -> torch.Tensor:
+    """Standard normal noise of `shape`, drawn on the CPU from `seed`, then moved to `device` (float32 unless `dtype`)."""
+    import torch
+
+    return torch.randn(shape, generator=make_generator(seed), dtype=torch.float32).to(
+        device=device, dtype=dtype or torch.float32
+    )
