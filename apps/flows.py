@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
+from apps.errors import user_errors
 from core.flows import DDPM_MODEL, FLOW_MODEL, compare, datasets2d, train2d
 from core.flows.digits import LEVELS, TEST_SIZE, load_split, to_image
 from core.flows.flow import KINDS, REALNVP, FlowConfig, chain, latent_noise, log_prob
@@ -115,10 +116,8 @@ def chain_figure(flow, seed: int) -> go.Figure:
 
 def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
-    try:
+    with user_errors():
         steps = train2d.check_steps(steps)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     data, heldout, seed = _data(dataset, seed, drawing)
     config = FlowConfig(kind=kind, features=2, transforms=int(layers))
     redraw = max(steps // DENSITY_UPDATES, 1)
@@ -248,10 +247,8 @@ def _table(rows: tuple[compare.Row, ...], score: str) -> pd.DataFrame:
 
 def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs."""
-    try:
+    with user_errors():
         flow_steps, ddpm_steps = train2d.check_steps(flow_steps), train2d.check_steps(ddpm_steps)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     data, heldout, seed = _data(dataset, seed, drawing)
     config = FlowConfig(kind=kind, features=2, transforms=int(layers))
     for state in compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed):

@@ -5,6 +5,7 @@ import random
 
 import gradio as gr
 
+from apps.errors import user_errors
 from core.prompting.exemplars import EXEMPLARS, SOURCE
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.sources import BUNDLED, NAME, SOURCES
@@ -21,12 +22,10 @@ MAX_LENGTH = 8
 def language_model(source: str):
     """The lab model from the registry; a clear message when it cannot be loaded."""
     from core.prompting import models  # noqa: F401 - registers the lab model
-    from core.runtime import ModelUnavailable, get_model
+    from core.runtime import get_model
 
-    try:
+    with user_errors():
         return get_model(NAME, source or BUNDLED)
-    except ModelUnavailable as err:
-        raise gr.Error(str(err)) from None
 
 
 def problem_for(task: str, length: int, question_seed: int) -> Problem:
@@ -46,19 +45,15 @@ def describe_problem(task: str, length: int, question_seed: int) -> str:
 
 
 def build(task: str, length: int, question_seed: int, strategy: str, k: int, exemplar_source: str) -> str:
-    try:
+    with user_errors():
         return build_prompt(problem_for(task, length, question_seed), strategy, int(k), exemplar_source)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
 
 
 def run_generation(prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed):
     from core.prompting.generate import generate
 
-    try:
+    with user_errors():
         return generate(language_model(source), prompt, max_new_tokens, temperature, top_k, top_p, seed, chat)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
 
 
 def verdict(text: str, truth: str) -> str:
@@ -97,10 +92,8 @@ def run_evaluation(task, strategies, n, length_set, k, source, chat, progress=No
 
     if not strategies:
         raise gr.Error("no strategy chosen: tick at least one, e.g. zero-shot and few-shot chain-of-thought")
-    try:
+    with user_errors():
         problems = held_out_problems(task, int(n), lengths_of(task, length_set))
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     lm = language_model(source)
     reports = []
     for i, strategy in enumerate(strategies):

@@ -4,6 +4,7 @@ import gradio as gr
 import pandas as pd
 
 from apps.catalog import DEMOS
+from apps.errors import user_errors
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
 from core.scale.tables import CAPABILITIES, CHINCHILLA_PAPER, MODELS, NOTES, PROVIDERS, providers_with
@@ -16,18 +17,14 @@ ENABLERS = (
 
 
 def judge(params_b: float, tokens_b: float):
-    try:
+    with user_errors():
         verdict = tokens_per_parameter(params_b, tokens_b)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     return verdict.summary(), model_sizes(highlight=verdict)
 
 
 def capability_rows(required: list[str]) -> pd.DataFrame:
-    try:
+    with user_errors():
         providers = providers_with(required or [])
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     rows = [{"Provider": p, **{c: "●" for c in CAPABILITIES}} for p in providers]
     return pd.DataFrame(rows, columns=["Provider", *CAPABILITIES])
 

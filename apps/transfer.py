@@ -5,13 +5,11 @@ frozen sentence encoder, and sees where they fail: an unrelated source gives neg
 """
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import gradio as gr
 import pandas as pd
 
-from core.runtime import ModelUnavailable
+from apps.errors import user_errors
 from core.transfer.charts import (
     accuracy_vs_labels,
     learning_curves,
@@ -62,15 +60,6 @@ SUMMARY_COLUMNS = [
 ]
 CURVE_COLUMNS = ["epoch", "test accuracy", "seconds"]
 TEXT_COLUMNS = ["labelled sentences per class", "seed", "TF-IDF from scratch", "frozen encoder + classifier"]
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Show bad input and missing models as a message in the page, not a traceback."""
-    try:
-        yield
-    except (ValueError, ModelUnavailable) as err:
-        raise gr.Error(str(err)) from None
 
 
 def curve_table(run: Run) -> pd.DataFrame:

@@ -4,6 +4,7 @@ decoder and the cross-attention between them, and generation one token at a time
 import gradio as gr
 import pandas as pd
 
+from apps.errors import user_errors
 from core.attention.anatomy import STACK_TITLES as STACK_LABELS
 from core.attention.generation import MODES
 from core.attention.models import BUNDLED_NAMES, LAB_LM, TRANSLATOR
@@ -35,10 +36,8 @@ def attention(text: str, model: str):
     from core.attention.extract import attention_view
 
     tf = _open(model)
-    try:
+    with user_errors():
         view = attention_view(tf, text)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     stacks = list(view.maps)
     stack = "cross" if "cross" in stacks else stacks[0]
     n_layers, n_heads = view.maps[stack].shape[:2]
@@ -119,10 +118,8 @@ def embeddings(text: str, model: str):
     from core.attention.positional import FORMULA, model_scheme, sinusoidal
 
     tf = _open(model)
-    try:
+    with user_errors():
         enc = encode(tf, text)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     ids = enc.ids[0].tolist()
     emb = embedding_map(tf, ids)
     d_model = tf.model.get_input_embeddings().weight.shape[1]
@@ -139,20 +136,16 @@ def next_token(text: str, model: str, temperature: float) -> dict[str, float]:
     """The ten most likely next tokens (for a translator: the first word of the translation)."""
     from core.attention.generation import next_token as top_next
 
-    try:
+    with user_errors():
         return top_next(_open(model), text, temperature)
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
 
 
 def generate(text: str, model: str, temperature: float, mode: str, seed: float):
     """Decode step by step; the step slider then walks through the generated tokens."""
     from core.attention.generation import decode
 
-    try:
+    with user_errors():
         decoding = decode(_open(model), text, temperature=temperature, mode=mode, seed=int(seed))
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     n = len(decoding.steps)
     warning = f"\n\n⚠️ {decoding.source.message}" if decoding.source.message else ""
     return (
@@ -193,10 +186,8 @@ def ablate(text: str, model: str, stack_label: str, layer: float, head: float):
     from core.attention.generation import TOP_K
 
     tf = _open(model)
-    try:
+    with user_errors():
         result = remove_head(tf, text, _stack_key(stack_label), int(layer), int(head))
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     top = result.before.topk(TOP_K)
     worst = result.most_affected
     bars = top_tokens(
@@ -217,10 +208,8 @@ def ablate_every_head(text: str, model: str, stack_label: str):
     from core.attention.ablation import kl_per_head
     from core.attention.figures import head_grid
 
-    try:
+    with user_errors():
         grid = kl_per_head(_open(model), text, _stack_key(stack_label))
-    except ValueError as err:
-        raise gr.Error(str(err)) from None
     return head_grid(grid.numpy(), f"{stack_label}: mean KL when each head is removed", "KL (nats)")
 
 
