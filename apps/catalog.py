@@ -18,6 +18,7 @@ class Demo:
     concept: str  # the course concept it teaches
     kind: str = "gradio"  # "gradio" or "streamlit"
     models: tuple[str, ...] = ()  # "module:registry name" of each model to warm up once the server is up
+    hardware: str = "cpu-basic"  # Space hardware, e.g. "zero-a10g": on a GPU the models' hub defaults are used
 
     @property
     def module(self) -> str:
@@ -26,6 +27,10 @@ class Demo:
     @property
     def script(self) -> Path:
         return APPS_DIR / f"{self.name}.py"
+
+    @property
+    def wants_gpu(self) -> bool:
+        return not self.hardware.startswith("cpu")
 
 
 DEMOS: tuple[Demo, ...] = (
@@ -41,6 +46,15 @@ DEMOS: tuple[Demo, ...] = (
         does="Prompt a model zero-shot, few-shot and with chain-of-thought, and measure what each strategy buys.",
         concept="In-context learning",
         models=("core.prompting.models:lab-lm",),
+        hardware="zero-a10g",
+    ),
+    Demo(
+        name="text_to_image",
+        title="Text to image with diffusion",
+        does="Generate images from a caption and watch them denoise, explore the forward noising, and inpaint.",
+        concept="Image generation: diffusion",
+        models=("core.diffusion.models:text-to-image",),
+        hardware="zero-a10g",
     ),
     Demo(
         name="flows",

@@ -1,22 +1,27 @@
 """Normalizing flows vs. diffusion: watch a chain of invertible layers turn Gaussian noise into data,
 score data with an exact likelihood, invert digits to latents and back, and race a flow against a DDPM.
+
+torch, zuko and scikit-learn load on the first click (inside the handlers), so the page itself builds fast.
 """
+
+from typing import TYPE_CHECKING
 
 import gradio as gr
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import torch
 from plotly.subplots import make_subplots
 
+from apps.deep_links import link_inputs, number_in
 from apps.errors import user_errors
-from core.flows import DDPM_MODEL, FLOW_MODEL, compare, datasets2d, train2d
-from core.flows.digits import LEVELS, TEST_SIZE, load_split, to_image
-from core.flows.flow import KINDS, REALNVP, FlowConfig, chain, latent_noise, log_prob
-from core.flows.invertibility import interpolate, roundtrip
-from core.flows.likelihood import density_grid, fit_gaussian, mean_log_likelihood
+from core.flows.choices import DATASETS, DDPM_MODEL, FLOW_MODEL, KINDS, MAX_STEPS, MOONS, REALNVP, RINGS, TEST_SIZE
 from core.runtime import get_model
 from core.runtime.seeding import MAX_SEED
+
+if TYPE_CHECKING:
+    import torch
+
+    from core.flows import compare
 
 FLOW_CHOICE = "digits: neural spline flow"
 DDPM_CHOICE = "digits: DDPM"
@@ -49,7 +54,7 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-def _scatter(points: torch.Tensor, name: str, color: str) -> go.Scattergl:
+def _scatter(points: "torch.Tensor", name: str, color: str) -> go.Scattergl:
     xy = points[:PLOT_POINTS].numpy()
     return go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=dict(size=3, color=color))
 
@@ -65,7 +70,9 @@ def _ink(drawing) -> np.ndarray | None:
     return ink
 
 
-def _data(dataset: str, seed, drawing) -> tuple[torch.Tensor, torch.Tensor, int]:
+def _data(dataset: str, seed, drawing) -> tuple["torch.Tensor", "torch.Tensor", int]:
+    from core.flows import datasets2d
+
     try:
         seed = int(seed)
         return *datasets2d.train_and_heldout(
@@ -75,7 +82,11 @@ def _data(dataset: str, seed, drawing) -> tuple[torch.Tensor, torch.Tensor, int]
         raise gr.Error(str(err)) from None
 
 
-def density_figure(flow, data: torch.Tensor, title: str) -> go.Figure:
+def density_figure(flow, data: "torch.Tensor", title: str) -> go.Figure:
+    from core.flows import datasets2d
+    from core.flows.flow import log_prob
+    from core.flows.likelihood import density_grid
+
     axis, logp = density_grid(lambda x: log_prob(flow, x), datasets2d.LIMIT)
     fig = go.Figure(
         go.Heatmap(x=axis, y=axis, z=np.clip(logp, -12, None), colorscale="Viridis", colorbar=dict(title="log p(x)"))
@@ -88,6 +99,11 @@ def density_figure(flow, data: torch.Tensor, title: str) -> go.Figure:
 
 def chain_figure(flow, seed: int) -> go.Figure:
     """Base samples and a latent grid carried back through each layer, one panel per stage."""
+    import torch
+
+    from core.flows import datasets2d
+    from core.flows.flow import chain, latent_noise
+
     z = latent_noise(CHAIN_POINTS, 2, seed)
     ticks = torch.linspace(-3, 3, GRID_LINES)
     along = torch.linspace(-3, 3, 60)
@@ -116,6 +132,10 @@ def chain_figure(flow, seed: int) -> go.Figure:
 
 def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
+    from core.flows import train2d
+    from core.flows.flow import FlowConfig, log_prob
+    from core.flows.likelihood import fit_gaussian, mean_log_likelihood
+
     with user_errors():
         steps = train2d.check_steps(steps)
     data, heldout, seed = _data(dataset, seed, drawing)
@@ -166,6 +186,9 @@ def _digits_figure(images: np.ndarray, title: str, columns: int = 10, height: in
 
 def digit_scores():
     """Bits/dim of held-out digits under the flow, a Gaussian and the DDPM bound, and of three probe images."""
+    from core.flows import compare
+    from core.flows.digits import LEVELS, to_image
+
     scores = compare.digit_scores()
     table = pd.DataFrame(
         {"model": list(scores.test), "held-out bits/dim (lower is better)": [round(v, 3) for v in scores.test.values()]}
@@ -185,7 +208,9 @@ def digit_scores():
     return table, fig, note
 
 
-def _digit(index) -> torch.Tensor:
+def _digit(index) -> "torch.Tensor":
+    from core.flows.digits import load_split
+
     index = int(index)
     if not 0 <= index < TEST_SIZE:
         raise gr.Error(f"digit index {index} is out of range: pick 0 to {TEST_SIZE - 1}")
@@ -194,6 +219,8 @@ def _digit(index) -> torch.Tensor:
 
 def roundtrip_digit(index, seed):
     """Held-out digit -> latent z -> digit again, with the largest pixel error."""
+    from core.flows.invertibility import roundtrip
+
     trip = roundtrip(get_model(FLOW_MODEL), _digit(index), int(seed))
     panels = [trip.x, trip.z, trip.x_back, (trip.x_back - trip.x).abs()]
     titles = ["digit x", "latent z = f(x)", "f<sup>-1</sup>(z)", "|error|"]
@@ -209,12 +236,18 @@ def roundtrip_digit(index, seed):
 
 def interpolate_digits(index_a, index_b, seed):
     """Decode a straight line between the latents of two held-out digits."""
+    from core.flows.digits import to_image
+    from core.flows.invertibility import interpolate
+
     frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b), 10, int(seed))
     return _digits_figure(to_image(frames), "Interpolation in latent space", columns=10, height=200)
 
 
 def sample(model, n, seed, temperature=1.0):
     """Sample digits from the bundled flow or DDPM; reports measured time and network calls."""
+    from core.flows import compare
+    from core.flows.digits import to_image
+
     if model not in SAMPLE_MODELS:
         raise gr.Error(f"unknown model {model!r}: choose one of {', '.join(SAMPLE_MODELS)}")
     n, seed = int(n), int(seed)
@@ -232,7 +265,7 @@ def sample(model, n, seed, temperature=1.0):
     return _digits_figure(to_image(drawn.samples), f"{model}, temperature {temperature:g}"), message
 
 
-def _table(rows: tuple[compare.Row, ...], score: str) -> pd.DataFrame:
+def _table(rows: tuple["compare.Row", ...], score: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "model": [r.model for r in rows],
@@ -247,6 +280,9 @@ def _table(rows: tuple[compare.Row, ...], score: str) -> pd.DataFrame:
 
 def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs."""
+    from core.flows import compare, datasets2d, train2d
+    from core.flows.flow import FlowConfig
+
     with user_errors():
         flow_steps, ddpm_steps = train2d.check_steps(flow_steps), train2d.check_steps(ddpm_steps)
     data, heldout, seed = _data(dataset, seed, drawing)
@@ -269,6 +305,9 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
 
 def compare_digits(seed):
     """The bundled digit flow and DDPM: 100 samples each, measured, with their held-out bits/dim."""
+    from core.flows import compare
+    from core.flows.digits import to_image
+
     seed = int(seed)
     scores = compare.digit_scores()
     rows = []
@@ -290,11 +329,11 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
     with gr.Tab("2-D flow, live"):
         with gr.Row():
             with gr.Column(scale=1):
-                dataset = gr.Radio(list(datasets2d.DATASETS), value=datasets2d.MOONS, label="Dataset")
+                dataset = gr.Radio(list(DATASETS), value=MOONS, label="Dataset")
                 drawing = gr.Sketchpad(label="Draw points here, then pick 'drawn points'", canvas_size=(320, 320))
                 kind = gr.Radio(list(KINDS), value=REALNVP, label="Flow")
                 layers = gr.Slider(2, 12, value=6, step=1, label="Coupling layers")
-                steps = gr.Textbox(value="800", label=f"Training steps (1 to {train2d.MAX_STEPS})")
+                steps = gr.Textbox(value="800", label=f"Training steps (1 to {MAX_STEPS})")
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 train_button = gr.Button("Train the flow", variant="primary")
             with gr.Column(scale=2):
@@ -333,9 +372,9 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
     with gr.Tab("Flow vs. diffusion"):
         with gr.Row():
             with gr.Column(scale=1):
-                race_dataset = gr.Radio(list(datasets2d.DATASETS), value=datasets2d.RINGS, label="Dataset")
+                race_dataset = gr.Radio(list(DATASETS), value=RINGS, label="Dataset")
                 race_flow_steps = gr.Textbox(value="800", label="Flow training steps")
-                race_ddpm_steps = gr.Textbox(value=str(train2d.MAX_STEPS), label="DDPM training steps")
+                race_ddpm_steps = gr.Textbox(value=str(MAX_STEPS), label="DDPM training steps")
                 race_seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 race_button = gr.Button("Train both on the same 2-D data", variant="primary")
                 digits_button = gr.Button("Compare the bundled digit models")
@@ -378,6 +417,22 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
     )
     digits_button.click(
         compare_digits, inputs=race_seed, outputs=[flow_digits, ddpm_digits, digits_table], api_name="compare_digits"
+    )
+    link_inputs(
+        demo,
+        {
+            "dataset": dataset,
+            "flow": kind,
+            "layers": layers,
+            "steps": (steps, number_in(1, MAX_STEPS, whole=True)),
+            "seed": seed,
+            "digit": index_a,
+            "digit_b": index_b,
+            "sampler": sample_model,
+            "samples": sample_n,
+            "temperature": temperature,
+            "race_dataset": race_dataset,
+        },
     )
 
 

@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import ctypes
 import importlib
+import os
 import secrets
 import signal
 import socket
@@ -34,6 +35,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the whole network)")
     parser.add_argument("--port", type=int, default=7860, help="port of the main server (default 7860)")
     parser.add_argument("--streamlit-port", type=int, default=None, help="port of the Streamlit page (default port+1)")
+    parser.add_argument(
+        "--streamlit-url",
+        default=os.environ.get("GENAI_STREAMLIT_URL") or None,
+        help="link the Streamlit page to this URL (e.g. its own Space) instead of starting it here "
+        "(default: $GENAI_STREAMLIT_URL)",
+    )
     parser.add_argument("--only", metavar="NAME", help=f"serve one demo only: {names}")
     parser.add_argument("--share", action="store_true", help="also open a public Gradio link (needs internet)")
     parser.add_argument("--no-warm-up", action="store_true", help="load models on first use instead of at start")
@@ -74,8 +81,12 @@ def free_port_near(host: str, port: int) -> int:
     return 0
 
 
-def build_app(demos: tuple[Demo, ...], streamlit_port: int | None, warm_up: bool = True):
-    """The FastAPI app: index at `/`, each Gradio demo at `/<name>/`. Importing a demo builds its UI only."""
+def build_app(
+    demos: tuple[Demo, ...], streamlit_port: int | None, warm_up: bool = True, streamlit_url: str | None = None
+):
+    """The FastAPI app: index at `/`, each Gradio demo at `/<name>/`. Importing a demo builds its UI only.
+
+    The index links a Streamlit page to `streamlit_url` where given, else to `streamlit_port` on this host."""
     import gradio as gr
     from fastapi import FastAPI, Request
     from fastapi.responses import HTMLResponse, Response
@@ -98,7 +109,7 @@ def build_app(demos: tuple[Demo, ...], streamlit_port: int | None, warm_up: bool
         links = {d.name: f"/{d.name}/" for d in gradio_demos}
         for d in demos:
             if d.kind == "streamlit":
-                links[d.name] = f"http://{request.url.hostname}:{streamlit_port}/"
+                links[d.name] = streamlit_url or f"http://{request.url.hostname}:{streamlit_port}/"
         return index_html(demos, links)
 
     @app.get("/favicon.ico", include_in_schema=False)
@@ -177,7 +188,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     demos = select(args.only)
-    pages = [d for d in demos if d.kind == "streamlit"]
+    pages = [d for d in demos if d.kind == "streamlit" and not args.streamlit_url]
     check_port(args.host, args.port, "--port")
     if pages:
         if args.streamlit_port == args.port:
@@ -185,7 +196,6 @@ def serve(args: argparse.Namespace) -> int:
         check_port(args.host, args.streamlit_port, "--streamlit-port")
     share_url = open_share_link(args.host, args.port) if args.share else None
 
-    app = build_app(demos, args.streamlit_port, warm_up=not args.no_warm_up)
     for sig in (signal.SIGINT, signal.SIGTERM):  # uvicorn re-raises these after its graceful shutdown
         signal.signal(sig, _exit_cleanly)
     children = []
@@ -194,11 +204,14 @@ def serve(args: argparse.Namespace) -> int:
     for d in demos:
         port = args.streamlit_port if d.kind == "streamlit" else args.port
         path = "/" if d.kind == "streamlit" else f"/{d.name}/"
-        print(f"  {d.title}: http://{shown}:{port}{path}", flush=True)
+        url = args.streamlit_url if d.kind == "streamlit" and args.streamlit_url else f"http://{shown}:{port}{path}"
+        print(f"  {d.title}: {url}", flush=True)
     if share_url:
         print(f"public link (valid for up to a week while this process runs): {share_url}", flush=True)
     try:
+        # the Streamlit page starts first, so its own start-up runs while the Gradio demos are built
         children += [start_streamlit(page, args.host, args.streamlit_port) for page in pages]
+        app = build_app(demos, args.streamlit_port, warm_up=not args.no_warm_up, streamlit_url=args.streamlit_url)
         uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")).run()
     finally:
         for child in children:

@@ -5,23 +5,27 @@ import random
 
 import gradio as gr
 
+from apps.deep_links import link_inputs
 from apps.errors import user_errors
+from apps.hosting import model_line
+from core.prompting import models  # noqa: F401 - registers the lab model (its menu default is read below)
 from core.prompting.exemplars import EXEMPLARS, SOURCE
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.sources import BUNDLED, NAME, SOURCES
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
+from core.runtime import default_source
 
 TITLE = "Prompting lab"
 TASK_CHOICES = [(f.title, f.name) for f in FAMILIES.values()]
 STRATEGY_CHOICES = [(label, key) for key, label in STRATEGIES.items()]
 LENGTH_SETS = [("Trained lengths", "trained"), ("Longer than trained", "longer"), ("Both", "all")]
 MAX_LENGTH = 8
+DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_LAB_LM
 
 
 def language_model(source: str):
     """The lab model from the registry; a clear message when it cannot be loaded."""
-    from core.prompting import models  # noqa: F401 - registers the lab model
     from core.runtime import get_model
 
     with user_errors():
@@ -181,8 +185,9 @@ with gr.Blocks(title=TITLE) as demo:
         "show the reasoning steps. The bundled model is a 0.9 M-parameter character-level GPT-2 trained here "
         "on generated problems; pick a hub base or instruct model to see what instruction tuning changes (GPU)."
     )
+    gr.Markdown(model_line(NAME))
     with gr.Row():
-        source = gr.Dropdown(SOURCES, value=BUNDLED, label="Model", allow_custom_value=True, scale=2)
+        source = gr.Dropdown(SOURCES, value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2)
         chat = gr.Checkbox(value=True, label="Use the model's chat template (if it has one)")
     with gr.Row():
         task = gr.Dropdown(TASK_CHOICES, value="coin_flip", label="Task family")
@@ -190,7 +195,7 @@ with gr.Blocks(title=TITLE) as demo:
         question_seed = gr.Number(value=0, precision=0, label="Question number")
     problem_md = gr.Markdown(describe_problem("coin_flip", 3, 0))
 
-    with gr.Tab("Prompt and generate"):
+    with gr.Tab("Prompt and generate", id="generate") as generate_tab:
         with gr.Row():
             strategy = gr.Radio(STRATEGY_CHOICES, value="few-shot-cot", label="Strategy")
             k = gr.Slider(1, 4, value=2, step=1, label="Worked examples (k)")
@@ -210,15 +215,15 @@ with gr.Blocks(title=TITLE) as demo:
         tokens_out = gr.HTML(label="Generation")
         verdict_md = gr.Markdown()
 
-    with gr.Tab("Side by side"):
+    with gr.Tab("Side by side", id="compare"):
         gr.Markdown("The same question under two strategies, or on two models (greedy decoding).")
         with gr.Row():
             with gr.Column():
                 strategy_a = gr.Dropdown(STRATEGY_CHOICES, value="zero-shot", label="Strategy A")
-                source_a = gr.Dropdown(SOURCES, value=BUNDLED, label="Model A", allow_custom_value=True)
+                source_a = gr.Dropdown(SOURCES, value=DEFAULT_SOURCE, label="Model A", allow_custom_value=True)
             with gr.Column():
                 strategy_b = gr.Dropdown(STRATEGY_CHOICES, value="few-shot-cot", label="Strategy B")
-                source_b = gr.Dropdown(SOURCES, value=BUNDLED, label="Model B", allow_custom_value=True)
+                source_b = gr.Dropdown(SOURCES, value=DEFAULT_SOURCE, label="Model B", allow_custom_value=True)
         compare_btn = gr.Button("Compare", variant="primary")
         with gr.Row():
             with gr.Column():
@@ -228,7 +233,7 @@ with gr.Blocks(title=TITLE) as demo:
                 verdict_b = gr.Markdown()
                 tokens_b = gr.HTML()
 
-    with gr.Tab("Evaluate"):
+    with gr.Tab("Evaluate", id="evaluate"):
         with gr.Row():
             eval_strategies = gr.CheckboxGroup(STRATEGY_CHOICES, value=list(STRATEGIES), label="Strategies")
             n = gr.Slider(5, 200, value=20, step=5, label="Questions per strategy (N)")
@@ -242,10 +247,10 @@ with gr.Blocks(title=TITLE) as demo:
         wrong_text = gr.Textbox(label="Prompt and generation", lines=12)
         reports = gr.State()
 
-    with gr.Tab("What the numbers show"):
+    with gr.Tab("What the numbers show", id="claims"):
         claims = gr.Markdown()
 
-    with gr.Tab("The notes' exemplars"):
+    with gr.Tab("The notes' exemplars", id="exemplars"):
         gr.Markdown(exemplars_markdown())
 
     problem_inputs = [task, length, question_seed]
@@ -273,6 +278,34 @@ with gr.Blocks(title=TITLE) as demo:
     demo.load(claim_check, None, claims, api_name="claims")
     gr.api(api_generate, api_name="generate")
     gr.api(api_evaluate, api_name="evaluate")
+
+link_inputs(
+    demo,
+    {
+        "tab": generate_tab.parent,
+        "model": source,
+        "chat": chat,
+        "task": task,
+        "length": length,
+        "question": question_seed,
+        "strategy": strategy,
+        "k": k,
+        "examples": exemplar_source,
+        "prompt": prompt,
+        "temperature": temperature,
+        "top_k": top_k,
+        "top_p": top_p,
+        "max_new_tokens": max_new_tokens,
+        "seed": seed,
+        "strategy_a": strategy_a,
+        "model_a": source_a,
+        "strategy_b": strategy_b,
+        "model_b": source_b,
+        "strategies": eval_strategies,
+        "n": n,
+        "lengths": length_set,
+    },
+)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import gradio as gr
 import pandas as pd
 
 from apps.catalog import DEMOS
+from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
@@ -61,15 +62,15 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         "scale) that can be adapted (e.g., fine-tuned) to a wide range of downstream tasks*. "
         "Why now? The course names three enablers:\n\n" + enablers_markdown()
     )
-    with gr.Tab("Model sizes"):
+    with gr.Tab("Model sizes", id="sizes") as sizes_tab:
         gr.Markdown("Each bubble is a model; its area grows with training compute (6 · parameters · tokens).")
         sizes_plot = gr.Plot(value=model_sizes(), label="Language model sizes")
         gr.Dataframe(value=model_table(), label="Models and their sources", interactive=False)
-    with gr.Tab("Datasets"):
+    with gr.Tab("Datasets", id="datasets"):
         unit = gr.Radio(["tokens", "TB"], value="tokens", label="Measure datasets in")
         datasets_plot = gr.Plot(value=dataset_sizes("tokens"), label="Datasets for language models")
         unit.change(dataset_sizes, inputs=unit, outputs=datasets_plot, api_name="datasets")
-    with gr.Tab("Chinchilla calculator"):
+    with gr.Tab("Chinchilla calculator", id="chinchilla"):
         gr.Markdown(
             "Is a model trained at **Chinchilla scale**? The course notes say: more than 15 training tokens per "
             "parameter. The Chinchilla paper's rule of thumb for compute-optimal training is about 20:1.\n\n"
@@ -82,7 +83,7 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         verdict = gr.Markdown()
         calc_plot = gr.Plot(label="Your model among the others")
         check.click(judge, inputs=[params, tokens], outputs=[verdict, calc_plot], api_name="chinchilla")
-    with gr.Tab("LLM providers"):
+    with gr.Tab("LLM providers", id="providers"):
         gr.Markdown(
             "The course's capability table of LLM providers. Pick capabilities to keep only the providers that "
             "offer all of them. As transcribed in the notes, every provider has a dot in every column.\n\n"
@@ -91,6 +92,11 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         required = gr.CheckboxGroup(list(CAPABILITIES), label="Must offer")
         table = gr.Dataframe(value=capability_rows([]), label=f"{len(PROVIDERS)} providers", interactive=False)
         required.change(capability_rows, inputs=required, outputs=table, api_name="providers")
+
+link_inputs(
+    demo,
+    {"tab": sizes_tab.parent, "unit": unit, "params": params, "tokens": tokens, "require": required},
+)
 
 
 if __name__ == "__main__":

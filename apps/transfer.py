@@ -2,44 +2,36 @@
 
 A student checks the course's three claims (faster, more accurate, less data) on a small CNN and on a
 frozen sentence encoder, and sees where they fail: an unrelated source gives negative transfer.
+
+torch and scikit-learn load on the first click (inside the handlers), so the page itself builds fast.
 """
 
 import time
+from typing import TYPE_CHECKING
 
 import gradio as gr
 import pandas as pd
 
+from apps.deep_links import link_inputs
 from apps.errors import user_errors
-from core.transfer.charts import (
-    accuracy_vs_labels,
-    learning_curves,
-    text_comparison,
-    time_to_target,
-    trainable_parameters,
-)
-from core.transfer.claims import (
+from core.transfer.choices import (
+    DEFAULT_EPOCHS,
+    DEFAULT_LR,
     DEFAULT_TARGET,
+    MAX_EPOCHS,
     MAX_SEEDS,
-    SWEEP_SHOTS,
-    Run,
-    check_target,
-    claim_check,
-    summarize,
-    sweep_shots,
-    train_runs,
-)
-from core.transfer.data import MAX_SHOTS, card_image, sketch_to_digit
-from core.transfer.finetune import DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS, finetune
-from core.transfer.modes import MODES
-from core.transfer.new_class import MIN_DRAWINGS, NEW_LABEL, TaughtModel, teach
-from core.transfer.text_transfer import (
-    ENCODER,
+    MAX_SHOTS,
     MAX_TEXT_SHOTS,
-    SHOT_STEPS,
-    compare_text,
-    missing_encoder,
-    train_text_models,
+    MIN_DRAWINGS,
+    NEW_LABEL,
+    SWEEP_SHOTS,
 )
+from core.transfer.encoder import ENCODER, missing_encoder
+from core.transfer.modes import MODES
+
+if TYPE_CHECKING:
+    from core.transfer.claims import Run
+    from core.transfer.new_class import TaughtModel
 
 MODE_CHOICES = [(m.label, key) for key, m in MODES.items()]
 SOURCE_CHOICES = [
@@ -62,7 +54,7 @@ CURVE_COLUMNS = ["epoch", "test accuracy", "seconds"]
 TEXT_COLUMNS = ["labelled sentences per class", "seed", "TF-IDF from scratch", "frozen encoder + classifier"]
 
 
-def curve_table(run: Run) -> pd.DataFrame:
+def curve_table(run: "Run") -> pd.DataFrame:
     return pd.DataFrame(
         [(p.epoch, round(p.accuracy, 4), round(p.seconds, 3)) for p in run.curve], columns=CURVE_COLUMNS
     )
@@ -70,6 +62,10 @@ def curve_table(run: Run) -> pd.DataFrame:
 
 def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, source: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """One fine-tuning run: the final test accuracy and the learning curve."""
+    from core.transfer.charts import learning_curves
+    from core.transfer.claims import Run
+    from core.transfer.finetune import finetune
+
     with user_errors():
         run = Run(mode, shots, seed)
         drawn = 0.0
@@ -81,7 +77,9 @@ def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, sourc
                 yield point.accuracy, learning_curves([run]), curve_table(run)
 
 
-def summary_table(runs: list[Run], target: float) -> pd.DataFrame:
+def summary_table(runs: list["Run"], target: float) -> pd.DataFrame:
+    from core.transfer.claims import summarize
+
     rows = [
         (
             MODES[s.mode].label,
@@ -109,6 +107,9 @@ def compare_modes(
     progress=gr.Progress(),  # noqa: B008 - Gradio's progress idiom
 ):
     """Every ticked mode for each seed, with the learning curves redrawn while they train."""
+    from core.transfer.charts import learning_curves, time_to_target, trainable_parameters
+    from core.transfer.claims import check_target, summarize, train_runs
+
     with user_errors():
         target = check_target(target)
         total = max(1, len(modes) * int(seeds) * (int(epochs) + 1))
@@ -129,7 +130,9 @@ def compare_modes(
         )
 
 
-def claims_table(runs: list[Run], shots: int, target: float) -> pd.DataFrame:
+def claims_table(runs: list["Run"], shots: int, target: float) -> pd.DataFrame:
+    from core.transfer.claims import claim_check
+
     rows = []
     for v in claim_check(runs, shots, target):
         row = {"claim": v.claim, "measured as": v.measure, MODES["scratch"].label: v.scratch}
@@ -150,6 +153,9 @@ def check_claims(
     progress=gr.Progress(),  # noqa: B008 - Gradio's progress idiom
 ):
     """A label sweep of the ticked modes plus the from-scratch baseline, then the three claims."""
+    from core.transfer.charts import accuracy_vs_labels
+    from core.transfer.claims import check_target, sweep_shots
+
     with user_errors():
         target = check_target(target)
         modes = list(dict.fromkeys(["scratch", *modes]))
@@ -165,6 +171,8 @@ def check_claims(
 
 
 def drawing_gallery(drawings: list) -> list:
+    from core.transfer.data import card_image
+
     return [card_image(d.unsqueeze(0), scale=12) for d in drawings]
 
 
@@ -173,6 +181,8 @@ def composite(sketch: dict | None):
 
 
 def add_drawing(sketch: dict | None, drawings: list):
+    from core.transfer.data import sketch_to_digit
+
     with user_errors():
         digit = sketch_to_digit(composite(sketch))
     drawings = [*drawings, digit]
@@ -188,6 +198,8 @@ def clear_drawings():
 
 
 def teach_symbol(drawings: list, seed: int):
+    from core.transfer.new_class import teach
+
     with user_errors():
         taught = teach(drawings, seed)
     status = (
@@ -197,7 +209,9 @@ def teach_symbol(drawings: list, seed: int):
     return taught, status
 
 
-def classify_drawing(sketch: dict | None, taught: TaughtModel | None):
+def classify_drawing(sketch: dict | None, taught: "TaughtModel | None"):
+    from core.transfer.data import sketch_to_digit
+
     if taught is None:
         raise gr.Error(f"nothing taught yet: add {MIN_DRAWINGS} drawings of your symbol and press 'Teach it' first")
     with user_errors():
@@ -215,6 +229,9 @@ def encoder_status() -> str:
 
 
 def compare_sentences(seeds: int, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+    from core.transfer.charts import text_comparison
+    from core.transfer.text_transfer import SHOT_STEPS, compare_text
+
     with user_errors():
         if missing_encoder() is None:
             progress(0, desc="loading the sentence encoder and embedding the sentences")
@@ -230,6 +247,8 @@ def compare_sentences(seeds: int, progress=gr.Progress()):  # noqa: B008 - Gradi
 
 
 def classify_sentence(sentence: str, shots: int, seed: int):
+    from core.transfer.text_transfer import train_text_models
+
     with user_errors():
         probs = train_text_models(shots, seed).predict(sentence)
     return probs["TF-IDF from scratch"], probs.get("Frozen encoder + classifier")
@@ -396,6 +415,21 @@ with gr.Blocks(title="Transfer learning lab") as demo:
         inputs=[sentence, text_shots, text_seed],
         outputs=[tfidf_label, encoder_label],
         api_name="text_classify",
+    )
+    link_inputs(
+        demo,
+        {
+            "source": source,
+            "mode": mode,
+            "shots": shots,
+            "epochs": epochs,
+            "lr": lr,
+            "seed": seed,
+            "seeds": seeds,
+            "target": target,
+            "modes": modes,
+            "sentence": sentence,
+        },
     )
 
 

@@ -4,15 +4,15 @@ decoder and the cross-attention between them, and generation one token at a time
 import gradio as gr
 import pandas as pd
 
+from apps.deep_links import link_inputs
 from apps.errors import user_errors
-from core.attention.anatomy import STACK_TITLES as STACK_LABELS
-from core.attention.generation import MODES
-from core.attention.models import BUNDLED_NAMES, LAB_LM, TRANSLATOR
+from core.attention.choices import BUNDLED_NAMES, LAB_LM, MODES, TRANSLATOR
+from core.attention.choices import STACK_TITLES as STACK_LABELS
 
 EXAMPLES = [
-    ["the small red car sees a black dog", TRANSLATOR.name],
-    ["the big green birds follow a white horse", TRANSLATOR.name],
-    ["a pretty blue flower likes the white cats", TRANSLATOR.name],
+    ["the small red car sees a black dog", TRANSLATOR],
+    ["the big green birds follow a white horse", TRANSLATOR],
+    ["a pretty blue flower likes the white cats", TRANSLATOR],
     ["Q: A coin is heads up. Dan flips it. Is the coin still heads up?", LAB_LM],
 ]
 
@@ -219,14 +219,14 @@ with gr.Blocks(title="Transformer explorer") as demo:
         "Look inside a running transformer: the text becomes tokens, each token an embedding plus a position; "
         "every layer's attention heads decide which words to read; the decoder adds cross-attention to the "
         "encoder and an output layer that predicts the next word, one word at a time, until the end token. "
-        f"`{TRANSLATOR.name}` is an encoder-decoder trained here to translate a toy English into a French-like "
+        f"`{TRANSLATOR}` is an encoder-decoder trained here to translate a toy English into a French-like "
         f"language (colours move after the noun); `{LAB_LM}` is the prompting lab's decoder. "
         "Or type a hub id that returns attentions (gpt2, bert-base-uncased, t5-small)."
     )
     with gr.Row():
         text = gr.Textbox(label="Sentence", value=EXAMPLES[0][0], scale=3)
         model = gr.Dropdown(
-            label="Model", choices=list(BUNDLED_NAMES), value=TRANSLATOR.name, allow_custom_value=True, scale=1
+            label="Model", choices=list(BUNDLED_NAMES), value=TRANSLATOR, allow_custom_value=True, scale=1
         )
         go = gr.Button("Look inside", variant="primary", scale=0)
     gr.Examples(EXAMPLES, [text, model])
@@ -299,6 +299,8 @@ with gr.Blocks(title="Transformer explorer") as demo:
     step.input(show_step, [decoding, step], [step_bars, step_self, step_cross], api_name="generation_step")
     remove.click(ablate, [text, model, stack, layer, head], [kl, kl_positions, compare], api_name="ablate")
     remove_each.click(ablate_every_head, [text, model, stack], kl_heads, api_name="ablate_every_head")
+    link_inputs(demo, {"text": text, "model": model, "temperature": temperature, "decoding": mode, "seed": seed})
+
 
 if __name__ == "__main__":
     demo.queue().launch()

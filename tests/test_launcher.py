@@ -84,6 +84,7 @@ def test_stopping_the_launcher_stops_the_streamlit_page(sig):
     )
     try:
         wait_for_http(f"http://127.0.0.1:{st_port}/_stcore/health", timeout_s=120)
+        wait_for_http(f"http://127.0.0.1:{port}/", timeout_s=120)  # the page starts first, in parallel with the demos
         assert 'href="http://127.0.0.1:' + str(st_port) in httpx.get(f"http://127.0.0.1:{port}/").text
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-STACKS = ("encoder", "decoder", "cross")
-STACK_TITLES = {"encoder": "encoder self-attention", "decoder": "decoder self-attention", "cross": "cross-attention"}
+from core.attention.choices import STACKS
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
+from core.attention.choices import MODES
 from core.attention.extract import model_attentions, run, token_strings
 from core.attention.inputs import Encoded, encode
 from core.attention.models import Transformer
@@ -14,7 +15,6 @@ from core.runtime import gpu, make_generator
 
 TOP_K = 10
 MAX_NEW_TOKENS = 24
-MODES = ("greedy", "sample")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 from torch import nn
 
 from core.attention.anatomy import AttentionBlock, attention_blocks
+from core.attention.choices import BUNDLED_NAMES
+from core.attention.choices import TRANSLATOR as TRANSLATOR_NAME
 from core.prompting.models import NAME as LAB_LM
 from core.runtime import ModelSpec, get_model, pick_device, register, resolve
 
@@ -67,7 +69,7 @@ def load_transformer(source: str) -> Transformer:
 
 TRANSLATOR = register(
     ModelSpec(
-        name="toy-translator",
+        name=TRANSLATOR_NAME,
         bundled=TRANSLATOR_DIR,
         load=load_transformer,
         hub_default="t5-small",
@@ -83,8 +85,6 @@ HUB = register(
         description="Any transformers model that returns attentions, by hub id (gpt2, bert-base-uncased, t5-small).",
     )
 )
-
-BUNDLED_NAMES = (TRANSLATOR.name, LAB_LM)
 
 
 def open_transformer(model: str) -> Transformer:

@@ -12,13 +12,12 @@ import zuko
 from diffusers import DDPMScheduler
 
 from core.flows import ddpm
+from core.flows.choices import DDPM_MODEL, FLOW_MODEL
 from core.flows.digits import LogitScaling, SignedScaling
 from core.flows.flow import FlowConfig, load_flow
 from core.runtime import ModelSpec, register
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
-FLOW_MODEL = "flows-digits-nsf"
-DDPM_MODEL = "flows-digits-ddpm"
 
 
 @dataclass

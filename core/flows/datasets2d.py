@@ -8,14 +8,9 @@ import numpy as np
 import torch
 from sklearn.datasets import make_moons
 
+from core.flows.choices import CHECKERBOARD, DRAWN, MIXTURE, MOONS, RINGS
 from core.runtime.seeding import make_generator
 
-MOONS = "two moons"
-RINGS = "rings"
-CHECKERBOARD = "checkerboard"
-MIXTURE = "Gaussian mixture"
-DRAWN = "drawn points"
-DATASETS = (MOONS, RINGS, CHECKERBOARD, MIXTURE, DRAWN)
 TRAIN_SIZE = 4000
 HELDOUT_SIZE = 1000
 LIMIT = 4.0  # plots and density grids cover [-LIMIT, LIMIT]^2

@@ -12,10 +12,11 @@ import numpy as np
 import torch
 from sklearn.datasets import load_digits
 
+from core.flows.choices import TEST_SIZE
+
 LEVELS = 17  # pixel values 0..16
 SIDE = 8
 DIM = SIDE * SIDE
-TEST_SIZE = 297  # held-out digits, never seen in training (1500 remain for training)
 SPLIT_SEED = 0
 
 

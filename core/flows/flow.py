@@ -14,11 +14,9 @@ import torch
 import zuko
 from safetensors.torch import load_file, save_file
 
+from core.flows.choices import KINDS, REALNVP, SPLINE
 from core.runtime.seeding import make_generator
 
-REALNVP = "RealNVP"
-SPLINE = "Neural spline flow"
-KINDS = (REALNVP, SPLINE)
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
 

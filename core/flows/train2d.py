@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import torch
 import zuko
 
+from core.flows.choices import MAX_STEPS
 from core.flows.flow import FlowConfig, build_flow, log_prob
 from core.runtime.seeding import make_generator
 
-MAX_STEPS = 5000
 BATCH = 256
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.prompting.sources import BASE, MODEL_DIR, NAME
-from core.runtime import ModelSpec, register
+from core.runtime import ModelSpec, get_model, register
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,11 @@ class LanguageModel:
     @property
     def has_chat_template(self) -> bool:
         return bool(getattr(self.tokenizer, "chat_template", None))
+
+    def __reduce__(self):
+        """Pickle as a registry reference, not as weights: a ZeroGPU worker (a fork of this process)
+        receives the arguments of a GPU function pickled and finds the already loaded model by name."""
+        return get_model, (NAME, self.source)
 
 
 def load(source: str) -> LanguageModel:

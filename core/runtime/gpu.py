@@ -12,6 +12,15 @@ def on_zerogpu() -> bool:
     return os.environ.get("SPACES_ZERO_GPU", "").lower() in ("1", "t", "true")
 
 
+def gpu_available() -> bool:
+    """True on ZeroGPU (checked by its environment variable, so CUDA stays uninitialised here) or with a CUDA GPU."""
+    if on_zerogpu():
+        return True
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def gpu(duration: int = 60) -> Callable[[F], F]:
     """Mark `fn` as GPU work lasting at most `duration` seconds per call."""
 

@@ -78,6 +78,11 @@ def resolve(name: str, source: str | None = None) -> str:
     return choice
 
 
+def default_source(name: str) -> str:
+    """What a model menu should preselect: the hub id in `GENAI_MODEL_<NAME>`, else "bundled"."""
+    return os.environ.get(spec_for(name).env_var, "").strip() or BUNDLED
+
+
 def get_model(name: str, source: str | None = None) -> Any:
     """The loaded model for `name`, loading it on first use (one load per process and source)."""
     target = resolve(name, source)

@@ -11,13 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.transfer.data import MAX_SHOTS, check_shots
-from core.transfer.finetune import DEFAULT_EPOCHS, DEFAULT_LR, EpochResult, finetune
+from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_SEEDS, SWEEP_SHOTS
+from core.transfer.data import check_shots
+from core.transfer.finetune import EpochResult, finetune
 from core.transfer.modes import MODES, get_mode, trainable_count
-
-MAX_SEEDS = 5
-SWEEP_SHOTS = (1, 2, 5, 10, 20, MAX_SHOTS)
-DEFAULT_TARGET = 0.5
 
 
 @dataclass

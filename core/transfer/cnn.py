@@ -9,10 +9,10 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
 from core.runtime import ModelSpec, get_model, pick_device, register
+from core.transfer.choices import LAYERS
 from core.transfer.data import CANVAS
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
-LAYERS = ("conv1", "conv2", "fc", "head")  # bottom to top
 
 
 class DigitCNN(nn.Module, PyTorchModelHubMixin):

@@ -15,11 +15,12 @@ from PIL import Image, ImageFilter
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from core.transfer.choices import MAX_SHOTS
+
 SOURCE_DIGITS = (0, 1, 2, 3, 4)
 TARGET_DIGITS = (5, 6, 7, 8, 9)
 DIGIT = 8  # scikit-learn digits are 8x8
 CANVAS = 12  # the card a digit is written on
-MAX_SHOTS = 50
 TARGET_TEST_FRACTION = 0.4
 TARGET_PLACEMENT_SEED = 1
 UNRELATED_IMAGES = 1000

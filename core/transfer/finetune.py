@@ -10,13 +10,11 @@ import torch
 from torch import nn
 
 from core.runtime import gpu, make_generator, pick_device
+from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from core.transfer.cnn import LAYERS, DigitCNN, fresh_cnn, pretrained_cnn
 from core.transfer.data import TARGET_DIGITS, check_shots, sample_shots, target_split
 from core.transfer.modes import Mode, apply_mode, get_mode
 
-MAX_EPOCHS = 200
-DEFAULT_EPOCHS = 30
-DEFAULT_LR = 3e-3
 MAX_LR = 1.0
 BATCH_SIZE = 8
 

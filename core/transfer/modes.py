@@ -5,11 +5,12 @@ leaving the rest of the model static" (course notes, Tuning LLMs). From scratch,
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from torch import nn
+from core.transfer.choices import LAYERS
 
-from core.transfer.cnn import LAYERS, DigitCNN
-from core.transfer.data import TARGET_DIGITS
+if TYPE_CHECKING:
+    from torch import nn
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,21 @@ def get_mode(key: str) -> Mode:
     return MODES[key]
 
 
-def apply_mode(model: nn.Module, mode: Mode) -> None:
+def apply_mode(model: "nn.Module", mode: Mode) -> None:
     """Freeze every layer the mode leaves static; the others keep `requires_grad=True`."""
     for name in LAYERS:
         getattr(model, name).requires_grad_(name in mode.trainable)
 
 
-def count_trainable(model: nn.Module) -> int:
+def count_trainable(model: "nn.Module") -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def trainable_count(key: str) -> int:
     """Trainable parameters of the target CNN under mode `key` (the same for any weights)."""
+    from core.transfer.cnn import DigitCNN
+    from core.transfer.data import TARGET_DIGITS
+
     model = DigitCNN(num_classes=len(TARGET_DIGITS))
     apply_mode(model, get_mode(key))
     return count_trainable(model)

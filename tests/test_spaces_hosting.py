@@ -1,0 +1,140 @@
+"""How a Space runs: the hub model on a GPU and the bundled one on a CPU, said in the page; models loaded at
+import on ZeroGPU and handed to GPU workers by name; the suite linking its Streamlit page; and a deploy
+that stops with one line when it has no token or no Hub."""
+
+import os
+import pickle
+import subprocess
+import sys
+import time
+import types
+
+import httpx
+import pytest
+
+import apps.hosting as hosting
+from apps.launcher import stop
+from core.prompting.sources import BASE, NAME
+from core.runtime import default_source, get_model, spec_for
+from core.runtime.registry import BUNDLED, is_loaded
+from tests.conftest import ROOT, free_port, wait_for_http
+
+LAB_LM = f"core.prompting.models:{NAME}"
+
+
+@pytest.fixture
+def cpu_only(monkeypatch):
+    monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
+    monkeypatch.setenv(spec_for_lab().env_var, "")  # so that what prefer_hub_models sets is undone afterwards
+    monkeypatch.delenv(spec_for_lab().env_var)
+    monkeypatch.setattr(hosting, "gpu_available", lambda: False)
+
+
+def spec_for_lab():
+    import core.prompting.models  # noqa: F401 - registers the lab model
+
+    return spec_for(NAME)
+
+
+def test_on_a_cpu_the_menu_starts_on_the_bundled_model_and_says_so(cpu_only):
+    assert hosting.prefer_hub_models((LAB_LM,)) == []
+    assert default_source(NAME) == BUNDLED
+    line = hosting.model_line(NAME)
+    assert "bundled" in line and BASE in line and "GPU Space" in line
+
+
+def test_on_a_gpu_the_menu_starts_on_the_hub_model_and_says_so(cpu_only, monkeypatch):
+    monkeypatch.setattr(hosting, "gpu_available", lambda: True)
+    assert hosting.prefer_hub_models((LAB_LM,)) == [NAME]
+    assert default_source(NAME) == BASE
+    line = hosting.model_line(NAME)
+    assert f"`{BASE}` from the Hugging Face Hub, on the GPU" in line
+
+
+def test_an_explicit_model_choice_wins_over_the_gpu_default(cpu_only, monkeypatch):
+    monkeypatch.setattr(hosting, "gpu_available", lambda: True)
+    monkeypatch.setenv(spec_for_lab().env_var, "Qwen/Qwen2.5-0.5B-Instruct")
+    assert hosting.prefer_hub_models((LAB_LM,)) == []
+    assert default_source(NAME) == "Qwen/Qwen2.5-0.5B-Instruct"
+
+
+def test_on_zerogpu_spaces_is_imported_first_and_models_load_at_import(cpu_only, monkeypatch):
+    """ZeroGPU moves weights placed on CUDA at import to the GPU of each call; a background load would be too late."""
+    imported = []
+    monkeypatch.setattr("builtins.__import__", _recording_import(imported))
+    monkeypatch.setitem(sys.modules, "spaces", types.SimpleNamespace(GPU=lambda duration: lambda fn: fn))
+    monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+    hosting.prefer_hub_models((LAB_LM,))
+    assert imported[:1] == ["spaces"]
+    hosting.load_models((LAB_LM,))
+    assert is_loaded(NAME)
+
+
+def _recording_import(names: list[str]):
+    real = __import__
+
+    def record(name, *args, **kwargs):
+        names.append(name)
+        return real(name, *args, **kwargs)
+
+    return record
+
+
+def test_a_language_model_crosses_to_a_gpu_worker_by_name_not_by_weights():
+    spec_for_lab()
+    lm = get_model(NAME)
+    data = pickle.dumps(lm)
+    assert len(data) < 1000  # a reference, not 3.6 MB of weights
+    assert pickle.loads(data) is lm
+
+
+def test_the_suite_links_a_streamlit_page_served_elsewhere():
+    port = free_port()
+    url = "https://someone-confidence-vs-density.hf.space/"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "apps", "--port", str(port), "--only", "confidence_vs_density", "--streamlit-url", url],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/")
+        assert f'href="{url}"' in httpx.get(f"http://127.0.0.1:{port}/").text
+        with pytest.raises(httpx.ConnectError):  # nothing listens on the Streamlit port: no page was started here
+            httpx.get(f"http://127.0.0.1:{port + 1}/_stcore/health")
+    finally:
+        stop(proc)
+
+
+def deploy(folder, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "spaces.deploy", str(folder), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, env=env,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def scale_space(tmp_path_factory):
+    from spaces.build import build
+
+    return build("scale", tmp_path_factory.mktemp("deploy")).folder
+
+
+def test_deploy_without_a_token_stops_with_one_line(scale_space):
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
+    result = deploy(scale_space, "--repo", "someone/scale", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "HF_TOKEN is not set" in result.stderr
+
+
+def test_deploy_without_the_hub_fails_fast_with_one_line(scale_space):
+    env = {**os.environ, "HF_TOKEN": "hf_not_a_real_token", "HF_HUB_OFFLINE": "0"}
+    started = time.monotonic()
+    result = deploy(scale_space, "--repo", "someone/scale", env=env)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Hugging Face Hub" in result.stderr
+
+
+def test_deploy_refuses_a_folder_that_is_not_a_built_space(tmp_path):
+    result = deploy(tmp_path, "--repo", "someone/scale", env={**os.environ, "HF_TOKEN": "hf_x"})
+    assert result.returncode == 2 and "python -m spaces.build" in result.stderr
