@@ -36,6 +36,16 @@ def test_a_seeded_sampling_loop_gives_the_same_image_twice(bundled, scheduler):
     assert np.abs(first.astype(int) - other_seed.astype(int)).mean() > 1.0
 
 
+def test_the_pipeline_call_and_the_demo_loop_draw_the_same_images(bundled):
+    """`pipe(...)`, as with any diffusers pipeline, and the demo's streaming loop are one reverse process."""
+    from core.runtime.seeding import make_generator, randn
+
+    request = ask(bundled, scheduler="DDPM", seed=11)  # the pipeline's own scheduler is the DDPM it was trained with
+    noise = randn((2, 3, 32, 32), 11, bundled.device)
+    by_call = bundled.pipe(request.prompt, noise, request.steps, request.guidance, make_generator(11))
+    np.testing.assert_array_equal(by_call, final(bundled, request).images)
+
+
 def test_forward_noising_at_the_last_step_is_close_to_a_standard_normal():
     image = shapes.render(shapes.parse_caption("a large yellow square in the centre"), np.random.default_rng(0))
     image = np.tile(image, (4, 4, 1))  # (128, 128, 3): enough pixels for tight moments

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from core.diffusion import pipeline as pixels
 from core.diffusion.sources import NAME, settings_for
 from core.runtime import get_model
 
@@ -55,13 +56,12 @@ class TextToImage:
         """Denoiser space (N, C, h, w) -> (N, H, W, 3) uint8 images (VAE-decoded for latent models)."""
         if self.latent:
             x = self.pipe.vae.decode(x.to(self.dtype) / self.pipe.vae.config.scaling_factor).sample
-        x = ((x.float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
-        return x.permute(0, 2, 3, 1).cpu().numpy()
+        return pixels.to_images(x.float())
 
     @torch.no_grad()
     def from_images(self, images: np.ndarray) -> torch.Tensor:
         """(N, H, W, 3) uint8 -> denoiser space (N, C, h, w) on the model's device."""
-        x = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(127.5).sub(1).to(self.device)
+        x = pixels.from_images(images).to(self.device)
         if self.latent:
             x = self.pipe.vae.encode(x.to(self.dtype)).latent_dist.mean * self.pipe.vae.config.scaling_factor
         return x.to(self.dtype)

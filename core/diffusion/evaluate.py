@@ -19,6 +19,7 @@ from core.diffusion import (
     shapes,
 )
 from core.diffusion.denoiser import TextToImage
+from core.diffusion.pipeline import from_images
 from core.diffusion.sampling import denoise
 from core.diffusion.schedulers import make_scheduler
 from core.diffusion.sources import BUNDLED, BUNDLED_SETTINGS, DEFAULT_SCHEDULER, NAME
@@ -59,16 +60,10 @@ def sample(model: TextToImage, prompt: str, seeds: list[int], steps: int, guidan
 def main_object(judge: attributes.AttributeClassifier, images: np.ndarray) -> list[tuple[str, str]]:
     """(place, "colour shape") of the most certainly occupied place in each image."""
     with torch.no_grad():
-        probs = judge(shapes_to_tensor(images)).softmax(-1)  # (N, 5, 13)
+        probs = judge(from_images(images)).softmax(-1)  # (N, 5, 13)
     place = (1 - probs[..., 0]).argmax(-1)  # (N,)
     found = probs[torch.arange(len(images)), place, 1:].argmax(-1) + 1  # (N,)
     return [(attributes.PLACES[p], attributes.OBJECTS[o]) for p, o in zip(place.tolist(), found.tolist(), strict=True)]
-
-
-def shapes_to_tensor(images: np.ndarray) -> torch.Tensor:
-    from core.diffusion.pipeline import from_images
-
-    return from_images(images)
 
 
 def single_shape_fidelity(
