@@ -19,12 +19,10 @@ from core.diffusion import (
     shapes,
 )
 from core.diffusion.denoiser import TextToImage
+from core.diffusion.generate import Request, generate_many
 from core.diffusion.pipeline import from_images
-from core.diffusion.sampling import denoise
-from core.diffusion.schedulers import make_scheduler
 from core.diffusion.sources import BUNDLED, BUNDLED_SETTINGS, DEFAULT_SCHEDULER, NAME
 from core.runtime import get_model
-from core.runtime.seeding import make_generator, randn
 
 
 @dataclass
@@ -46,15 +44,8 @@ class Binding:
 
 
 def sample(model: TextToImage, prompt: str, seeds: list[int], steps: int, guidance: float, scheduler: str):
-    """(len(seeds), 32, 32, 3) uint8 images of one prompt, one per seed (each seed its own x_T)."""
-    guided = guidance > 1.0
-    text, empty = model.text_states(prompt, len(seeds), guided)
-    noise = torch.cat([randn(model.noise_shape(1, 32), s, model.device) for s in seeds])  # (N, 3, 32, 32)
-    *_, last = denoise(
-        model.pipe.unet, make_scheduler(scheduler, model.pipe.scheduler), text, empty, noise, steps, guidance,
-        make_generator(seeds[0]),
-    )  # fmt: skip
-    return model.to_images(last.sample)
+    """(len(seeds), 32, 32, 3) uint8 images of one prompt, one per seed (each seed its own x_T), in one batch."""
+    return np.stack(generate_many(model, [Request(prompt, s, steps, guidance, scheduler) for s in seeds]))
 
 
 def main_object(judge: attributes.AttributeClassifier, images: np.ndarray) -> list[tuple[str, str]]:

@@ -103,7 +103,7 @@ def generate(model: TextToImage, request: Request, preview: bool = True) -> Iter
     start = time.perf_counter()
     size = model.size
     if not model.streams:  # a pipeline whose parts the loop here does not know: run its own sampler
-        yield _pipeline_call(model, request, size, start)
+        yield _pipeline_call(model, request, start)
         return
     guided = request.guidance > 1.0
     text, empty = model.text_states(request.prompt, request.batch, guided)
@@ -125,7 +125,7 @@ def generate(model: TextToImage, request: Request, preview: bool = True) -> Iter
     yield Result(images, request.seed, time.perf_counter() - start, timeline, flagged)
 
 
-def _pipeline_call(model: TextToImage, request: Request, size: int, start: float) -> Result:
+def _pipeline_call(model: TextToImage, request: Request, start: float) -> Result:
     out = model.pipe(
         prompt=request.prompt,
         num_inference_steps=request.steps,

@@ -57,12 +57,7 @@ def make_scheduler(name: str, base: SchedulerMixin) -> SchedulerMixin:
     return cls.from_config(base.config, **extra)
 
 
-def alphas_cumprod(scheduler: SchedulerMixin):
-    """alpha-bar_t for t = 0 .. T-1, (T,): the share of the signal's variance left at step t."""
-    return scheduler.alphas_cumprod
-
-
 def snr(scheduler: SchedulerMixin):
     """Signal-to-noise ratio alpha-bar_t / (1 - alpha-bar_t), (T,)."""
-    abar = alphas_cumprod(scheduler)
+    abar = scheduler.alphas_cumprod
     return abar / (1 - abar)

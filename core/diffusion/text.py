@@ -9,6 +9,7 @@ import re
 
 from tokenizers import Regex, Tokenizer, normalizers, pre_tokenizers
 from tokenizers.models import WordLevel
+from tokenizers.processors import TemplateProcessing
 from transformers import CLIPTextConfig, CLIPTextModel, PreTrainedTokenizerFast
 
 from core.diffusion.shapes import vocabulary
@@ -35,9 +36,7 @@ def build_tokenizer() -> PreTrainedTokenizerFast:
     return fast
 
 
-def _bos_eos(fast: PreTrainedTokenizerFast):
-    from tokenizers.processors import TemplateProcessing
-
+def _bos_eos(fast: PreTrainedTokenizerFast) -> TemplateProcessing:
     return TemplateProcessing(
         single=f"{BOS} $A {EOS}", special_tokens=[(BOS, fast.bos_token_id), (EOS, fast.eos_token_id)]
     )
