@@ -1,16 +1,26 @@
-"""The synthetic training corpus: generated questions with ground truth, in the formats a prompt uses.
+"""The pre-training corpus: generated *documents*, as a base model would read on the web.
 
-Each document is one of: a zero-shot item with answer only (sometimes after an instruction line);
-a zero-shot "Let's think step by step" item with its chain; or k worked examples, answers only or
-with chains, then a question answered the same way. Test questions are never drawn (hash split).
+A document is a run of worked question-answer items of one task family, or a roster of facts that
+is listed and then repeated. Its format is drawn at random, so only the document itself says how it
+goes on: the separators (`Q:`/`A:`, `Question:`/`Answer:`, `Input:`/`Output:`), an optional
+instruction line, whether answers show their reasoning ("... So the answer is X.", the notes'
+exemplar format) or not ("The answer is X."), whether a reasoning answer opens with "Let's think
+step by step.", and, for coin flips, the answer words: half the documents use yes/no, the other half
+two unrelated words (`blue`/`red`, `7`/`3`, ...) assigned at random, which only the examples reveal
+(Wei et al. 2023). Rosters repeat key-value facts, the repeated text from which induction heads form
+(Olsson et al. 2022). Test questions are never drawn (hash split in `core.prompting.tasks`).
 """
 
 import random
 
-from core.prompting.prompts import THINK, notes_example, worked_answer, worked_example
+from core.prompting.prompts import Format, notes_example, worked_example
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
+from core.prompting.tasks.names import NAMES
+from core.prompting.words import LABEL_WORDS, ROSTER_VALUES
 
+TASK_WEIGHTS = {"coin_flip": 0.35, "arithmetic": 0.3, "last_letter": 0.15, "dates": 0.2}
+SEPARATORS = ((("Q:", "A:"), 0.6), (("Question:", "Answer:"), 0.2), (("Input:", "Output:"), 0.2))
 INSTRUCTIONS = {
     "coin_flip": "Answer yes or no.",
     "last_letter": "Answer with the letters only.",
@@ -18,31 +28,83 @@ INSTRUCTIONS = {
     "dates": "Answer with a date in MM/DD/YYYY.",
 }
 GENERIC_INSTRUCTION = "Answer the question."
-KINDS = (("zero-shot", 0.25), ("zero-shot-cot", 0.25), ("few-shot", 0.2), ("few-shot-cot", 0.3))
-MAX_K = 3
-NOTES_SHARE = 0.1  # share of few-shot documents that open with the notes' exemplar
+ROSTER_SHARE = 0.12
+CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
+THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
+UNRELATED_LABEL_SHARE = 0.5  # coin-flip documents with two random answer words instead of yes/no
+INSTRUCTION_SHARE = 0.3
+NOTES_SHARE = 0.05  # documents that open with the notes' exemplar of their family
+MAX_ITEMS = 9
+CHAR_BUDGET = 3000  # a document stops adding items past this many characters (about 900 tokens)
+ROSTER_TEMPLATES = (
+    "{k} is on team {v}.",
+    "{k} sits in seat {v}.",
+    "{k} has the {v} card.",
+    "{k} likes {v}.",
+    "The locker of {k} is {v}.",
+)
+
+
+def pick(rng: random.Random, weighted):
+    items, weights = zip(*weighted, strict=True)
+    return rng.choices(items, weights=weights)[0]
+
+
+def answer_words(rng: random.Random) -> tuple[str, str]:
+    """The words written for "yes" and "no": two fresh unrelated words, in a random role each."""
+    yes, no = rng.sample(LABEL_WORDS, 2)
+    return yes, no
+
+
+def label_instruction(yes: str, no: str, rng: random.Random) -> str:
+    first, second = (yes, no) if rng.random() < 0.5 else (no, yes)
+    return f"Answer with {first} or {second}."
+
+
+def qa_document(rng: random.Random) -> str:
+    """Worked items of one family in one randomly drawn format."""
+    task = pick(rng, TASK_WEIGHTS.items())
+    family = FAMILIES[task]
+    chain = rng.random() < CHAIN_SHARE
+    fmt = Format(
+        labels=pick(rng, SEPARATORS),
+        chain=chain,
+        think=chain and rng.random() < THINK_SHARE,
+    )
+    header = ""
+    if task == "coin_flip" and rng.random() < UNRELATED_LABEL_SHARE:
+        yes, no = answer_words(rng)
+        fmt = fmt.with_answer_words(yes, no)
+        header = label_instruction(yes, no, rng)
+    elif rng.random() < INSTRUCTION_SHARE:
+        header = rng.choice((INSTRUCTIONS[task], GENERIC_INSTRUCTION))
+    items = []
+    if rng.random() < NOTES_SHARE and fmt.is_notes_format:
+        items.append(notes_example(task, chain))
+    n_items, size = rng.randint(1, MAX_ITEMS), len(header)
+    while len(items) < n_items and (not items or size < CHAR_BUDGET):
+        problem = sample(family, rng, rng.choice(family.train_lengths), "train")
+        items.append(worked_example(problem, fmt))
+        size += len(items[-1])
+    separator = rng.choice(("\n\n", "\n"))
+    return separator.join(([header] if header else []) + items)
+
+
+def roster_document(rng: random.Random) -> str:
+    """Facts listed once, then some of them repeated in another order: text that rewards copying
+    what followed the same words earlier (an induction head)."""
+    template = rng.choice(ROSTER_TEMPLATES)
+    keys = rng.sample(NAMES, rng.randint(2, 10))
+    facts = {k: rng.choice(ROSTER_VALUES) for k in keys}
+    listed = [template.format(k=k, v=v) for k, v in facts.items()]
+    again = rng.sample(keys, rng.randint(1, len(keys)))
+    repeated = [template.format(k=k, v=facts[k]) for k in again]
+    return "\n".join(listed) + "\n" + rng.choice(("Again:", "Later:", "Checked:")) + "\n" + "\n".join(repeated)
 
 
 def document(rng: random.Random) -> str:
-    """One training document of a random task, length and format."""
-    task = rng.choice(list(FAMILIES))
-    family = FAMILIES[task]
-    kind = rng.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS])[0]
-
-    def draw():
-        return sample(family, rng, rng.choice(family.train_lengths), "train")
-
-    problem = draw()
-    if kind == "zero-shot":
-        instruction = rng.choice(("", GENERIC_INSTRUCTION + "\n", INSTRUCTIONS[task] + "\n"))
-        return instruction + worked_example(problem, chain=False)
-    if kind == "zero-shot-cot":
-        return f"Q: {problem.question}\nA: {THINK} {worked_answer(problem, chain=True)}"
-    chain = kind == "few-shot-cot"
-    examples = [worked_example(draw(), chain) for _ in range(rng.randint(1, MAX_K))]
-    if rng.random() < NOTES_SHARE:
-        examples[0] = notes_example(task, chain)
-    return "\n\n".join([*examples, worked_example(problem, chain)])
+    """One training document of a random kind, task, length and format."""
+    return roster_document(rng) if rng.random() < ROSTER_SHARE else qa_document(rng)
 
 
 def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int) -> list[int]:

@@ -4,9 +4,13 @@
 - zero-shot "Let's think step by step" (Kojima et al. 2022): one sentence asks for reasoning.
 - few-shot (Brown et al. 2020): k worked examples with answers only, then the question.
 - few-shot chain-of-thought (Wei et al. 2022): k examples whose answers show the reasoning steps.
+
+Every item is written in a `Format`: the separators, whether the answer shows its chain, and the
+words that stand for the answer (for coin flips: yes/no, or two unrelated words).
 """
 
 import random
+from dataclasses import dataclass, field, replace
 
 from core.prompting.exemplars import FOR_TASK
 from core.prompting.tasks import Problem, sample
@@ -21,20 +25,42 @@ STRATEGIES = {
 THINK = "Let's think step by step."
 ANSWER_ONLY = "The answer is {answer}."
 CONCLUSION = "So the answer is {answer}."
+MAX_K = 8
+NOTES_LABELS = ("Q:", "A:")
 
 
-def question_block(question: str) -> str:
-    return f"Q: {question}\nA:"
+@dataclass(frozen=True)
+class Format:
+    labels: tuple[str, str] = NOTES_LABELS  # what precedes the question and the answer
+    chain: bool = False  # the answer shows its reasoning steps
+    think: bool = False  # a reasoning answer opens with "Let's think step by step."
+    words: dict[str, str] = field(default_factory=dict)  # true answer -> the word written for it
+
+    def with_answer_words(self, yes: str, no: str) -> "Format":
+        return replace(self, words={"yes": yes, "no": no})
+
+    def written(self, answer: str) -> str:
+        return self.words.get(answer, answer)
+
+    @property
+    def is_notes_format(self) -> bool:
+        return self.labels == NOTES_LABELS and not self.words
 
 
-def worked_answer(problem: Problem, chain: bool) -> str:
-    if chain:
-        return f"{problem.chain} {CONCLUSION.format(answer=problem.answer)}"
-    return ANSWER_ONLY.format(answer=problem.answer)
+def question_block(question: str, fmt: Format = Format()) -> str:
+    return f"{fmt.labels[0]} {question}\n{fmt.labels[1]}"
 
 
-def worked_example(problem: Problem, chain: bool) -> str:
-    return f"{question_block(problem.question)} {worked_answer(problem, chain)}"
+def worked_answer(problem: Problem, fmt: Format) -> str:
+    answer = fmt.written(problem.answer)
+    if fmt.chain:
+        opening = f"{THINK} " if fmt.think else ""
+        return f"{opening}{problem.chain} {CONCLUSION.format(answer=answer)}"
+    return ANSWER_ONLY.format(answer=answer)
+
+
+def worked_example(problem: Problem, fmt: Format) -> str:
+    return f"{question_block(problem.question, fmt)} {worked_answer(problem, fmt)}"
 
 
 def notes_example(task: str, chain: bool) -> str:
@@ -45,14 +71,19 @@ def notes_example(task: str, chain: bool) -> str:
 
 
 def exemplar_problems(task: str, k: int, seed: int) -> list[Problem]:
-    """k training-side problems of the family's shortest trained lengths, drawn from `seed`."""
+    """k training-side problems of the family's trained lengths, drawn from `seed`."""
     family = FAMILIES[task]
     rng = random.Random(seed)
-    short = family.train_lengths[:2]
-    return [sample(family, rng, rng.choice(short), "train") for _ in range(k)]
+    return [sample(family, rng, rng.choice(family.train_lengths), "train") for _ in range(k)]
 
 
-def build_prompt(problem: Problem, strategy: str, k: int = 2, source: str = "generated", seed: int = 0) -> str:
+def check_k(k) -> int:
+    if not 1 <= k <= MAX_K:
+        raise ValueError(f"k must be from 1 to {MAX_K} worked examples, got {k}")
+    return k
+
+
+def build_prompt(problem: Problem, strategy: str, k: int = 4, source: str = "generated", seed: int = 0) -> str:
     """The prompt for `problem` under `strategy`, with k exemplars from the notes or generated ones."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
@@ -62,10 +93,8 @@ def build_prompt(problem: Problem, strategy: str, k: int = 2, source: str = "gen
         return question_block(problem.question)
     if strategy == "zero-shot-cot":
         return f"{question_block(problem.question)} {THINK}"
-    if not 1 <= k <= 8:
-        raise ValueError(f"k must be from 1 to 8 worked examples, got {k}")
-    chain = strategy == "few-shot-cot"
-    examples = [worked_example(p, chain) for p in exemplar_problems(problem.task, k, seed)]
+    fmt = Format(chain=strategy == "few-shot-cot")
+    examples = [worked_example(p, fmt) for p in exemplar_problems(problem.task, check_k(k), seed)]
     if source == "notes":
-        examples[0] = notes_example(problem.task, chain)
+        examples[0] = notes_example(problem.task, fmt.chain)
     return "\n\n".join([*examples, question_block(problem.question)])

@@ -34,6 +34,12 @@ class Family:
     train_lengths: tuple[int, ...]
     longer_lengths: tuple[int, ...]
     make: Callable[[random.Random, int], Problem]
+    multi_step: tuple[int, ...] = ()  # trained lengths long enough that one token cannot hold the answer
+
+    @property
+    def eval_lengths(self) -> tuple[int, ...]:
+        """The trained lengths a chain-of-thought claim is measured on: the multi-step end of the range."""
+        return self.multi_step or self.train_lengths
 
 
 def is_test_question(question: str) -> bool:

@@ -7,7 +7,7 @@ from core.prompting.tasks.names import NAMES
 
 THINGS = ("balls", "apples", "pens", "cards", "shells", "eggs")
 BOXES = ("cans", "bags", "boxes", "packs")
-MAX_TOTAL = 60
+MAX_TOTAL = 99
 
 
 def make(rng: random.Random, length: int) -> Problem:
@@ -16,7 +16,9 @@ def make(rng: random.Random, length: int) -> Problem:
     sentences = [f"{name} has {total} {thing}."]
     steps = [f"{name} starts with {total}."]
     for _ in range(length):
-        kind = rng.choice(("buy", "give", "boxes") if total > 1 else ("buy", "boxes"))
+        kind = rng.choice(
+            ("give", "give", "buy") if total > 60 else ("buy", "give", "boxes") if total > 1 else ("buy", "boxes")
+        )
         if kind == "buy":
             n = rng.randint(1, 9)
             sentences.append(f"{name} gets {n} more.")
@@ -40,4 +42,6 @@ def make(rng: random.Random, length: int) -> Problem:
     return Problem("arithmetic", " ".join(sentences), tuple(steps), str(total), length)
 
 
-FAMILY = Family("arithmetic", "Arithmetic word problems", "steps", (1, 2, 3), (4, 5), make)
+FAMILY = Family(
+    "arithmetic", "Arithmetic word problems", "steps", (1, 2, 3, 4, 5, 6), (7, 8, 9), make, multi_step=(3, 4, 5, 6)
+)

@@ -27,4 +27,6 @@ def make(rng: random.Random, length: int) -> Problem:
     return Problem("coin_flip", " ".join(sentences), tuple(steps), "yes" if heads else "no", length)
 
 
-FAMILY = Family("coin_flip", "Coin flip", "people", (1, 2, 3, 4), (5, 6, 7), make)
+FAMILY = Family(
+    "coin_flip", "Coin flip", "people", tuple(range(1, 13)), (13, 14, 15, 16), make, multi_step=(8, 9, 10, 11, 12)
+)

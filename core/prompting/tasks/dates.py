@@ -45,4 +45,4 @@ def make(rng: random.Random, length: int) -> Problem:
     return Problem("dates", " ".join(sentences), tuple(steps), fmt(day), length)
 
 
-FAMILY = Family("dates", "Date understanding", "date steps", (1, 2), (3, 4), make)
+FAMILY = Family("dates", "Date understanding", "date steps", (1, 2, 3), (4, 5), make, multi_step=(2, 3))

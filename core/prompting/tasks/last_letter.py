@@ -15,4 +15,6 @@ def make(rng: random.Random, length: int) -> Problem:
     return Problem("last_letter", question, steps, letters, length)
 
 
-FAMILY = Family("last_letter", "Last-letter concatenation", "words", (2, 3), (4, 5), make)
+FAMILY = Family(
+    "last_letter", "Last-letter concatenation", "words", (2, 3, 4, 5, 6), (7, 8), make, multi_step=(4, 5, 6)
+)
