@@ -10,7 +10,8 @@ from apps.errors import user_errors
 from apps.hosting import model_line
 from core.prompting import models  # noqa: F401 - registers the lab model (its menu default is read below)
 from core.prompting.exemplars import EXEMPLARS, SOURCE
-from core.prompting.prompts import STRATEGIES, build_prompt
+from core.prompting.in_context import LABEL_KS, MAPPING_KS, MAX_MAPPING_K
+from core.prompting.prompts import MAX_K, STRATEGIES, build_prompt
 from core.prompting.sources import BUNDLED, NAME, SOURCES
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
@@ -19,8 +20,19 @@ from core.runtime import default_source
 TITLE = "Prompting lab"
 TASK_CHOICES = [(f.title, f.name) for f in FAMILIES.values()]
 STRATEGY_CHOICES = [(label, key) for key, label in STRATEGIES.items()]
-LENGTH_SETS = [("Trained lengths", "trained"), ("Longer than trained", "longer"), ("Both", "all")]
-MAX_LENGTH = 8
+LENGTH_SETS = [
+    ("Multi-step, trained", "multi-step"),
+    ("All trained lengths", "trained"),
+    ("Longer than trained", "longer"),
+    ("All", "all"),
+]
+MAX_LENGTH = max(max(f.longer_lengths) for f in FAMILIES.values())
+PROBES = [
+    ("Coin flip with unrelated answer words", "labels"),
+    ("Word mapping (a task only the prompt defines)", "mapping"),
+]
+PROBE_KS = sorted(set(LABEL_KS) | set(MAPPING_KS))
+API_K = 4  # worked examples in the few-shot prompts of the /evaluate API, as in the README table
 DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_LAB_LM
 
 
@@ -146,29 +158,95 @@ def api_generate(prompt: str, max_new_tokens: int = 200, temperature: float = 0.
 
 
 def api_evaluate(task: str, strategy: str, n: int = 20) -> dict:
-    """Accuracy of the bundled model on n held-out questions of `task` at trained lengths, and each item."""
+    """Accuracy of the bundled model on the first n held-out questions of `task` at its multi-step trained
+    lengths (the README's cells), with k = 4 examples in few-shot prompts, and each item."""
     from core.prompting.evaluate import as_rows
 
     if strategy not in STRATEGIES:
         raise gr.Error(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
-    (report,), baseline = run_evaluation(task, [strategy], n, "trained", 2, BUNDLED, True)
+    (report,), baseline = run_evaluation(task, [strategy], n, "multi-step", API_K, BUNDLED, True)
     return {"accuracy": report.accuracy, "chance": baseline, "items": as_rows(report)}
 
 
-def claim_check() -> str:
-    from core.prompting.claims import claims_table, load, statements
+def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict:
+    """Accuracy of the bundled model against k for one in-context probe: {k: right/wrong string}."""
+    from core.prompting.evaluate import check_n, probe_bits
+
+    if probe not in dict(map(reversed, PROBES)):
+        raise gr.Error(f"unknown probe {probe!r}: choose 'labels' or 'mapping'")
+    if not ks:
+        raise gr.Error("no k chosen: tick at least one number of examples, e.g. 0 and 4")
+    with user_errors():
+        n = check_n(int(n))
+        ks = sorted({int(k) for k in ks})
+    if probe == "mapping" and not all(1 <= k <= MAX_MAPPING_K for k in ks):
+        raise gr.Error(f"the word mapping needs k from 1 to {MAX_MAPPING_K} pairs (k = 0 would leave nothing to copy)")
+    lm = language_model(BUNDLED)
+    bits = {}
+    for i, k in enumerate(ks):
+        if progress:
+            progress((i, len(ks)), desc=f"k = {k}: {i} of {len(ks)} done")
+        with user_errors():
+            bits[k] = probe_bits(lm, probe, k, n)
+    return bits
+
+
+def on_in_context(probe, ks, n, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    from core.prompting.charts import accuracy_by_k
+    from core.prompting.claims import LABEL_TARGET, accuracy
+
+    bits = measure_in_context(probe, ks, n, progress)
+    name = dict(map(reversed, PROBES))[probe]
+    curve = {k: accuracy(b) for k, b in bits.items()}
+    chance = {k: (0.5 if probe == "labels" else 1 / k) for k in bits}
+    rows = [[k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", f"{chance[k]:.0%}", e.n] for k, e in curve.items()]
+    return rows, accuracy_by_k({name: curve}, {name: chance}, LABEL_TARGET)
+
+
+def example_probe(probe: str, k: int) -> str:
+    from core.prompting.in_context import probes
+
+    with user_errors():
+        item = probes(probe, int(k), 1)[0]
+    return f"{item.prompt}\n\n(expected: {item.truth})"
+
+
+def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
+    """Accuracy of the bundled model on n in-context probes ("labels": coin flips with unrelated answer
+    words; "mapping": a word mapping only the prompt defines) with k worked examples."""
+    bits = measure_in_context(probe, [k], n)[int(k)]
+    return {"accuracy": bits.count("1") / len(bits), "chance": 0.5 if probe == "labels" else 1 / int(k), "n": len(bits)}
+
+
+def claim_check():
+    from core.prompting.charts import accuracy_by_k, accuracy_by_length
+    from core.prompting.claims import LABEL_TARGET, accuracy, by_length, claims, claims_table, curve_table, load
 
     results = load()
     if results is None:
-        return "No stored evaluation yet: run `python -m core.prompting.evaluate --write`."
-    lines = "\n".join(f"- {s}" for s in statements(results))
+        return "No stored evaluation yet.", None, None, None
+    checked = "\n".join(f"- **{c.verdict}**: {c.line()}" for c in claims(results))
+    text = (
+        f"Measured on the bundled base model ({results['n']} held-out questions per cell, greedy decoding, "
+        f"k = {results['k']} worked examples in few-shot prompts). Every accuracy has its 95% Wilson interval; "
+        "every claim is a paired comparison on the same questions (Newcombe interval, McNemar's exact test), "
+        "and it **holds** only when the interval excludes no effect.\n\n"
+        f"{checked}\n\n### Accuracy per strategy\n\n{claims_table(results)}\n\n"
+        f"### Accuracy against the number of examples\n\n{curve_table(results)}"
+    )
+    curves = {
+        "unrelated answer words": {int(k): accuracy(b) for k, b in results["unrelated_labels"].items()},
+        "word mapping": {int(k): accuracy(b) for k, b in results["word_mapping"].items()},
+    }
+    chances = {
+        "unrelated answer words": {int(k): 0.5 for k in results["unrelated_labels"]},
+        "word mapping": {int(k): 1 / int(k) for k in results["word_mapping"]},
+    }
     return (
-        f"Measured on the bundled model with `{results['command']}` ({results['n']} held-out questions per cell, "
-        f"greedy decoding, k = {results['k']} examples in few-shot prompts). The model was trained on all four "
-        "formats, so these numbers show what its own training taught it, not emergent ability. A bare zero-shot "
-        "prompt does not fix the answer format, so the claims compare chain-of-thought with answer-only examples."
-        "\n\n"
-        f"{claims_table(results)}\n\n{lines}"
+        text,
+        accuracy_by_k(curves, chances, LABEL_TARGET),
+        accuracy_by_length("coin_flip", by_length(results, "coin_flip")),
+        accuracy_by_length("arithmetic", by_length(results, "arithmetic")),
     )
 
 
@@ -182,8 +260,9 @@ with gr.Blocks(title=TITLE) as demo:
     gr.Markdown(
         "In-context learning uses a model *out of the box*: **zero-shot** it answers from what it has learned, "
         "**few-shot** a few worked examples in the prompt show the task, and **chain-of-thought** examples "
-        "show the reasoning steps. The bundled model is a 0.9 M-parameter character-level GPT-2 trained here "
-        "on generated problems; pick a hub base or instruct model to see what instruction tuning changes (GPU)."
+        "show the reasoning steps. The bundled model is a small *base* model, a 2.4 M-parameter GPT-2 pre-trained "
+        "here on generated documents whose formats and answer words vary at random, so only a prompt's examples say "
+        "how to answer. Pick a hub base or instruct model to see what instruction tuning changes (GPU)."
     )
     gr.Markdown(model_line(NAME))
     with gr.Row():
@@ -198,7 +277,7 @@ with gr.Blocks(title=TITLE) as demo:
     with gr.Tab("Prompt and generate", id="generate") as generate_tab:
         with gr.Row():
             strategy = gr.Radio(STRATEGY_CHOICES, value="few-shot-cot", label="Strategy")
-            k = gr.Slider(1, 4, value=2, step=1, label="Worked examples (k)")
+            k = gr.Slider(1, MAX_K, value=4, step=1, label="Worked examples (k)")
             exemplar_source = gr.Radio(
                 [("Generated", "generated"), ("Notes' exemplar first", "notes")], value="generated", label="Examples"
             )
@@ -237,7 +316,7 @@ with gr.Blocks(title=TITLE) as demo:
         with gr.Row():
             eval_strategies = gr.CheckboxGroup(STRATEGY_CHOICES, value=list(STRATEGIES), label="Strategies")
             n = gr.Slider(5, 200, value=20, step=5, label="Questions per strategy (N)")
-            length_set = gr.Radio(LENGTH_SETS, value="all", label="Problem lengths")
+            length_set = gr.Radio(LENGTH_SETS, value="multi-step", label="Problem lengths")
         evaluate_btn = gr.Button("Run evaluation", variant="primary")
         accuracy_table = gr.Dataframe(headers=["Strategy", "Accuracy", "Right", "Asked"], label="Accuracy")
         with gr.Row():
@@ -247,8 +326,33 @@ with gr.Blocks(title=TITLE) as demo:
         wrong_text = gr.Textbox(label="Prompt and generation", lines=12)
         reports = gr.State()
 
+    with gr.Tab("Learning from the prompt", id="in_context"):
+        gr.Markdown(
+            "Two tasks the model can only do by reading its prompt. **Unrelated answer words**: a coin flip whose "
+            "answers are two fresh words (say `owl` for heads up, `7` for not), drawn for every prompt; the "
+            "instruction names both, so zero-shot is a coin toss, and only the examples say which is which (Wei et "
+            "al. 2023). **Word mapping**: lines such as `Ann = fox.` that the model never saw in pre-training; to "
+            "answer `Bob =` it must copy what followed `Bob =` earlier, which is what an induction head does."
+        )
+        with gr.Row():
+            probe = gr.Radio(PROBES, value="labels", label="Task")
+            probe_ks = gr.CheckboxGroup(PROBE_KS, value=list(LABEL_KS), label="Worked examples (k)")
+            probe_n = gr.Slider(10, 200, value=40, step=10, label="Questions per k")
+        with gr.Row():
+            probe_example_k = gr.Slider(0, MAX_K, value=2, step=1, label="Show a prompt with k examples")
+            probe_example_btn = gr.Button("Show a prompt")
+        probe_example = gr.Textbox(label="A probe prompt and the answer its examples imply", lines=8)
+        probe_btn = gr.Button("Measure accuracy against k", variant="primary")
+        probe_table = gr.Dataframe(headers=["k", "Accuracy", "95% interval", "Chance", "Questions"], label="Accuracy")
+        probe_curve = gr.Plot(label="Accuracy against the number of examples")
+
     with gr.Tab("What the numbers show", id="claims"):
         claims = gr.Markdown()
+        with gr.Row():
+            claims_k = gr.Plot(label="Accuracy against k (stored evaluation)")
+        with gr.Row():
+            claims_coin = gr.Plot(label="Coin flip: chain-of-thought vs answer-only, by length")
+            claims_arithmetic = gr.Plot(label="Arithmetic: chain-of-thought vs answer-only, by length")
 
     with gr.Tab("The notes' exemplars", id="exemplars"):
         gr.Markdown(exemplars_markdown())
@@ -275,9 +379,12 @@ with gr.Blocks(title=TITLE) as demo:
         api_name="evaluate_ui",
     )
     wrong.change(show_wrong, [wrong, reports], wrong_text, api_name="show_wrong")
-    demo.load(claim_check, None, claims, api_name="claims")
+    probe_example_btn.click(example_probe, [probe, probe_example_k], probe_example, api_name="example_probe")
+    probe_btn.click(on_in_context, [probe, probe_ks, probe_n], [probe_table, probe_curve], api_name="in_context_ui")
+    demo.load(claim_check, None, [claims, claims_k, claims_coin, claims_arithmetic], api_name="claims")
     gr.api(api_generate, api_name="generate")
     gr.api(api_evaluate, api_name="evaluate")
+    gr.api(api_in_context, api_name="in_context")
 
 link_inputs(
     demo,

@@ -14,7 +14,9 @@ EXAMPLES = [
     ["the big green birds follow a white horse", TRANSLATOR],
     ["a pretty blue flower likes the white cats", TRANSLATOR],
     ["Q: A coin is heads up. Dan flips it. Is the coin still heads up?", LAB_LM],
+    ["Ann = fox. Bob = 7. Cora = red. Dan = owl. Bob =", LAB_LM],
 ]
+INDUCTION_SHOWN = 0.3  # open the strongest induction head first when it puts this share on the copied answer
 
 
 def _open(model: str):
@@ -41,14 +43,35 @@ def attention(text: str, model: str):
     stacks = list(view.maps)
     stack = "cross" if "cross" in stacks else stacks[0]
     n_layers, n_heads = view.maps[stack].shape[:2]
+    layer, head, note = 0, 0, ""
+    if stack == "decoder":
+        layer, head, note = _induction_head(view)
     return (
-        _status(tf, view),
+        _status(tf, view) + note,
         _token_rows(view),
-        *_draw(view, stack, 0, 0),
+        *_draw(view, stack, layer, head),
         gr.Radio(choices=[STACK_LABELS[s] for s in stacks], value=STACK_LABELS[stack]),
-        gr.Slider(minimum=0, maximum=n_layers - 1, value=0, step=1),
-        gr.Slider(minimum=0, maximum=n_heads - 1, value=0, step=1),
+        gr.Slider(minimum=0, maximum=n_layers - 1, value=layer, step=1),
+        gr.Slider(minimum=0, maximum=n_heads - 1, value=head, step=1),
         view,
+    )
+
+
+def _induction_head(view) -> tuple[int, int, str]:
+    """The decoder head that copies what followed an earlier copy of the last two tokens, when one does."""
+    from core.attention.head_patterns import INDUCTION, label_heads, strongest
+
+    ids = view.query_ids("decoder")
+    best = strongest(label_heads(view.maps["decoder"], "decoder", ids, ids), INDUCTION)
+    share = best.scores.get(INDUCTION, 0.0)
+    if share < INDUCTION_SHOWN:
+        return 0, 0, ""
+    return (
+        best.layer,
+        best.head,
+        f"\n\n**Induction head:** layer {best.layer}, head {best.head} puts {share:.0%} of its attention on the "
+        "token that followed an earlier copy of the last two tokens. At the end of a few-shot prompt that is the "
+        "answer of the matching example, the one the model copies (Olsson et al. 2022). It is shown below.",
     )
 
 

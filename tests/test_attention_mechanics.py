@@ -21,7 +21,7 @@ from transformers import (
 from core.attention.ablation import ablate, head_removed
 from core.attention.extract import attention_view, model_attentions, recompute_attentions, run
 from core.attention.generation import decode, next_token
-from core.attention.head_patterns import label_heads
+from core.attention.head_patterns import label_heads, strongest
 from core.attention.inputs import MAX_TOKENS, encode
 from core.attention.models import HUB, open_transformer
 from core.attention.positional import model_scheme, sinusoidal
@@ -268,3 +268,20 @@ def test_heads_are_labelled_by_the_pattern_they_follow():
     diagonal = torch.eye(4)[None, None]
     scores = label_heads(diagonal, "cross", [1, 2, 3, 4], [1, 2, 3, 4])[0].scores
     assert scores["diagonal alignment"] == pytest.approx(1)
+
+
+def test_an_induction_head_is_the_one_that_reads_the_matching_examples_answer():
+    # "Ann = fox. Bob = 7. Ann =" as ids: at the last "=", the matching example's answer is "fox" (position 2)
+    ann, eq, fox, bob, seven = 11, 12, 13, 14, 15
+    ids = [ann, eq, fox, bob, eq, seven, ann, eq]
+    T = len(ids)
+    copying = torch.eye(T)
+    copying[T - 1] = 0
+    copying[T - 1, 2] = 1  # the last query reads "fox"
+    wrong_example = torch.eye(T)
+    wrong_example[T - 1] = 0
+    wrong_example[T - 1, 5] = 1  # reads "7", the answer of the other example
+    labels = label_heads(torch.stack([copying, wrong_example])[None], "decoder", ids, ids)
+    assert labels[0].label == "induction" and labels[0].scores["induction"] == pytest.approx(1.0)
+    assert labels[1].scores["induction"] == 0.0
+    assert strongest(labels, "induction") is labels[0]

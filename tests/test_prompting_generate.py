@@ -16,7 +16,6 @@ PROMPT = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin
 
 @pytest.fixture(scope="module")
 def lm():
-    torch.set_num_threads(1)
     return get_model(NAME)
 
 
@@ -56,8 +55,7 @@ def test_top_k_and_top_p_keep_the_head_of_the_distribution():
     ("prompt", "kwargs", "message"),
     [
         ("   ", {}, "the prompt is empty"),
-        ("Q: caf\u00e9?", {}, "cannot encode '\u00e9'"),
-        ("Q: " + "x" * 800, {}, "the prompt is 803 tokens .* context holds 768 tokens"),
+        ("Q: " + "Ann flips it. " * 300, {}, r"the prompt is \d+ tokens .* context holds 1024 tokens"),
         (PROMPT, {"temperature": 3.0}, "temperature must be from 0"),
         (PROMPT, {"top_p": 0.0}, "top_p must be above 0"),
         (PROMPT, {"top_k": -1}, "top_k must be 0"),

@@ -1,70 +1,155 @@
-"""The honest claim check: what the bundled model's measured accuracies show, whatever they show.
+"""The claim check: the lecture's claims about in-context learning, tested on the bundled model.
 
-Reads the numbers `python -m core.prompting.evaluate --write` stored next to the model, and states,
-per task, whether chain-of-thought beat answer-only prompting and whether the model beat chance,
-counting a gap only when it exceeds two standard errors.
+Reads the right/wrong of every item that `python -m core.prompting.evaluate --write` stored next to
+the model. Each accuracy gets a 95% Wilson interval; each claim is a paired difference on the same
+questions (Newcombe's interval, McNemar's exact test) or an accuracy against chance, with the verdict
+`core.stats` gives: "holds" only when the interval excludes no effect.
 """
 
 import json
-import math
+from dataclasses import dataclass
 
+import numpy as np
+
+from core.prompting.in_context import LABEL_KS, MAPPING_KS
 from core.prompting.prompts import STRATEGIES
 from core.prompting.sources import MODEL_DIR
 from core.prompting.tasks.families import FAMILIES
+from core.stats import Estimate, format_claim, paired_accuracy_difference, proportion
 
 EVALUATION_FILE = MODEL_DIR / "evaluation.json"
-ANSWER_ONLY = ("few-shot",)  # a zero-shot prompt does not fix the format: the model may reason anyway
-CHAIN = ("zero-shot-cot", "few-shot-cot")
-LENGTH_SET_TITLES = {"trained": "trained lengths", "longer": "longer than trained"}
+LENGTH_SET_TITLES = {"multi-step": "multi-step, trained", "longer": "longer than trained"}
+LABEL_TARGET = 0.85  # the accuracy with 4 or more examples that shows the mapping was read
+
+
+@dataclass(frozen=True)
+class Claim:
+    statement: str
+    estimate: Estimate
+    scale: str  # "pp" for a difference in points, "%" for an accuracy
+
+    @property
+    def verdict(self) -> str:
+        return self.estimate.verdict
+
+    def line(self) -> str:
+        if self.scale == "pp":
+            numbers = format_claim(self.estimate, "{:+.1f}", 100, " points", "questions")
+        else:
+            numbers = format_claim(self.estimate, "{:.1f}", 100, "%", "questions")
+        return f"{self.statement}: {numbers}"
 
 
 def load() -> dict | None:
     return json.loads(EVALUATION_FILE.read_text()) if EVALUATION_FILE.exists() else None
 
 
+def as_array(bits: str) -> np.ndarray:
+    return np.array([c == "1" for c in bits])
+
+
+def accuracy(bits: str, null: float = 0.0) -> Estimate:
+    return proportion(bits.count("1"), len(bits), null=null)
+
+
+def cell_text(bits: str) -> str:
+    est = accuracy(bits)
+    return f"{est.effect:.0%} [{est.low:.0%}, {est.high:.0%}]"
+
+
+def length_span(task: str, length_set: str, cell: dict) -> str:
+    lengths = sorted(set(cell["lengths"]))
+    return f"{LENGTH_SET_TITLES[length_set]} ({lengths[0]}-{lengths[-1]} {FAMILIES[task].length_unit})"
+
+
 def claims_table(results: dict) -> str:
-    """A markdown table: accuracy per task, strategy and length set, with the chance baseline."""
+    """A markdown table: accuracy [95% Wilson interval] per task, length set and strategy, and chance."""
     lines = [
-        "| Task | Lengths | Chance | " + " | ".join(STRATEGIES.values()) + " |",
-        "|" + "---|" * (3 + len(STRATEGIES)),
+        "| task | lengths | chance | " + " | ".join(STRATEGIES.values()) + " |",
+        "|" + " --- |" * (3 + len(STRATEGIES)),
     ]
-    for task, by_set in results["accuracy"].items():
-        family = FAMILIES[task]
-        for length_set, row in by_set.items():
-            lengths = family.train_lengths if length_set == "trained" else family.longer_lengths
-            span = f"{LENGTH_SET_TITLES[length_set]} ({', '.join(map(str, lengths))} {family.length_unit})"
-            cells = " | ".join(f"{row[s]:.0%}" for s in STRATEGIES)
-            lines.append(f"| {family.title} | {span} | {row['chance']:.0%} | {cells} |")
+    for task, by_set in results["families"].items():
+        for length_set, cell in by_set.items():
+            cells = " | ".join(cell_text(cell[s]) for s in STRATEGIES)
+            span = length_span(task, length_set, cell)
+            lines.append(f"| {FAMILIES[task].title} | {span} | {cell['chance']:.0%} | {cells} |")
     return "\n".join(lines)
 
 
-def clear_gap(a: float, b: float, n: int) -> bool:
-    """True when accuracies a and b on n questions each differ by more than two standard errors."""
-    variance = (a * (1 - a) + b * (1 - b)) / n
-    return abs(a - b) > 2 * math.sqrt(max(variance, 1 / n**2))
+def curve_table(results: dict) -> str:
+    """A markdown table of accuracy against the number of examples k, for the two in-context probes."""
+    labels, mapping = results["unrelated_labels"], results["word_mapping"]
+    lines = ["| probe | chance | " + " | ".join(f"k = {k}" for k in LABEL_KS) + " |", "|" + " --- |" * 7]
+    lines.append(
+        "| coin flip, unrelated answer words | 50% | " + " | ".join(cell_text(labels[str(k)]) for k in LABEL_KS) + " |"
+    )
+    row = [cell_text(mapping[str(k)]) if str(k) in mapping else "" for k in LABEL_KS]
+    lines.append("| word mapping (new task) | 1/k | " + " | ".join(row) + " |")
+    return "\n".join(lines)
 
 
-def statements(results: dict) -> list[str]:
-    """One sentence per task and length set, read off the numbers; gaps within noise are called so."""
-    n, out = results["n"], []
-    for task, by_set in results["accuracy"].items():
-        for length_set, row in by_set.items():
-            plain = max(row[s] for s in ANSWER_ONLY)
-            chain = max(row[s] for s in CHAIN)
-            best = max(row[s] for s in STRATEGIES)
-            pair = f"{chain:.0%} vs {plain:.0%} with answer-only examples"
-            if not clear_gap(chain, plain, n):
-                verdict = f"no clear difference between chain-of-thought and answer-only prompts ({pair})"
-            elif chain > plain:
-                verdict = f"chain-of-thought helps ({pair})"
-            else:
-                verdict = f"chain-of-thought hurts ({pair})"
-            if not clear_gap(best, row["chance"], n):
-                versus = "is within noise of"
-            else:
-                versus = "beats" if best > row["chance"] else "falls below"
-            out.append(
-                f"{FAMILIES[task].title}, {LENGTH_SET_TITLES[length_set]}: {verdict}; "
-                f"the best strategy ({best:.0%}) {versus} chance ({row['chance']:.0%})."
+def paired(a: str, b: str) -> Estimate:
+    return paired_accuracy_difference(as_array(a), as_array(b))
+
+
+def claims(results: dict) -> list[Claim]:
+    """The lecture's claims, each with its effect, interval, n and verdict."""
+    out = []
+    labels = results["unrelated_labels"]
+    for k in (4, 8):
+        out.append(
+            Claim(
+                f"Few-shot: {k} examples teach answer words unrelated to the task (accuracy with {k} "
+                "examples minus zero-shot, same questions)",
+                paired(labels["0"], labels[str(k)]),
+                "pp",
             )
+        )
+    out.append(
+        Claim(
+            f"Few-shot: with 8 examples the unrelated-label accuracy reaches {LABEL_TARGET:.0%}",
+            accuracy(labels["8"], null=LABEL_TARGET),
+            "%",
+        )
+    )
+    for k in MAPPING_KS:
+        out.append(
+            Claim(
+                f"A task defined only by its {k} examples (word mapping) beats guessing among them ({1 / k:.0%})",
+                accuracy(results["word_mapping"][str(k)], null=1 / k),
+                "%",
+            )
+        )
+    for task, by_set in results["families"].items():
+        title = FAMILIES[task].title
+        for length_set, cell in by_set.items():
+            span = length_span(task, length_set, cell)
+            out.append(
+                Claim(
+                    f"{title}, {span}: chain-of-thought examples beat answer-only examples",
+                    paired(cell["few-shot"], cell["few-shot-cot"]),
+                    "pp",
+                )
+            )
+        cell = by_set["multi-step"]
+        out.append(
+            Claim(
+                f'{title}, {length_span(task, "multi-step", cell)}: zero-shot "Let\'s think step by step" '
+                "beats plain zero-shot",
+                paired(cell["zero-shot"], cell["zero-shot-cot"]),
+                "pp",
+            )
+        )
     return out
+
+
+def by_length(results: dict, task: str, strategies=("few-shot", "few-shot-cot")) -> dict[str, dict[int, Estimate]]:
+    """Accuracy with its Wilson interval per problem length, over both length sets, for each strategy."""
+    curves: dict[str, dict[int, Estimate]] = {}
+    for strategy in strategies:
+        right: dict[int, list[bool]] = {}
+        for cell in results["families"][task].values():
+            for length, bit in zip(cell["lengths"], cell[strategy], strict=True):
+                right.setdefault(length, []).append(bit == "1")
+        curves[strategy] = {length: proportion(sum(r), len(r)) for length, r in sorted(right.items())}
+    return curves

@@ -1,10 +1,12 @@
-"""Accuracy per prompting strategy and per problem length, on held-out questions, in batches.
+"""Accuracy per prompting strategy, problem length and number of examples, on held-out questions.
 
-    python -m core.prompting.evaluate [--n 40] [--write]
+    python -m core.prompting.evaluate [--n 200] [--k 4] [--write]
 
-prints answer-only vs chain-of-thought accuracy per task, for trained lengths and for longer
-problems than any trained one (as in Wei et al. 2022, section 5), next to the chance baseline.
-`--write` stores the numbers in `model/evaluation.json`, which the lab's claim check reads.
+measures, with greedy decoding: every strategy on each task family at its multi-step trained
+lengths and at lengths longer than any trained one (as in Wei et al. 2022, section 5); accuracy
+against the number of examples k on the unrelated-label coin flip and on the word mapping that
+exists only in the prompt (`core.prompting.in_context`). `--write` stores every item's right/wrong
+in `model/evaluation.json`, from which the lab's claim check computes intervals and tests.
 """
 
 import argparse
@@ -16,7 +18,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from core.prompting.answers import extract, first_reply, is_correct, normalise
-from core.prompting.claims import EVALUATION_FILE, claims_table
+from core.prompting.claims import EVALUATION_FILE
+from core.prompting.in_context import LABEL_KS, MAPPING_KS, mapping_answer, probes
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.sources import NAME
@@ -24,8 +27,10 @@ from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 
 MAX_N = 500
-MAX_NEW_TOKENS = 400  # enough for the longest chain; a reply stops earlier at end-of-text or a new "Q:"
-LENGTH_SETS = ("trained", "longer")
+MAX_NEW_TOKENS = 400  # a cap for any reply; a reply stops earlier at end-of-text or a new "Q:"
+ANSWER_TOKENS = 16  # enough for "The answer is 01/30/2003."
+LENGTH_SETS = ("multi-step", "longer")
+BATCH = 25
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class Report:
     def accuracy(self) -> float:
         return sum(i.correct for i in self.items) / len(self.items)
 
+    @property
+    def bits(self) -> str:
+        """Each item's right (1) or wrong (0), in order: what the paired tests need."""
+        return "".join("1" if i.correct else "0" for i in self.items)
+
     def accuracy_by_length(self) -> dict[int, float]:
         by_length = defaultdict(list)
         for item in self.items:
@@ -58,23 +68,29 @@ class Report:
 
 def lengths_of(task: str, length_set: str) -> tuple[int, ...]:
     family = FAMILIES[task]
-    if length_set == "trained":
-        return family.train_lengths
-    if length_set == "longer":
-        return family.longer_lengths
-    if length_set == "all":
-        return family.train_lengths + family.longer_lengths
-    raise ValueError(f"length set must be 'trained', 'longer' or 'all', got {length_set!r}")
+    sets = {
+        "trained": family.train_lengths,
+        "multi-step": family.eval_lengths,
+        "longer": family.longer_lengths,
+        "all": family.train_lengths + family.longer_lengths,
+    }
+    if length_set not in sets:
+        raise ValueError(f"length set must be one of {', '.join(map(repr, sets))}, got {length_set!r}")
+    return sets[length_set]
+
+
+def check_n(n) -> int:
+    if not 1 <= n <= MAX_N:
+        raise ValueError(f"n must be from 1 to {MAX_N} questions, got {n}")
+    return n
 
 
 def held_out_problems(task: str, n: int, lengths: tuple[int, ...], seed: int = 1) -> list[Problem]:
     """n held-out problems, the lengths taking turns."""
     if task not in FAMILIES:
         raise ValueError(f"unknown task {task!r}: choose one of {', '.join(FAMILIES)}")
-    if not 1 <= n <= MAX_N:
-        raise ValueError(f"n must be from 1 to {MAX_N} questions, got {n}")
     rng = random.Random(seed)
-    return [sample(FAMILIES[task], rng, lengths[i % len(lengths)], "test") for i in range(n)]
+    return [sample(FAMILIES[task], rng, lengths[i % len(lengths)], "test") for i in range(check_n(n))]
 
 
 def chance(problems: list[Problem]) -> float:
@@ -83,71 +99,112 @@ def chance(problems: list[Problem]) -> float:
     return counts.most_common(1)[0][1] / len(problems)
 
 
+def token_budget(lm: LanguageModel, problems: list[Problem], strategy: str) -> int:
+    """New tokens enough for the reply: a short answer, or twice the longest reference chain."""
+    if strategy == "few-shot":
+        return ANSWER_TOKENS
+    chain = max(len(lm.tokenizer(p.chain, add_special_tokens=False).input_ids) for p in problems)
+    return min(MAX_NEW_TOKENS, 2 * chain + ANSWER_TOKENS)
+
+
+def generate_all(
+    lm: LanguageModel,
+    prompts: list[str],
+    max_new_tokens: int,
+    chat: bool = True,
+    batch_size: int = BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Greedy replies to `prompts`, `batch_size` at a time, each cut at the next worked example."""
+    from core.prompting.generate import generate_batch
+
+    replies: list[str] = []
+    for start in range(0, len(prompts), batch_size):
+        replies += generate_batch(lm, prompts[start : start + batch_size], max_new_tokens, chat)
+        if progress:
+            progress(len(replies), len(prompts))
+    return [first_reply(r) for r in replies]
+
+
 def evaluate(
     lm: LanguageModel,
     problems: list[Problem],
     strategy: str,
-    k: int = 2,
-    batch_size: int = 16,
+    k: int = 4,
+    batch_size: int = BATCH,
     chat: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time."""
-    from core.prompting.generate import generate_batch
-
     prompts = [build_prompt(p, strategy, k=k, seed=1000 + i) for i, p in enumerate(problems)]
-    generations: list[str] = []
-    for start in range(0, len(prompts), batch_size):
-        generations += generate_batch(lm, prompts[start : start + batch_size], MAX_NEW_TOKENS, chat)
-        if progress:
-            progress(len(generations), len(prompts))
-    items = []
-    for problem, prompt, generation in zip(problems, prompts, generations, strict=True):
-        reply = first_reply(generation)
-        items.append(
-            ItemResult(
-                problem.question,
-                problem.length,
-                problem.answer,
-                extract(reply),
-                is_correct(reply, problem.answer),
-                prompt,
-                reply,
-            )
-        )
-    return Report(problems[0].task, strategy, tuple(items))
+    replies = generate_all(lm, prompts, token_budget(lm, problems, strategy), chat, batch_size, progress)
+    items = tuple(
+        ItemResult(p.question, p.length, p.answer, extract(r), is_correct(r, p.answer), prompt, r)
+        for p, prompt, r in zip(problems, prompts, replies, strict=True)
+    )
+    return Report(problems[0].task, strategy, items)
 
 
-def run_all(lm: LanguageModel, n: int, k: int) -> dict:
-    accuracy: dict = {}
+def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> str:
+    """Right (1) or wrong (0) for n probes of `kind` with k examples (see `core.prompting.in_context`)."""
+    items = probes(kind, k, n)
+    if kind == "labels":
+        replies = generate_all(lm, [p.prompt for p in items], ANSWER_TOKENS, chat)
+        right = [is_correct(r, p.truth) for p, r in zip(items, replies, strict=True)]
+    else:
+        replies = generate_all(lm, [p.prompt for p in items], 4, chat)
+        right = [mapping_answer(r) == p.truth for p, r in zip(items, replies, strict=True)]
+    return "".join("1" if r else "0" for r in right)
+
+
+def run_all(lm: LanguageModel, n: int, k: int, log: Callable[[str], None] = print) -> dict:
+    """Every measurement the claim check reads, as right/wrong strings per cell."""
+    families: dict = {}
     for task in FAMILIES:
-        accuracy[task] = {}
+        families[task] = {}
         for length_set in LENGTH_SETS:
             problems = held_out_problems(task, n, lengths_of(task, length_set))
-            row = {"chance": chance(problems)}
+            cell = {"chance": chance(problems), "lengths": [p.length for p in problems]}
             for strategy in STRATEGIES:
-                row[strategy] = evaluate(lm, problems, strategy, k=k, batch_size=n).accuracy
-            accuracy[task][length_set] = row
-    return {"n": n, "k": k, "command": f"python -m core.prompting.evaluate --n {n} --k {k}", "accuracy": accuracy}
+                cell[strategy] = evaluate(lm, problems, strategy, k=k).bits
+                log(f"{task} {length_set} {strategy}: {cell[strategy].count('1') / n:.0%}")
+            families[task][length_set] = cell
+    labels = {str(kk): probe_bits(lm, "labels", kk, n) for kk in LABEL_KS}
+    mapping = {str(kk): probe_bits(lm, "mapping", kk, n) for kk in MAPPING_KS}
+    log(f"unrelated labels: { {kk: b.count('1') / n for kk, b in labels.items()} }")
+    log(f"word mapping: { {kk: b.count('1') / n for kk, b in mapping.items()} }")
+    return {
+        "n": n,
+        "k": k,
+        "command": f"python -m core.prompting.evaluate --n {n} --k {k}",
+        "families": families,
+        "unrelated_labels": labels,
+        "word_mapping": mapping,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=40, help="questions per task, strategy and length set")
-    parser.add_argument("--k", type=int, default=2, help="worked examples in few-shot prompts")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--write", action="store_true", help=f"store the numbers in {EVALUATION_FILE.name}")
+    parser.add_argument("--n", type=int, default=200, help="questions per cell")
+    parser.add_argument("--k", type=int, default=4, help="worked examples in few-shot prompts")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--model", default=None, help="a model folder instead of the bundled model")
+    parser.add_argument("--write", action="store_true", help=f"store the results in {EVALUATION_FILE.name}")
     args = parser.parse_args(argv)
 
     import torch
 
+    from core.prompting.claims import claims_table
+    from core.prompting.models import load
     from core.runtime import get_model
 
     torch.set_num_threads(args.threads)
     began = time.monotonic()
-    results = run_all(get_model(NAME), args.n, args.k)
+    lm = load(args.model) if args.model else get_model(NAME)
+    results = run_all(lm, args.n, args.k)
+    results["seconds"] = round(time.monotonic() - began)
     print(claims_table(results))
-    print(f"\n{args.n} questions per cell, k = {args.k}, {time.monotonic() - began:.0f} s")
+    print(f"\n{args.n} questions per cell, k = {args.k}, {results['seconds']} s")
     if args.write:
         EVALUATION_FILE.write_text(json.dumps(results, indent=1))
 

@@ -1,0 +1,69 @@
+"""In-context learning probes: tasks a model can only do by reading the examples in its prompt.
+
+- Unrelated labels (Wei et al. 2023, "Larger language models do in-context learning differently"):
+  a coin-flip question whose answers are written as two fresh words (`blue`/`red`, `7`/`3`), assigned
+  at random for every prompt. The instruction line names both words, so zero-shot sits at chance
+  (50%); only the worked examples say which word means "heads up".
+- Word mapping: "Ann = fox." lines pairing names with fresh words, then one name again. The corpus
+  never writes "=" between words, so the task exists only in the prompt; copying what followed the
+  same name earlier is what an induction head does (Olsson et al. 2022).
+"""
+
+import random
+from dataclasses import dataclass
+
+from core.prompting.corpus import answer_words, label_instruction
+from core.prompting.prompts import Format, question_block, worked_example
+from core.prompting.tasks import sample
+from core.prompting.tasks.families import FAMILIES
+from core.prompting.tasks.names import NAMES
+from core.prompting.words import LABEL_WORDS
+
+LABEL_LENGTHS = (1, 2, 3, 4)  # coin flips short enough to answer without a chain
+LABEL_KS = (0, 1, 2, 4, 8)
+MAPPING_KS = (2, 4, 8)
+MAX_MAPPING_K = 12
+
+
+@dataclass(frozen=True)
+class Probe:
+    prompt: str
+    truth: str  # the word the prompt's examples imply
+    chance: float  # accuracy of guessing among the answers the prompt offers
+
+
+def unrelated_label_probe(k: int, rng: random.Random) -> Probe:
+    """A held-out coin flip with two fresh answer words and k answer-only worked examples."""
+    if not 0 <= k <= max(LABEL_KS):
+        raise ValueError(f"k must be from 0 to {max(LABEL_KS)} worked examples, got {k}")
+    family = FAMILIES["coin_flip"]
+    yes, no = answer_words(rng)
+    fmt = Format().with_answer_words(yes, no)
+    header = label_instruction(yes, no, rng)
+    problem = sample(family, rng, rng.choice(LABEL_LENGTHS), "test")  # drawn first: the same question for every k
+    examples = [worked_example(sample(family, rng, rng.choice(LABEL_LENGTHS), "train"), fmt) for _ in range(k)]
+    prompt = "\n\n".join([header, *examples, question_block(problem.question)])
+    return Probe(prompt, fmt.written(problem.answer), 0.5)
+
+
+def word_mapping_probe(k: int, rng: random.Random) -> Probe:
+    """k fresh name = word pairs, then one of the names again; the answer is its word."""
+    if not 1 <= k <= MAX_MAPPING_K:
+        raise ValueError(f"k must be from 1 to {MAX_MAPPING_K} pairs, got {k}")
+    keys = rng.sample(NAMES, k)
+    values = rng.sample(LABEL_WORDS, k)
+    query = rng.randrange(k)
+    lines = [f"{key} = {value}." for key, value in zip(keys, values, strict=True)]
+    return Probe("\n".join([*lines, f"{keys[query]} ="]), values[query], 1 / k)
+
+
+def mapping_answer(generation: str) -> str:
+    """The first word the model writes after "Name =", without its full stop."""
+    words = generation.split()
+    return words[0].rstrip(".").lower() if words else ""
+
+
+def probes(kind: str, k: int, n: int, seed: int = 2) -> list[Probe]:
+    """n probes of `kind` ("labels" or "mapping") with k examples, the same n questions for every k."""
+    make = {"labels": unrelated_label_probe, "mapping": word_mapping_probe}[kind]
+    return [make(k, random.Random(seed * 1_000_003 + i)) for i in range(n)]
