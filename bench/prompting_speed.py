@@ -1,9 +1,10 @@
 """Speed of the bundled prompting-lab model on this CPU, measured in one run.
 
-    python bench/prompting_speed.py [--threads 1] [--tokens 200] [--n 100]
+    python bench/prompting_speed.py [--threads 1] [--tokens 200] [--n 100] [--model DIR]
 
-1. Tokens per second of one seeded generation, with and without the KV cache (without it, every
-   step re-reads the whole sequence, so the cost per token grows with its length).
+1. Tokens (and characters) per second of one seeded generation, with and without the KV cache (without
+   it, every step re-reads the whole sequence, so the cost per token grows with its length). Characters
+   per second compare models whose tokenizers differ (one token per character vs BPE).
 2. Time to answer a 100-question evaluation batch (zero-shot, greedy), batched vs one by one.
 """
 
@@ -22,28 +23,34 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=200, help="new tokens per timed generation")
     parser.add_argument("--n", type=int, default=100, help="questions in the evaluation batch")
     parser.add_argument("--batch-size", type=int, default=50)
+    parser.add_argument("--model", default=None, help="a model folder instead of the bundled model")
     args = parser.parse_args()
 
     import torch
 
     from core.prompting.evaluate import evaluate, held_out_problems
     from core.prompting.generate import generate
-    from core.prompting.models import NAME
+    from core.prompting.models import NAME, load
     from core.prompting.prompts import build_prompt
     from core.runtime import get_model
 
     torch.set_num_threads(args.threads)
-    lm = get_model(NAME)
+    lm = load(args.model) if args.model else get_model(NAME)
     problem = held_out_problems("coin_flip", 1, (4,))[0]
     prompt = build_prompt(problem, "few-shot-cot", k=2)
-    print(f"device {lm.model.device}, {torch.get_num_threads()} thread(s), prompt {len(prompt)} tokens")
+    n_prompt = len(lm.tokenizer(prompt).input_ids)
+    print(f"device {lm.model.device}, {torch.get_num_threads()} thread(s), prompt {n_prompt} tokens")
     for use_cache in (True, False):
         generate(lm, prompt, 5, temperature=1.0, seed=0, use_cache=use_cache)  # warm-up
         start = time.perf_counter()
         generation = generate(lm, prompt, args.tokens, temperature=1.0, seed=0, use_cache=use_cache)
         seconds = time.perf_counter() - start
         label = "with KV cache   " if use_cache else "without KV cache"
-        print(f"{label}: {len(generation.tokens) / seconds:7.1f} tokens/s ({len(generation.tokens)} tokens)")
+        n_tokens, n_chars = len(generation.tokens), len(generation.text)
+        print(
+            f"{label}: {n_tokens / seconds:7.1f} tokens/s, {n_chars / seconds:7.1f} characters/s "
+            f"({n_tokens} tokens, {n_chars} characters)"
+        )
 
     problems = held_out_problems("arithmetic", args.n, (1, 2, 3))
     for batch_size in (args.batch_size, 1):

@@ -6,6 +6,7 @@ import re
 import pytest
 from gradio_client.exceptions import AppError
 
+from core.prompting.tasks.families import FAMILIES
 from tests.conftest import free_port
 
 
@@ -27,13 +28,17 @@ def test_generate_and_evaluate_through_the_api(gradio_client, demo):
     items = result["items"]
     assert len(items) == 6
     assert result["accuracy"] == sum(i["correct"] for i in items) / 6
-    assert all(i["truth"] in ("yes", "no") and i["length"] in (1, 2, 3, 4) for i in items)
+    multi_step = FAMILIES["coin_flip"].eval_lengths
+    assert all(i["truth"] in ("yes", "no") and i["length"] in multi_step for i in items)
+    assert all(i["prompt"].endswith(f"Q: {i['question']}\nA:") for i in items)
+
+    probe = client.predict("labels", 4, 6, api_name="/in_context")
+    assert probe["n"] == 6 and probe["chance"] == 0.5 and probe["accuracy"] in {j / 6 for j in range(7)}
 
 
 BAD_INPUT = [
     (("", 20, 0.0, 0), "the prompt is empty"),
-    (("Q: " + "x" * 800, 20, 0.0, 0), "the prompt is 803 tokens .* context holds 768 tokens"),
-    (("Q: na\u00efve?", 20, 0.0, 0), "cannot encode '\u00ef' \\(U\\+00EF\\)"),
+    (("Q: " + "Ann flips it. " * 300, 20, 0.0, 0), r"the prompt is \d+ tokens .* context holds 1024 tokens"),
     (("Q: hi", 20, 5.0, 0), "temperature must be from 0"),
     (("Q: hi", 0, 0.0, 0), "max_new_tokens must be from 1"),
     (("Q: hi", 20, 0.0, -3), "seed must be a whole number"),
@@ -49,6 +54,10 @@ def test_bad_input_gets_a_clear_message(gradio_client, demo):
         client.predict("coin_flip", "chain", 5, api_name="/evaluate")
     with pytest.raises(AppError, match="n must be from 1 to 500"):
         client.predict("coin_flip", "zero-shot", 0, api_name="/evaluate")
+    with pytest.raises(AppError, match="word mapping needs k from 1 to 12"):
+        client.predict("mapping", 0, 5, api_name="/in_context")
+    with pytest.raises(AppError, match="unknown probe 'sums'"):
+        client.predict("sums", 2, 5, api_name="/in_context")
 
 
 def test_few_shot_chain_of_thought_prompt_shows_coloured_tokens(demo, page):
@@ -62,7 +71,7 @@ def test_few_shot_chain_of_thought_prompt_shows_coloured_tokens(demo, page):
         page.wait_for_function(
             "() => [...document.querySelectorAll('textarea')].some(t => t.value.includes('So the answer is'))"
         )
-        assert prompt.input_value().count("So the answer is") == 2
+        assert prompt.input_value().count("So the answer is") == 4
         page.get_by_role("button", name="Generate").click()
         tokens = page.locator(".lab-token")
         tokens.first.wait_for(timeout=60_000)

@@ -157,29 +157,62 @@ def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False)
     return "".join("1" if r else "0" for r in right)
 
 
-def run_all(lm: LanguageModel, n: int, k: int, log: Callable[[str], None] = print) -> dict:
-    """Every measurement the claim check reads, as right/wrong strings per cell."""
+def cells() -> list[tuple[str, ...]]:
+    """Every measurement of a full run: (task, length set, strategy) and (probe, k)."""
+    found = [(t, s, st) for t in FAMILIES for s in LENGTH_SETS for st in STRATEGIES]
+    return found + [("labels", str(k)) for k in LABEL_KS] + [("mapping", str(k)) for k in MAPPING_KS]
+
+
+def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int) -> str:
+    """The right/wrong string of one cell."""
+    if len(cell) == 2:
+        return probe_bits(lm, cell[0], int(cell[1]), n)
+    task, length_set, strategy = cell
+    return evaluate(lm, held_out_problems(task, n, lengths_of(task, length_set)), strategy, k=k).bits
+
+
+_worker_lm: LanguageModel | None = None
+
+
+def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int) -> str:
+    """One cell in a worker process, which loads the model once and runs on one thread."""
+    global _worker_lm
+    if _worker_lm is None:
+        import torch
+
+        from core.prompting.models import load
+        from core.runtime import get_model
+
+        torch.set_num_threads(1)
+        _worker_lm = load(model) if model else get_model(NAME)
+    return measure(_worker_lm, cell, n, k)
+
+
+def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[str], None] = print) -> dict:
+    """Every measurement the claim check reads, as right/wrong strings per cell, on `workers` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    todo = cells()
+    with ProcessPoolExecutor(workers) as pool:
+        futures = [pool.submit(_measure_in_worker, model, cell, n, k) for cell in todo]
+        measured = {}
+        for cell, future in zip(todo, futures, strict=True):
+            measured[cell] = future.result()
+            log(f"{' '.join(cell)}: {measured[cell].count('1') / n:.0%}")
     families: dict = {}
     for task in FAMILIES:
         families[task] = {}
         for length_set in LENGTH_SETS:
             problems = held_out_problems(task, n, lengths_of(task, length_set))
             cell = {"chance": chance(problems), "lengths": [p.length for p in problems]}
-            for strategy in STRATEGIES:
-                cell[strategy] = evaluate(lm, problems, strategy, k=k).bits
-                log(f"{task} {length_set} {strategy}: {cell[strategy].count('1') / n:.0%}")
-            families[task][length_set] = cell
-    labels = {str(kk): probe_bits(lm, "labels", kk, n) for kk in LABEL_KS}
-    mapping = {str(kk): probe_bits(lm, "mapping", kk, n) for kk in MAPPING_KS}
-    log(f"unrelated labels: { {kk: b.count('1') / n for kk, b in labels.items()} }")
-    log(f"word mapping: { {kk: b.count('1') / n for kk, b in mapping.items()} }")
+            families[task][length_set] = cell | {st: measured[(task, length_set, st)] for st in STRATEGIES}
     return {
         "n": n,
         "k": k,
         "command": f"python -m core.prompting.evaluate --n {n} --k {k}",
         "families": families,
-        "unrelated_labels": labels,
-        "word_mapping": mapping,
+        "unrelated_labels": {str(kk): measured[("labels", str(kk))] for kk in LABEL_KS},
+        "word_mapping": {str(kk): measured[("mapping", str(kk))] for kk in MAPPING_KS},
     }
 
 
@@ -187,23 +220,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=200, help="questions per cell")
     parser.add_argument("--k", type=int, default=4, help="worked examples in few-shot prompts")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="processes, one thread each")
     parser.add_argument("--model", default=None, help="a model folder instead of the bundled model")
     parser.add_argument("--write", action="store_true", help=f"store the results in {EVALUATION_FILE.name}")
     args = parser.parse_args(argv)
 
-    import torch
+    from core.prompting.claims import claims_table, curve_table
 
-    from core.prompting.claims import claims_table
-    from core.prompting.models import load
-    from core.runtime import get_model
-
-    torch.set_num_threads(args.threads)
     began = time.monotonic()
-    lm = load(args.model) if args.model else get_model(NAME)
-    results = run_all(lm, args.n, args.k)
+    results = run_all(args.model, args.n, args.k, args.workers)
     results["seconds"] = round(time.monotonic() - began)
     print(claims_table(results))
+    print()
+    print(curve_table(results))
     print(f"\n{args.n} questions per cell, k = {args.k}, {results['seconds']} s")
     if args.write:
         EVALUATION_FILE.write_text(json.dumps(results, indent=1))

@@ -48,6 +48,6 @@ SPEC = register(
         bundled=MODEL_DIR,
         load=load,
         hub_default=BASE,
-        description="A 0.9 M-parameter character-level GPT-2 trained on generated reasoning tasks.",
+        description="A 2.4 M-parameter base GPT-2 (BPE tokens) pre-trained on generated documents of reasoning tasks.",
     )
 )
