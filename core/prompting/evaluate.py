@@ -29,6 +29,7 @@ from core.prompting.tasks.families import FAMILIES
 MAX_N = 500
 MAX_NEW_TOKENS = 400  # a cap for any reply; a reply stops earlier at end-of-text or a new "Q:"
 ANSWER_TOKENS = 16  # enough for "The answer is 01/30/2003."
+LABEL_REPLY_TOKENS = 64  # enough for the chain of a 4-flip coin and its answer
 LENGTH_SETS = ("multi-step", "longer")
 BATCH = 25
 
@@ -148,8 +149,8 @@ def evaluate(
 def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> str:
     """Right (1) or wrong (0) for n probes of `kind` with k examples (see `core.prompting.in_context`)."""
     items = probes(kind, k, n)
-    if kind == "labels":
-        replies = generate_all(lm, [p.prompt for p in items], ANSWER_TOKENS, chat)
+    if kind == "labels":  # a zero-shot reply may reason first: room for the chain of a short coin flip
+        replies = generate_all(lm, [p.prompt for p in items], LABEL_REPLY_TOKENS, chat)
         right = [is_correct(r, p.truth) for p, r in zip(items, replies, strict=True)]
     else:
         replies = generate_all(lm, [p.prompt for p in items], 4, chat)
