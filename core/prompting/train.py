@@ -49,7 +49,7 @@ def batch(step: int, seed: int, tokenizer, batch_size: int) -> torch.Tensor:
     return torch.tensor(ids[:need]).view(batch_size, CONTEXT + 1)  # (B, T + 1)
 
 
-STEPS = 3000
+STEPS = 2700
 PEAK = 2e-3
 WARMUP = 100
 DECAY = 0.2  # share of the steps over which the rate decays linearly to PEAK / 10
