@@ -11,8 +11,9 @@ from tests.conftest import ROOT
 ON_A_SPACE = """
 import importlib
 
+import spaces  # first, as a Space's app.py does on ZeroGPU: gradio then finds it and wraps every event with it
+
 import gradio as gr
-import spaces
 
 gpu_module = importlib.import_module("core.runtime.gpu")  # the module; `core.runtime.gpu` is also the decorator
 
