@@ -1,7 +1,8 @@
 # The two commands of the README: `make demo` serves the suite, `make test` runs every check.
+# `make spaces` builds a folder per Hugging Face Space into out/ (docs/deploy.md).
 PYTHON ?= python3
 
-.PHONY: demo test install install-dev chromium
+.PHONY: demo test install install-dev chromium spaces
 
 install:
 	$(PYTHON) -m pip install -q -r requirements.txt
@@ -19,3 +20,6 @@ test: install-dev chromium
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m pytest -q
+
+spaces: install
+	$(PYTHON) spaces/build.py all --out out

@@ -7,13 +7,44 @@ Field names follow the Hub's Spaces configuration reference (`sdk`, `sdk_version
 import yaml
 
 SHORT_DESCRIPTION_MAX = 60  # the Hub rejects a longer short_description
-PYTHON_VERSION = "3.10"  # the version ZeroGPU runs; the code supports 3.10 and later
+PYTHON_VERSION = "3.12.12"  # one of the two versions ZeroGPU runs (3.10.13, 3.12.12); the pinned numpy needs 3.11+
 LICENCES = {  # the licence of each hub model a Space uses by default; check the model card before reuse
     "Qwen/Qwen2.5-0.5B": "Apache-2.0",
     "Qwen/Qwen2.5-0.5B-Instruct": "Apache-2.0",
     "stabilityai/sd-turbo": "Stability AI community licence; check the model card",
     "stable-diffusion-v1-5/stable-diffusion-v1-5": "CreativeML OpenRAIL-M",
 }
+
+QWEN_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+              "vocab.json", "merges.txt")  # fmt: skip
+HUB_FILES = {  # what each hub model's loader reads: preloaded when a GPU Space is built (the rest stays on the Hub)
+    "Qwen/Qwen2.5-0.5B": QWEN_FILES,
+    "Qwen/Qwen2.5-0.5B-Instruct": QWEN_FILES,
+    "stabilityai/sd-turbo": (  # the diffusers folders; not the single-file checkpoint beside them
+        "model_index.json",
+        "scheduler/scheduler_config.json",
+        "text_encoder/config.json",
+        "text_encoder/model.safetensors",
+        "tokenizer/merges.txt",
+        "tokenizer/special_tokens_map.json",
+        "tokenizer/tokenizer_config.json",
+        "tokenizer/vocab.json",
+        "unet/config.json",
+        "unet/diffusion_pytorch_model.safetensors",
+        "vae/config.json",
+        "vae/diffusion_pytorch_model.safetensors",
+    ),  # fmt: skip
+}
+
+
+def preload_entry(hub_id: str) -> str:
+    """One `preload_from_hub` item: the repository and the files to fetch from it, comma-separated."""
+    if hub_id not in HUB_FILES:
+        raise ValueError(
+            f"no file list for {hub_id}: add the files its loader reads to HUB_FILES in spaces/cards.py, so that "
+            "building the Space does not download the whole repository"
+        )
+    return f"{hub_id} {','.join(HUB_FILES[hub_id])}"
 
 
 def short_description(concept: str) -> str:

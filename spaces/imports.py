@@ -2,14 +2,29 @@
 `apps` and `core`, lazy imports inside functions included) and the pinned PyPI packages behind the rest."""
 
 import ast
-import importlib.metadata
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCAL = ("apps", "core")  # the packages a Space carries; `spaces` (this package) is never one of them
+LOCAL = ("apps", "core")  # the packages a Space carries; this `spaces` folder is never one of them
 REQUIREMENTS = ROOT / "requirements.txt"
+IMPORT_NAMES = {"sklearn": "scikit-learn", "PIL": "pillow", "yaml": "pyyaml"}  # where a module and its package differ
+PROVIDED = {"spaces"}  # ZeroGPU's package: the Hub installs it in every Gradio Space
+LOADED_BY = {  # packages that the named packages load without the project importing them itself
+    "accelerate": ("transformers", "diffusers"),
+    "tokenizers": ("transformers",),
+    "safetensors": ("transformers", "diffusers", "accelerate"),
+    "huggingface-hub": ("transformers", "diffusers", "gradio"),
+    "numpy": ("gradio", "streamlit", "scikit-learn", "transformers", "diffusers", "plotly"),
+    "pandas": ("gradio", "streamlit"),
+    "pillow": ("gradio", "streamlit", "diffusers"),
+    "fastapi": ("gradio",),
+    "uvicorn": ("gradio",),
+    "scipy": ("scikit-learn",),
+    "threadpoolctl": ("scikit-learn",),
+}
 
 
 @dataclass(frozen=True)
@@ -93,13 +108,37 @@ def follow(roots: list[str]) -> Needs:
     return Needs(frozenset(seen), frozenset(external))
 
 
+def _is_gpu_decorator(node: ast.expr) -> bool:
+    """`@gpu` or `@gpu(...)` (core.runtime.gpu), however it was imported."""
+    target = node.func if isinstance(node, ast.Call) else node
+    return (isinstance(target, ast.Name) and target.id == "gpu") or (
+        isinstance(target, ast.Attribute) and target.attr == "gpu"
+    )
+
+
+def gpu_functions(path: Path) -> list[str]:
+    """The names of the functions in the file `path` marked as GPU work."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(map(_is_gpu_decorator, node.decorator_list))
+    ]
+
+
+def gpu_modules(needs: Needs) -> list[str]:
+    """The modules among `needs` that define a GPU function, sorted."""
+    return sorted(m for m in needs.modules if gpu_functions(module_file(m)))
+
+
 def subpackages(needs: Needs) -> list[str]:
     """The `core` subpackages among `needs`, plus `core.runtime`, which every demo shares."""
     found = {".".join(m.split(".")[:2]) for m in needs.modules if m.startswith("core.") and m.count(".") >= 1}
     return sorted(found | {"core.runtime"})
 
 
-def _distribution(name: str) -> str:
+def distribution(name: str) -> str:
+    """The normalised distribution name, e.g. "Huggingface_Hub" -> "huggingface-hub"."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
@@ -109,51 +148,40 @@ def pinned_lines(path: Path = REQUIREMENTS) -> dict[str, str]:
     for line in path.read_text().splitlines():
         spec = line.split("#")[0].strip()
         if spec and not spec.startswith("-"):
-            lines[_distribution(re.split(r"[<>=!~\[; ]", spec)[0])] = spec
+            lines[distribution(re.split(r"[<>=!~\[; ]", spec)[0])] = spec
     return lines
 
 
-def distributions(external: frozenset[str]) -> set[str]:
-    """The installed distributions that provide the top-level module names in `external`."""
-    by_module = importlib.metadata.packages_distributions()
-    names = set()
-    for name in external:
-        names.update(_distribution(d) for d in by_module.get(name, ()))
-    return names
+def distribution_of(module: str) -> str | None:
+    """The distribution a Space installs for the top-level module `module`; None for the standard library and for
+    what the Hub provides."""
+    if module in sys.stdlib_module_names or module in PROVIDED:
+        return None
+    return IMPORT_NAMES.get(module, distribution(module))
 
 
-def _depends_on(name: str) -> set[str]:
-    """The distributions `name` requires (extras left out); none when it is not installed here."""
-    try:
-        requires = importlib.metadata.requires(name) or []
-    except importlib.metadata.PackageNotFoundError:
-        return set()
-    return {_distribution(re.split(r"[<>=!~\[; (]", r)[0]) for r in requires if "extra ==" not in r}
+def requirements(needs: Needs, path: Path = REQUIREMENTS) -> list[str]:
+    """The lines of requirements.txt a Space needs: the pin of every package its code imports (or looks up by
+    name), and the pins of what those packages load (LOADED_BY), in the file's order.
 
-
-def _installed_with(names: set[str]) -> set[str]:
-    """`names` and everything they require, transitively."""
-    found, todo = set(), list(names)
-    while todo:
-        name = todo.pop()
-        if name not in found:
-            found.add(name)
-            todo += _depends_on(name)
-    return found
-
-
-def requirements(needs: Needs, everything: Needs) -> list[str]:
-    """The pinned lines of requirements.txt a Space needs.
-
-    A pin is kept when the demo's code imports its package, or names it in a string (a package looked up with
-    `find_spec`). A pin that no module of the project mentions (accelerate, tokenizers: libraries that other
-    libraries load) is kept when what it depends on is installed anyway, so accelerate comes along with torch.
+    Read from the project's own requirements, not from what this machine has installed; a package imported
+    without a pin is an error, so that a Space never installs an untested version.
     """
-    pins = pinned_lines()
-    kept = distributions(needs.external) & set(pins)
-    mentioned = distributions(everything.external) & set(pins)
-    installed = _installed_with(kept)
-    for name in sorted(set(pins) - mentioned):
-        if _depends_on(name) & set(pins) <= installed:
-            kept.add(name)
-    return [pins[name] for name in pins if name in kept]
+    pins = pinned_lines(path)
+    kept = set()
+    for module in sorted(needs.external):
+        name = distribution_of(module)
+        if name is None:
+            continue
+        if name not in pins:
+            raise ValueError(
+                f"the code imports {module!r} but {path.name} has no pin for {name}: add a line {name}==<version> "
+                "(the version the tests run with)"
+            )
+        kept.add(name)
+    while True:
+        more = {name for name, loaders in LOADED_BY.items() if name not in kept and kept & set(loaders)}
+        if not more:
+            break
+        kept |= more
+    return [line for name, line in pins.items() if name in kept]

@@ -1,5 +1,6 @@
 """The example course page (spaces/course_page) against the suite on this machine: every demo is embedded
-and answers a student inside the page.
+and answers a student inside the page; when the web component or a demo's server cannot be reached, the page
+says which demo failed and links to it directly.
 
 The page loads Gradio's web component from the CDN by default. Offline, the test serves the copy that the
 installed gradio package ships (gradio/templates/frontend: gradio.js and its assets, the CDN's layout) from
@@ -8,6 +9,7 @@ a second local server, as the CDN would, and points the page at it with `?gradio
 
 import contextlib
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -21,6 +23,9 @@ from playwright.sync_api import expect
 
 from apps.catalog import DEMOS
 from tests.conftest import ROOT, free_port
+
+sys.path.insert(0, str(ROOT / "spaces"))  # the scripts' folder, as `python spaces/build.py` sees it
+import build  # noqa: E402
 
 COURSE_PAGE = ROOT / "spaces" / "course_page"
 GRADIO_FRONTEND = Path(gr.__file__).parent / "templates" / "frontend"
@@ -110,3 +115,72 @@ def test_the_address_cannot_point_the_page_at_another_host(course_page, page):
     expect(page.get_by_role("alert")).to_contain_text("Ignored base=https://example.org")
     href = page.locator('section[data-demo="scale"] a').first.get_attribute("href")
     assert href.startswith("https://OWNER-genai-demos.hf.space/scale/?"), href
+
+
+def test_the_web_component_follows_the_installed_gradio(tmp_path):
+    wanted = build.GRADIO_JS.format(version=gr.__version__)
+    assert f'gradio_js: "{wanted}"' in (COURSE_PAGE / "config.js").read_text()
+    build.build(build.COURSE_PAGE, tmp_path, owner="Prof_X")
+    config = (tmp_path / build.COURSE_PAGE / "config.js").read_text()
+    assert f'"gradio_js": "{wanted}"' in config
+    assert '"base": "https://prof-x-genai-demos.hf.space"' in config and "OWNER" not in config
+
+
+def failures(page) -> dict[str, str]:
+    """Each section's failure message, by demo name."""
+    expect(page.locator(".failed").first).to_be_visible(timeout=WAIT_MS)
+    return {
+        section.get_attribute("data-demo"): section.locator(".failed").inner_text()
+        for section in page.locator("section[data-demo]").all()
+        if section.locator(".failed").count()
+    }
+
+
+def answer_every_probe(page, down: str | None = None) -> None:
+    """The demos' servers, as the page's probes see them: each answers, except `down`'s, which is unreachable."""
+
+    def handle(route):
+        if down and f"/{down}/" in route.request.url:
+            route.abort()
+        else:
+            route.fulfill(status=200, body="{}", headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route(re.compile(r"/(config|_stcore/health)$"), handle)
+
+
+def test_without_the_web_component_every_gradio_demo_says_so_and_links_to_itself(course_page, page):
+    base, gradio_js = "http://127.0.0.1:9", "http://127.0.0.1:9/gradio.js"
+    page.route(gradio_js, lambda route: route.abort())  # offline, or the CDN blocked
+    answer_every_probe(page)
+    page.goto(f"{course_page}/?{urlencode({'base': base, 'gradio_js': gradio_js})}")
+    expect(page.locator(".failed")).to_have_count(sum(d.kind == "gradio" for d in DEMOS), timeout=WAIT_MS)
+    found = failures(page)
+    for demo in DEMOS:
+        if demo.kind != "gradio":
+            assert demo.name not in found
+            continue
+        assert found[demo.name].startswith(
+            f"{demo.title} could not be embedded here: Gradio's web component did not load from {gradio_js}"
+        )
+        link = page.locator(f'section[data-demo="{demo.name}"] .failed a')
+        expect(link).to_have_attribute("href", f"{base}/{demo.name}/")
+    expect(page.get_by_role("alert")).to_contain_text("Could not embed: Foundation models and scale;")
+
+
+def test_a_demo_whose_server_does_not_answer_is_named_and_linked(course_page, page):
+    web_component = "http://127.0.0.1:9/gradio.js"
+    page.route(web_component, lambda route: route.fulfill(  # a stand-in that draws nothing
+        body="customElements.define('gradio-app', class extends HTMLElement {});",
+        headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"},
+    ))  # fmt: skip
+    answer_every_probe(page, down="prompting")
+    page.goto(f"{course_page}/?{urlencode({'base': 'http://127.0.0.1:9', 'gradio_js': web_component})}")
+    found = failures(page)
+    assert list(found) == ["prompting"]
+    assert found["prompting"] == (
+        "Prompting lab could not be embedded here: its server could not be reached (offline, or the Space is asleep, "
+        "private or not deployed). Open it directly: http://127.0.0.1:9/prompting/"
+    )
+    expect(page.get_by_role("alert")).to_have_text(
+        "Could not embed: Prompting lab. Each one's section links to it directly."
+    )

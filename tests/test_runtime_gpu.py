@@ -3,6 +3,8 @@
 import sys
 import types
 
+import pytest
+
 from core.runtime import gpu
 
 
@@ -30,3 +32,10 @@ def test_applies_spaces_gpu_with_the_duration_on_zerogpu(monkeypatch):
     wrapped = gpu(duration=45)(double)
     assert calls == [(double, 45)]
     assert wrapped(3) == ("on-gpu", 6)
+
+
+def test_says_which_spaces_was_found_when_it_is_not_zerogpus(monkeypatch):
+    monkeypatch.setitem(sys.modules, "spaces", types.ModuleType("spaces"))  # e.g. a folder that shadows the package
+    monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+    with pytest.raises(ImportError, match="not ZeroGPU's package: install it"):
+        gpu(duration=45)(double)

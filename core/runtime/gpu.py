@@ -29,6 +29,12 @@ def gpu(duration: int = 60) -> Callable[[F], F]:
             return fn
         import spaces  # only on ZeroGPU: importing it elsewhere patches nothing useful
 
+        if not hasattr(spaces, "GPU"):
+            found = getattr(spaces, "__file__", None) or list(getattr(spaces, "__path__", []))
+            raise ImportError(
+                f"`import spaces` found {found}, not ZeroGPU's package: install it (pip install spaces) and make sure "
+                "no folder named spaces/ with an __init__.py comes first on sys.path"
+            )
         return spaces.GPU(duration=duration)(fn)
 
     return wrap
