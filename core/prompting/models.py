@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from core.prompting.sources import BASE, MODEL_DIR, NAME
+from core.prompting.sources import BASE, INSTRUCT, MODEL_DIR, NAME
 from core.runtime import ModelSpec, get_model, register
 
 
@@ -48,6 +48,7 @@ SPEC = register(
         bundled=MODEL_DIR,
         load=load,
         hub_default=BASE,
+        choices=(INSTRUCT,),
         description="A 0.9 M-parameter character-level GPT-2 trained on generated reasoning tasks.",
     )
 )
