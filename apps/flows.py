@@ -28,6 +28,7 @@ from core.flows.choices import (
     TEST_SIZE,
 )
 from core.runtime import get_model
+from core.runtime.limits import time_limited
 from core.runtime.seeding import MAX_SEED, check_seed
 from core.runtime.validate import choice, whole_number
 
@@ -153,7 +154,7 @@ def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progres
         config = train2d.flow_config(kind, layers)
     redraw = max(steps // DENSITY_UPDATES, 1)
     last = None
-    for last in train2d.train(data, config, steps, seed):
+    for last in time_limited(train2d.train(data, config, steps, seed), "ask for fewer training steps"):
         progress(last.step / last.steps, desc=f"step {last.step}/{last.steps}, loss {last.loss:.3f}")
         if last.diverged:
             break
@@ -298,7 +299,8 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
     data, heldout, seed = _data(dataset, seed, drawing)
     with user_errors():
         config = train2d.flow_config(kind, layers)
-    for state in compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed):
+    race = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
+    for state in time_limited(race, "ask for fewer training steps"):
         progress(state.fraction, desc=state.stage)
     flow_row, ddpm_row = state.rows
     fig = make_subplots(rows=1, cols=3, subplot_titles=["data", flow_row.model, ddpm_row.model])
@@ -451,4 +453,6 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
 
 
 if __name__ == "__main__":
-    demo.queue().launch()
+    from apps.serving import launch
+
+    launch(demo)

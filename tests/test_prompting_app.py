@@ -47,7 +47,7 @@ def test_bad_input_gets_a_clear_message(gradio_client, demo):
             client.predict(*args, api_name="/generate")
     with pytest.raises(AppError, match="unknown strategy 'chain'"):
         client.predict("coin_flip", "chain", 5, api_name="/evaluate")
-    with pytest.raises(AppError, match="n must be from 1 to 500"):
+    with pytest.raises(AppError, match="n must be a whole number from 1 to 500"):
         client.predict("coin_flip", "zero-shot", 0, api_name="/evaluate")
 
 

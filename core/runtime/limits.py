@@ -1,13 +1,15 @@
 """Limits that keep one visitor from holding a shared server: a time limit on long jobs, checked between their
 steps, and the largest image that is decoded at all.
 
-A long job (an evaluation, a training run, a sweep) runs as a loop over steps; `time_limited` wraps the loop and
-stops it with a `TooLong` error, which the demos show like any input error, once `GENAI_TIME_LIMIT_S` has passed.
+A long job (an evaluation, a training run, a sweep) runs as a loop over steps; `time_limited` (or a `Deadline`
+checked in the loop) stops it with a `TooLong` error, which the demos show like any input error, once
+`GENAI_TIME_LIMIT_S` has passed, and with `Cancelled` as soon as the server says its visitor has left
+(`set_cancel_check`).
 """
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 TIME_LIMIT_ENV = "GENAI_TIME_LIMIT_S"
@@ -19,6 +21,19 @@ T = TypeVar("T")
 
 class TooLong(ValueError):
     """A job ran past the time limit; the message says what to ask for instead."""
+
+
+class Cancelled(Exception):
+    """The visitor who asked for a job has gone: nobody waits for its result."""
+
+
+_visitor_left: Callable[[], bool] = lambda: False  # noqa: E731 - replaced by the server (apps.serving)
+
+
+def set_cancel_check(visitor_left: Callable[[], bool]) -> None:
+    """Install the server's test of whether the visitor of the current request has left (once, at start-up)."""
+    global _visitor_left
+    _visitor_left = visitor_left
 
 
 def time_limit_s() -> float:
@@ -39,6 +54,8 @@ class Deadline:
         self.end = time.monotonic() + self.seconds
 
     def check(self) -> None:
+        if _visitor_left():
+            raise Cancelled("the visitor left: the job stops")
         if time.monotonic() > self.end:
             raise TooLong(f"this job ran past the server's time limit of {self.seconds:g} s: {self.what}")
 

@@ -63,7 +63,7 @@ def text(value: object, name: str, *, max_chars: int, example: str, allow_empty:
     if not stripped and not allow_empty:
         raise ValueError(f"{name} is empty: type something such as {example!r}")
     if len(stripped) > max_chars:
-        raise ValueError(f"{name} is {len(stripped)} characters long: keep it to {max_chars}")
+        raise ValueError(f"{name} is {len(stripped)} characters long: keep it to at most {max_chars}")
     return stripped
 
 
