@@ -100,8 +100,13 @@ def guard(demo: gr.Blocks) -> gr.Blocks:
         try:
             _check_strings(inputs)
             return await preprocess(block_fn, inputs, state, *args, **kwargs)
-        except gr.Error:
-            raise
+        except gr.Error as err:
+            if isinstance(err.__cause__, Image.DecompressionBombError | Image.DecompressionBombWarning):
+                raise gr.Error(TOO_LARGE, print_exception=False) from None
+            if err.__cause__ is None:
+                raise  # Gradio's own check of a value, e.g. one that is not among a menu's choices
+            first = str(err.message).split("\n")[0]  # the rest repeats the value, file paths included
+            raise gr.Error(f"{first} Send each value as the API page shows it.", print_exception=False) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise gr.Error(TOO_LARGE, print_exception=False) from None
         except ValueError as err:

@@ -17,6 +17,7 @@ project's repository: change the demo there and rebuild, not here.
 """
 
 from apps.hosting import load_models, prefer_hub_models
+from apps.serving import launch
 
 MODELS = {models!r}  # "module:registry name" of each model the demo uses
 HUB_ON_GPU = {hub_on_gpu!r}  # the models whose hub default replaces the bundled copy on a GPU
@@ -27,7 +28,7 @@ from apps.{name} import demo  # noqa: E402
 load_models(MODELS)
 
 if __name__ == "__main__":
-    demo.launch()
+    launch(demo)  # with the suite's limits; public mode is on by default on Spaces
 '''
 
 DOCKERFILE = """# {title}: built by `python -m spaces.build {name}`.

@@ -124,7 +124,8 @@ def test_fresh_models_depend_on_their_seed_only_not_on_the_global_rng():
 
 
 def test_batched_generation_returns_what_single_generation_returns_and_is_safety_checked(monkeypatch):
-    """DDPM adds fresh noise at every step: each request keeps its own generator, so a batch changes nothing."""
+    """DDPM adds fresh noise at every step: each request keeps its own generator, so a batch changes nothing
+    (with one generator shared by the batch, each image differed from its own by 4-5 levels of 255 on average)."""
     from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
     from core.diffusion.generate import check_request, final, generate_many
     from core.diffusion.sources import NAME
@@ -135,8 +136,9 @@ def test_batched_generation_returns_what_single_generation_returns_and_is_safety
     requests = [check_request(model, p, seed, 6, 3.0, "DDPM", 1) for p, seed in zip(prompts, (11, 12, 11), strict=True)]
     together = generate_many(model, requests)
     alone = [final(model, r).images[0] for r in requests]
-    for a, b in zip(together, alone, strict=True):
-        np.testing.assert_array_equal(a, b)
+    for a, b in zip(together, alone, strict=True):  # equal up to the rounding of a batched convolution
+        difference = np.abs(a.astype(int) - b.astype(int))
+        assert difference.max() <= 1 and (difference > 0).mean() < 0.005
     assert np.abs(together[0].astype(int) - together[2].astype(int)).mean() > 1  # other prompt, same seed
 
     def blank(images):
