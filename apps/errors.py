@@ -21,6 +21,7 @@ from core.runtime.limits import MAX_IMAGE_PIXELS, Cancelled
 log = logging.getLogger("genai_demos")
 MAX_MESSAGE = 400  # characters of an error message shown to a visitor
 INTERNAL = "the server could not finish this request (the error is logged): try other settings, or try again later"
+TOO_MANY_PIXELS = (Image.DecompressionBombError, Image.DecompressionBombWarning)
 TOO_LARGE = (
     f"the image is too large: send at most {MAX_IMAGE_PIXELS / 1e6:g} megapixels (e.g. 3000x3000), shrink it first"
 )
@@ -37,7 +38,8 @@ def user_errors() -> Iterator[None]:
     message; log any other exception and answer with a generic `gr.Error`."""
     try:
         yield
-    except gr.Error:
+    except gr.Error as err:
+        err.print_exception = False  # a message for the visitor, not a traceback for the log
         raise
     except (ValueError, ModelUnavailable) as err:
         raise gr.Error(message(err), print_exception=False) from None
@@ -100,24 +102,15 @@ def guard(demo: gr.Blocks) -> gr.Blocks:
         try:
             _check_strings(inputs)
             return await preprocess(block_fn, inputs, state, *args, **kwargs)
-        except gr.Error as err:
-            if isinstance(err.__cause__, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        except Exception as err:
+            if isinstance(err, TOO_MANY_PIXELS) or isinstance(err.__cause__, TOO_MANY_PIXELS):
                 raise gr.Error(TOO_LARGE, print_exception=False) from None
-            if err.__cause__ is None:
-                raise  # Gradio's own check of a value, e.g. one that is not among a menu's choices
-            first = str(err.message).split("\n")[0]  # the rest repeats the value, file paths included
-            raise gr.Error(f"{first} Send each value as the API page shows it.", print_exception=False) from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise gr.Error(TOO_LARGE, print_exception=False) from None
-        except ValueError as err:
-            if type(err).__name__ == "ValidationError":  # pydantic: a value of the wrong type for a file or image
-                raise gr.Error(
-                    "an input has the wrong type: send each value as the API page shows it (a file or image as "
-                    "handle_file(...) of gradio_client, not a path string)",
-                    print_exception=False,
-                ) from None
-            raise gr.Error(message(err), print_exception=False) from None
-        except Exception:
+            if isinstance(err, gr.Error):  # Gradio's own check of a value, e.g. a slider's range
+                err.print_exception = False
+                raise
+            if isinstance(err, ValueError):  # a value of the wrong type or shape for its component
+                first = message(err).split("\n")[0]  # the rest repeats the value, file paths included
+                raise gr.Error(f"{first} Send each value as the API page shows it.", print_exception=False) from None
             log.exception("unexpected error while reading a request's inputs")
             raise gr.Error(INTERNAL, print_exception=False) from None
 

@@ -1,17 +1,20 @@
-"""Fuzz every endpoint of every Gradio demo through `gradio_client`, with bad values of each parameter's type.
+"""Fuzz every endpoint of every Gradio demo with bad values of each parameter's type.
 
     python -m bench.fuzz_api [--examples 25] [--demo NAME ...]
 
-For each endpoint that the API page lists, hypothesis draws calls in which at least one parameter is bad for its
-type (NaN, infinities, huge numbers, numbers as text, lone surrogates, 100 000 characters, paths, hub ids,
-dicts pointing at /etc/passwd, a 10000x10000 PNG of 300 KB, ...) and the others are either bad too or the
-endpoint's defaults. Each call must end in an answer or a `gr.Error` with a message of its own, never in the
-generic message of an unexpected exception or a silent failure, and the server must still answer afterwards.
+`gradio_client` reads each demo's API page; every endpoint it lists is then called over Gradio's HTTP API, as
+any client can call it (NaN and infinities as JSON literals, files uploaded first). Hypothesis draws calls in
+which at least one parameter is bad for its type (NaN, infinities, huge numbers, numbers as text, lone
+surrogates, 100 000 characters, paths, hub ids, dicts pointing at /etc/passwd, a 10000x10000 PNG of 300 KB, ...)
+and the others are bad too or the endpoint's defaults. Each call must end in an answer or a `gr.Error` with a
+message of its own, never in the generic message of an unexpected exception or an error without a message, and
+the server must still answer afterwards. Runs as a public server (`GENAI_PUBLIC=1`) with a 20 s time limit.
 Prints the counts per demo; exits 1 if any call failed that way. `tests/test_fuzz_api.py` runs a small slice.
 """
 
 import argparse
 import importlib
+import json
 import math
 import os
 import socket
@@ -34,7 +37,7 @@ ENVIRONMENT = {
     "GENAI_PUBLIC": "1",  # a visitor of a public link
     "GENAI_TIME_LIMIT_S": "20",  # a valid but long job stops soon
 }
-OUTCOMES = ("answered", "refused with a message", "not sent by the client", "slow", "unhandled", "server down")
+OUTCOMES = ("answered", "refused with a message", "slow", "unhandled", "server down")
 FAILURES = ("unhandled", "server down")
 
 
@@ -95,29 +98,55 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
-def classify(client, endpoint: str, args: list) -> tuple[str, str]:
-    """Call `endpoint` with `args`: the outcome (one of OUTCOMES) and a note."""
-    from gradio_client.exceptions import AppError
+def upload(url: str, value: object) -> object:
+    """`value` with each local file of a `handle_file(...)` uploaded first, as the browser does."""
+    import httpx
+
+    if (
+        isinstance(value, dict)
+        and value.get("meta", {}).get("_type") == "gradio.FileData"
+        and Path(value["path"]).is_file()
+    ):
+        with open(value["path"], "rb") as f:
+            stored = httpx.post(url + "gradio_api/upload", files={"files": (Path(value["path"]).name, f)}, timeout=60)
+        if stored.status_code == 200:
+            return {**value, "path": stored.json()[0]}
+    return value
+
+
+def classify(url: str, endpoint: str, args: list) -> tuple[str, str]:
+    """Call `endpoint` over HTTP the way any client can (NaN and infinities as JSON literals): the outcome, one of
+    OUTCOMES, and a note."""
+    import httpx
 
     from apps.errors import INTERNAL
 
+    body = json.dumps({"data": [upload(url, a) for a in args]}, allow_nan=True)
+    name = endpoint.lstrip("/")
     try:
-        job = client.submit(*args, api_name=endpoint)
-    except Exception as err:  # noqa: BLE001 - the client refused to encode the value: nothing reached the server
-        return "not sent by the client", type(err).__name__
-    try:
-        job.result(timeout=CALL_TIMEOUT_S)
-        return "answered", ""
-    except AppError as err:
-        text = str(err.message if hasattr(err, "message") else err)
-        if text == INTERNAL or "has not enabled verbose error reporting" in text or not text.strip():
-            return "unhandled", text[:200]
-        return "refused with a message", text[:80]
-    except TimeoutError:
-        job.cancel()
+        joined = httpx.post(
+            url + f"gradio_api/call/{name}", content=body, headers={"content-type": "application/json"}, timeout=60
+        )
+        if joined.status_code >= 500:
+            return "unhandled", f"HTTP {joined.status_code} on joining"
+        if joined.status_code != 200:
+            return "refused with a message", f"HTTP {joined.status_code}: {joined.text[:80]}"
+        event_id = joined.json()["event_id"]
+        event = None
+        with httpx.stream("GET", url + f"gradio_api/call/{name}/{event_id}", timeout=CALL_TIMEOUT_S) as stream:
+            for line in stream.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event in ("complete", "error"):
+                    if event == "complete":
+                        return "answered", ""
+                    text = json.loads(line[5:] or "null")
+                    if not text or text == INTERNAL:
+                        return "unhandled", str(text)
+                    return "refused with a message", str(text)[:80]
+        return "unhandled", "the event stream ended without a result"
+    except httpx.TimeoutException:
         return "slow", ""
-    except Exception as err:  # noqa: BLE001 - anything else is a failure of the server
-        return "unhandled", f"{type(err).__name__}: {str(err)[:200]}"
 
 
 def server_answers(url: str) -> bool:
@@ -129,10 +158,10 @@ def server_answers(url: str) -> bool:
         return False
 
 
-def fuzz_endpoint(client, url: str, endpoint: str, params: list[dict], examples: int, tally: Tally) -> None:
+def fuzz_endpoint(url: str, endpoint: str, params: list[dict], examples: int, tally: Tally) -> None:
     """Run `examples` hypothesis examples against one endpoint, counting outcomes into `tally`."""
     if not params:
-        outcome, note = classify(client, endpoint, [])
+        outcome, note = classify(url, endpoint, [])
         tally.counts[outcome] += 1
         return
 
@@ -145,7 +174,7 @@ def fuzz_endpoint(client, url: str, endpoint: str, params: list[dict], examples:
     )
     @given(call_strategy(params))
     def run(args):
-        outcome, note = classify(client, endpoint, args)
+        outcome, note = classify(url, endpoint, args)
         if outcome not in FAILURES and not server_answers(url):
             outcome, note = "server down", ""
         tally.counts[outcome] += 1
@@ -182,7 +211,7 @@ def fuzz_demo(module: str, examples: int) -> Tally:
     tally = Tally()
     try:
         for endpoint, params in endpoints(client).items():
-            fuzz_endpoint(client, url, endpoint, params, examples, tally)
+            fuzz_endpoint(url, endpoint, params, examples, tally)
     finally:
         client.close()
         demo.close()
