@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.users} students for {args.run_time} (think time 5-15 s), server still up: {alive}")
     print(f"{'endpoint':34} {'clicks':>6} {'failed':>6} {'p50 s':>7} {'p95 s':>7}")
     for row in rows:
-        if row["Type"] in ("CLICK", "GET") or row["Name"] == "Aggregated":
+        if row["Type"] == "CLICK" or (row["Type"] == "GET" and not row["Name"].endswith("(stream)")):
             p50, p95 = float(row["50%"] or 0) / 1000, float(row["95%"] or 0) / 1000
             print(f"{row['Name']:34} {row['Request Count']:>6} {row['Failure Count']:>6} {p50:7.2f} {p95:7.2f}")
     failures = Path(f"{stats}_failures.csv")

@@ -36,9 +36,10 @@ class Student(HttpUser):
             joined = self.client.post(f"/{demo}/gradio_api/call{api}", json={"data": data}, name=name + " (join)")
             joined.raise_for_status()
             event_id = joined.json()["event_id"]
-            with self.client.get(
+            stream = self.client.get(
                 f"/{demo}/gradio_api/call{api}/{event_id}", stream=True, name=name + " (stream)", timeout=600
-            ) as stream:
+            )
+            try:
                 event = None
                 for line in stream.iter_lines(decode_unicode=True):
                     length += len(line or "")
@@ -50,6 +51,8 @@ class Student(HttpUser):
                         break
                 else:
                     error = RuntimeError("the event stream ended without a result")
+            finally:
+                stream.close()
         except Exception as err:  # noqa: BLE001 - every failure is reported to locust
             error = err
         events.request.fire(

@@ -17,22 +17,24 @@ SENTENCE = "the small red car sees a black dog"
 COIN = "Q: A coin is heads up. Dan flips the coin. Is the coin still heads up?\nA:"
 
 
+def client(url: str) -> Client:
+    return Client(url, verbose=False, httpx_kwargs={"timeout": 300}, download_files=tempfile.mkdtemp())
+
+
 def first_requests(base: str) -> dict[str, object]:
     """One request per demo that loads or builds a model, all fired at once."""
     calls = {
-        "transformer": lambda: Client(base + "/transformer/", verbose=False).predict(
+        "transformer": lambda: client(base + "/transformer/").predict(
             SENTENCE, "toy-translator", api_name="/attention"
         )[0],
-        "prompting": lambda: Client(base + "/prompting/", verbose=False).predict(
-            COIN, 12, 0.0, 0, api_name="/generate"
-        ),
-        "flows": lambda: Client(base + "/flows/", verbose=False).predict(
+        "prompting": lambda: client(base + "/prompting/").predict(COIN, 12, 0.0, 0, api_name="/generate"),
+        "flows": lambda: client(base + "/flows/").predict(
             model="digits: neural spline flow", n=4, seed=0, api_name="/sample"
         )[1],
-        "transfer": lambda: Client(base + "/transfer/", verbose=False).predict(
+        "transfer": lambda: client(base + "/transfer/").predict(
             mode="full", shots=2, epochs=2, seed=0, lr=3e-3, source="digits", api_name="/finetune"
         )[0],
-        "text_to_image": lambda: Client(base + "/text_to_image/", verbose=False).predict(
+        "text_to_image": lambda: client(base + "/text_to_image/").predict(
             "a red circle on the left", 0, 2, 3.0, "DDIM", 1, "bundled", api_name="/generate"
         )[1],
     }
@@ -75,7 +77,7 @@ def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
 
         wait_for_http(f"http://127.0.0.1:{st_port}/_stcore/health", timeout_s=120)
         children = psutil.Process(proc.pid).children(recursive=True)
-        Client(base + "/transfer/", verbose=False).submit(
+        client(base + "/transfer/").submit(
             ["scratch", "full"], 5, 200, 3e-3, 0, 5, "digits", 0.8, api_name="/compare"
         )  # a long job with its event stream open
         time.sleep(2)
