@@ -14,9 +14,23 @@ from plotly.subplots import make_subplots
 
 from apps.deep_links import link_inputs, number_in
 from apps.errors import user_errors
-from core.flows.choices import DATASETS, DDPM_MODEL, FLOW_MODEL, KINDS, MAX_STEPS, MOONS, REALNVP, RINGS, TEST_SIZE
+from core.flows.choices import (
+    DATASETS,
+    DDPM_MODEL,
+    FLOW_MODEL,
+    KINDS,
+    MAX_LAYERS,
+    MAX_SAMPLES,
+    MAX_STEPS,
+    MOONS,
+    REALNVP,
+    RINGS,
+    TEST_SIZE,
+)
 from core.runtime import get_model
-from core.runtime.seeding import MAX_SEED
+from core.runtime.limits import time_limited
+from core.runtime.seeding import MAX_SEED, check_seed
+from core.runtime.validate import choice, whole_number
 
 if TYPE_CHECKING:
     import torch
@@ -26,7 +40,6 @@ if TYPE_CHECKING:
 FLOW_CHOICE = "digits: neural spline flow"
 DDPM_CHOICE = "digits: DDPM"
 SAMPLE_MODELS = {FLOW_CHOICE: FLOW_MODEL, DDPM_CHOICE: DDPM_MODEL}
-MAX_SAMPLES = 100
 CHAIN_POINTS = 600
 GRID_LINES = 11  # latent grid lines per direction in the chain figure
 PLOT_POINTS = 1000
@@ -73,13 +86,11 @@ def _ink(drawing) -> np.ndarray | None:
 def _data(dataset: str, seed, drawing) -> tuple["torch.Tensor", "torch.Tensor", int]:
     from core.flows import datasets2d
 
-    try:
-        seed = int(seed)
+    with user_errors():
+        seed = check_seed(seed)
         return *datasets2d.train_and_heldout(
             dataset, seed, _ink(drawing) if dataset == datasets2d.DRAWN else None
         ), seed
-    except (TypeError, ValueError) as err:
-        raise gr.Error(str(err)) from None
 
 
 def density_figure(flow, data: "torch.Tensor", title: str) -> go.Figure:
@@ -133,16 +144,17 @@ def chain_figure(flow, seed: int) -> go.Figure:
 def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
     from core.flows import train2d
-    from core.flows.flow import FlowConfig, log_prob
+    from core.flows.flow import log_prob
     from core.flows.likelihood import fit_gaussian, mean_log_likelihood
 
     with user_errors():
         steps = train2d.check_steps(steps)
     data, heldout, seed = _data(dataset, seed, drawing)
-    config = FlowConfig(kind=kind, features=2, transforms=int(layers))
+    with user_errors():
+        config = train2d.flow_config(kind, layers)
     redraw = max(steps // DENSITY_UPDATES, 1)
     last = None
-    for last in train2d.train(data, config, steps, seed):
+    for last in time_limited(train2d.train(data, config, steps, seed), "ask for fewer training steps"):
         progress(last.step / last.steps, desc=f"step {last.step}/{last.steps}, loss {last.loss:.3f}")
         if last.diverged:
             break
@@ -208,20 +220,23 @@ def digit_scores():
     return table, fig, note
 
 
+def _seed(seed) -> int:
+    with user_errors():
+        return check_seed(seed)
+
+
 def _digit(index) -> "torch.Tensor":
     from core.flows.digits import load_split
 
-    index = int(index)
-    if not 0 <= index < TEST_SIZE:
-        raise gr.Error(f"digit index {index} is out of range: pick 0 to {TEST_SIZE - 1}")
-    return load_split()[2][index]
+    with user_errors():
+        return load_split()[2][whole_number(index, "digit index", 0, TEST_SIZE - 1)]
 
 
 def roundtrip_digit(index, seed):
     """Held-out digit -> latent z -> digit again, with the largest pixel error."""
     from core.flows.invertibility import roundtrip
 
-    trip = roundtrip(get_model(FLOW_MODEL), _digit(index), int(seed))
+    trip = roundtrip(get_model(FLOW_MODEL), _digit(index), _seed(seed))
     panels = [trip.x, trip.z, trip.x_back, (trip.x_back - trip.x).abs()]
     titles = ["digit x", "latent z = f(x)", "f<sup>-1</sup>(z)", "|error|"]
     fig = make_subplots(rows=1, cols=4, subplot_titles=titles)
@@ -239,7 +254,7 @@ def interpolate_digits(index_a, index_b, seed):
     from core.flows.digits import to_image
     from core.flows.invertibility import interpolate
 
-    frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b), 10, int(seed))
+    frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b), 10, _seed(seed))
     return _digits_figure(to_image(frames), "Interpolation in latent space", columns=10, height=200)
 
 
@@ -248,14 +263,11 @@ def sample(model, n, seed, temperature=1.0):
     from core.flows import compare
     from core.flows.digits import to_image
 
-    if model not in SAMPLE_MODELS:
-        raise gr.Error(f"unknown model {model!r}: choose one of {', '.join(SAMPLE_MODELS)}")
-    n, seed = int(n), int(seed)
-    if not 1 <= n <= MAX_SAMPLES:
-        raise gr.Error(f"n={n} is out of range: ask for 1 to {MAX_SAMPLES} samples")
-    if not 0 <= seed <= MAX_SEED:
-        raise gr.Error(f"seed {seed} is out of range: use 0 to {MAX_SEED}")
-    drawn = compare.sample_digits(get_model(SAMPLE_MODELS[model]), n, seed, float(temperature))
+    with user_errors():
+        drawn = compare.sample_digits(
+            get_model(SAMPLE_MODELS[choice(model, "model", SAMPLE_MODELS)]), n, seed, temperature
+        )
+    n, temperature = len(drawn.samples), float(temperature)
     message = (
         f"{n} samples in {drawn.seconds:.3f} s ({drawn.ms_per_sample:.2f} ms per sample), "
         f"{drawn.evaluations} network evaluations."
@@ -281,13 +293,14 @@ def _table(rows: tuple["compare.Row", ...], score: str) -> pd.DataFrame:
 def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs."""
     from core.flows import compare, datasets2d, train2d
-    from core.flows.flow import FlowConfig
 
     with user_errors():
         flow_steps, ddpm_steps = train2d.check_steps(flow_steps), train2d.check_steps(ddpm_steps)
     data, heldout, seed = _data(dataset, seed, drawing)
-    config = FlowConfig(kind=kind, features=2, transforms=int(layers))
-    for state in compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed):
+    with user_errors():
+        config = train2d.flow_config(kind, layers)
+    race = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
+    for state in time_limited(race, "ask for fewer training steps"):
         progress(state.fraction, desc=state.stage)
     flow_row, ddpm_row = state.rows
     fig = make_subplots(rows=1, cols=3, subplot_titles=["data", flow_row.model, ddpm_row.model])
@@ -308,13 +321,16 @@ def compare_digits(seed):
     from core.flows import compare
     from core.flows.digits import to_image
 
-    seed = int(seed)
+    seed = _seed(seed)
     scores = compare.digit_scores()
     rows = []
-    for name, choice, score in ((FLOW_CHOICE, FLOW_MODEL, compare.FLOW), (DDPM_CHOICE, DDPM_MODEL, compare.DIFFUSION)):
-        model = get_model(choice)
+    for name, registered, score in (
+        (FLOW_CHOICE, FLOW_MODEL, compare.FLOW),
+        (DDPM_CHOICE, DDPM_MODEL, compare.DIFFUSION),
+    ):
+        model = get_model(registered)
         drawn = compare.sample_digits(model, 100, seed)
-        rows.append(compare.Row(name, drawn, choice == FLOW_MODEL, model.meta["train_seconds"], scores.test[score]))
+        rows.append(compare.Row(name, drawn, registered == FLOW_MODEL, model.meta["train_seconds"], scores.test[score]))
     figures = [_digits_figure(to_image(r.sampled.samples[:50]), r.model, columns=10, height=300) for r in rows]
     return *figures, _table(tuple(rows), "held-out bits/dim (DDPM: upper bound)")
 
@@ -332,7 +348,7 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
                 dataset = gr.Radio(list(DATASETS), value=MOONS, label="Dataset")
                 drawing = gr.Sketchpad(label="Draw points here, then pick 'drawn points'", canvas_size=(320, 320))
                 kind = gr.Radio(list(KINDS), value=REALNVP, label="Flow")
-                layers = gr.Slider(2, 12, value=6, step=1, label="Coupling layers")
+                layers = gr.Slider(2, MAX_LAYERS, value=6, step=1, label="Coupling layers")
                 steps = gr.Textbox(value="800", label=f"Training steps (1 to {MAX_STEPS})")
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
                 train_button = gr.Button("Train the flow", variant="primary")
@@ -437,4 +453,6 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
 
 
 if __name__ == "__main__":
-    demo.queue().launch()
+    from apps.serving import launch
+
+    launch(demo)

@@ -18,6 +18,8 @@ from pathlib import Path
 from apps.catalog import DEMOS, Demo, by_name
 
 SHARE_TIMEOUT_S = 10.0
+GRACEFUL_S = 3  # open connections (event streams) get this long to finish after SIGTERM
+CHILD_GRACE_S = 4.0  # then the Streamlit page this long, before SIGKILL: within Docker's 10 s in all
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -43,6 +45,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--only", metavar="NAME", help=f"serve one demo only: {names}")
     parser.add_argument("--share", action="store_true", help="also open a public Gradio link (needs internet)")
+    parser.add_argument(
+        "--public",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="treat visitors as untrusted: model menus accept only the catalog's and $GENAI_ALLOWED_MODELS' models "
+        "(default: on with --share and on Hugging Face Spaces)",
+    )
     parser.add_argument("--no-warm-up", action="store_true", help="load models on first use instead of at start")
     args = parser.parse_args(argv)
     if args.streamlit_port is None:
@@ -92,6 +101,7 @@ def build_app(
     from fastapi.responses import HTMLResponse, Response
 
     from apps.index import index_html
+    from apps.serving import MAX_FILE_SIZE, prepare
     from core.runtime import warm_up as warm_up_models
 
     gradio_demos = [d for d in demos if d.kind == "gradio"]
@@ -117,8 +127,8 @@ def build_app(
         return Response(status_code=204)
 
     for d in gradio_demos:
-        blocks = importlib.import_module(d.module).demo
-        gr.mount_gradio_app(app, blocks, path=f"/{d.name}")
+        blocks = prepare(importlib.import_module(d.module).demo)
+        gr.mount_gradio_app(app, blocks, path=f"/{d.name}", max_file_size=MAX_FILE_SIZE, show_error=False)
     return app
 
 
@@ -137,11 +147,11 @@ def start_streamlit(demo: Demo, host: str, port: int) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
 
-def stop(proc: subprocess.Popen) -> None:
+def stop(proc: subprocess.Popen, grace_s: float = 10.0) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -176,6 +186,23 @@ def _exit_cleanly(signum: int, _frame) -> None:
     raise SystemExit(0)
 
 
+def set_public(args: argparse.Namespace) -> bool:
+    """Decide public mode (`--public`, `--share`, or a Space) and pass it on to the demos and the Streamlit page."""
+    from core.runtime.registry import PUBLIC_ENV, public_mode
+
+    if args.public is not None:
+        os.environ[PUBLIC_ENV] = "1" if args.public else "0"
+    elif args.share:
+        os.environ[PUBLIC_ENV] = "1"
+    public = public_mode()
+    if public:
+        from apps.serving import CONCURRENCY, CPUS
+
+        # many visitors: one torch thread per request, so that concurrent requests do not fight over the cores
+        os.environ.setdefault("OMP_NUM_THREADS", str(max(1, CPUS // CONCURRENCY)))
+    return public
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return serve(parse_args(argv))
@@ -194,6 +221,7 @@ def serve(args: argparse.Namespace) -> int:
         if args.streamlit_port == args.port:
             raise LaunchError("--streamlit-port must differ from --port")
         check_port(args.host, args.streamlit_port, "--streamlit-port")
+    public = set_public(args)
     share_url = open_share_link(args.host, args.port) if args.share else None
 
     for sig in (signal.SIGINT, signal.SIGTERM):  # uvicorn re-raises these after its graceful shutdown
@@ -208,12 +236,19 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {d.title}: {url}", flush=True)
     if share_url:
         print(f"public link (valid for up to a week while this process runs): {share_url}", flush=True)
+    if public:
+        print("public mode: model menus accept only the catalog's models (see GENAI_ALLOWED_MODELS)", flush=True)
     try:
         # the Streamlit page starts first, so its own start-up runs while the Gradio demos are built
         children += [start_streamlit(page, args.host, args.streamlit_port) for page in pages]
         app = build_app(demos, args.streamlit_port, warm_up=not args.no_warm_up, streamlit_url=args.streamlit_url)
-        uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning")).run()
+        config = uvicorn.Config(
+            app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_S
+        )
+        uvicorn.Server(config).run()
     finally:
         for child in children:
-            stop(child)
+            child.terminate()  # all at once: the page stops while the others do
+        for child in children:
+            stop(child, grace_s=CHILD_GRACE_S)
     return 0

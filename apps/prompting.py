@@ -16,6 +16,9 @@ from core.prompting.sources import BUNDLED, NAME, SOURCES
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 from core.runtime import default_source
+from core.runtime.limits import Deadline
+from core.runtime.seeding import check_seed
+from core.runtime.validate import choice, whole_number
 
 TITLE = "Prompting lab"
 TASK_CHOICES = [(f.title, f.name) for f in FAMILIES.values()]
@@ -45,9 +48,10 @@ def language_model(source: str):
 
 
 def problem_for(task: str, length: int, question_seed: int) -> Problem:
-    if task not in FAMILIES:
-        raise gr.Error(f"unknown task {task!r}: choose one of {', '.join(FAMILIES)}")
-    return sample(FAMILIES[task], random.Random(int(question_seed)), int(length), "test")
+    with user_errors():
+        family = FAMILIES[choice(task, "task", FAMILIES)]
+        length = whole_number(length, "problem length", 1, MAX_LENGTH)
+        return sample(family, random.Random(check_seed(question_seed)), length, "test")
 
 
 def describe_problem(task: str, length: int, question_seed: int) -> str:
@@ -104,20 +108,24 @@ def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_to
 
 
 def run_evaluation(task, strategies, n, length_set, k, source, chat, progress=None):
-    from core.prompting.evaluate import chance, evaluate, held_out_problems, lengths_of
+    from core.prompting.evaluate import MAX_N, chance, evaluate, held_out_problems, lengths_of
 
     if not strategies:
         raise gr.Error("no strategy chosen: tick at least one, e.g. zero-shot and few-shot chain-of-thought")
     with user_errors():
-        problems = held_out_problems(task, int(n), lengths_of(task, length_set))
+        problems = held_out_problems(task, whole_number(n, "n", 1, MAX_N), lengths_of(task, length_set))
     lm = language_model(source)
+    deadline = Deadline("ask for fewer questions or strategies")
     reports = []
     for i, strategy in enumerate(strategies):
 
         def tick(done, total, i=i, strategy=strategy):
-            progress((i * total + done, len(strategies) * total), desc=f"{STRATEGIES[strategy]}: {done}/{total}")
+            deadline.check()
+            if progress:
+                progress((i * total + done, len(strategies) * total), desc=f"{STRATEGIES[strategy]}: {done}/{total}")
 
-        reports.append(evaluate(lm, problems, strategy, k=int(k), chat=chat, progress=tick if progress else None))
+        with user_errors():
+            reports.append(evaluate(lm, problems, strategy, k=int(k), chat=chat, progress=tick))
     return reports, chance(problems)
 
 
@@ -416,4 +424,6 @@ link_inputs(
 
 
 if __name__ == "__main__":
-    demo.launch()
+    from apps.serving import launch
+
+    launch(demo)

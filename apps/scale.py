@@ -100,4 +100,6 @@ link_inputs(
 
 
 if __name__ == "__main__":
-    demo.launch()
+    from apps.serving import launch
+
+    launch(demo)

@@ -24,6 +24,7 @@ from core.diffusion.sources import (
     settings_for,
 )
 from core.runtime import default_source
+from core.runtime.limits import time_limited
 from core.runtime.seeding import MAX_SEED
 
 DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_TEXT_TO_IMAGE
@@ -51,7 +52,7 @@ def _model(source: str):
     from core.runtime import get_model
 
     with user_errors():
-        return get_model(NAME, (source or BUNDLED).strip())
+        return get_model(NAME, source)
 
 
 def _request(model, prompt, seed, steps, guidance, scheduler, batch):
@@ -75,7 +76,7 @@ def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, so
     model = _model(source)
     request = _request(model, prompt, pick_seed(seed, randomize), steps, guidance, scheduler, batch)
     progress((0, request.steps), desc="denoising", unit="steps")
-    for out in generate(model, request):
+    for out in time_limited(generate(model, request), "ask for fewer steps or a smaller batch"):
         if isinstance(out, Preview):
             progress((out.step, out.steps), desc="denoising", unit="steps")
             status = f"step {out.step} of {out.steps} (t = {out.timestep})"
@@ -114,7 +115,7 @@ def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
     from core.diffusion.display import enlarge
     from core.diffusion.generate import generate_many
 
-    if len(set(model)) > 1:
+    if len(set(map(str, model))) > 1:
         raise gr.Error("a batch mixes models: send requests for one model at a time")
     loaded = _model(model[0])
     requests = [
@@ -126,7 +127,7 @@ def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
 
 
 def model_changed(source: str):
-    settings = settings_for((source or BUNDLED).strip())
+    settings = settings_for(source.strip() if isinstance(source, str) and source.strip() else BUNDLED)
     return settings.steps, settings.guidance, f"**Licence:** {settings.licence}"
 
 
@@ -320,4 +321,6 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     )  # fmt: skip
 
 if __name__ == "__main__":
-    demo.launch()
+    from apps.serving import launch
+
+    launch(demo)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from apps.deep_links import link_inputs
 from apps.errors import user_errors
+from core.runtime.limits import time_limited
 from core.transfer.choices import (
     DEFAULT_EPOCHS,
     DEFAULT_LR,
@@ -39,6 +40,7 @@ SOURCE_CHOICES = [
     ("Random textures with random labels (unrelated)", "unrelated"),
 ]
 REDRAW_EVERY_S = 0.4  # redraw live charts at most this often
+FEWER = "ask for fewer epochs, modes or seeds"  # what to change when a run passes the time limit
 CLEAR_PAD_JS = """() => document.querySelector('#symbol-pad button[aria-label="Clear canvas"]')?.click()"""
 PEN = gr.Brush(default_size=14, colors=["#000000"], default_color="#000000", color_mode="fixed")  # a pen's stroke
 SUMMARY_COLUMNS = [
@@ -69,7 +71,7 @@ def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, sourc
     with user_errors():
         run = Run(mode, shots, seed)
         drawn = 0.0
-        for point in finetune(mode, shots, epochs, seed, lr, source):
+        for point in time_limited(finetune(mode, shots, epochs, seed, lr, source), FEWER):
             run.curve.append(point)
             progress((point.epoch, int(epochs)), desc=f"{MODES[mode].label}: epoch", unit="epochs")
             if time.perf_counter() - drawn > REDRAW_EVERY_S or point.epoch == int(epochs):
@@ -114,7 +116,7 @@ def compare_modes(
         target = check_target(target)
         total = max(1, len(modes) * int(seeds) * (int(epochs) + 1))
         drawn, done, runs = 0.0, 0, []
-        for runs in train_runs(modes, shots, epochs, lr, seeds, seed, source):
+        for runs in time_limited(train_runs(modes, shots, epochs, lr, seeds, seed, source), FEWER):
             done += 1
             run = runs[-1]
             progress(done / total, desc=f"{MODES[run.mode].label}, seed {run.seed}")
@@ -161,7 +163,7 @@ def check_claims(
         modes = list(dict.fromkeys(["scratch", *modes]))
         total = len(set(SWEEP_SHOTS) | {shots}) * int(seeds) * len(modes)
         drawn, runs = 0.0, []
-        for runs in sweep_shots(modes, shots, epochs, lr, seeds, seed, source):
+        for runs in time_limited(sweep_shots(modes, shots, epochs, lr, seeds, seed, source), FEWER):
             run = runs[-1]
             progress(len(runs) / total, desc=f"{run.shots} labels per class: {MODES[run.mode].label}, seed {run.seed}")
             if time.perf_counter() - drawn > REDRAW_EVERY_S:
@@ -236,7 +238,7 @@ def compare_sentences(seeds: int, progress=gr.Progress()):  # noqa: B008 - Gradi
         if missing_encoder() is None:
             progress(0, desc="loading the sentence encoder and embedding the sentences")
         scores = []
-        for score in compare_text(seeds):
+        for score in time_limited(compare_text(seeds), "average over fewer seeds"):
             scores.append(score)
             progress(len(scores) / (len(SHOT_STEPS) * int(seeds)), desc=f"{score.shots} sentences per class")
         table = pd.DataFrame(
@@ -434,4 +436,6 @@ with gr.Blocks(title="Transfer learning lab") as demo:
 
 
 if __name__ == "__main__":
-    demo.queue(max_size=16).launch()
+    from apps.serving import launch
+
+    launch(demo)

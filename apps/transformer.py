@@ -8,6 +8,7 @@ from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from core.attention.choices import BUNDLED_NAMES, LAB_LM, MODES, TRANSLATOR
 from core.attention.choices import STACK_TITLES as STACK_LABELS
+from core.runtime.seeding import check_seed
 
 EXAMPLES = [
     ["the small red car sees a black dog", TRANSLATOR],
@@ -168,7 +169,7 @@ def generate(text: str, model: str, temperature: float, mode: str, seed: float):
     from core.attention.generation import decode
 
     with user_errors():
-        decoding = decode(_open(model), text, temperature=temperature, mode=mode, seed=int(seed))
+        decoding = decode(_open(model), text, temperature=temperature, mode=mode, seed=check_seed(seed))
     n = len(decoding.steps)
     warning = f"\n\n⚠️ {decoding.source.message}" if decoding.source.message else ""
     return (
@@ -326,4 +327,6 @@ with gr.Blocks(title="Transformer explorer") as demo:
 
 
 if __name__ == "__main__":
-    demo.queue().launch()
+    from apps.serving import launch
+
+    launch(demo)

@@ -20,6 +20,7 @@ project's repository: change the demo there and rebuild, not here.
 import importlib
 
 from apps.hosting import load_models, prefer_hub_models
+from apps.serving import launch
 
 MODELS = {models!r}  # "module:registry name" of each model the demo uses
 HUB_ON_GPU = {hub_on_gpu!r}  # the models whose hub default replaces the bundled copy on a GPU
@@ -33,7 +34,7 @@ for module in GPU_MODULES:  # ZeroGPU looks for its GPU functions when the app s
 load_models(MODELS)
 
 if __name__ == "__main__":
-    demo.launch()
+    launch(demo)  # with the suite's limits; public mode is on by default on Spaces
 '''
 
 SUITE_APP = '''"""genai-demos: every Gradio demo of the course in one Docker Space, built by `python spaces/build.py suite`

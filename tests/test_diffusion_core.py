@@ -121,7 +121,7 @@ def test_batched_requests_match_one_by_one(bundled):
     ("prompt", "kwargs", "message"),
     [
         ("   ", {}, "prompt is empty"),
-        ("a red circle " * 30, {}, "keep it under 200"),
+        ("a red circle " * 30, {}, "keep it to at most 200"),
         ("a purple dog on the left", {}, "does not know the words 'purple', 'dog'"),
         ("a red circle on the left", {"steps": 0}, "steps must be a whole number from 1 to 1000"),
         ("a red circle on the left", {"steps": 2.5}, "steps must be a whole number"),

@@ -52,7 +52,7 @@ def test_bad_input_gets_a_clear_message(gradio_client, demo):
             client.predict(*args, api_name="/generate")
     with pytest.raises(AppError, match="unknown strategy 'chain'"):
         client.predict("coin_flip", "chain", 5, api_name="/evaluate")
-    with pytest.raises(AppError, match="n must be from 1 to 500"):
+    with pytest.raises(AppError, match="n must be a whole number from 1 to 500"):
         client.predict("coin_flip", "zero-shot", 0, api_name="/evaluate")
     with pytest.raises(AppError, match="word mapping needs k from 1 to 12"):
         client.predict("mapping", 0, 5, api_name="/in_context")

@@ -12,7 +12,7 @@ import torch
 from transformers import AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel
 
 from core.runtime import ModelSpec, ModelUnavailable, get_model, register, resolve
-from core.runtime.registry import is_loaded
+from core.runtime.registry import is_loaded, public_mode
 from tests.conftest import ROOT
 
 
@@ -127,3 +127,145 @@ print("ok")
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.stdout.strip().endswith("ok"), result.stderr[-2000:]
+
+
+@pytest.fixture
+def open_server(monkeypatch):
+    """Neither a Space nor a public flag: a lecturer's own machine."""
+    for var in ("GENAI_PUBLIC", "SPACE_ID", "SYSTEM", "GENAI_ALLOWED_MODELS"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def test_a_module_built_while_a_model_loads_waits_and_is_never_on_the_meta_device(tiny_lm_dir, request):
+    """diffusers' from_pretrained builds inside accelerate's init_empty_weights, which patches
+    nn.Module.register_parameter for the whole process: a layer built meanwhile in another thread lands on the
+    meta device. Loads and `building()` share one lock, so the layer is built after the load."""
+    from accelerate import init_empty_weights
+
+    from core.runtime.registry import building
+
+    inside, release = threading.Event(), threading.Event()
+
+    def load(source: str):
+        with init_empty_weights():
+            inside.set()
+            release.wait(10)
+        return AutoModelForCausalLM.from_pretrained(source)
+
+    spec = register(ModelSpec(name=f"patching-{request.node.name}", bundled=tiny_lm_dir, load=load))
+    loader = threading.Thread(target=get_model, args=(spec.name,))
+    loader.start()
+    assert inside.wait(10)
+    built = []
+    builder = threading.Thread(target=lambda: built.append(_build_layer(building)))
+    builder.start()
+    builder.join(0.5)
+    assert built == []  # still waiting for the load
+    release.set()
+    loader.join(30)
+    builder.join(30)
+    assert not built[0].weight.is_meta and torch.isfinite(built[0].weight).all()
+
+
+def _build_layer(building):
+    with building():
+        return torch.nn.Linear(4, 4)
+
+
+def test_a_failed_load_is_not_cached_and_the_next_request_loads_again(tiny_lm_dir, request):
+    attempts = []
+
+    def load(source: str):
+        attempts.append(source)
+        if len(attempts) == 1:
+            raise OSError("the disk hiccupped")
+        return AutoModelForCausalLM.from_pretrained(source)
+
+    spec = register(ModelSpec(name=f"flaky-{request.node.name}", bundled=tiny_lm_dir, load=load))
+    with pytest.raises(OSError):
+        get_model(spec.name)
+    assert not is_loaded(spec.name)
+    model = get_model(spec.name)
+    assert get_model(spec.name) is model and len(attempts) == 2
+
+
+def test_a_model_left_on_the_meta_device_is_refused_and_not_cached(tiny_lm_dir, request):
+    def load(source: str):
+        with torch.device("meta"):
+            return torch.nn.Linear(2, 2)
+
+    spec = register(ModelSpec(name=f"half-built-{request.node.name}", bundled=tiny_lm_dir, load=load))
+    with pytest.raises(ModelUnavailable, match="meta device"):
+        get_model(spec.name)
+    assert not is_loaded(spec.name)
+
+
+def test_public_mode_takes_only_the_menu_and_refuses_every_path_with_one_message(
+    tiny_lm_dir, tmp_path, monkeypatch, open_server, request
+):
+    spec = register(
+        ModelSpec(
+            name=f"menu-{request.node.name}",
+            bundled=tiny_lm_dir,
+            load=AutoModelForCausalLM.from_pretrained,
+            hub_default="someone/default",
+            choices=("someone/other",),
+        )
+    )
+    monkeypatch.setenv("GENAI_PUBLIC", "1")
+    assert public_mode()
+    assert resolve(spec.name, "someone/other") == "someone/other"
+    assert resolve(spec.name, "bundled") == str(tiny_lm_dir)
+    (tmp_path / "secret").mkdir()
+    typed = ["bigscience/bloom", "/root/.ssh", "/no/such/folder", str(tmp_path / "secret"), "../..", "~", "C:\\x"]
+    refusals = set()
+    for choice in typed:
+        with pytest.raises(ModelUnavailable) as refused:
+            get_model(spec.name, choice)
+        refusals.add(str(refused.value))
+    (message,) = refusals  # the same words whatever exists: nothing to learn about the file system
+    assert "GENAI_ALLOWED_MODELS" in message and "someone/other" in message and "/" not in message.split("(")[0]
+    monkeypatch.setenv("GENAI_ALLOWED_MODELS", "bigscience/bloom, org/model")
+    assert resolve(spec.name, "bigscience/bloom") == "bigscience/bloom"
+
+
+def test_public_mode_is_on_by_default_on_spaces_only(monkeypatch, open_server):
+    assert not public_mode()
+    monkeypatch.setenv("SPACE_ID", "teacher/genai-demos")
+    assert public_mode()
+    monkeypatch.setenv("GENAI_PUBLIC", "0")
+    assert not public_mode()
+
+
+def test_a_model_id_that_is_not_text_gets_a_message(counted_spec):
+    counted_spec, _ = counted_spec
+    with pytest.raises(ValueError, match="model must be text"):
+        get_model(counted_spec.name, 123)
+    with pytest.raises(ValueError, match="not valid text"):
+        get_model(counted_spec.name, "gpt\ud8002")
+
+
+def test_local_use_opens_any_folder_and_every_spelling_of_it_is_one_model(
+    counted_spec, tmp_path, monkeypatch, open_server
+):
+    import shutil
+
+    counted_spec, loads = counted_spec
+    folder = Path(shutil.copytree(counted_spec.bundled, tmp_path / "mine" / "copy"))
+    spellings = [str(folder), str(folder) + "/", str(folder.parent / ".." / "mine" / "copy")]
+    spellings += [str(folder.parent) + "/." * i + "/copy" for i in range(37)]
+    models = {id(get_model(counted_spec.name, s)) for s in spellings}
+    assert len(spellings) == 40 and len(models) == 1 and loads == [str(folder)]
+
+
+def test_the_cache_keeps_bundled_models_and_the_most_recent_others(counted_spec, tmp_path, monkeypatch, open_server):
+    import shutil
+
+    counted_spec, _ = counted_spec
+    monkeypatch.setenv("GENAI_MODEL_CACHE", "2")
+    get_model(counted_spec.name)
+    copies = [str(shutil.copytree(counted_spec.bundled, tmp_path / name)) for name in "abc"]
+    for copy in copies:
+        get_model(counted_spec.name, copy)
+    assert [is_loaded(counted_spec.name, c) for c in copies] == [False, True, True]
+    assert is_loaded(counted_spec.name)

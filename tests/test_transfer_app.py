@@ -21,7 +21,7 @@ def test_finetune_api_returns_accuracy_and_curve(gradio_client):
     for kwargs, message in (
         ({"shots": 0}, "at least 1 example of each target class"),
         ({"epochs": 10**9}, "greater than maximum value 200"),
-        ({"lr": 0}, "learning rate 0 is out of range"),
+        ({"lr": 0}, "learning rate must be a number above 0 to 1"),
     ):
         args = {"mode": "full", "shots": 5, "epochs": 8, "seed": 0, "lr": 3e-3, "source": "digits", **kwargs}
         with pytest.raises(Exception, match=message):

@@ -120,9 +120,9 @@ def test_pretrained_source_model_reads_digits_anywhere_on_the_card():
 def test_bad_inputs_say_what_to_do():
     with pytest.raises(ValueError, match="at least 1 example of each target class"):
         check_shots(0)
-    with pytest.raises(ValueError, match="pick 1 to 200"):
+    with pytest.raises(ValueError, match="epochs must be a whole number from 1 to 200"):
         check_epochs(10**9)
-    with pytest.raises(ValueError, match="pick 1 to 200"):
+    with pytest.raises(ValueError, match="epochs must be a whole number from 1 to 200"):
         list(finetune("full", 5, epochs=10**9))
     with pytest.raises(ValueError, match="unknown mode"):
         list(finetune("all of them", 5))

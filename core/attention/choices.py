@@ -7,4 +7,5 @@ TRANSLATOR = "toy-translator"  # the registry name of the bundled encoder-decode
 BUNDLED_NAMES = (TRANSLATOR, LAB_LM)
 STACKS = ("encoder", "decoder", "cross")
 STACK_TITLES = {"encoder": "encoder self-attention", "decoder": "decoder self-attention", "cross": "cross-attention"}
+HUB_EXAMPLES = ("gpt2", "bert-base-uncased", "t5-small")  # hub models the page suggests (they return attentions)
 MODES = ("greedy", "sample")  # decoding: take the most likely token, or draw one

@@ -11,10 +11,11 @@ from pathlib import Path
 from torch import nn
 
 from core.attention.anatomy import AttentionBlock, attention_blocks
-from core.attention.choices import BUNDLED_NAMES
+from core.attention.choices import BUNDLED_NAMES, HUB_EXAMPLES
 from core.attention.choices import TRANSLATOR as TRANSLATOR_NAME
 from core.prompting.models import NAME as LAB_LM
 from core.runtime import ModelSpec, get_model, pick_device, register, resolve
+from core.runtime.validate import text
 
 TRANSLATOR_DIR = Path(__file__).resolve().parent / "translator"
 
@@ -82,6 +83,7 @@ HUB = register(
         bundled=TRANSLATOR_DIR,  # without a hub id (GENAI_MODEL_TRANSFORMER_HUB or the UI) it opens the translator
         load=load_transformer,
         hub_default="gpt2",
+        choices=HUB_EXAMPLES,
         description="Any transformers model that returns attentions, by hub id (gpt2, bert-base-uncased, t5-small).",
     )
 )
@@ -89,9 +91,7 @@ HUB = register(
 
 def open_transformer(model: str) -> Transformer:
     """`model` is a bundled registry name (see `BUNDLED_NAMES`) or a hub id / local directory."""
-    model = (model or "").strip()
-    if not model:
-        raise ValueError(f"no model chosen: pick one of {', '.join(BUNDLED_NAMES)} or type a hub id such as gpt2")
+    model = text(model, "model", max_chars=200, example=BUNDLED_NAMES[0])
     if model == TRANSLATOR.name:
         return get_model(model)
     if model == LAB_LM:  # the prompting lab's decoder, wherever the registry says it lives, loaded with eager attention

@@ -17,6 +17,7 @@ from core.diffusion.sources import MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER
 from core.diffusion.text import check_prompt, unknown_words
 from core.runtime import gpu
 from core.runtime.seeding import check_seed, make_generator, randn
+from core.runtime.validate import choice, number, whole_number
 
 PREVIEWS = 10  # at most this many previews per run
 MIN_PREVIEW_SECONDS = 0.15  # and never more often than this
@@ -68,28 +69,11 @@ def check_request(
     return Request(
         prompt=text,
         seed=check_seed(seed),
-        steps=int(_in_range("steps", steps, 1, MAX_STEPS, whole=True)),
-        guidance=_in_range("guidance scale", guidance, 0.0, MAX_GUIDANCE),
-        scheduler=_choice("scheduler", scheduler, SCHEDULER_NAMES),
-        batch=int(_in_range("batch size", batch, 1, MAX_BATCH, whole=True)),
+        steps=whole_number(steps, "steps", 1, MAX_STEPS),
+        guidance=number(guidance, "guidance scale", 0.0, MAX_GUIDANCE),
+        scheduler=choice(scheduler, "scheduler", SCHEDULER_NAMES),
+        batch=whole_number(batch, "batch size", 1, MAX_BATCH),
     )
-
-
-def _in_range(name: str, value: object, low: float, high: float, whole: bool = False) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        number = float("nan")
-    if not np.isfinite(number) or not low <= number <= high or (whole and not number.is_integer()):
-        kind = "a whole number" if whole else "a number"
-        raise ValueError(f"{name} must be {kind} from {low:g} to {high:g}, got {value!r}")
-    return number
-
-
-def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
-    return str(value)
 
 
 def preview_stride(steps: int) -> int:
@@ -148,7 +132,11 @@ def final(model: TextToImage, request: Request) -> Result:
 @gpu(duration=60)
 def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarray]:
     """One image per request, sampled together in one batch (Gradio's batching): requests that share steps,
-    guidance and scheduler go through the UNet together; each keeps its own prompt and seed."""
+    guidance and scheduler go through the UNet together; each keeps its own prompt, its own noise and its own
+    generator for the scheduler's noise, and passes the same safety check, so each image is the one `final`
+    gives for that request alone."""
+    if not model.streams:
+        return [final(model, r).images[0] for r in requests]
     results: list[np.ndarray | None] = [None] * len(requests)
     groups: dict[tuple, list[int]] = {}
     for i, r in enumerate(requests):
@@ -162,9 +150,10 @@ def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarra
             [randn(model.noise_shape(1, size), requests[i].seed, model.device, model.dtype) for i in members]
         )
         scheduler = make_scheduler(scheduler_name, model.pipe.scheduler)
-        generator = make_generator(requests[members[0]].seed)
-        *_, last = denoise(model.pipe.unet, scheduler, text, empty, noise, steps, guidance, generator)
-        for i, image in zip(members, model.to_images(last.sample), strict=True):
+        generators = [make_generator(requests[i].seed) for i in members]  # one per request, as in `generate`
+        *_, last = denoise(model.pipe.unet, scheduler, text, empty, noise, steps, guidance, generators)
+        images, _ = model.safe(model.to_images(last.sample))
+        for i, image in zip(members, images, strict=True):
             results[i] = image
     return results
 

@@ -9,7 +9,7 @@ import json
 import threading
 from pathlib import Path
 
-from core.diffusion.sources import BUNDLED, MODEL_DIR, NAME, TURBO
+from core.diffusion.sources import BUNDLED, MODEL_DIR, NAME, SD15, TURBO
 from core.runtime import ModelSpec, register
 
 _import_lock = threading.Lock()
@@ -57,6 +57,7 @@ SPEC = register(
         bundled=MODEL_DIR,
         load=load,
         hub_default=TURBO,
+        choices=(SD15,),
         description="A 1.7 M-parameter text-conditioned pixel-space diffusion model trained on captioned shapes.",
     )
 )

@@ -51,7 +51,7 @@ def denoise(
     noise: torch.Tensor,  # (N, C, H, W) standard normal x_T
     steps: int,
     guidance: float,
-    generator: torch.Generator,
+    generator: torch.Generator | list[torch.Generator],  # one, or one per image (N)
     known: torch.Tensor | None = None,  # (N, C, H, W) image whose pixels are kept where `keep` is 1
     keep: torch.Tensor | None = None,  # (N, 1, H, W) 1 = keep the known pixel, 0 = generate it
 ) -> Iterator[Step]:

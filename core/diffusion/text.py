@@ -13,6 +13,7 @@ from tokenizers.processors import TemplateProcessing
 from transformers import CLIPTextConfig, CLIPTextModel, PreTrainedTokenizerFast
 
 from core.diffusion.shapes import vocabulary
+from core.runtime import validate
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 MAX_TOKENS = 16  # caption length the encoder sees, <bos> and <eos> included
@@ -72,9 +73,5 @@ def unknown_words(tokenizer: PreTrainedTokenizerFast, prompt: str) -> list[str]:
 
 def check_prompt(prompt: object, max_chars: int = MAX_PROMPT_CHARS) -> str:
     """The prompt, stripped, or a ValueError that says how to fix it (empty, too long, not text)."""
-    if not isinstance(prompt, str) or not prompt.strip():
-        raise ValueError("prompt is empty: type a description such as 'a small red circle on the left'")
-    text = re.sub(r"\s+", " ", prompt).strip()
-    if len(text) > max_chars:
-        raise ValueError(f"prompt is {len(text)} characters long: keep it under {max_chars}")
-    return text
+    text = re.sub(r"\s+", " ", prompt) if isinstance(prompt, str) else prompt
+    return validate.text(text, "prompt", max_chars=max_chars, example="a small red circle on the left")

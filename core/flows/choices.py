@@ -13,6 +13,9 @@ SPLINE = "Neural spline flow"
 KINDS = (REALNVP, SPLINE)
 
 MAX_STEPS = 5000  # training steps of a live 2-D run
+MAX_LAYERS = 12  # coupling layers of a live 2-D flow
+MAX_SAMPLES = 100  # digits drawn in one request
+MAX_TEMPERATURE = 2.0  # of the flow's latent noise
 TEST_SIZE = 297  # held-out digits, never seen in training (1500 remain for training)
 
 FLOW_MODEL = "flows-digits-nsf"

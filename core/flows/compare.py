@@ -14,12 +14,15 @@ from torch import nn
 
 from core.flows import ddpm, train2d
 from core.flows.bundled import DDPM_MODEL, FLOW_MODEL, DigitDDPM, DigitFlow
+from core.flows.choices import MAX_SAMPLES, MAX_TEMPERATURE
 from core.flows.digits import dequantize, load_split, noise_images
 from core.flows.flow import FlowConfig, log_prob
 from core.flows.flow import sample as flow_sample
 from core.flows.likelihood import digit_bits_per_dim, fit_gaussian, mean_log_likelihood
 from core.runtime import get_model
-from core.runtime.seeding import make_generator
+from core.runtime.registry import building
+from core.runtime.seeding import check_seed, make_generator, reset_parameters
+from core.runtime.validate import number, whole_number
 
 DDPM_2D = ddpm.DenoiserConfig(features=2, hidden=128, depth=3, timesteps=1000)
 BATCH_2D = 256
@@ -87,6 +90,10 @@ def sample_ddpm(model: ddpm.Denoiser, scheduler, n: int, seed: int) -> Sampled:
 
 def sample_digits(model: DigitFlow | DigitDDPM, n: int, seed: int, temperature: float = 1.0) -> Sampled:
     """n digits as (n, 64) pixel intensities in [0, 1]; temperature scales the flow's latent noise only."""
+    n, seed = whole_number(n, "number of samples", 1, MAX_SAMPLES), check_seed(seed)
+    temperature = number(
+        temperature, "temperature", 0.0, MAX_TEMPERATURE, above_low=True, hint="1 samples the model as trained"
+    )
     if isinstance(model, DigitFlow):
         drawn = sample_flow(model.flow, n, seed, temperature)
     else:
@@ -96,8 +103,9 @@ def sample_digits(model: DigitFlow | DigitDDPM, n: int, seed: int, temperature: 
 
 
 def new_ddpm_2d(seed: int) -> ddpm.Denoiser:
-    torch.manual_seed(seed)
-    return ddpm.Denoiser(DDPM_2D)
+    """A fresh 2-D denoiser whose weights are drawn from `seed`."""
+    with building():
+        return reset_parameters(ddpm.Denoiser(DDPM_2D), make_generator(seed))
 
 
 def train_ddpm_2d(model: ddpm.Denoiser, data: torch.Tensor, steps: int, seed: int) -> Iterator[int]:

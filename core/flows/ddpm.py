@@ -91,7 +91,6 @@ def train(
 ) -> Iterator[tuple[int, float]]:
     """Adam with cosine decay on `draw_batch(generator)` batches; yields (step, loss) after every step."""
     generator = make_generator(seed)
-    torch.manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(steps, 1))
     model.train()

@@ -4,16 +4,17 @@ If the loss or a gradient turns NaN or infinite, training stops and the model of
 """
 
 import copy
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
 import zuko
 
-from core.flows.choices import MAX_STEPS
+from core.flows.choices import KINDS, MAX_LAYERS, MAX_STEPS
 from core.flows.flow import FlowConfig, build_flow, log_prob
-from core.runtime.seeding import make_generator
+from core.runtime.registry import building
+from core.runtime.seeding import make_generator, reset_parameters
+from core.runtime.validate import choice, whole_number
 
 BATCH = 256
 
@@ -29,13 +30,14 @@ class Progress:
 
 def check_steps(steps) -> int:
     """`steps` as a whole number in 1..MAX_STEPS, or a ValueError saying what to send."""
-    try:
-        value = float(steps)
-    except (TypeError, ValueError):
-        raise ValueError(f"steps must be a number, got {steps!r}: send a whole number from 1 to {MAX_STEPS}") from None
-    if not math.isfinite(value) or not value.is_integer() or not 1 <= value <= MAX_STEPS:
-        raise ValueError(f"steps={steps!r} is out of range: send a whole number from 1 to {MAX_STEPS}")
-    return int(value)
+    return whole_number(steps, "steps", 1, MAX_STEPS)
+
+
+def flow_config(kind: str, layers: object) -> FlowConfig:
+    """The 2-D flow a visitor asked for, or a ValueError naming the input to fix."""
+    return FlowConfig(
+        kind=choice(kind, "flow", KINDS), features=2, transforms=whole_number(layers, "coupling layers", 2, MAX_LAYERS)
+    )
 
 
 def train(
@@ -47,8 +49,8 @@ def train(
     """
     steps = check_steps(steps)
     generator = make_generator(seed)
-    torch.manual_seed(seed)
-    flow = build_flow(config)
+    with building():
+        flow = reset_parameters(build_flow(config), make_generator(seed))
     optimizer = torch.optim.Adam(flow.parameters(), lr=lr)
     decay = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
     good_state, good_step = copy.deepcopy(flow.state_dict()), 0

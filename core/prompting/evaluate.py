@@ -68,6 +68,8 @@ class Report:
 
 
 def lengths_of(task: str, length_set: str) -> tuple[int, ...]:
+    if task not in FAMILIES:
+        raise ValueError(f"unknown task {task!r}: choose one of {', '.join(FAMILIES)}")
     family = FAMILIES[task]
     sets = {
         "trained": family.train_lengths,

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from core.prompting.sources import BASE, MODEL_DIR, NAME
+from core.prompting.sources import BASE, INSTRUCT, MODEL_DIR, NAME
 from core.runtime import ModelSpec, get_model, register
 
 
@@ -48,6 +48,7 @@ SPEC = register(
         bundled=MODEL_DIR,
         load=load,
         hub_default=BASE,
+        choices=(INSTRUCT,),
         description="A 2.4 M-parameter base GPT-2 (BPE tokens) pre-trained on generated documents of reasoning tasks.",
     )
 )

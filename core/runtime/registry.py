@@ -4,19 +4,37 @@ A name resolves to its bundled directory in this repo (the offline default) or t
 by the environment variable `GENAI_MODEL_<NAME>` or passed by the UI. Loading is lazy, cached and
 thread-safe; a hub id that cannot be reached fails within seconds with a message naming the
 bundled alternative.
+
+On a public server (`public_mode()`: on Spaces, with `--share` or `--public`) a model menu accepts only the
+bundled models, the hub ids the catalog names (`ModelSpec.hub_default` and `choices`) and those the operator
+lists in `GENAI_ALLOWED_MODELS`; anything else, a local path included, gets one and the same refusal.
+
+Loading builds torch modules, and `from_pretrained` in transformers, diffusers and accelerate does it by
+patching process-wide state (the meta device, `nn.Module.register_parameter`, `torch.nn.init`), so a module
+built in another thread meanwhile comes out on the meta device or uninitialised. Every load, and every request
+that builds a fresh module (`building()`), therefore holds one process-wide lock.
 """
 
 import importlib
 import os
 import re
+import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.runtime.validate import text
+
 HUB_PROBE_TIMEOUT_S = 4.0
 BUNDLED = "bundled"
+PUBLIC_ENV = "GENAI_PUBLIC"  # 1: a public server (see public_mode); 0: a private one even on Spaces
+ALLOWED_ENV = "GENAI_ALLOWED_MODELS"  # hub ids a public server accepts besides the catalog's, comma-separated
+CACHE_ENV = "GENAI_MODEL_CACHE"  # how many models besides the bundled ones stay loaded (least recently used go)
+DEFAULT_CACHED = 3
 
 
 class ModelUnavailable(RuntimeError):
@@ -36,6 +54,7 @@ class ModelSpec:
     load: Callable[[str], Any]
     hub_default: str | None = None
     description: str = ""
+    choices: tuple[str, ...] = ()  # further hub ids the demo's model menu offers
 
     @property
     def env_var(self) -> str:
@@ -43,9 +62,17 @@ class ModelSpec:
 
 
 _specs: dict[str, ModelSpec] = {}
-_loaded: dict[tuple[str, str], Any] = {}
+_loaded: OrderedDict[tuple[str, str], Any] = OrderedDict()  # least recently used first
 _locks: dict[tuple[str, str], threading.Lock] = {}
 _guard = threading.Lock()
+_build_lock = threading.RLock()
+
+
+@contextmanager
+def building() -> Iterator[None]:
+    """Hold the process-wide lock while building torch modules, so that no `from_pretrained` runs meanwhile."""
+    with _build_lock:
+        yield
 
 
 def register(spec: ModelSpec) -> ModelSpec:
@@ -62,20 +89,65 @@ def spec_for(name: str) -> ModelSpec:
         raise ModelUnavailable(f"unknown model {name!r}: known models are {known}") from None
 
 
-def resolve(name: str, source: str | None = None) -> str:
+def on_spaces() -> bool:
+    """True on a Hugging Face Space (it sets SPACE_ID and SYSTEM=spaces)."""
+    return bool(os.environ.get("SPACE_ID")) or os.environ.get("SYSTEM", "") == "spaces"
+
+
+def public_mode() -> bool:
+    """True when visitors are untrusted: `GENAI_PUBLIC=1` (set by `--public` and `--share`), or on Spaces
+    unless `GENAI_PUBLIC=0`."""
+    flag = os.environ.get(PUBLIC_ENV, "").strip().lower()
+    if flag in ("1", "true", "yes", "on"):
+        return True
+    if flag in ("0", "false", "no", "off"):
+        return False
+    return on_spaces()
+
+
+def allowed_hub_ids(name: str) -> tuple[str, ...]:
+    """The hub ids a public server loads for `name`: the catalog's, `GENAI_MODEL_<NAME>` and `GENAI_ALLOWED_MODELS`."""
+    spec = spec_for(name)
+    operator = re.split(r"[,\s]+", os.environ.get(ALLOWED_ENV, "").strip())
+    ids = [spec.hub_default, *spec.choices, os.environ.get(spec.env_var, "").strip(), *operator]
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+def _bundled_dirs() -> set[str]:
+    return {str(s.bundled) for s in _specs.values()}
+
+
+def _trusted(name: str, choice: str) -> bool:
+    """Whether a public server may load `choice` for `name`: a bundled folder (any demo's, so one demo can open
+    another's bundled model), a `GENAI_MODEL_*` setting of the operator, or an allowed hub id."""
+    operator_settings = {v.strip() for k, v in os.environ.items() if k.startswith("GENAI_MODEL_") and k != CACHE_ENV}
+    return choice in _bundled_dirs() or choice in operator_settings or choice in allowed_hub_ids(name)
+
+
+def resolve(name: str, source: object = None) -> str:
     """The directory or hub id that `name` loads from.
 
     `source` wins (the UI's choice: "bundled" or a hub id); then `GENAI_MODEL_<NAME>`; then the bundled copy.
+    A local folder resolves to its absolute path, so every spelling of it is one model.
     """
     spec = spec_for(name)
-    choice = (source or os.environ.get(spec.env_var, "") or BUNDLED).strip()
+    if source is None or (isinstance(source, str) and not source.strip()):
+        source = os.environ.get(spec.env_var, "").strip() or BUNDLED
+    choice = text(source, "model", max_chars=200, example=BUNDLED)
     if choice == BUNDLED:
         if not spec.bundled.is_dir():
             raise ModelUnavailable(
                 f"the bundled model {name!r} is missing at {spec.bundled}: run its training command to rebuild it"
             )
         return str(spec.bundled)
-    return choice
+    if public_mode() and not _trusted(name, choice):
+        menu = ", ".join([BUNDLED, *allowed_hub_ids(name)])
+        raise ModelUnavailable(
+            f"this public server runs only the models of its menu ({menu}): choose one of them. "
+            f"The server's operator can allow more hub ids in {ALLOWED_ENV}."
+        )
+    local = Path(choice).expanduser()
+    return str(local.resolve()) if local.is_dir() else choice
 
 
 def default_source(name: str) -> str:
@@ -83,20 +155,57 @@ def default_source(name: str) -> str:
     return os.environ.get(spec_for(name).env_var, "").strip() or BUNDLED
 
 
-def get_model(name: str, source: str | None = None) -> Any:
-    """The loaded model for `name`, loading it on first use (one load per process and source)."""
-    target = resolve(name, source)
-    key = (name, target)
+def get_model(name: str, source: object = None) -> Any:
+    """The loaded model for `name`, loading it on first use (one load per process and resolved source).
+
+    Loads run one at a time, process-wide; a load that fails, or leaves parameters on the meta device, is not
+    cached, and the next request tries again. Besides the bundled models, `GENAI_MODEL_CACHE` models stay loaded.
+    """
+    key = (name, resolve(name, source))
     with _guard:
         if key in _loaded:
+            _loaded.move_to_end(key)
             return _loaded[key]
         lock = _locks.setdefault(key, threading.Lock())
     with lock:
-        if key not in _loaded:
-            if not Path(target).is_dir():
-                _check_hub_reachable(name, target)
-            _loaded[key] = spec_for(name).load(target)
-    return _loaded[key]
+        with _guard:
+            if key in _loaded:
+                return _loaded[key]
+        target = key[1]
+        if not Path(target).is_dir():
+            _check_hub_reachable(name, target)
+        with _build_lock:
+            model = spec_for(name).load(target)
+        if _half_built(model):
+            raise ModelUnavailable(f"loading {name!r} left parameters on the meta device: try again in a moment")
+        with _guard:
+            _loaded[key] = model
+            _evict()
+    return model
+
+
+def _evict() -> None:
+    """Drop the least recently used models beyond the cache size; bundled models always stay."""
+    try:
+        keep = max(0, int(os.environ.get(CACHE_ENV, "") or DEFAULT_CACHED))
+    except ValueError:
+        keep = DEFAULT_CACHED
+    bundled = _bundled_dirs()
+    others = [key for key in _loaded if key[1] not in bundled]
+    for key in others[: max(0, len(others) - keep)]:
+        del _loaded[key]
+
+
+def _half_built(model: Any, depth: int = 3) -> bool:
+    """Whether any torch module in `model` (or in its attributes, `depth` levels down) holds a meta tensor."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return False
+    if isinstance(model, torch.nn.Module):
+        return any(t.is_meta for t in (*model.parameters(), *model.buffers()))
+    if depth == 0 or isinstance(model, str | bytes | int | float | Path) or not hasattr(model, "__dict__"):
+        return False
+    return any(_half_built(value, depth - 1) for value in vars(model).values())
 
 
 def is_loaded(name: str, source: str | None = None) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.runtime.validate import number, whole_number
 from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_SEEDS, SWEEP_SHOTS
 from core.transfer.data import check_shots
 from core.transfer.finetune import EpochResult, finetune
@@ -32,16 +33,11 @@ class Run:
 
 
 def check_seeds(seeds: int) -> int:
-    if isinstance(seeds, bool) or not float(seeds).is_integer() or not 1 <= int(seeds) <= MAX_SEEDS:
-        raise ValueError(f"number of seeds must be a whole number from 1 to {MAX_SEEDS}, got {seeds!r}")
-    return int(seeds)
+    return whole_number(seeds, "number of seeds", 1, MAX_SEEDS)
 
 
 def check_target(target: float) -> float:
-    target = float(target)
-    if not 0.0 < target < 1.0:
-        raise ValueError(f"target accuracy {target:g} is out of range: pick a fraction between 0 and 1, e.g. 0.85")
-    return target
+    return number(target, "target accuracy", 0.0, 1.0, above_low=True, hint="pick a fraction such as 0.85")
 
 
 def check_modes(modes: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
 from core.runtime import ModelSpec, get_model, pick_device, register
+from core.runtime.registry import building
 from core.transfer.choices import LAYERS
 from core.transfer.data import CANVAS
 
@@ -45,7 +46,8 @@ def init_layer(layer: nn.Module, generator: torch.Generator) -> None:
 
 def fresh_cnn(num_classes: int, generator: torch.Generator) -> DigitCNN:
     """A randomly initialised CNN: every layer drawn from `generator`."""
-    model = DigitCNN(num_classes=num_classes)
+    with building():
+        model = DigitCNN(num_classes=num_classes)
     for name in LAYERS:
         init_layer(getattr(model, name), generator)
     return model

@@ -15,6 +15,7 @@ from PIL import Image, ImageFilter
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from core.runtime.validate import whole_number
 from core.transfer.choices import MAX_SHOTS
 
 SOURCE_DIGITS = (0, 1, 2, 3, 4)
@@ -90,17 +91,13 @@ def target_split() -> tuple[Split, Split]:
 
 def check_shots(shots: int) -> int:
     """`shots` as an int in 1..MAX_SHOTS, or a ValueError that says what to pick."""
-    if isinstance(shots, bool) or not float(shots).is_integer():
-        raise ValueError(f"labelled examples per class must be a whole number, got {shots!r}")
-    shots = int(shots)
-    if shots < 1:
-        raise ValueError(
-            f"{shots} labelled examples per class is too few: fine-tuning needs at least 1 example of each "
-            f"target class, so pick a number from 1 to {MAX_SHOTS}"
-        )
-    if shots > MAX_SHOTS:
-        raise ValueError(f"{shots} labelled examples per class is more than the pool holds: pick 1 to {MAX_SHOTS}")
-    return shots
+    return whole_number(
+        shots,
+        "labelled examples per class",
+        1,
+        MAX_SHOTS,
+        hint="fine-tuning needs at least 1 example of each target class",
+    )
 
 
 def sample_shots(pool: Split, shots: int, generator: torch.Generator) -> Split:

@@ -3,13 +3,13 @@ labelled target examples, and report the target test accuracy after every epoch 
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from core.runtime import gpu, make_generator, pick_device
+from core.runtime.validate import number, whole_number
 from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
 from core.transfer.cnn import LAYERS, DigitCNN, fresh_cnn, pretrained_cnn
 from core.transfer.data import TARGET_DIGITS, check_shots, sample_shots, target_split
@@ -26,42 +26,20 @@ class EpochResult:
     seconds: float  # training time so far (the test evaluations and the caller's pauses are left out)
 
 
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one CPU thread here: the CNN's layers are too small to split, and on a busy CPU the
-    threads of one operation wait on each other (measured 25 s instead of 0.3 s for one run on 2 shared cores)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def check_epochs(epochs: int) -> int:
-    if isinstance(epochs, bool) or not float(epochs).is_integer():
-        raise ValueError(f"epochs must be a whole number, got {epochs!r}")
-    epochs = int(epochs)
-    if not 1 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"{epochs} epochs is out of range: pick 1 to {MAX_EPOCHS} (30 is plenty for these models)")
-    return epochs
+    return whole_number(epochs, "epochs", 1, MAX_EPOCHS, hint="30 is plenty for these models")
 
 
 def check_lr(lr: float) -> float:
-    lr = float(lr)
-    if not 0.0 < lr <= MAX_LR:
-        raise ValueError(
-            f"learning rate {lr:g} is out of range: pick a value above 0 and at most {MAX_LR:g}, e.g. 0.003"
-        )
-    return lr
+    return number(lr, "learning rate", 0.0, MAX_LR, above_low=True, hint="e.g. 0.003")
 
 
 def build_model(mode: Mode, source: str, generator: torch.Generator) -> DigitCNN:
     """A CNN for the target classes: random layers from `generator`, then the pre-trained layers below the
     head copied in when the mode starts from the source model, then frozen as the mode says."""
+    source_model = pretrained_cnn(source) if mode.pretrained else None
     model = fresh_cnn(num_classes=len(TARGET_DIGITS), generator=generator).to(pick_device())
-    if mode.pretrained:
-        source_model = pretrained_cnn(source)
+    if source_model is not None:
         for name in LAYERS[:-1]:  # the head is new: the target's classes are not the source's
             getattr(model, name).load_state_dict(getattr(source_model, name).state_dict())
     apply_mode(model, mode)
@@ -120,10 +98,9 @@ def finetune(
     model = build_model(chosen, source, init_gen)
     optimizer = make_optimizer(model, lr)
     seconds = 0.0
-    with one_thread():
-        yield EpochResult(0, accuracy(model, test_x, test_y), seconds)
-        for epoch in range(1, epochs + 1):
-            start = time.perf_counter()
-            train_epoch(model, optimizer, x, y, data_gen)
-            seconds += time.perf_counter() - start
-            yield EpochResult(epoch, accuracy(model, test_x, test_y), seconds)
+    yield EpochResult(0, accuracy(model, test_x, test_y), seconds)
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        train_epoch(model, optimizer, x, y, data_gen)
+        seconds += time.perf_counter() - start
+        yield EpochResult(epoch, accuracy(model, test_x, test_y), seconds)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import torch
 
 from core.runtime import make_generator, pick_device
+from core.runtime.registry import building
 from core.transfer.choices import MIN_DRAWINGS, NEW_LABEL
 from core.transfer.cnn import DigitCNN, init_layer, pretrained_cnn
 from core.transfer.data import SOURCE_DIGITS, centre, place, sample_shots, source_digits
-from core.transfer.finetune import make_optimizer, one_thread, train_epoch
+from core.transfer.finetune import make_optimizer, train_epoch
 from core.transfer.modes import MODES, apply_mode
 
 MAX_DRAWINGS = 20
@@ -50,7 +51,8 @@ def teach(drawings: list[torch.Tensor], seed: int = 0) -> TaughtModel:
     generator = make_generator(seed)
     device = pick_device()
     source = pretrained_cnn("digits")
-    model = DigitCNN(num_classes=len(SOURCE_DIGITS) + 1).to(device)
+    with building():
+        model = DigitCNN(num_classes=len(SOURCE_DIGITS) + 1).to(device)
     model.load_state_dict({k: v for k, v in source.state_dict().items() if not k.startswith("head.")}, strict=False)
     init_layer(model.head, generator)
     with torch.no_grad():  # the old classes keep their trained rows; only the new row starts random
@@ -63,9 +65,8 @@ def teach(drawings: list[torch.Tensor], seed: int = 0) -> TaughtModel:
     y = torch.cat([replay.y, torch.full((len(symbol),), len(SOURCE_DIGITS))]).to(device)
     optimizer = make_optimizer(model, TEACH_LR)
     start = time.perf_counter()
-    with one_thread():
-        for _ in range(TEACH_EPOCHS):
-            x = torch.cat([replay.x, place(symbol, generator)]).to(device)  # the drawings at new places each epoch
-            train_epoch(model, optimizer, x, y, generator)
+    for _ in range(TEACH_EPOCHS):
+        x = torch.cat([replay.x, place(symbol, generator)]).to(device)  # the drawings at new places each epoch
+        train_epoch(model, optimizer, x, y, generator)
     labels = tuple(str(d) for d in SOURCE_DIGITS) + (NEW_LABEL,)
     return TaughtModel(model.eval(), labels, len(symbol), time.perf_counter() - start)

@@ -14,7 +14,7 @@ import torch
 from core.runtime import make_generator
 from core.transfer.cnn import SOURCES, DigitCNN, fresh_cnn
 from core.transfer.data import SOURCE_DIGITS, Split, source_digits, unrelated_source
-from core.transfer.finetune import accuracy, one_thread, train_epoch
+from core.transfer.finetune import accuracy, train_epoch
 
 SEED = 0
 BATCH_SIZE = 32
@@ -31,10 +31,9 @@ def pretrain(source: str, epochs: int, generator: torch.Generator) -> tuple[Digi
 
     model = fresh_cnn(num_classes=len(SOURCE_DIGITS), generator=generator)
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
-    with one_thread():
-        for _ in range(epochs):
-            data = draw()
-            train_epoch(model, optimizer, data.x, data.y, generator, BATCH_SIZE)
+    for _ in range(epochs):
+        data = draw()
+        train_epoch(model, optimizer, data.x, data.y, generator, BATCH_SIZE)
     model.eval()
     data = draw()
     return model, accuracy(model, data.x, data.y)
@@ -44,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m core.transfer.pretrain", description=__doc__.splitlines()[0])
     parser.add_argument("--source", choices=sorted(SOURCES), action="append", help="default: every source")
     args = parser.parse_args(argv)
+    torch.set_num_threads(1)  # the CNN's layers are too small to split across threads
     for source in args.source or sorted(SOURCES):
         start = time.perf_counter()
         model, source_acc = pretrain(source, EPOCHS, make_generator(SEED))

@@ -19,6 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from core.runtime import get_model, gpu, make_generator
+from core.runtime.validate import whole_number
 from core.transfer.choices import MAX_TEXT_SHOTS
 from core.transfer.claims import check_seeds
 from core.transfer.encoder import ENCODER, missing_encoder
@@ -60,15 +61,9 @@ def _embedded(texts: tuple[str, ...]) -> np.ndarray:
 
 
 def check_text_shots(shots: int) -> int:
-    if isinstance(shots, bool) or not float(shots).is_integer():
-        raise ValueError(f"labelled sentences per class must be a whole number, got {shots!r}")
-    shots = int(shots)
-    if not 1 <= shots <= MAX_TEXT_SHOTS:
-        raise ValueError(
-            f"{shots} labelled sentences per class is out of range: pick 1 to {MAX_TEXT_SHOTS} "
-            "(each class needs at least one example)"
-        )
-    return shots
+    return whole_number(
+        shots, "labelled sentences per class", 1, MAX_TEXT_SHOTS, hint="each class needs at least one example"
+    )
 
 
 def sample_sentences(pool: Sentences, shots: int, seed: int) -> np.ndarray:

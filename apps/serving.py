@@ -1,0 +1,76 @@
+"""How a demo is served to a class: the limits every demo gets, sized to this machine's CPUs.
+
+- Each event runs at most `CONCURRENCY` requests at once; long jobs (generators and functions that report
+  progress: training runs, sweeps, evaluations) share `LONG_JOBS` workers per demo, so they cannot take every
+  core from the quick events. At most `QUEUE_SIZE` requests wait per demo; more get "the queue is full".
+- Uploads are refused above `MAX_FILE_SIZE`; temporary files (uploads, generated images) older than
+  `TEMP_MAX_AGE_S` are deleted every `TEMP_SWEEP_S`.
+- Images above `MAX_IMAGE_PIXELS` are refused from their header, before their pixels are decoded.
+- Every event runs under `apps.errors.guard`.
+A long job stops itself after `GENAI_TIME_LIMIT_S` (see `core.runtime.limits`) and at its next step once its visitor
+has left (Gradio drops the events of a closed connection or a cancelled job; `visitor_left` reads that).
+"""
+
+import inspect
+import os
+import warnings
+
+import gradio as gr
+from PIL import Image
+
+from apps.errors import guard
+from core.runtime.limits import MAX_IMAGE_PIXELS, set_cancel_check
+
+CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+CONCURRENCY = max(1, CPUS)  # requests of one event that run at once
+LONG_JOBS = max(1, CPUS // 2)  # long jobs of one demo that run at once
+QUEUE_SIZE = 16 * CPUS  # requests waiting in one demo's queue
+MAX_FILE_SIZE = "10mb"
+TEMP_SWEEP_S, TEMP_MAX_AGE_S = 300, 900
+
+
+def is_long_job(fn) -> bool:
+    """A generator, or a function that takes a `gr.Progress`: a job that reports its steps as it runs."""
+    if inspect.isgeneratorfunction(fn):
+        return True
+    return any(isinstance(p.default, gr.Progress) for p in inspect.signature(fn).parameters.values())
+
+
+def visitor_left() -> bool:
+    """Whether Gradio has dropped the event being handled in this thread (its visitor closed the page, or the
+    client cancelled the job). Sync functions cannot be stopped from outside, so long jobs ask this between steps."""
+    from gradio.context import LocalContext
+
+    blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
+    queue = getattr(blocks, "_queue", None)
+    if queue is None or event_id is None:
+        return False
+    for job in queue.active_jobs:
+        for event in job or ():
+            if event._id == event_id:
+                return not event.alive
+    return False
+
+
+def limit_images() -> None:
+    """Refuse to decode images of more than MAX_IMAGE_PIXELS (Pillow checks the size in the header)."""
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+def prepare(demo: gr.Blocks) -> gr.Blocks:
+    """Apply the suite's limits to `demo` before it is served or mounted (idempotent)."""
+    limit_images()
+    set_cancel_check(visitor_left)
+    guard(demo)
+    for block_fn in demo.fns.values():
+        if block_fn.fn is not None and block_fn.concurrency_limit == "default" and is_long_job(block_fn.fn):
+            block_fn.concurrency_id, block_fn.concurrency_limit = "long-jobs", LONG_JOBS
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    demo.delete_cache = (TEMP_SWEEP_S, TEMP_MAX_AGE_S)
+    return demo
+
+
+def launch(demo: gr.Blocks, **kwargs) -> None:
+    """Serve one demo on its own (`python -m apps.<name>`) with the suite's limits."""
+    prepare(demo).launch(max_file_size=MAX_FILE_SIZE, show_error=False, **kwargs)

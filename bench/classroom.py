@@ -1,0 +1,113 @@
+"""A class on one server: start the suite as a public server, let locust's students arrive at once while the models
+are still warming up (a cold-start burst), keep them clicking for a while, then report what the server held.
+
+    python bench/classroom.py [--users 30] [--run-time 90s]
+
+Binds to 127.0.0.1 only. Prints, per endpoint, clicks, failures, median and 95th-percentile time (a click is
+joining the queue and reading the result to its end), and the server's memory (RSS of the launcher and its
+Streamlit child) and temporary-folder size at the start and at the end.
+"""
+
+import argparse
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    proc = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 1e6
+
+
+def folder_mb(folder: Path) -> tuple[float, int]:
+    files = [f for f in folder.rglob("*") if f.is_file()]
+    return sum(f.stat().st_size for f in files) / 1e6, len(files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/classroom.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=30, help="students, all arriving at once (default 30)")
+    parser.add_argument("--run-time", default="90s", help="how long they click, locust's format (default 90s)")
+    args = parser.parse_args(argv)
+
+    port, st_port = free_port(), free_port()
+    temp = Path(tempfile.mkdtemp(prefix="genai-demos-classroom-"))
+    env = {**os.environ, "GRADIO_TEMP_DIR": str(temp), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "apps",
+            "--public",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--streamlit-port",
+            str(st_port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        started = time.monotonic()
+        while True:
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        print(f"index answered after {time.monotonic() - started:.1f} s; students arrive now, during the warm-up")
+        rss_start, (temp_start, files_start) = rss_mb(server.pid), folder_mb(temp)
+        stats = temp / "locust"
+        locust = [
+            sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+            "-u", str(args.users), "-r", str(args.users), "--run-time", args.run_time, "--host", base,
+            "--csv", str(stats), "--only-summary", "--stop-timeout", "60",
+        ]  # fmt: skip
+        subprocess.run(locust, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        rss_end, (temp_end, files_end) = rss_mb(server.pid), folder_mb(temp)
+        alive = server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    rows = list(csv.DictReader(open(f"{stats}_stats.csv")))
+    print(f"\n{args.users} students for {args.run_time} (think time 5-15 s), server still up: {alive}")
+    print(f"{'endpoint':34} {'clicks':>6} {'failed':>6} {'p50 s':>7} {'p95 s':>7}")
+    for row in rows:
+        if row["Type"] == "CLICK" or (row["Type"] == "GET" and not row["Name"].endswith("(stream)")):
+            p50, p95 = float(row["50%"] or 0) / 1000, float(row["95%"] or 0) / 1000
+            print(f"{row['Name']:34} {row['Request Count']:>6} {row['Failure Count']:>6} {p50:7.2f} {p95:7.2f}")
+    failures = Path(f"{stats}_failures.csv")
+    if failures.exists():
+        for row in list(csv.DictReader(open(failures)))[:10]:
+            print(f"failure: {row['Name']}: {row['Error'][:160]} (x{row['Occurrences']})")
+    print(f"server RSS: {rss_start:.0f} MB at the start, {rss_end:.0f} MB at the end")
+    print(
+        f"temp folder: {temp_start:.1f} MB ({files_start} files) at the start, {temp_end:.1f} MB ({files_end} files) at the end"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
