@@ -178,17 +178,18 @@ def api_evaluate(task: str, strategy: str, n: int = 20) -> dict:
 
 def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict:
     """Accuracy of the bundled model against k for one in-context probe: {k: right/wrong string}."""
-    from core.prompting.evaluate import check_n, probe_bits
+    from core.prompting.evaluate import MAX_N, probe_bits
 
-    if probe not in dict(map(reversed, PROBES)):
-        raise gr.Error(f"unknown probe {probe!r}: choose 'labels' or 'mapping'")
-    if not ks:
-        raise gr.Error("no k chosen: tick at least one number of examples, e.g. 0 and 4")
     with user_errors():
-        n = check_n(int(n))
-        ks = sorted({int(k) for k in ks})
-    if probe == "mapping" and not all(1 <= k <= MAX_MAPPING_K for k in ks):
-        raise gr.Error(f"the word mapping needs k from 1 to {MAX_MAPPING_K} pairs (k = 0 would leave nothing to copy)")
+        probe = choice(probe, "probe", dict(PROBES).values())
+        n = whole_number(n, "n", 1, MAX_N)
+        if not isinstance(ks, list | tuple) or not ks:
+            raise ValueError("no k chosen: tick at least one number of examples, e.g. 0 and 4")
+        ks = sorted({whole_number(k, "k", 0, MAX_MAPPING_K) for k in ks})
+        if probe == "mapping" and ks[0] < 1:
+            raise ValueError(f"the word mapping needs k from 1 to {MAX_MAPPING_K} pairs: k = 0 leaves nothing to copy")
+        if probe == "labels" and ks[-1] > max(LABEL_KS):
+            raise ValueError(f"the coin flip takes k from 0 to {max(LABEL_KS)} worked examples")
     lm = language_model(BUNDLED)
     bits = {}
     for i, k in enumerate(ks):
@@ -204,7 +205,7 @@ def on_in_context(probe, ks, n, progress=gr.Progress()):  # noqa: B008 - Gradio 
     from core.prompting.claims import LABEL_TARGET, accuracy
 
     bits = measure_in_context(probe, ks, n, progress)
-    name = dict(map(reversed, PROBES))[probe]
+    name = {key: label for label, key in PROBES}[probe]
     curve = {k: accuracy(b) for k, b in bits.items()}
     chance = {k: (0.5 if probe == "labels" else 1 / k) for k in bits}
     rows = [[k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", f"{chance[k]:.0%}", e.n] for k, e in curve.items()]
@@ -215,15 +216,17 @@ def example_probe(probe: str, k: int) -> str:
     from core.prompting.in_context import probes
 
     with user_errors():
-        item = probes(probe, int(k), 1)[0]
+        probe = choice(probe, "probe", dict(PROBES).values())
+        item = probes(probe, whole_number(k, "k", 0, MAX_K), 1)[0]
     return f"{item.prompt}\n\n(expected: {item.truth})"
 
 
 def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
     """Accuracy of the bundled model on n in-context probes ("labels": coin flips with unrelated answer
     words; "mapping": a word mapping only the prompt defines) with k worked examples."""
-    bits = measure_in_context(probe, [k], n)[int(k)]
-    return {"accuracy": bits.count("1") / len(bits), "chance": 0.5 if probe == "labels" else 1 / int(k), "n": len(bits)}
+    (bits,) = measure_in_context(probe, [k], n).values()
+    chance = 0.5 if probe == "labels" else 1 / int(k)
+    return {"accuracy": bits.count("1") / len(bits), "chance": chance, "n": len(bits)}
 
 
 def claim_check():
