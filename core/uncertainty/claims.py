@@ -20,7 +20,6 @@ from core.uncertainty.density import DENSITIES, fit_density
 from core.uncertainty.setup import SPACES, FittedSetup, OodReport, Setup, features
 
 N_BOOT = 1000
-SCORES = {"msp": "max probability", "energy": "energy", "density": "density"}
 
 
 def labels_for(report: OodReport, fitted: FittedSetup) -> np.ndarray:
@@ -29,12 +28,13 @@ def labels_for(report: OodReport, fitted: FittedSetup) -> np.ndarray:
 
 
 def auroc_estimates(fitted: FittedSetup, report: OodReport, n_boot: int = N_BOOT) -> dict[str, Estimate]:
-    """score name -> its AUROC (held-out vs out-of-distribution) with an interval; the claim: above chance."""
+    """score name ("msp", "entropy", "energy", "density") -> its AUROC (held-out vs out-of-distribution) with
+    an interval; the claim: above chance."""
     labels = labels_for(report, fitted)
     held_out, out = fitted.held_out.ood_scores(), report.scores.ood_scores()
     return {
         key: auroc_with_interval(labels, np.r_[held_out[key], out[key]], n_boot=n_boot, seed=fitted.setup.seed)
-        for key in SCORES
+        for key in held_out
     }
 
 
@@ -45,7 +45,7 @@ class ScalingRow:
     scaling: str
     accuracy: float  # on the held-out in-distribution points
     deviations_out: float  # median over the OOD points of their most extreme feature, in training stds
-    auroc: dict[str, Estimate]  # "msp", "energy", "density" -> AUROC with interval
+    auroc: dict[str, Estimate]  # "msp", "entropy", "energy", "density" -> AUROC with interval
 
 
 def scaling_row(fitted: FittedSetup, report: OodReport, n_boot: int = N_BOOT) -> ScalingRow:
