@@ -125,8 +125,13 @@ def test_paired_seed_difference_degenerate_cases():
     one = paired_seed_difference([0.5], [0.6])
     assert np.isnan(one.low) and one.verdict == UNCLEAR
     same = paired_seed_difference([0.5, 0.6, 0.7], [0.5, 0.6, 0.7])
-    assert (same.effect, same.low, same.high) == (0.0, 0.0, 0.0)
-    assert same.wilcoxon_p is None
+    assert (same.effect, same.low, same.high, same.p_value) == (0.0, 0.0, 0.0, 1.0)
+    assert same.wilcoxon_p is None and same.verdict == UNCLEAR
+    # every seed saves exactly 5 epochs: no spread for a t-test, so the signed-rank test decides (p = 2 / 2^n)
+    steady = paired_seed_difference([20] * 10, [15] * 10)
+    assert (steady.effect, steady.low, steady.high) == (-5.0, -5.0, -5.0)
+    assert steady.p_value == pytest.approx(2 / 2**10) and steady.verdict == FAILS
+    assert paired_seed_difference([20] * 3, [15] * 3).verdict == UNCLEAR  # p = 0.25 with 3 seeds
     with pytest.raises(ValueError, match="same items"):
         paired_seed_difference([0.5, 0.6], [0.5])
 
