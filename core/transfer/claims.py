@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.stats import FAILS, HOLDS, UNCLEAR, Difference, format_claim, paired_seed_difference
+from core.stats import (
+    FAILS,
+    HOLDS,
+    UNCLEAR,
+    Difference,
+    format_claim,
+    format_estimate,
+    format_p,
+    paired_seed_difference,
+)
 from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_SEEDS, SWEEP_SHOTS
 from core.transfer.data import check_shots
 from core.transfer.finetune import EpochResult, finetune
@@ -149,6 +158,8 @@ class Verdict:
     scratch: str
     transfer: dict[str, str]  # transfer mode -> measured value, its gap to from-scratch and the verdict
     evidence: dict[str, Difference]  # transfer mode -> the paired gap over shared seeds, positive = claim holds
+    values: dict[str, str]  # transfer mode -> the measured value alone
+    gap_format: tuple[str, float, str]  # fmt, scale and unit of the gap, for core.stats.format_estimate
 
 
 MARKS = {HOLDS: "✓", FAILS: "✗", UNCLEAR: "≈"}
@@ -241,32 +252,132 @@ def claim_check(runs: list[Run], shots: int, target: float) -> list[Verdict]:
         "epochs": {m: paired_gap(epochs["scratch"], epochs[m], False) for m in others},
         "labels": {m: paired_gap(labels["scratch"], labels[m], False) for m in others},
     }
+    formats = {
+        "epochs": ("{:+.1f}", 1.0, " epochs"),
+        "accuracy": ("{:+.1f}", 100.0, " pp"),
+        "labels": ("{:+.1f}", 1.0, " labels"),
+    }
+    values = {
+        "epochs": {m: epochs_text(m) for m in others},
+        "accuracy": {m: accuracy_text(m) for m in others},
+        "labels": {m: labels_text(m) for m in others},
+    }
+
+    def verdict(claim: str, measure: str, key: str, scratch: str) -> Verdict:
+        transfer = {m: stated(values[key][m], gaps[key][m], *formats[key]) for m in others}
+        if key == "epochs":
+            transfer |= {m: UNMEASURED for m in others if all_never(m)}
+        return Verdict(claim, measure, scratch, transfer, gaps[key], values[key], formats[key])
+
     return [
-        Verdict(
+        verdict(
             "Faster",
             f"epochs until {target:.0%} test accuracy at {shots} labels per class, mean over {n} seeds; the gap is "
             "epochs saved (a run that never reaches it counts as one epoch more than it trained)",
+            "epochs",
             epochs_text("scratch"),
-            {
-                m: UNMEASURED if all_never(m) else stated(epochs_text(m), gaps["epochs"][m], "{:+.1f}", 1, " epochs")
-                for m in others
-            },
-            gaps["epochs"],
         ),
-        Verdict(
+        verdict(
             "More accurate",
             f"final test accuracy at {shots} labels per class, mean ± sd over {n} seeds; the gap is in "
             "percentage points",
+            "accuracy",
             accuracy_text("scratch"),
-            {m: stated(accuracy_text(m), gaps["accuracy"][m], "{:+.1f}", 100, " pp") for m in others},
-            gaps["accuracy"],
         ),
-        Verdict(
+        verdict(
             "Less data",
             f"fewest swept labels per class that reach {target:.0%} test accuracy, per seed; the gap is labels "
             f"saved (a seed that never reaches it counts as {top})",
+            "labels",
             labels_text("scratch"),
-            {m: stated(labels_text(m), gaps["labels"][m], "{:+.1f}", 1, " labels") for m in others},
-            gaps["labels"],
         ),
     ]
+
+
+def compact(verdict: Verdict, mode: str) -> str:
+    """'value: gap [low, high], p = ..., verdict' for a table whose header gives n."""
+    gap = verdict.evidence[mode]
+    return (
+        f"{verdict.values[mode]}: {format_estimate(gap, *verdict.gap_format)}, {format_p(gap.p_value)}, {gap.verdict}"
+    )
+
+
+README_MODES = ("scratch", "last_layer", "last_2", "full")
+
+
+def runs_until_target(mode: str, shots: int, target: float, seed: int, epochs: int, source: str, log=None) -> list[Run]:
+    """The runs of the label sweep that the claims read for one mode and seed: every swept amount up to the
+    first that reaches `target` and at least up to `shots` (the larger amounts cannot change the claims)."""
+    runs = []
+    for n in sorted(set(SWEEP_SHOTS) | {shots}):
+        runs.append(Run(mode, n, seed, list(finetune(mode, n, epochs, seed, DEFAULT_LR, source))))
+        if log:
+            log(f"{source} {mode} seed {seed} {n} labels: {runs[-1].final_accuracy:.3f}")
+        if n >= shots and runs[-1].final_accuracy >= target:
+            break
+    return runs
+
+
+def readme_table(
+    seeds: int, shots: int, target: float, epochs: int = DEFAULT_EPOCHS, also_at: tuple[int, ...] = (), log=None
+) -> str:
+    """The README's markdown table: the three claims from the related source, "more accurate" from the unrelated
+    one and at each amount in `also_at`, every transfer cell with its paired gap to from-scratch."""
+    runs = [
+        run
+        for seed in range(seeds)
+        for mode in README_MODES
+        for run in runs_until_target(mode, shots, target, seed, epochs, "digits", log)
+    ]
+    unrelated = [r for r in runs if r.mode == "scratch" and r.shots == shots] + [
+        Run(m, shots, seed, list(finetune(m, shots, epochs, seed, DEFAULT_LR, "unrelated")))
+        for seed in range(seeds)
+        for m in README_MODES[1:]
+    ]
+    more = {
+        n: [
+            Run(m, n, seed, list(finetune(m, n, epochs, seed, DEFAULT_LR, "digits")))
+            for seed in range(seeds)
+            for m in README_MODES
+        ]
+        for n in also_at
+    }
+    faster, accurate, less_data = claim_check(runs, shots, target)
+    rows = [
+        ("faster", f"digits 0-4, {shots} labels", faster),
+        ("more accurate", f"digits 0-4, {shots} labels", accurate),
+        ("less data", "digits 0-4", less_data),
+        ("more accurate", f"unrelated (random textures), {shots} labels", claim_check(unrelated, shots, target)[1]),
+        *(("more accurate", f"digits 0-4, {n} labels", claim_check(more[n], n, target)[1]) for n in also_at),
+    ]
+    header = "| claim | source, labels per class | " + " | ".join(MODES[m].label for m in README_MODES) + " |"
+    lines = [header, "|" + " --- |" * (2 + len(README_MODES))]
+    for claim, where, verdict in rows:
+        cells = [verdict.scratch, *(compact(verdict, m) for m in README_MODES[1:])]
+        lines.append(f"| {claim} | {where} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description="Measure the transfer lab's claims for the README.")
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument(
+        "--shots", type=int, default=5, help="labelled examples per class for 'faster', 'more accurate'"
+    )
+    parser.add_argument("--target", type=float, default=0.5)
+    parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS)
+    parser.add_argument("--also-at", type=int, nargs="*", default=[50], help="more 'more accurate' rows at these")
+    args = parser.parse_args()
+    print(
+        readme_table(
+            args.seeds,
+            args.shots,
+            args.target,
+            args.epochs,
+            tuple(args.also_at),
+            log=lambda m: print(m, file=sys.stderr),
+        )
+    )
