@@ -5,6 +5,8 @@
 - how much of confidence's failure on inverted digits comes from the StandardScaler in front of the
   classifier: the same models with a floored scaler or no scaler.
 
+`python -m core.uncertainty.claims` prints the README's tables (digits, seed 0).
+
 AUROC intervals are stratified bootstrap percentile intervals; "density beats confidence" is a paired
 bootstrap of the AUROC difference on the same points.
 """
@@ -13,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.stats import Difference, Estimate, auroc_with_interval, paired_auroc_difference
-from core.uncertainty.classifiers import standard_deviations_out
-from core.uncertainty.data import ood_set
+from core.stats import Difference, Estimate, auroc_with_interval, format_estimate, paired_auroc_difference
+from core.uncertainty.classifiers import CLASSIFIERS, SCALINGS, standard_deviations_out
+from core.uncertainty.data import OOD_SETS, ood_set
 from core.uncertainty.density import DENSITIES, fit_density
-from core.uncertainty.setup import SPACES, FittedSetup, OodReport, Setup, features
+from core.uncertainty.setup import SPACES, FittedSetup, OodReport, Setup, evaluate_ood, features, fit
 
 N_BOOT = 1000
 
@@ -92,3 +94,47 @@ def density_vs_confidence(
                 )
             )
     return auroc_with_interval(labels, msp, n_boot=n_boot, seed=setup.seed), rows
+
+
+def readme_tables(seed: int = 0) -> str:
+    """The README's two tables: inverted digits under each input scaling, and density vs confidence far from
+    and near the data (MLP, standard scaler, class-conditional Gaussian for the first table's density)."""
+
+    def cell(est: Estimate) -> str:
+        return format_estimate(est, "{:.2f}")
+
+    lines = [
+        "| classifier | input scaling | inverted digit's most extreme pixel (median) | max probability | energy "
+        "| class-conditional Gaussian |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for classifier in CLASSIFIERS:
+        for scaling in SCALINGS:
+            fitted = fit(Setup("digits", classifier, "gaussian", seed=seed, scaling=scaling))
+            row = scaling_row(fitted, evaluate_ood(fitted, "inverted"))
+            unit = "raw" if scaling == "none" else "stds"
+            lines.append(
+                f"| {CLASSIFIERS[classifier]} | {SCALINGS[scaling]} | {row.deviations_out:.0f} {unit} | "
+                + " | ".join(cell(row.auroc[key]) for key in ("msp", "energy", "density"))
+                + " |"
+            )
+    fitted = fit(Setup("digits", "mlp", "gaussian", seed=seed))
+    lines += [
+        "",
+        "| out-of-distribution set | max probability | density model, space | density | density - confidence "
+        "| density beats confidence |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in ("inverted", "novel"):
+        msp, rows = density_vs_confidence(fitted, name)
+        for row in rows:
+            gap = row.versus_confidence
+            lines.append(
+                f"| {OOD_SETS[name]} | {cell(msp)} | {DENSITIES[row.density]}, {row.space} | {cell(row.auroc)} | "
+                f"{format_estimate(gap, '{:+.3f}')} | {gap.verdict} |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(readme_tables())
