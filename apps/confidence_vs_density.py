@@ -22,8 +22,15 @@ ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
+from core.stats import Estimate, format_claim, format_estimate  # noqa: E402
 from core.uncertainty import charts  # noqa: E402
-from core.uncertainty.classifiers import CLASSIFIERS  # noqa: E402
+from core.uncertainty.claims import (  # noqa: E402
+    ScalingRow,
+    auroc_estimates,
+    density_vs_confidence,
+    scaling_row,
+)
+from core.uncertainty.classifiers import CLASSIFIERS, MIN_SCALE, SCALINGS  # noqa: E402
 from core.uncertainty.data import DATASETS, OOD_SETS, PUSH_FACTOR, ood_sets_for, push  # noqa: E402
 from core.uncertainty.density import DENSITIES, K_RANGE, K_UNUSED  # noqa: E402
 from core.uncertainty.setup import (  # noqa: E402
@@ -49,6 +56,7 @@ SETUP_FIELDS = {
     "k": "k",
     "space": "space",
     "seed": "seed",
+    "scale": "scaling",
 }
 DEFAULTS = {
     **{key: getattr(Setup(), field) for key, field in SETUP_FIELDS.items()},
@@ -98,6 +106,26 @@ centroids) and SNGP (Liu et al. 2020, a distance-aware output layer).
 """
 
 
+SCALER_NOTE = """
+**What the scaler does to far-away inputs.** Both classifiers first standardise each pixel:
+(x - mean) / std, with the mean and std of the training digits. Border pixels are almost always blank,
+so their std is tiny. An inverted digit lights them all up, and after standardising its most extreme pixel
+sits **{deviations:.0f} standard deviations** from the mean (median over the inverted digits, this setup).
+The logits grow with the input, the softmax saturates, and the classifier is certain: most of the dramatic
+failure on inverted digits is the scaler's doing. Floor each std at {floor:g}, or drop the scaler, and the
+same classifiers rank inverted digits as unusual far more often. The lesson stands (a classifier's confidence
+is not a distance from the data), but read it from all three columns, not from the first alone.
+"""
+
+NEAR_FAR_NOTE = """
+**Density wins far from the data; near it, it depends.** Inverted digits lie far from every training digit:
+every density or distance score catches them. Novel digits 8 and 9 look like the training digits, and there
+the classifier's confidence is a strong detector too: only some density models beat it, and which ones
+depends on the space the density is computed in. Each row: the density score's AUROC, its gap to the
+max-probability AUROC on the same points, and whether "the density score beats confidence" holds.
+"""
+
+
 @st.cache_resource(show_spinner="Fitting the classifier and the density model ...", max_entries=16)
 def fitted_setup(setup: Setup) -> FittedSetup:
     return fit(setup)
@@ -111,6 +139,27 @@ def grid_scores(setup: Setup) -> Scores:
 @st.cache_resource(max_entries=64)
 def ood_report(setup: Setup, name: str) -> OodReport:
     return evaluate_ood(fitted_setup(setup), name)
+
+
+@st.cache_resource(max_entries=64)
+def auroc_intervals(setup: Setup, name: str) -> dict[str, Estimate]:
+    fitted = fitted_setup(setup)
+    return auroc_estimates(fitted, ood_report(setup, name))
+
+
+@st.cache_resource(show_spinner="Measuring each input scaling ...", max_entries=16)
+def scaling_rows(setup: Setup) -> list[ScalingRow]:
+    rows = []
+    for scaling in SCALINGS:
+        other = replace(setup, scaling=scaling)
+        rows.append(scaling_row(fitted_setup(other), ood_report(other, "inverted")))
+    return rows
+
+
+@st.cache_resource(show_spinner="Fitting every density model ...", max_entries=16)
+def near_and_far(setup: Setup) -> dict[str, tuple]:
+    fitted = fitted_setup(setup)
+    return {name: density_vs_confidence(fitted, name) for name in ("inverted", "novel")}
 
 
 def whole_number(text: str) -> int:
@@ -213,6 +262,7 @@ def sidebar() -> tuple[Setup, float]:
         st.header("Setup")
         st.selectbox("Data", list(DATASETS), format_func=DATASETS.get, key="data")
         st.radio("Classifier", list(CLASSIFIERS), format_func=CLASSIFIERS.get, key="clf")
+        st.radio("Classifier input scaling", list(SCALINGS), format_func=SCALINGS.get, key="scale")
         st.selectbox("Density or distance model", list(DENSITIES), format_func=DENSITIES.get, key="density")
         low, high = K_RANGE.get(ss.density, K_UNUSED)
         ss.k = min(max(ss.k, low), high)
@@ -236,7 +286,8 @@ def sidebar() -> tuple[Setup, float]:
         )
         st.number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="seed")
         st.slider("Confidence threshold", *THRESHOLD_RANGE, step=0.01, key="threshold")
-    setup = Setup(ss.data, ss.clf, ss.density, ss.k if ss.density in K_RANGE else Setup.k, ss.space, int(ss.seed))
+    k = ss.k if ss.density in K_RANGE else Setup.k
+    setup = Setup(ss.data, ss.clf, ss.density, k, ss.space, int(ss.seed), ss.scale)
     return setup, ss.threshold
 
 
@@ -261,14 +312,15 @@ def points_table(fitted: FittedSetup, plane_points: np.ndarray, s: Scores, flags
     )
 
 
-def ood_section(fitted: FittedSetup, report: OodReport) -> None:
+def ood_section(fitted: FittedSetup, report: OodReport, intervals: dict[str, Estimate]) -> None:
     st.subheader("Measure out-of-distribution detection")
     st.caption(
         "Out-of-distribution points are the positives; every score is oriented so that higher means "
         '"more likely out of distribution" (the max probability is negated). AUROC 1 separates perfectly, '
         "0.5 is chance, below 0.5 the score finds the out-of-distribution points *more* in-distribution "
         "than real held-out data. FPR@95TPR: the share of held-out points flagged once 95% of the "
-        "out-of-distribution points are caught."
+        "out-of-distribution points are caught. The 95% interval is a stratified bootstrap of the AUROC "
+        f"({len(fitted.data.x_test)} held-out and {len(report.x)} out-of-distribution points)."
     )
     roc_col, table_col = st.columns([3, 2])
     roc_col.plotly_chart(charts.roc_curves(fitted, report), key="roc")
@@ -277,6 +329,7 @@ def ood_section(fitted: FittedSetup, report: OodReport) -> None:
             {
                 "score": [charts.score_label(key, fitted) for key in report.auroc],
                 "AUROC": list(report.auroc.values()),
+                "95% interval": [f"[{intervals[key].low:.3f}, {intervals[key].high:.3f}]" for key in report.auroc],
                 "FPR@95TPR": list(report.fpr_at_95_tpr.values()),
             }
         ),
@@ -285,6 +338,60 @@ def ood_section(fitted: FittedSetup, report: OodReport) -> None:
             "AUROC": st.column_config.NumberColumn(format="%.3f"),
             "FPR@95TPR": st.column_config.NumberColumn(format="%.3f"),
         },
+    )
+
+
+def scaling_section(fitted: FittedSetup, rows: list[ScalingRow]) -> None:
+    st.subheader("Inverted digits with and without the scaler")
+    current = next(r for r in rows if r.scaling == "standard")
+    st.markdown(SCALER_NOTE.format(deviations=current.deviations_out, floor=MIN_SCALE))
+    inverted = 1.0 - fitted.data.x_test[:6]  # (6, 64) the first inverted held-out digits
+    for column, row in zip(st.columns(len(rows)), rows, strict=True):
+        other = fitted_setup(replace(fitted.setup, scaling=row.scaling))
+        s = other.score(inverted)
+        with column:
+            st.markdown(f"**{SCALINGS[row.scaling]}**")
+            st.image(
+                [charts.digit_image(x) for x in inverted],
+                caption=[f"{c} · p {p:.2f}" for c, p in zip(s.predicted, s.max_probability, strict=True)],
+                width=60,
+            )
+            unit = "raw pixel value" if row.scaling == "none" else "in training standard deviations"
+            st.caption(
+                f"Held-out accuracy {row.accuracy:.1%}; most extreme pixel of an inverted digit: "
+                f"{row.deviations_out:.0f} (median, {unit})."
+            )
+            for key, title in (("msp", "Max probability"), ("energy", "Energy"), ("density", "Density")):
+                st.markdown(f"{title} AUROC: {format_claim(row.auroc[key], '{:.2f}')}")
+    st.caption(
+        "AUROC on held-out digits vs their inverted copies, with its 95% interval, n and the verdict on "
+        '"the score detects inverted digits better than chance" (AUROC above 0.5). "Does not hold" below 0.5 '
+        "means the score finds inverted digits *more* in-distribution than real ones."
+    )
+
+
+def near_far_section(fitted: FittedSetup, results: dict[str, tuple]) -> None:
+    st.subheader("Far from the data and near it")
+    st.markdown(NEAR_FAR_NOTE)
+    for column, (name, (msp, rows)) in zip(st.columns(len(results)), results.items(), strict=True):
+        with column:
+            st.markdown(f"**{OOD_SETS[name].capitalize()}**: max-probability AUROC {format_claim(msp, '{:.2f}')}")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "density model": [DENSITIES[r.density] for r in rows],
+                        "space": [SPACES[r.space] for r in rows],
+                        "AUROC [95%]": [format_estimate(r.auroc, "{:.3f}") for r in rows],
+                        "vs confidence [95%]": [format_estimate(r.versus_confidence, "{:+.3f}") for r in rows],
+                        "density beats confidence": [r.versus_confidence.verdict for r in rows],
+                    }
+                ),
+                hide_index=True,
+            )
+    st.caption(
+        f"Classifier: {CLASSIFIERS[fitted.setup.classifier]}, {SCALINGS[fitted.setup.scaling]}, seed "
+        f"{fitted.setup.seed}. Intervals: paired stratified bootstrap over the same points; a verdict holds when "
+        "the interval of the AUROC gap excludes 0."
     )
 
 
@@ -398,7 +505,10 @@ def main() -> None:
     st.checkbox("Show the out-of-distribution set on the maps", key="show_ood")
     if ss.ood == "pushed":
         st.caption(f"Held-out points moved to mean + {PUSH_FACTOR:g} (x - mean).")
-    ood_section(fitted, report)
+    ood_section(fitted, report, auroc_intervals(setup, ss.ood))
+    if setup.dataset == "digits":
+        scaling_section(fitted, scaling_rows(setup))
+        near_far_section(fitted, near_and_far(setup))
 
     if setup.dataset == "digits":
         digits_gallery(

@@ -26,6 +26,7 @@ from core.stats import (
     verdict,
     wilson,
 )
+from core.stats.intervals import _bootstrap_auc
 
 
 @pytest.mark.parametrize("successes,n", [(0, 10), (3, 10), (10, 10), (38, 120), (1, 1), (57, 61)])
@@ -124,8 +125,13 @@ def test_paired_seed_difference_degenerate_cases():
     one = paired_seed_difference([0.5], [0.6])
     assert np.isnan(one.low) and one.verdict == UNCLEAR
     same = paired_seed_difference([0.5, 0.6, 0.7], [0.5, 0.6, 0.7])
-    assert (same.effect, same.low, same.high) == (0.0, 0.0, 0.0)
-    assert same.wilcoxon_p is None
+    assert (same.effect, same.low, same.high, same.p_value) == (0.0, 0.0, 0.0, 1.0)
+    assert same.wilcoxon_p is None and same.verdict == UNCLEAR
+    # every seed saves exactly 5 epochs: no spread for a t-test, so the signed-rank test decides (p = 2 / 2^n)
+    steady = paired_seed_difference([20] * 10, [15] * 10)
+    assert (steady.effect, steady.low, steady.high) == (-5.0, -5.0, -5.0)
+    assert steady.p_value == pytest.approx(2 / 2**10) and steady.verdict == FAILS
+    assert paired_seed_difference([20] * 3, [15] * 3).verdict == UNCLEAR  # p = 0.25 with 3 seeds
     with pytest.raises(ValueError, match="same items"):
         paired_seed_difference([0.5, 0.6], [0.5])
 
@@ -158,6 +164,18 @@ def test_auroc_with_ties_matches_sklearn_and_below_chance_reads_does_not_hold():
     assert est.effect == pytest.approx(roc_auc_score(labels, scores))
     assert est.high < 0.5 and est.verdict == FAILS
     assert auroc_with_interval(labels, scores, n_boot=500, direction=-1).verdict == HOLDS
+
+
+def test_each_bootstrap_replicate_auroc_is_sklearn_on_the_resampled_points():
+    labels, scores = _scores(n_neg=40, n_pos=25, seed=4)
+    scores = np.round(scores, 1)  # with ties
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    rng = np.random.default_rng(0)
+    i, j = rng.integers(0, 25, size=(6, 25)), rng.integers(0, 40, size=(6, 40))
+    expected = [
+        roc_auc_score(np.r_[np.ones(25), np.zeros(40)], np.r_[pos[a], neg[b]]) for a, b in zip(i, j, strict=True)
+    ]
+    np.testing.assert_allclose(_bootstrap_auc(pos, neg, i, j), expected)
 
 
 def test_paired_auroc_difference():

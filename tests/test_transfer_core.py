@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image, ImageDraw
+from scipy.stats import ttest_rel
 from sklearn.datasets import load_digits
 
 from core.runtime import get_model, make_generator
-from core.transfer.claims import CLOSE, FAILS, HOLDS, UNMEASURED, Run, claim_check
+from core.stats import HOLDS, UNCLEAR
+from core.transfer.claims import UNMEASURED, Run, claim_check
 from core.transfer.cnn import SOURCES, DigitCNN, pretrained_cnn
 from core.transfer.data import (
     CANVAS,
@@ -175,26 +177,42 @@ def curve(*accuracies: float) -> list[EpochResult]:
     return [EpochResult(i, a, 0.1 * i) for i, a in enumerate(accuracies)]
 
 
-def test_claim_check_reads_the_measurements():
-    runs = [
-        Run("scratch", 1, 0, curve(0.2, 0.25, 0.3)),
-        Run("scratch", 5, 0, curve(0.2, 0.4, 0.5)),
-        Run("full", 1, 0, curve(0.2, 0.55, 0.6)),
-        Run("full", 5, 0, curve(0.2, 0.6, 0.7)),
-        Run("last_layer", 1, 0, curve(0.2, 0.2, 0.2)),
-        Run("last_layer", 5, 0, curve(0.2, 0.3, 0.4)),
-    ]
+def claim_runs() -> list[Run]:
+    """Ten seeds: full fine-tuning clearly better on every seed, the linear probe +-3 points around scratch."""
+    runs = []
+    for s in range(10):
+        wobble = 0.01 if s % 2 else -0.01
+        runs += [
+            Run("scratch", 1, s, curve(0.2, 0.25, 0.3)),
+            Run("scratch", 5, s, curve(0.2, 0.3, 0.4 + 0.02 * s)),  # reaches 50% at epoch 2 from seed 5 on
+            Run("full", 1, s, curve(0.2, 0.5, 0.55)),
+            Run("full", 5, s, curve(0.2, 0.55, 0.6 + 0.02 * s + wobble)),
+            Run("last_layer", 1, s, curve(0.2, 0.2, 0.2)),
+            Run("last_layer", 5, s, curve(0.2, 0.3, 0.4 + 0.02 * s + 3 * wobble)),
+        ]
+    return runs
+
+
+def test_claim_check_pairs_seeds_and_gives_every_verdict_its_interval():
+    runs = claim_runs()
     faster, accurate, less_data = claim_check(runs, shots=5, target=0.5)
-    assert faster.scratch.startswith("2 epochs")
-    assert faster.transfer["full"].startswith("1 epochs") and faster.transfer["full"].endswith(HOLDS)
-    assert faster.transfer["last_layer"].endswith(FAILS)
-    assert accurate.transfer["full"].startswith("70.0%") and accurate.transfer["full"].endswith(HOLDS)
-    assert accurate.transfer["last_layer"].endswith(FAILS)
-    assert less_data.scratch == "5 per class"
-    assert less_data.transfer["full"] == f"1 per class {HOLDS}"
-    assert less_data.transfer["last_layer"].endswith(FAILS)
-    _, _, none_reach = claim_check(runs, shots=5, target=0.9)
-    assert none_reach.transfer["full"].endswith(UNMEASURED)
-    same = [Run("scratch", 5, s, curve(0.2, 0.5 + 0.1 * s)) for s in (0, 1)]
-    same += [Run("full", 5, s, curve(0.2, 0.52 + 0.1 * s)) for s in (0, 1)]
-    assert claim_check(same, 5, 0.5)[1].transfer["full"].endswith(CLOSE)  # a 2-point gap inside a 5-point spread
+    full, probe = accurate.evidence["full"], accurate.evidence["last_layer"]
+    scratch5 = [r.final_accuracy for r in runs if r.mode == "scratch" and r.shots == 5]
+    full5 = [r.final_accuracy for r in runs if r.mode == "full" and r.shots == 5]
+    assert full.effect == pytest.approx(0.2) and full.n == 10
+    assert full.p_value == pytest.approx(ttest_rel(full5, scratch5).pvalue)
+    assert accurate.transfer["full"].startswith("✓ 69.0% ± 6.0%; +20.0 pp [+19.2, +20.8]")
+    assert accurate.transfer["full"].endswith("n = 10 seeds, p < 0.001: holds")
+    assert probe.effect == pytest.approx(0.0, abs=1e-12) and probe.verdict == UNCLEAR
+    assert accurate.transfer["last_layer"].startswith("≈ ")
+    # scratch needs 3 epochs (never, counted as 3) on seeds 0-4 and 2 on seeds 5-9; full fine-tuning 1
+    assert faster.scratch == "2.5 epochs (5 never)"
+    assert faster.evidence["full"].effect == pytest.approx(1.5) and faster.evidence["full"].verdict == HOLDS
+    # scratch reaches 50% with 5 labels on seeds 5-9 and never (counted as 10) on 0-4; full with 1
+    assert less_data.scratch == "7.5 per class (median), 5 seeds never"
+    assert less_data.evidence["full"].effect == pytest.approx(6.5) and less_data.evidence["full"].verdict == HOLDS
+    _, _, none_reach = claim_check(runs, shots=5, target=0.99)
+    assert none_reach.evidence["full"].effect == 0 and none_reach.evidence["full"].verdict == UNCLEAR
+    assert claim_check(runs, 5, 0.99)[0].transfer["full"] == UNMEASURED
+    with pytest.raises(ValueError, match="same seeds"):
+        claim_check([Run("scratch", 5, 0, curve(0.2, 0.4)), Run("full", 5, 1, curve(0.2, 0.6))], 5, 0.5)

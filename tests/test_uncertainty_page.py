@@ -107,3 +107,18 @@ def test_digits_measure_ood_in_64_dimensions_and_show_flagged_images(app_test, o
     assert metrics.loc["-log p(f), class-conditional Gaussian", "AUROC"] >= 0.95
     assert "flagged" in " ".join(m.value for m in at.markdown)
     assert len(at.get("image")) >= 1
+
+
+def test_digits_show_the_scaler_side_by_side_and_the_near_far_verdicts(app_test):
+    at = run(app_test, data="digits", ood="inverted", scale="floored")
+    metrics = at.dataframe[0].value.set_index("score")
+    assert metrics.loc["max probability (MSP)", "AUROC"] >= 0.75  # floored scaler: 0.87 at seed 0
+    assert metrics.loc["max probability (MSP)", "95% interval"].startswith("[0.8")
+    text = " ".join(m.value for m in at.markdown)
+    assert "standard deviations" in text and "509" in text  # the standard scaler's inverted digits
+    assert "Max probability AUROC: 0.00 [0.00, 0.00], n = 866: does not hold" in text
+    near = at.dataframe[2].value.set_index(["density model", "space"])
+    assert near.loc[("class-conditional Gaussian", "the input"), "density beats confidence"] == "holds"
+    assert near.loc[("Mahalanobis distance (shared covariance)", "the input"), "density beats confidence"] == (
+        "does not hold"
+    )

@@ -175,6 +175,7 @@ class DigitScores:
     """Bits per dimension (lower is better) of held-out digits and of three probe images under each model."""
 
     test: dict[str, float]  # model name -> mean bits/dim over the held-out digits
+    per_digit: dict[str, torch.Tensor]  # model name -> bits/dim of each held-out digit, (n_test,)
     probes: dict[str, torch.Tensor]  # "typical digit" / "unusual digit" / "noise" -> integer image (64,)
     probe_bits: dict[str, dict[str, float]]  # probe -> model name -> bits/dim
 
@@ -219,4 +220,4 @@ def digit_scores() -> DigitScores:
         for probe, image in probes.items()
     }
     test = {name: bits.mean().item() for name, bits in per_digit.items()}
-    return DigitScores(test=test, probes=probes, probe_bits=probe_bits)
+    return DigitScores(test=test, per_digit=per_digit, probes=probes, probe_bits=probe_bits)

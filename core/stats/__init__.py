@@ -8,7 +8,17 @@ from core.stats.intervals import (
     wilson,
 )
 from core.stats.paired import paired_accuracy_difference, paired_seed_difference
-from core.stats.verdict import FAILS, HOLDS, UNCLEAR, Difference, Estimate, format_claim, format_p, verdict
+from core.stats.verdict import (
+    FAILS,
+    HOLDS,
+    UNCLEAR,
+    Difference,
+    Estimate,
+    format_claim,
+    format_estimate,
+    format_p,
+    verdict,
+)
 
 __all__ = [
     "FAILS",
@@ -18,6 +28,7 @@ __all__ = [
     "Estimate",
     "auroc_with_interval",
     "format_claim",
+    "format_estimate",
     "format_p",
     "paired_accuracy_difference",
     "paired_auroc_difference",

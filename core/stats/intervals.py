@@ -3,7 +3,7 @@ from independent samples (Newcombe's hybrid score interval), and an AUROC (strat
 interval), alone or as a paired difference of two scores on the same points."""
 
 import numpy as np
-from scipy.stats import fisher_exact, norm, rankdata
+from scipy.stats import fisher_exact, norm
 from sklearn.metrics import roc_auc_score
 from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -87,12 +87,29 @@ def _split(labels, scores) -> tuple[np.ndarray, np.ndarray]:
     return positives, negatives
 
 
-def _auc(positives: np.ndarray, negatives: np.ndarray) -> np.ndarray:
-    """AUROC along the last axis as the Mann-Whitney statistic: P(positive > negative) + P(tie)/2.
-    positives (..., P), negatives (..., N) -> (...)."""
-    p, n = positives.shape[-1], negatives.shape[-1]
-    ranks = rankdata(np.concatenate([positives, negatives], axis=-1), axis=-1)  # (..., P + N), ties averaged
-    return (ranks[..., :p].sum(axis=-1) - p * (p + 1) / 2) / (p * n)
+def _bootstrap_auc(positives: np.ndarray, negatives: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The AUROC of each bootstrap replicate, positives[i[r]] against negatives[j[r]], as the Mann-Whitney
+    statistic P(positive > negative) + P(tie)/2, exactly. positives (P,), negatives (N,), i (B, P) and
+    j (B, N) resampled indices -> (B,).
+
+    Sorting each replicate would cost B sorts; instead each replicate counts how often it drew each point
+    (w, v) and, for each negative t, sums the weights of the positives above and tied with t through a
+    cumulative sum over the positives sorted once.
+    """
+    b, p, n = len(i), len(positives), len(negatives)
+    order = np.argsort(positives)
+    rank = np.empty(p, dtype=int)
+    rank[order] = np.arange(p)  # position of each positive in sorted order
+    rows = np.arange(b)[:, None]
+    w = np.bincount((rows * p + rank[i]).ravel(), minlength=b * p).reshape(b, p)  # (B, P) draws, sorted order
+    v = np.bincount((rows * n + j).ravel(), minlength=b * n).reshape(b, n)  # (B, N) draws of each negative
+    cum = np.concatenate([np.zeros((b, 1)), np.cumsum(w, axis=1)], axis=1)  # (B, P + 1) weight of the k lowest
+    sorted_positives = positives[order]
+    below = np.searchsorted(sorted_positives, negatives, side="left")  # (N,) positives < t
+    not_above = np.searchsorted(sorted_positives, negatives, side="right")  # (N,) positives <= t
+    above = p - cum[:, not_above]  # (B, N) drawn positives > t (each replicate draws p positives)
+    ties = cum[:, not_above] - cum[:, below]  # (B, N) drawn positives == t
+    return (v * (above + 0.5 * ties)).sum(axis=1) / (p * n)
 
 
 def _resample(rng: np.random.Generator, n_boot: int, size: int) -> np.ndarray:
@@ -107,9 +124,8 @@ def auroc_with_interval(
     ranks positives above negatives (AUROC above the chance level 0.5) or, with direction=-1, below."""
     positives, negatives = _split(labels, scores)
     rng = np.random.default_rng(seed)
-    boot = _auc(
-        positives[_resample(rng, n_boot, len(positives))], negatives[_resample(rng, n_boot, len(negatives))]
-    )  # (n_boot,)
+    i, j = _resample(rng, n_boot, len(positives)), _resample(rng, n_boot, len(negatives))
+    boot = _bootstrap_auc(positives, negatives, i, j)  # (n_boot,)
     tail = 50 * (1 - check_confidence(confidence))
     low, high = np.percentile(boot, [tail, 100 - tail])
     return Estimate(
@@ -133,7 +149,7 @@ def paired_auroc_difference(
     pos_b, neg_b = _split(labels, scores_b)
     rng = np.random.default_rng(seed)
     i, j = _resample(rng, n_boot, len(pos_a)), _resample(rng, n_boot, len(neg_a))
-    boot = _auc(pos_b[i], neg_b[j]) - _auc(pos_a[i], neg_a[j])  # (n_boot,)
+    boot = _bootstrap_auc(pos_b, neg_b, i, j) - _bootstrap_auc(pos_a, neg_a, i, j)  # (n_boot,)
     tail = 50 * (1 - check_confidence(confidence))
     low, high = np.percentile(boot, [tail, 100 - tail])
     a, b = float(roc_auc_score(labels, scores_a)), float(roc_auc_score(labels, scores_b))

@@ -63,30 +63,31 @@ def paired_seed_difference(a, b, confidence: float = 0.95, margin: float | None 
     """mean(b - a) for a metric measured per seed for both arms (seed i of a paired with seed i of b).
 
     Interval: Student's t interval on the per-seed differences. p-value: the paired t-test (scipy `ttest_rel`);
-    `wilcoxon_p` holds the Wilcoxon signed-rank test, which does not assume normal differences. With one seed,
-    or differences that are all equal, the t-test is undefined: the interval is then NaN (one seed) or the
-    single value (no spread), and the p-value NaN.
+    `wilcoxon_p` holds the Wilcoxon signed-rank test, which does not assume normal differences. Where the
+    t-test is undefined: with one seed the interval and p-value are NaN; with differences that are all equal
+    (whole epochs, say) the interval is that one value and the p-value is the Wilcoxon test's (1 when they
+    are all 0).
     """
     a, b = _paired_arrays(a, b, float)
     d = b - a  # (seeds,)
     n, mean = len(d), float(d.mean())
+    w = float(wilcoxon(b, a).pvalue) if np.any(d != 0) else None
     if n < 2:
         low = high = p = math.nan
     elif np.all(d == d[0]):
         low = high = mean
-        p = math.nan
+        p = 1.0 if w is None else w
     else:
         half = student_t.ppf(0.5 + check_confidence(confidence) / 2, n - 1) * d.std(ddof=1) / math.sqrt(n)
         low, high = mean - half, mean + half
         p = float(ttest_rel(b, a).pvalue)
-    w = float(wilcoxon(b, a).pvalue) if np.any(d != 0) else None
     return Difference(
         mean,
         float(low),
         float(high),
         n,
         p_value=p,
-        method="t interval over seeds, paired t-test",
+        method="t interval over seeds, paired t-test (Wilcoxon where the t-test is undefined)",
         margin=margin,
         confidence=confidence,
         a_mean=float(a.mean()),

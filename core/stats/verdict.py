@@ -76,12 +76,17 @@ def format_p(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def format_estimate(est: Estimate, fmt: str = "{:+.3f}", scale: float = 1.0, unit: str = "") -> str:
+    """'effect [low, high]': the three numbers multiplied by `scale`, formatted with `fmt`, `unit` after the effect."""
+    effect, low, high = (fmt.format(scale * v) for v in (est.effect, est.low, est.high))
+    return f"{effect}{unit} [{low}, {high}]"
+
+
 def format_claim(est: Estimate, fmt: str = "{:+.3f}", scale: float = 1.0, unit: str = "", n_label: str = "") -> str:
     """'effect [low, high], n = ..., p = ...: verdict', e.g. '+4.1 pp [-0.3, +8.6], n = 10 seeds, p = 0.066:
     not enough evidence' from fmt="{:+.1f}", scale=100, unit=" pp", n_label="seeds". The three numbers are
     multiplied by `scale`, formatted with `fmt` and followed by `unit`; `n_label` follows n."""
-    effect, low, high = (fmt.format(scale * v) for v in (est.effect, est.low, est.high))
-    numbers = f"{effect}{unit} [{low}, {high}]"
+    numbers = format_estimate(est, fmt, scale, unit)
     count = f"n = {est.n}" + (f" {n_label}" if n_label else "")
     parts = [numbers, count] + ([format_p(est.p_value)] if est.p_value is not None else [])
     return ", ".join(parts) + f": {est.verdict}"

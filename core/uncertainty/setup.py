@@ -13,7 +13,14 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from core.uncertainty import ood_metrics
-from core.uncertainty.classifiers import HIDDEN_NEEDS_MLP, check_classifier, fit_classifier, hidden_features, logits
+from core.uncertainty.classifiers import (
+    HIDDEN_NEEDS_MLP,
+    check_classifier,
+    check_scaling,
+    fit_classifier,
+    hidden_features,
+    logits,
+)
 from core.uncertainty.data import Dataset, check_dataset, load, ood_set
 from core.uncertainty.density import SCORE_NAMES, check_density, fit_density
 from core.uncertainty.grid import Grid, Plane, fit_plane, grid_around
@@ -35,10 +42,12 @@ class Setup:
     k: int = 5  # mixture components (gmm) or neighbours (knn); ignored by the other densities
     space: str = "input"
     seed: int = 0
+    scaling: str = "standard"  # how the classifier scales its inputs: core.uncertainty.classifiers.SCALINGS
 
     def __post_init__(self):
         check_dataset(self.dataset)
         check_classifier(self.classifier)
+        check_scaling(self.scaling)
         if isinstance(self.k, bool) or not isinstance(self.k, int):
             raise ValueError(f"k must be a whole number, got {self.k!r}")
         check_density(self.density, self.k)
@@ -131,7 +140,7 @@ def fit(setup: Setup) -> FittedSetup:
     fit_counts[setup] += 1
     data = load(setup.dataset, setup.seed)
     with threadpool_limits(BLAS_THREADS):
-        classifier = fit_classifier(setup.classifier, data.x_train, data.y_train, setup.seed)
+        classifier = fit_classifier(setup.classifier, data.x_train, data.y_train, setup.seed, setup.scaling)
         density_model = fit_density(
             setup.density, features(classifier, setup.space, data.x_train), data.y_train, setup.k, setup.seed
         )
