@@ -201,7 +201,7 @@ def tuning_set(tasks: list[str], n: int, seed: int = 0) -> list[Example]:
     return examples
 
 
-def test_set(task: str, n: int, held_out_phrasing: bool, seed: int = 1) -> list[Example]:
+def question_set(task: str, n: int, held_out_phrasing: bool, seed: int = 1) -> list[Example]:
     """n test questions of `task`, under its first tuning phrasing or its held-out one."""
     (chosen,) = check_tasks([task])
     rng = random.Random(seed)

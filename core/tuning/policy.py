@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from core.prompting.models import LanguageModel
-from core.prompting.sources import BUNDLED, NAME
+from core.prompting.sources import NAME
 
 
-def base_model(source: str = BUNDLED) -> LanguageModel:
-    """The registry's (shared, read-only) base model."""
+def base_model(source: str | None = None) -> LanguageModel:
+    """The registry's (shared, read-only) base model: `source`, else `GENAI_MODEL_LAB_LM`, else the bundled one."""
     from core.prompting import models  # noqa: F401 - registers "lab-lm"
     from core.runtime import get_model
 
@@ -33,15 +33,13 @@ def count_parameters(model: Any) -> int:
 
 def changed_fraction(before: Any, after: Any) -> float:
     """The fraction of `before`'s weights whose value differs in `after` (same architecture)."""
-    import torch
-
     changed = total = 0
     after_params = dict(after.named_parameters())
     for name, p in before.named_parameters():
         q = after_params[name]
         changed += int((p.detach() != q.detach().to(p.device)).sum())
         total += p.numel()
-    return changed / total if total else 0.0 if torch else 0.0
+    return changed / total
 
 
 def lora_config(rank: int = 8):

@@ -11,7 +11,6 @@ from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 from core.tuning.rater import rate
-from core.tuning.sampling import sample_replies
 
 FEEDBACK_FAMILIES = ("coin_flip", "last_letter")  # the questions the base model can answer
 MAX_PROMPTS = 64
@@ -80,6 +79,8 @@ def rater_preferences(
     lm: LanguageModel, rater: str, n_prompts: int, k: int, seed: int, split: str = "train"
 ) -> list[Pair]:
     """Pairs from k sampled replies to each of n_prompts questions, ranked by a built-in rater."""
+    from core.tuning.sampling import sample_replies
+
     if not 2 <= int(k) <= MAX_REPLIES:
         raise ValueError(f"replies per prompt must be from 2 to {MAX_REPLIES}, got {k}")
     pairs = []

@@ -46,8 +46,10 @@ def sample_replies(
     cache = None
     for _ in range(max_new_tokens):
         step_input = sequence if cache is None else sequence[:, -1:]
-        out = lm.model(step_input, past_key_values=cache, use_cache=True)
-        cache = out.past_key_values
+        out = lm.model(
+            step_input, attention_mask=torch.ones_like(sequence), cache=cache, use_cache=True, logits_to_keep=1
+        )
+        cache = out.cache
         logits = out.logits[:, -1].float().cpu()  # (k, vocab)
         if temperature == 0:
             chosen = logits.argmax(-1)

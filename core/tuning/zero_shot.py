@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from core.prompting.answers import first_reply, is_correct
 from core.prompting.models import LanguageModel
-from core.tuning.instructions import TASKS, Example, test_set
+from core.tuning.instructions import TASKS, Example, question_set
 
 MAX_QUESTIONS = 50
 REPLY_TOKENS = {"step_by_step": 160, "toy_french": 60, "reverse": 60}  # new tokens per reply; others 24
@@ -46,7 +46,7 @@ def replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int, batch_si
 def score_task(lm: LanguageModel, task: str, n: int, held_out_phrasing: bool, seed: int = 1) -> TaskScore:
     if not 1 <= int(n) <= MAX_QUESTIONS:
         raise ValueError(f"questions per task must be from 1 to {MAX_QUESTIONS}, got {n}")
-    examples = test_set(task, int(n), held_out_phrasing, seed)
+    examples = question_set(task, int(n), held_out_phrasing, seed)
     instruction = TASKS[task].instruction
     tokens = REPLY_TOKENS.get(instruction.name, DEFAULT_REPLY_TOKENS)
     graded = [
