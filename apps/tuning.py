@@ -14,6 +14,7 @@ from core.tuning.instructions import TASKS
 from core.tuning.lab import (
     DEFAULT_TASKS,
     EVAL_QUESTIONS,
+    MAX_EVAL_QUESTIONS,
     REWARDS,
     START_FROM,
     answers_to_rank,
@@ -36,7 +37,8 @@ def percent(x: float) -> str:
     return f"{x:.0%}"
 
 
-def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, session, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, questions, session,
+                        progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
     from core.tuning.charts import accuracy_before_after, loss_curve
 
     def tick(done, total, what):
@@ -44,7 +46,7 @@ def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, sessi
 
     with user_errors():
         session, report = instruction_tuning(
-            session, tasks, examples, steps, learning_rate, lora, seed, EVAL_QUESTIONS, progress=tick
+            session, tasks, examples, steps, learning_rate, lora, seed, questions, progress=tick
         )
     table = pd.DataFrame(
         [
@@ -121,11 +123,11 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
     return summary, feedback_curves({m: r.log for m, r in reports.items()}), times, answers, session
 
 
-def on_compare(seed, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     from core.tuning.comparison import NOTES
 
     with user_errors():
-        rows = compare_methods(seed, progress=lambda f, what: progress(f, desc=what))
+        rows = compare_methods(steps, test_questions, seed, progress=lambda f, what: progress(f, desc=what))
     notes = pd.DataFrame([[m, *text] for m, text in NOTES.items()], columns=["", "what", "how", "when"])
     measured = pd.DataFrame(
         [
@@ -170,6 +172,7 @@ with gr.Blocks(title=TITLE) as demo:
             sft_lr = gr.Number(1e-3, label="Learning rate")
             lora = gr.Checkbox(False, label="LoRA (train low-rank adapters only)")
             sft_seed = gr.Number(0, precision=0, label="Seed")
+            questions = gr.Slider(1, MAX_EVAL_QUESTIONS, value=EVAL_QUESTIONS, step=1, label="Test questions per task")
         tune_btn = gr.Button("Run instruction tuning", variant="primary")
         tune_summary = gr.Markdown()
         tune_table = gr.Dataframe(label="Zero-shot accuracy per task, before and after")
@@ -219,14 +222,19 @@ with gr.Blocks(title=TITLE) as demo:
             "The notes' table, with measured columns. One target: answer a coin-flip question with the right "
             "word only (the base model says 'The answer is yes.'). Each way is scored on the same held-out questions."
         )
-        compare_seed = gr.Number(0, precision=0, label="Seed")
+        with gr.Row():
+            compare_steps = gr.Slider(
+                2, 60, value=40, step=2, label="Training steps (SFT; reward model; PPO gets half)"
+            )
+            compare_questions = gr.Slider(4, 32, value=16, step=4, label="Held-out test questions")
+            compare_seed = gr.Number(0, precision=0, label="Seed")
         compare_btn = gr.Button("Measure the table", variant="primary")
         notes_table = gr.Dataframe(label="Getting the most out of large language models (the notes)")
         measured_table = gr.Dataframe(label="Measured here")
 
     tune_btn.click(
         on_instruction_tune,
-        [tasks, examples, sft_steps, sft_lr, lora, sft_seed, session],
+        [tasks, examples, sft_steps, sft_lr, lora, sft_seed, questions, session],
         [tune_summary, tune_table, tune_bars, tune_loss, session],
         api_name="instruction_tune",
         concurrency_id="train",
@@ -249,7 +257,7 @@ with gr.Blocks(title=TITLE) as demo:
     )
     compare_btn.click(
         on_compare,
-        [compare_seed],
+        [compare_steps, compare_questions, compare_seed],
         [notes_table, measured_table],
         api_name="compare_methods",
         concurrency_id="train",

@@ -10,8 +10,8 @@ from core.tuning.instructions import (
     TASKS,
     capitals,
     one_word,
-    step_by_step,
     question_set,
+    step_by_step,
     toy_french,
     tuning_set,
 )

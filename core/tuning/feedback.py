@@ -89,3 +89,16 @@ def measure(
     ref_logp, _ = token_logprobs(ref.model, ids, attention)
     scores = reward([prompt_of(p) for p in problems], texts)
     return scores, kl_per_reply(logp, ref_logp, mask.float()).cpu(), texts
+
+
+def rater_reward(rater: str, problems: list[Problem]) -> Reward:
+    """A built-in rater as the reward itself, with no reward model between: the gold-standard reward of a prompt
+    the rater knows the question of."""
+    from core.tuning.rater import rate
+
+    by_prompt = {prompt_of(p): p for p in problems}
+
+    def reward(prompts: list[str], replies: list[str]) -> torch.Tensor:
+        return torch.tensor([rate(rater, r, by_prompt[p]) for p, r in zip(prompts, replies, strict=True)])
+
+    return reward

@@ -246,11 +246,18 @@ def feedback_tuning(
 
 
 @gpu(duration=300)
-def compare_methods(seed: int = 0, progress: Callable[[float, str], None] | None = None):
+def compare_methods(
+    steps: int = 40, test_questions: int = 16, seed: int = 0, progress: Callable[[float, str], None] | None = None
+):
+    """The notes' table, measured (`core.tuning.comparison`), within the caps of one request."""
     from core.tuning.comparison import compare
     from core.tuning.policy import base_model
 
-    return compare(base_model(), seed=check_seed(seed), progress=progress)
+    if not 2 <= int(steps) <= 60:
+        raise ValueError(f"training steps must be from 2 to 60, got {steps}")
+    if not 4 <= int(test_questions) <= 32:
+        raise ValueError(f"test questions must be from 4 to 32, got {test_questions}")
+    return compare(base_model(), steps=int(steps), n_test=int(test_questions), seed=check_seed(seed), progress=progress)
 
 
 DEFAULT_TASKS = list(DEFAULT_TUNING_TASKS)
