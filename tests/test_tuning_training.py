@@ -51,12 +51,15 @@ def test_reward_model_ranks_held_out_pairs_above_chance(base):
 
 def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
     problems = feedback_problems(16, seed=3)
-    config = PPOConfig(steps=12, batch_size=8, learning_rate=1e-3, kl_coef=0.05, max_new_tokens=24)
+    config = PPOConfig(steps=12, batch_size=8, learning_rate=3e-4, kl_coef=0.05, max_new_tokens=24)
     shared_before = weights_checksum(base.model)
     result = ppo(base, rater_reward("correct_concise", problems), problems, config, seed=0)
     log = result.log
-    assert sum(log.reward[-4:]) / 4 > sum(log.reward[:4]) / 4 + 0.05, log.reward
-    assert all(k > -1e-6 for k in log.kl[:1]) and 0 < log.kl[-1] < 20, log.kl
+    assert sum(log.reward[-4:]) / 4 > sum(log.reward[:4]) / 4 + 0.2, log.reward  # measured 0.27 -> 0.87
+    assert sum(log.correct[-4:]) > sum(log.correct[:4]), log.correct
+    assert abs(log.kl[0]) < 1e-4  # the first batch is sampled before any update: policy == reference
+    later = log.kl[1:]  # a sample estimate of the KL: each step's may dip below 0, their mean may not
+    assert 0.1 < sum(later) / len(later) and max(later) < 10, log.kl  # measured 0.25 to 2.7 nats
     assert weights_checksum(base.model) == shared_before
 
 
