@@ -65,17 +65,17 @@ def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
 
 def test_a_flawed_reward_is_exploited_reward_up_right_answers_down(base):
     problems = feedback_problems(16, seed=4)
-    config = PPOConfig(steps=15, batch_size=8, learning_rate=1e-3, kl_coef=0.02, max_new_tokens=40)
+    config = PPOConfig(steps=15, batch_size=8, learning_rate=3e-4, kl_coef=0.02, max_new_tokens=64)
     log = ppo(base, rater_reward("longer", problems), problems, config, seed=0).log
     first, last = slice(0, 4), slice(-4, None)
 
     def mean(xs):
         return sum(xs) / len(xs)
 
-    assert mean(log.reward[last]) > mean(log.reward[first]) + 0.5, log.reward
-    assert mean(log.length[last]) > mean(log.length[first]), log.length
-    assert mean(log.correct[last]) < mean(log.correct[first]), log.correct
-    assert log.kl[-1] > log.kl[0]
+    assert mean(log.reward[last]) > mean(log.reward[first]) + 0.3, log.reward  # measured 4.5 -> 5.2
+    assert mean(log.length[last]) > mean(log.length[first]), log.length  # 47 -> 52 characters
+    assert mean(log.correct[last]) < mean(log.correct[first]) - 0.2, log.correct  # 50% -> 0% right
+    assert mean(log.kl[last]) > 10 * max(mean(log.kl[first]), 1.0), log.kl  # 0.1 -> 73 nats
 
 
 def test_dpo_tunes_on_the_same_preferences_and_draws_the_same_curves(base):
