@@ -49,6 +49,13 @@ DEMOS: tuple[Demo, ...] = (
         hardware="zero-a10g",
     ),
     Demo(
+        name="tuning",
+        title="Tuning lab",
+        does="Instruction-tune a model, rank its answers, tune it on the rankings with PPO or DPO, and measure fine-tuning vs prompting vs RLHF.",
+        concept="Instruction tuning and feedback tuning (RLHF)",
+        models=("core.prompting.models:lab-lm",),
+    ),
+    Demo(
         name="text_to_image",
         title="Text to image with diffusion",
         does="Generate images from a caption and watch them denoise, explore the forward noising, and inpaint.",

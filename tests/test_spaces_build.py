@@ -34,6 +34,7 @@ SMOKE_CALLS = {  # one cheap call of each Gradio demo's main endpoint, and what 
     "scale": ("/chinchilla", (70, 1400), {}, lambda r: "Chinchilla" in r[0] or "tokens" in r[0]),
     "prompting": ("/generate", ("Q: A coin is heads up. Ann flips the coin. Is it heads up?\nA:", 30, 0.0, 0), {},
                   lambda r: isinstance(r, str) and r.strip()),
+    "tuning": ("/answers", ("base", 0, 0), {}, lambda r: len(r) == 9 and all(isinstance(a, str) for a in r[1:5])),
     "text_to_image": ("/generate", ("a large blue square in the centre", 7, 4, 3.0, "DPM-Solver++", 1), {},
                       lambda r: r[1] == 7 and len(r[0]) == 1),
     "flows": ("/sample", (), {"model": "digits: neural spline flow", "n": 4, "seed": 1}, lambda r: r[0] is not None),

@@ -1,0 +1,269 @@
+"""Tuning lab: instruction tuning (SFT), feedback tuning (a reward model from rankings, then PPO or DPO), and the
+notes' table of fine-tuning vs prompt engineering vs RLHF, measured. UI only; the logic lives in `core.tuning`.
+
+torch, transformers and TRL load on the first click (inside the handlers), so the page itself builds fast.
+"""
+
+import gradio as gr
+import pandas as pd
+
+from apps.errors import user_errors
+from apps.hosting import model_line
+from core.prompting.sources import NAME
+from core.tuning.instructions import TASKS
+from core.tuning.lab import (
+    DEFAULT_TASKS,
+    EVAL_QUESTIONS,
+    MAX_EVAL_QUESTIONS,
+    REWARDS,
+    START_FROM,
+    answers_to_rank,
+    compare_methods,
+    feedback_tuning,
+    instruction_tuning,
+    rank,
+)
+from core.tuning.sessions import TTL_S
+
+TITLE = "Tuning lab"
+ANSWERS = 4  # answers a student ranks at a time
+TASK_CHOICES = [(t.title, name) for name, t in TASKS.items()]
+START_CHOICES = [(label, key) for key, label in START_FROM.items()]
+REWARD_CHOICES = [(label, key) for key, label in REWARDS.items()]
+METHOD_CHOICES = [("PPO (reward model + RL)", "ppo"), ("DPO (preferences directly)", "dpo")]
+
+
+def percent(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, questions, session,
+                        progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
+    from core.tuning.charts import accuracy_before_after, loss_curve
+
+    def tick(done, total, what):
+        progress((done, total), desc=what)
+
+    with user_errors():
+        session, report = instruction_tuning(
+            session, tasks, examples, steps, learning_rate, lora, seed, questions, progress=tick
+        )
+    table = pd.DataFrame(
+        [
+            [
+                r.title,
+                "tuned on" if r.tuned_on else "held out",
+                "held out" if r.held_out_phrasing else "tuned on",
+                percent(r.before),
+                percent(r.after),
+            ]
+            for r in report.rows
+        ],
+        columns=["task", "task in tuning set", "phrasing", "before", "after"],
+    )
+
+    def mean(tuned_on: bool, held_out_phrasing: bool) -> str:
+        rows = [r for r in report.rows if r.tuned_on == tuned_on and r.held_out_phrasing == held_out_phrasing]
+        if not rows:
+            return "n/a"
+        return f"{sum(r.before for r in rows) / len(rows):.0%} -> {sum(r.after for r in rows) / len(rows):.0%}"
+
+    summary = (
+        f"Tuned on **{report.examples} examples** in **{report.seconds:.0f} s**; "
+        f"{report.changed_fraction:.0%} of the weights changed. Mean zero-shot accuracy before -> after: "
+        f"tuned tasks, tuned phrasing {mean(True, False)}; tuned tasks, **held-out phrasing {mean(True, True)}**; "
+        f"**held-out tasks {mean(False, False)}** (held-out phrasing {mean(False, True)})."
+    )
+    bars = accuracy_before_after(
+        [(f"{r.title}{' (new phrasing)' if r.held_out_phrasing else ''}", r.before, r.after) for r in report.rows]
+    )
+    return summary, table, bars, loss_curve(list(report.losses)), session
+
+
+def on_answers(start_from, question, seed, session):
+    with user_errors():
+        session, prompt, replies = answers_to_rank(session, start_from, question, ANSWERS, seed)
+    return (f"**Question:**\n```\n{prompt}\n```", *replies, *([None] * ANSWERS), session)
+
+
+def on_rank(*args):
+    *ranks, session = args
+    with user_errors():
+        session, pairs = rank(session, list(ranks))
+    table = pd.DataFrame([[p.prompt.split("\n")[0][3:60], p.chosen, p.rejected] for p in pairs],
+                         columns=["question", "preferred", "over"])  # fmt: skip
+    return f"{len(pairs)} preference pairs so far.", table, session
+
+
+def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_from, session,
+                     progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
+    from core.tuning.charts import feedback_curves
+
+    def tick(done, total, what):
+        progress((done, total), desc=what)
+
+    with user_errors():
+        session, report, reports = feedback_tuning(
+            session, method, reward, steps, seed, learning_rate, kl_coef, start_from, progress=tick
+        )
+    log = report.log
+    summary = (
+        f"**{method.upper()}** in **{report.seconds:.1f} s** on {report.pairs} preference pairs (reward model: "
+        f"{report.reward_model_seconds:.1f} s, ranks {report.reward_model_accuracy:.0%} of held-out pairs right). "
+        f"Reward {log.reward[0]:.2f} -> {log.reward[-1]:.2f}; KL to the start {log.kl[-1]:.2f} nats; "
+        f"right answers {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length {log.length[0]:.0f} -> "
+        f"{log.length[-1]:.0f} characters."
+    )
+    times = pd.DataFrame(
+        [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1])]
+         for m, r in reports.items()],
+        columns=["method", "wall time (s)", "final reward", "final KL", "right answers"],
+    )  # fmt: skip
+    answers = pd.DataFrame(report.before_after, columns=["question", "before", "after"])
+    return summary, feedback_curves({m: r.log for m, r in reports.items()}), times, answers, session
+
+
+def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+    from core.tuning.comparison import NOTES
+
+    with user_errors():
+        rows = compare_methods(steps, test_questions, seed, progress=lambda f, what: progress(f, desc=what))
+    notes = pd.DataFrame([[m, *text] for m, text in NOTES.items()], columns=["", "what", "how", "when"])
+    measured = pd.DataFrame(
+        [
+            [
+                r.method,
+                r.data_used,
+                f"{r.seconds:.1f}",
+                f"{r.changed_fraction:.1%}",
+                percent(r.accuracy),
+                f"{r.unrelated_before:.0%} -> {r.unrelated_after:.0%}",
+                r.detail,
+            ]
+            for r in rows
+        ],
+        columns=["", "examples / rankings used", "compute (s)", "weights changed", "target reached",
+                 "unrelated task (forgetting)", "how it was run"],
+    )  # fmt: skip
+    return notes, measured
+
+
+with gr.Blocks(title=TITLE) as demo:
+    session = gr.State(None, time_to_live=TTL_S)  # the key of this browser session's tuned models
+    gr.Markdown(f"# {TITLE}")
+    gr.Markdown(
+        "A pre-trained model continues its text; tuning makes it follow instructions and please people. "
+        "**Instruction tuning** is supervised learning on instructions with worked answers. **Feedback tuning** "
+        "ranks several answers to one prompt and steers the model towards the better ones: a reward model learns "
+        "the rankings and PPO optimises against it, with a KL penalty that keeps the model near where it started."
+    )
+    gr.Markdown(model_line(NAME))
+
+    with gr.Tab("1. Instruction tuning"):
+        gr.Markdown(
+            "Tick the tasks to tune on; the others are **held out**. Every task is also asked in a **phrasing "
+            "never tuned on**. FLAN (Wei et al. 2021) found that tuning on many instructions helps unseen ones "
+            "zero-shot, in models of many billions of parameters."
+        )
+        tasks = gr.CheckboxGroup(TASK_CHOICES, value=DEFAULT_TASKS, label="Tasks to tune on")
+        with gr.Row():
+            examples = gr.Slider(8, 1000, value=240, step=8, label="Tuning examples")
+            sft_steps = gr.Slider(5, 400, value=60, step=5, label="Steps (batches of 8)")
+            sft_lr = gr.Number(1e-3, label="Learning rate")
+            lora = gr.Checkbox(False, label="LoRA (train low-rank adapters only)")
+            sft_seed = gr.Number(0, precision=0, label="Seed")
+            questions = gr.Slider(1, MAX_EVAL_QUESTIONS, value=EVAL_QUESTIONS, step=1, label="Test questions per task")
+        tune_btn = gr.Button("Run instruction tuning", variant="primary")
+        tune_summary = gr.Markdown()
+        tune_table = gr.Dataframe(label="Zero-shot accuracy per task, before and after")
+        with gr.Row():
+            tune_bars = gr.Plot(label="Accuracy before vs after")
+            tune_loss = gr.Plot(label="Training loss")
+
+    with gr.Tab("2. Rank answers"):
+        gr.Markdown("The model writes four answers to one question. Rank them: 1 for the best; equal ranks tie.")
+        with gr.Row():
+            start_from = gr.Radio(START_CHOICES, value="tuned", label="Model that answers (and is tuned in step 3)")
+            question = gr.Number(0, precision=0, label="Question number")
+            answer_seed = gr.Number(0, precision=0, label="Sampling seed")
+        answers_btn = gr.Button("Write answers")
+        question_md = gr.Markdown()
+        answer_boxes, rank_boxes = [], []
+        for i in range(ANSWERS):
+            with gr.Row():
+                answer_boxes.append(gr.Textbox(label=f"Answer {i + 1}", interactive=False, scale=4))
+                rank_boxes.append(gr.Dropdown(list(range(1, ANSWERS + 1)), label=f"Rank of answer {i + 1}", scale=1))
+        rank_btn = gr.Button("Add my ranking", variant="primary")
+        pairs_md = gr.Markdown()
+        pairs_table = gr.Dataframe(label="Preference pairs")
+
+    with gr.Tab("3. Feedback tuning"):
+        gr.Markdown(
+            "Pick where the preferences come from: your rankings, or a built-in rater. **Longer is better** is a "
+            "flawed reward: watch the reward climb while right answers fall as the KL grows (reward hacking, "
+            "Gao et al. 2022). Run PPO, then DPO on the same preferences, to see both side by side."
+        )
+        with gr.Row():
+            method = gr.Radio(METHOD_CHOICES, value="ppo", label="Method")
+            reward = gr.Dropdown(REWARD_CHOICES, value="correct_concise", label="Reward")
+        with gr.Row():
+            fb_steps = gr.Slider(1, 60, value=15, step=1, label="Steps (8 prompts each)")
+            fb_lr = gr.Number(3e-4, label="Learning rate")
+            kl_coef = gr.Number(0.1, label="KL coefficient (beta)")
+            fb_seed = gr.Number(0, precision=0, label="Seed")
+        feedback_btn = gr.Button("Run feedback tuning", variant="primary")
+        feedback_summary = gr.Markdown()
+        curves = gr.Plot(label="Per step")
+        times = gr.Dataframe(label="PPO vs DPO on the same preferences")
+        before_after = gr.Dataframe(label="Answers before vs after (same questions, same seeds)")
+
+    with gr.Tab("4. Fine-tuning vs prompting vs RLHF"):
+        gr.Markdown(
+            "The notes' table, with measured columns. One target: answer a coin-flip question with the right "
+            "word only (the base model says 'The answer is yes.'). Each way is scored on the same held-out questions."
+        )
+        with gr.Row():
+            compare_steps = gr.Slider(
+                2, 60, value=40, step=2, label="Training steps (SFT; reward model; PPO gets half)"
+            )
+            compare_questions = gr.Slider(4, 32, value=16, step=4, label="Held-out test questions")
+            compare_seed = gr.Number(0, precision=0, label="Seed")
+        compare_btn = gr.Button("Measure the table", variant="primary")
+        notes_table = gr.Dataframe(label="Getting the most out of large language models (the notes)")
+        measured_table = gr.Dataframe(label="Measured here")
+
+    tune_btn.click(
+        on_instruction_tune,
+        [tasks, examples, sft_steps, sft_lr, lora, sft_seed, questions, session],
+        [tune_summary, tune_table, tune_bars, tune_loss, session],
+        api_name="instruction_tune",
+        concurrency_id="train",
+        concurrency_limit=1,
+    )
+    answers_btn.click(
+        on_answers,
+        [start_from, question, answer_seed, session],
+        [question_md, *answer_boxes, *rank_boxes, session],
+        api_name="answers",
+    )
+    rank_btn.click(on_rank, [*rank_boxes, session], [pairs_md, pairs_table, session], api_name="rank")
+    feedback_btn.click(
+        on_feedback_tune,
+        [method, reward, fb_steps, fb_seed, fb_lr, kl_coef, start_from, session],
+        [feedback_summary, curves, times, before_after, session],
+        api_name="feedback_tune",
+        concurrency_id="train",
+        concurrency_limit=1,
+    )
+    compare_btn.click(
+        on_compare,
+        [compare_steps, compare_questions, compare_seed],
+        [notes_table, measured_table],
+        api_name="compare_methods",
+        concurrency_id="train",
+        concurrency_limit=1,
+    )
+
+
+if __name__ == "__main__":
+    demo.launch()

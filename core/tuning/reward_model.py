@@ -1,0 +1,73 @@
+"""A reward model learned from preference pairs with TRL's `RewardTrainer` (Bradley-Terry).
+
+The model is the base language model with a one-number head on its last token. Bradley-Terry says
+P(chosen beats rejected) = sigmoid(r(chosen) - r(rejected)); training minimises -log of that probability
+(InstructGPT, Ouyang et al. 2022, eq. 1).
+"""
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from core.prompting.models import LanguageModel
+from core.tuning.policy import TrainerLog, own_random_state
+from core.tuning.preferences import Pair
+from core.tuning.sft import check_training, trainer_args
+
+MAX_STEPS = 300
+
+
+@dataclass(frozen=True)
+class RewardModel:
+    tokenizer: Any
+    model: Any  # AutoModelForSequenceClassification, num_labels=1
+    log: TrainerLog
+    seconds: float
+
+    @torch.no_grad()
+    def score(self, prompts: list[str], replies: list[str]) -> torch.Tensor:
+        """r(prompt + reply) for each pair, shape (N,)."""
+        texts = [p + r for p, r in zip(prompts, replies, strict=True)]
+        batch = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+        return self.model(**batch.to(self.model.device)).logits[:, 0].float().cpu()
+
+    def accuracy(self, pairs: list[Pair]) -> float:
+        """The share of pairs whose chosen reply scores above the rejected one (chance: 0.5)."""
+        chosen = self.score([p.prompt for p in pairs], [p.chosen for p in pairs])
+        rejected = self.score([p.prompt for p in pairs], [p.rejected for p in pairs])
+        return float((chosen > rejected).float().mean())
+
+
+def train_reward_model(
+    base: LanguageModel,
+    pairs: list[Pair],
+    steps: int = 60,
+    batch_size: int = 16,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+) -> RewardModel:
+    """A reward model initialised from `base` (its weights, a fresh scalar head) and fit to `pairs`."""
+    from datasets import Dataset
+    from transformers import AutoModelForSequenceClassification
+    from transformers.trainer_callback import PrinterCallback
+    from trl import RewardConfig, RewardTrainer
+
+    steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate, MAX_STEPS)
+    if not pairs:
+        raise ValueError("no preference pairs: rank at least two answers differently")
+    tokenizer = base.tokenizer
+    with own_random_state():
+        torch.manual_seed(seed)  # the new head's initial weights; the global state is put back after
+        model = AutoModelForSequenceClassification.from_pretrained(base.source, num_labels=1).to(base.model.device)
+        model.config.pad_token_id = tokenizer.pad_token_id
+        data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
+        args = trainer_args(RewardConfig, steps, batch_size, learning_rate, seed, max_length=256)
+        began = time.perf_counter()
+        trainer = RewardTrainer(model=model, args=args, train_dataset=data, processing_class=tokenizer)
+        trainer.remove_callback(PrinterCallback)
+        trainer.train()
+    model.eval()
+    log = TrainerLog(tuple(row for row in trainer.state.log_history if "loss" in row))
+    return RewardModel(tokenizer, model, log, time.perf_counter() - began)

@@ -1,0 +1,123 @@
+"""Instruction tuning: supervised fine-tuning on instructions and worked responses, with TRL's `SFTTrainer`.
+
+The loss is the next-token cross-entropy on the response only (TRL's prompt-completion format), so the model
+learns to answer, not to write instructions. `lora=True` trains low-rank adapters on every linear layer
+(peft; Hu et al. 2021) and merges them after, so the tuned model runs as fast as the base one.
+"""
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.prompting.models import LanguageModel
+from core.tuning.instructions import Example
+from core.tuning.policy import TrainerLog, changed_fraction, lora_config, own_random_state, private_copy
+
+MAX_STEPS = 400  # a live run on a 2-core CPU stays under a minute
+MAX_BATCH = 32
+LEARNING_RATES = (1e-5, 1e-2)
+
+
+@dataclass(frozen=True)
+class SFTResult:
+    lm: LanguageModel  # the tuned copy
+    log: TrainerLog
+    seconds: float
+    examples: int
+    changed_fraction: float  # of the base model's weights
+
+
+def check_training(
+    steps: Any, batch_size: Any, learning_rate: Any, max_steps: int = MAX_STEPS
+) -> tuple[int, int, float]:
+    """Steps, batch size and learning rate as numbers inside the caps, or a ValueError naming the range."""
+    try:
+        steps, batch_size, learning_rate = int(steps), int(batch_size), float(learning_rate)
+    except (TypeError, ValueError):
+        raise ValueError("steps, batch size and learning rate must be numbers") from None
+    if not 1 <= steps <= max_steps:
+        raise ValueError(f"steps must be from 1 to {max_steps}, got {steps}")
+    if not 1 <= batch_size <= MAX_BATCH:
+        raise ValueError(f"batch size must be from 1 to {MAX_BATCH}, got {batch_size}")
+    low, high = LEARNING_RATES
+    if not low <= learning_rate <= high:  # also False for NaN
+        raise ValueError(f"learning rate must be from {low:g} to {high:g}, got {learning_rate:g}")
+    return steps, batch_size, learning_rate
+
+
+def progress_callback(report: Callable[[int, int], None]):
+    """A transformers `TrainerCallback` that calls `report(step, max_steps)` after every optimisation step."""
+    from transformers import TrainerCallback
+
+    class Report(TrainerCallback):
+        def on_step_end(self, args, state, control, **kwargs):
+            report(state.global_step, state.max_steps)
+
+    return Report()
+
+
+def trainer_args(config_class, steps: int, batch_size: int, learning_rate: float, seed: int, **extra):
+    """The arguments every run here shares: CPU or the registry's device, no checkpoints, no logging services."""
+    return config_class(
+        output_dir=tempfile.mkdtemp(prefix="genai-tuning-"),
+        max_steps=steps,
+        per_device_train_batch_size=batch_size,
+        learning_rate=learning_rate,
+        lr_scheduler_type="constant",
+        warmup_steps=0,
+        logging_steps=1,
+        save_strategy="no",
+        report_to="none",
+        disable_tqdm=True,
+        seed=seed,
+        data_seed=seed,
+        dataloader_num_workers=0,
+        dataloader_pin_memory=False,
+        gradient_checkpointing=False,  # TRL turns it on by default; a small model has no memory to save
+        bf16=False,
+        fp16=False,
+        **extra,
+    )
+
+
+def instruction_tune(
+    base: LanguageModel,
+    examples: list[Example],
+    steps: int = 150,
+    batch_size: int = 16,
+    learning_rate: float = 3e-3,
+    lora: bool = False,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> SFTResult:
+    """Fine-tune a private copy of `base` on `examples` (prompt -> worked response) for `steps` steps."""
+    from datasets import Dataset
+    from transformers.trainer_callback import PrinterCallback
+    from trl import SFTConfig, SFTTrainer
+
+    steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate)
+    if not examples:
+        raise ValueError("no tuning examples: choose at least one task and one example")
+    tuned = private_copy(base)
+    data = Dataset.from_list([{"prompt": e.prompt, "completion": e.response} for e in examples])
+    args = trainer_args(SFTConfig, steps, batch_size, learning_rate, seed, max_length=min(base.context, 512))
+    began = time.perf_counter()
+    with own_random_state():
+        trainer = SFTTrainer(
+            model=tuned.model,
+            args=args,
+            train_dataset=data,
+            processing_class=base.tokenizer,
+            peft_config=lora_config() if lora else None,
+            callbacks=[progress_callback(progress)] if progress else None,
+        )
+        trainer.remove_callback(PrinterCallback)  # the page shows progress; the server log stays quiet
+        trainer.train()
+    model = trainer.model.merge_and_unload() if lora else trainer.model
+    model.eval()
+    seconds = time.perf_counter() - began
+    result_lm = LanguageModel(tuned.source, base.tokenizer, model, base.context)
+    log = TrainerLog(tuple(row for row in trainer.state.log_history if "loss" in row))
+    return SFTResult(result_lm, log, seconds, len(examples), changed_fraction(base.model, model))

@@ -1,0 +1,68 @@
+"""Zero-shot accuracy per instruction task: greedy replies to held-out questions, graded by the task's rule.
+
+Each task is asked under a phrasing used in tuning and under its held-out phrasing, so a table can show what
+FLAN measured: whether tuning on some instructions helps tasks and phrasings that were not tuned on.
+"""
+
+from dataclasses import dataclass
+
+from core.prompting.answers import first_reply, is_correct
+from core.prompting.models import LanguageModel
+from core.tuning.instructions import TASKS, Example, question_set
+
+MAX_QUESTIONS = 50
+REPLY_TOKENS = {"step_by_step": 160, "toy_french": 60, "reverse": 60}  # new tokens per reply; others 24
+DEFAULT_REPLY_TOKENS = 24
+
+
+@dataclass(frozen=True)
+class Graded:
+    example: Example
+    reply: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class TaskScore:
+    task: str
+    held_out_phrasing: bool
+    graded: tuple[Graded, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return sum(g.correct for g in self.graded) / len(self.graded)
+
+
+def replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int, batch_size: int = 16) -> list[str]:
+    """Greedy replies, each cut at the model's next "Q:" (the prompting lab's batched generation)."""
+    from core.prompting.generate import generate_batch
+
+    out = []
+    for start in range(0, len(prompts), batch_size):
+        out += generate_batch(lm, prompts[start : start + batch_size], max_new_tokens, chat=False)
+    return [first_reply(r) for r in out]
+
+
+def score_task(lm: LanguageModel, task: str, n: int, held_out_phrasing: bool, seed: int = 1) -> TaskScore:
+    if not 1 <= int(n) <= MAX_QUESTIONS:
+        raise ValueError(f"questions per task must be from 1 to {MAX_QUESTIONS}, got {n}")
+    examples = question_set(task, int(n), held_out_phrasing, seed)
+    instruction = TASKS[task].instruction
+    tokens = REPLY_TOKENS.get(instruction.name, DEFAULT_REPLY_TOKENS)
+    graded = [
+        Graded(e, r, instruction.follows(r, e.problem))
+        for e, r in zip(examples, replies(lm, [e.prompt for e in examples], tokens), strict=True)
+    ]
+    return TaskScore(task, held_out_phrasing, tuple(graded))
+
+
+def score_tasks(lm: LanguageModel, tasks: list[str], n: int, seed: int = 1) -> dict[tuple[str, bool], TaskScore]:
+    """Scores of every task under a tuning phrasing (False) and its held-out phrasing (True)."""
+    return {(t, h): score_task(lm, t, n, h, seed) for t in tasks for h in (False, True)}
+
+
+def plain_accuracy(lm: LanguageModel, problems: list, max_new_tokens: int = 120) -> float:
+    """Accuracy in the base model's own format ("Q: ...\\nA:", answer after "the answer is"): the unrelated task
+    that shows whether tuning made the model forget what it could do."""
+    got = replies(lm, [f"Q: {p.question}\nA:" for p in problems], max_new_tokens)
+    return sum(is_correct(r, p.answer) for r, p in zip(got, problems, strict=True)) / len(problems)

@@ -1,0 +1,111 @@
+"""The tuning lab as a script and a student use it: every endpoint through `gradio_client` (one browser session
+per client, so tuned models and rankings carry from call to call), clear messages for bad input, and a browser
+in which a student ranks four answers and runs feedback tuning on the ranking."""
+
+import pytest
+from gradio_client.exceptions import AppError
+
+from tests.conftest import free_port
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from apps.tuning import demo
+
+    return demo
+
+
+def test_rank_then_feedback_tune_with_ppo_and_dpo_side_by_side(gradio_client, demo, one_torch_thread):
+    client = gradio_client(demo)
+    question, *rest = client.predict("base", 0, 0, api_name="/answers")
+    answers = rest[:4]
+    assert question.startswith("**Question:**") and "Q: " in question
+    assert all(isinstance(a, str) for a in answers)
+    assert list(client.predict("base", 0, 0, api_name="/answers")[1:5]) == answers  # same seed, same answers
+
+    with pytest.raises(AppError, match="the ranking is empty"):
+        client.predict(None, None, None, None, api_name="/rank")
+    with pytest.raises(AppError, match="ties only"):
+        client.predict(2, 2, 2, 2, api_name="/rank")
+    summary, pairs = client.predict(1, 2, 3, 4, api_name="/rank")
+    assert summary == "6 preference pairs so far." and len(pairs["data"]) == 6
+    assert pairs["data"][0][1:] == [answers[0], answers[1]]  # answer 1 ranked first is preferred over answer 2
+
+    for bad, message in [({"steps": 0}, "Value 0 is less than minimum value 1"), ({"learning_rate": 1.0}, "learning rate"),
+                         ({"method": "a2c"}, "'a2c' .* is not in the list of choices"),
+                         ({"start_from": "tuned"}, "no instruction tuned model yet: run instruction tuning")]:  # fmt: skip
+        args = {"method": "ppo", "reward": "rankings", "steps": 2, "seed": 0, "learning_rate": 3e-4, "kl_coef": 0.1,
+                "start_from": "base"} | bad  # fmt: skip
+        with pytest.raises(AppError, match=message):
+            client.predict(*args.values(), api_name="/feedback_tune")
+
+    summary, curves, times, before_after = client.predict("ppo", "rankings", 2, 0, 3e-4, 0.1, "base",
+                                                          api_name="/feedback_tune")  # fmt: skip
+    assert summary.startswith("**PPO** in") and "on 6 preference pairs" in summary
+    assert curves is not None and len(before_after["data"]) == 4
+    summary, _, times, _ = client.predict("dpo", "rankings", 2, 0, 3e-4, 0.1, "base", api_name="/feedback_tune")
+    assert summary.startswith("**DPO** in")
+    assert [row[0] for row in times["data"]] == ["PPO", "DPO"]  # the same preferences, side by side
+
+
+def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, one_torch_thread):
+    from core.tuning.sessions import STORE
+
+    client = gradio_client(demo)
+    with pytest.raises(AppError, match="no instruction task chosen"):
+        client.predict([], 16, 2, 1e-3, False, 0, 1, api_name="/instruction_tune")
+    with pytest.raises(AppError, match="learning rate must be from"):
+        client.predict(["one_word:coin_flip"], 16, 2, float("nan"), False, 0, 1, api_name="/instruction_tune")
+    with pytest.raises(AppError, match="Value 1000 is greater than maximum value 400"):
+        client.predict(["one_word:coin_flip"], 16, 1000, 1e-3, False, 0, 1, api_name="/instruction_tune")
+    summary, table, *_ = client.predict(["one_word:coin_flip"], 16, 3, 1e-3, False, 0, 1, api_name="/instruction_tune")
+    assert "Tuned on **16 examples**" in summary
+    rows = table["data"]
+    assert ["one word: coin flip", "tuned on", "tuned on"] == rows[0][:3]
+    assert {r[1] for r in rows} == {"tuned on", "held out"} and {r[2] for r in rows} == {"tuned on", "held out"}
+    question, *answers = client.predict("tuned", 1, 0, api_name="/answers")
+    assert "Q: " in question
+    STORE._items.clear()  # as if the session's models had outlived their time to live
+    with pytest.raises(AppError, match="expired .* run instruction tuning \\(step 1\\) again"):
+        client.predict("tuned", 1, 0, api_name="/answers")
+
+
+def test_compare_methods_fills_the_notes_table(gradio_client, demo, one_torch_thread):
+    client = gradio_client(demo)
+    with pytest.raises(AppError, match="training steps must be from 2 to 60"):
+        client.predict(500, 4, 0, api_name="/compare_methods")
+    notes, measured = client.predict(2, 4, 0, api_name="/compare_methods")
+    assert [r[0] for r in notes["data"]] == ["Fine-tuning", "Prompt engineering", "RLHF"]
+    rows = {r[0]: r for r in measured["data"]}
+    assert rows["Prompt engineering"][3] == "0.0%"  # no weight changes
+    assert rows["Fine-tuning"][3] != "0.0%" and rows["RLHF"][3] != "0.0%"
+    assert rows["Fine-tuning"][1] == "64 labelled examples"
+
+
+def test_a_student_ranks_answers_and_runs_feedback_tuning(demo, page, one_torch_thread):
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("tab", name="2. Rank answers").click()
+        page.get_by_label("The base model").check()
+        page.get_by_role("button", name="Write answers").click()
+        page.get_by_text("Question:").wait_for(timeout=60_000)
+        for i, rank in enumerate((2, 1, 4, 3), start=1):
+            page.get_by_label(f"Rank of answer {i}").click()
+            page.get_by_role("option", name=str(rank), exact=True).click()
+        page.get_by_role("button", name="Add my ranking").click()
+        page.get_by_text("6 preference pairs so far.").wait_for(timeout=30_000)
+
+        page.get_by_role("tab", name="3. Feedback tuning").click()
+        page.get_by_label("Reward", exact=True).click()
+        page.get_by_role("option", name="A reward model of my rankings").click()
+        steps = page.get_by_label("number input for Steps (8 prompts each)")
+        steps.fill("2")
+        steps.press("Enter")
+        page.get_by_role("button", name="Run feedback tuning").click()
+        page.get_by_text("PPO in").wait_for(timeout=240_000)
+        assert page.get_by_text("on 6 preference pairs").is_visible()
+        assert page.console_errors == []
+    finally:
+        demo.close()

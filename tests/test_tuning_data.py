@@ -1,0 +1,107 @@
+"""The tuning lab's data: instruction tasks and their grading, rankings turned into preference pairs, the raters,
+and the per-session store of tuned models. No model runs here."""
+
+import pytest
+
+from core.prompting.tasks import Problem
+from core.tuning.instructions import (
+    DEFAULT_TUNING_TASKS,
+    INSTRUCTIONS,
+    TASKS,
+    capitals,
+    one_word,
+    question_set,
+    step_by_step,
+    toy_french,
+    tuning_set,
+)
+from core.tuning.preferences import Pair, pairs_from_ranking, rater_ranking
+from core.tuning.rater import is_right, rate
+from core.tuning.sessions import Expired, SessionStore
+
+COIN = Problem("coin_flip", "A coin is heads up. Ann flips it. Is the coin still heads up?", ("Ann flips: tails.",),
+               "no", 1)  # fmt: skip
+
+
+def test_graders_follow_the_instruction_not_just_the_answer():
+    assert one_word(" no", COIN) and one_word(" No.", COIN)
+    assert not one_word(" The answer is no.", COIN) and not one_word(" yes", COIN)
+    assert capitals(" NO", COIN) and not capitals(" no", COIN)
+    assert step_by_step(" Ann flips: tails. So the answer is no.", COIN)
+    assert not step_by_step(" So the answer is no.", COIN) and not step_by_step(" The answer is no.", COIN)
+    assert toy_french("Ann Bob") == "le Annou le Bobou"
+
+
+def test_tuning_examples_are_worked_answers_in_tuning_phrasings_only():
+    examples = tuning_set(list(DEFAULT_TUNING_TASKS), 70, seed=3)
+    assert [e.task for e in examples[:7]] == list(DEFAULT_TUNING_TASKS)  # the tasks take turns
+    held_out = {i.held_out_phrasing for i in INSTRUCTIONS.values()}
+    for e in examples:
+        instruction = TASKS[e.task].instruction
+        assert e.prompt.split("\n")[0] in instruction.tuning_phrasings
+        assert e.prompt.split("\n")[0] not in held_out
+        assert instruction.follows(e.response, e.problem), e
+    assert tuning_set(list(DEFAULT_TUNING_TASKS), 70, seed=3) == examples
+
+
+def test_test_questions_are_never_tuned_on():
+    tuned = {e.problem.question for e in tuning_set(list(TASKS), 2000, seed=0)}
+    for task in TASKS:
+        tests = question_set(task, 30, held_out_phrasing=True)
+        assert all(e.prompt.startswith(TASKS[task].instruction.held_out_phrasing) for e in tests)
+        assert not tuned & {e.problem.question for e in tests}, task
+
+
+@pytest.mark.parametrize(
+    ("tasks", "n", "message"),
+    [([], 10, "no instruction task chosen"), (["sing:coin_flip"], 10, "unknown task 'sing:coin_flip'"),
+     (["one_word:coin_flip"], 0, "from 1 to 2000"), (["one_word:coin_flip"], 5000, "from 1 to 2000")],
+)  # fmt: skip
+def test_bad_tuning_requests_say_what_to_fix(tasks, n, message):
+    with pytest.raises(ValueError, match=message):
+        tuning_set(tasks, n)
+
+
+def test_a_ranking_gives_one_pair_per_two_answers_of_different_rank():
+    replies = ["a", "b", "c", "d"]
+    pairs = pairs_from_ranking("Q: x\nA:", replies, [2, 1, 3, 1])
+    assert {(p.chosen, p.rejected) for p in pairs} == {("b", "a"), ("d", "a"), ("b", "c"), ("d", "c"), ("a", "c")}
+    assert all(isinstance(p, Pair) and p.prompt == "Q: x\nA:" for p in pairs)
+    assert len(pairs_from_ranking("p", replies, [1, 2, 3, 4])) == 6  # k(k-1)/2
+
+
+@pytest.mark.parametrize(
+    ("ranks", "message"),
+    [([], "the ranking is empty"), ([None, None, None, None], "the ranking is empty"),
+     ([2, 2, 2, 2], "ties only"), ([1, 2, 3, 9], "from 1 \\(best\\) to 4"), ([1, 2], "rank all 4 answers"),
+     ([1, "x", 2, 3], "a whole number")],
+)  # fmt: skip
+def test_bad_rankings_get_a_clear_message(ranks, message):
+    with pytest.raises(ValueError, match=message):
+        pairs_from_ranking("p", ["a", "b", "c", "d"], ranks)
+
+
+def test_raters_prefer_what_they_say_and_the_flawed_one_prefers_length():
+    right, wrong = " The answer is no.", " The answer is yes."
+    rambling = " Ann flips: tails. Bob does not: tails. Cora does not: tails. So the answer is yes."
+    assert is_right(right, COIN) and is_right(" no", COIN) and not is_right(wrong, COIN)
+    assert rater_ranking("correct_concise", [rambling, right, " no", wrong], COIN) == [4, 2, 1, 3]
+    assert rate("longer", rambling, COIN) > rate("longer", right, COIN) > rate("longer", " no", COIN)
+    assert rate("shows_steps", " Ann flips: tails. So the answer is no.", COIN) > rate("shows_steps", right, COIN)
+    with pytest.raises(ValueError, match="unknown rater"):
+        rate("kind", right, COIN)
+
+
+def test_a_session_model_expires_with_a_message_and_the_store_stays_bounded():
+    store = SessionStore(ttl_s=60, max_sessions=2)
+    key = store.put(None, "instruction_tuned_model", "weights")
+    assert store.get(key, "instruction_tuned_model", "step 1") == "weights"
+    with pytest.raises(Expired, match="no instruction tuned model yet: run step 1 first"):
+        store.get(None, "instruction_tuned_model", "step 1")
+    store.put(None, "instruction_tuned_model", "other")
+    store.put(None, "instruction_tuned_model", "third")  # pushes the oldest session out
+    with pytest.raises(Expired, match="have expired .* run step 1 again"):
+        store.get(key, "instruction_tuned_model", "step 1")
+    store.ttl_s = -1  # every session is now older than its time to live
+    with pytest.raises(Expired, match="expired"):
+        store.get(store.put(None, "x", 1), "x", "step 1")

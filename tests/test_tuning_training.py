@@ -1,0 +1,122 @@
+"""Tuning the bundled model, seeded and small: SFT helps instructions in phrasings it never saw, a reward model
+learns rankings, PPO raises the reward within a bounded KL, and a flawed reward gets exploited. The same code
+tunes a hub-style model (Qwen2 architecture, LoRA on its linear layers), here a tiny random-weight one."""
+
+import pytest
+import torch
+
+from core.tuning.feedback import rater_reward
+from core.tuning.instructions import DEFAULT_TUNING_TASKS, TASKS, tuning_set
+from core.tuning.policy import base_model
+from core.tuning.ppo import PPOConfig, ppo
+from core.tuning.preferences import feedback_problems, rater_preferences
+from core.tuning.zero_shot import score_task
+
+HELD_OUT_PHRASING_CHECKS = ("one_word:coin_flip", "capitals:coin_flip", "step_by_step:last_letter")
+
+
+@pytest.fixture(scope="module")
+def base(one_torch_thread):
+    return base_model()
+
+
+def weights_checksum(model) -> float:
+    return float(sum(p.detach().double().sum() for p in model.parameters()))
+
+
+def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
+    from core.tuning.sft import instruction_tune
+
+    shared_before = weights_checksum(base.model)
+    before = [score_task(base, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
+    result = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240, seed=0), steps=60, batch_size=8,
+                              learning_rate=1e-3, seed=0)  # fmt: skip
+    after = [score_task(result.lm, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
+    assert sum(before) / 3 <= 0.1  # the base model answers "The answer is X." whatever the instruction says
+    assert sum(after) / 3 >= 0.3, after  # measured 0.61 on this seed
+    assert result.log.series("loss")[-1] < result.log.series("loss")[0] / 3
+    assert 0.5 < result.changed_fraction <= 1.0
+    assert weights_checksum(base.model) == shared_before  # the registry's model is never tuned in place
+
+
+def test_reward_model_ranks_held_out_pairs_above_chance(base):
+    from core.tuning.reward_model import train_reward_model
+
+    pairs = rater_preferences(base, "longer", 12, 4, seed=0)
+    held_out = rater_preferences(base, "longer", 6, 4, seed=1, split="test")
+    assert not {p.prompt for p in pairs} & {p.prompt for p in held_out}
+    rm = train_reward_model(base, pairs, steps=30, batch_size=8, seed=0)
+    assert rm.accuracy(held_out) >= 0.7  # chance is 0.5
+
+
+def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
+    problems = feedback_problems(16, seed=3)
+    config = PPOConfig(steps=12, batch_size=8, learning_rate=3e-4, kl_coef=0.05, max_new_tokens=24)
+    shared_before = weights_checksum(base.model)
+    result = ppo(base, rater_reward("correct_concise", problems), problems, config, seed=0)
+    log = result.log
+    assert sum(log.reward[-4:]) / 4 > sum(log.reward[:4]) / 4 + 0.2, log.reward  # measured 0.27 -> 0.87
+    assert sum(log.correct[-4:]) > sum(log.correct[:4]), log.correct
+    assert abs(log.kl[0]) < 1e-4  # the first batch is sampled before any update: policy == reference
+    later = log.kl[1:]  # a sample estimate of the KL: each step's may dip below 0, their mean may not
+    assert 0.1 < sum(later) / len(later) and max(later) < 10, log.kl  # measured 0.25 to 2.7 nats
+    assert weights_checksum(base.model) == shared_before
+
+
+def test_a_flawed_reward_is_exploited_reward_up_right_answers_down(base):
+    problems = feedback_problems(16, seed=4)
+    config = PPOConfig(steps=15, batch_size=8, learning_rate=3e-4, kl_coef=0.02, max_new_tokens=64)
+    log = ppo(base, rater_reward("longer", problems), problems, config, seed=0).log
+    first, last = slice(0, 4), slice(-4, None)
+
+    def mean(xs):
+        return sum(xs) / len(xs)
+
+    assert mean(log.reward[last]) > mean(log.reward[first]) + 0.3, log.reward  # measured 4.5 -> 5.2
+    assert mean(log.length[last]) > mean(log.length[first]), log.length  # 47 -> 52 characters
+    assert mean(log.correct[last]) < mean(log.correct[first]) - 0.2, log.correct  # 50% -> 0% right
+    assert mean(log.kl[last]) > 10 * max(mean(log.kl[first]), 1.0), log.kl  # 0.1 -> 73 nats
+
+
+def test_dpo_tunes_on_the_same_preferences_and_draws_the_same_curves(base):
+    from core.tuning.dpo import dpo
+
+    problems = feedback_problems(8, seed=5)
+    pairs = rater_preferences(base, "longer", 6, 4, seed=0)
+    result = dpo(base, pairs, rater_reward("longer", problems), problems, steps=4, batch_size=4, seed=0,
+                 max_new_tokens=24)  # fmt: skip
+    assert result.method == "dpo" and len(result.log.reward) == len(result.log.kl) == 4
+    assert result.seconds > 0 and all(k == k for k in result.log.kl)
+
+
+@pytest.fixture
+def tiny_hub_model(tmp_path, monkeypatch):
+    """A tiny random-weight Qwen2 (the architecture of the 0.5B instruct models) with the bundled tokenizer, chosen
+    through the registry's environment variable as a hub id would be."""
+    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+
+    from core.prompting.sources import MODEL_DIR
+    from core.runtime import spec_for
+
+    tokenizer = AutoTokenizer.from_pretrained(MODEL_DIR)
+    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
+                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)  # fmt: skip
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        Qwen2ForCausalLM(config).save_pretrained(tmp_path / "tiny-qwen")
+    tokenizer.save_pretrained(tmp_path / "tiny-qwen")
+    monkeypatch.setenv(spec_for("lab-lm").env_var, str(tmp_path / "tiny-qwen"))
+    return tmp_path / "tiny-qwen"
+
+
+def test_the_gpu_path_tunes_a_hub_architecture_with_lora_through_the_registry(tiny_hub_model, one_torch_thread):
+    from core.tuning.lab import instruction_tuning
+
+    lm = base_model()
+    assert type(lm.model).__name__ == "Qwen2ForCausalLM" and lm.source == str(tiny_hub_model)
+    key, report = instruction_tuning(None, ["one_word:coin_flip"], examples=16, steps=2, lora=True, questions=1,
+                                     learning_rate=1e-3)  # fmt: skip
+    assert len(report.rows) == 2 * len(TASKS) and len(report.losses) == 2
+    assert 0 < report.changed_fraction < 0.5  # LoRA merged: only the linear layers' weights move
+    assert key
