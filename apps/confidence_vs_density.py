@@ -16,7 +16,10 @@ import streamlit as st
 from streamlit import runtime
 
 if __name__ == "__main__" and not runtime.exists():
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", __file__, *sys.argv[1:]])
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "streamlit", "run", __file__, "--client.toolbarMode=viewer", *sys.argv[1:]],
+    )
 
 ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:

@@ -53,7 +53,7 @@ def gradio_app(name: str, title: str, does: str, models: tuple[str, ...], hub_on
 def streamlit_command(script: str) -> list[str]:
     return [
         "python", "-m", "streamlit", "run", script, f"--server.port={STREAMLIT_PORT}", "--server.address=0.0.0.0",
-        "--server.headless=true", "--browser.gatherUsageStats=false",
+        "--server.headless=true", "--browser.gatherUsageStats=false", "--client.toolbarMode=viewer",
     ]  # fmt: skip
 
 
