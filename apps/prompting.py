@@ -160,10 +160,10 @@ def claim_check() -> str:
 
     results = load()
     if results is None:
-        return "No stored evaluation yet: run `python -m core.prompting.evaluate --write`."
+        return "No stored evaluation of the bundled model yet: the Evaluate tab measures it live."
     lines = "\n".join(f"- {s}" for s in statements(results))
     return (
-        f"Measured on the bundled model with `{results['command']}` ({results['n']} held-out questions per cell, "
+        f"Measured on the bundled model ({results['n']} held-out questions per cell, "
         f"greedy decoding, k = {results['k']} examples in few-shot prompts). The model was trained on all four "
         "formats, so these numbers show what its own training taught it, not emergent ability. A bare zero-shot "
         "prompt does not fix the answer format, so the claims compare chain-of-thought with answer-only examples."
@@ -236,9 +236,11 @@ with gr.Blocks(title=TITLE) as demo:
     with gr.Tab("Evaluate", id="evaluate"):
         with gr.Row():
             eval_strategies = gr.CheckboxGroup(STRATEGY_CHOICES, value=list(STRATEGIES), label="Strategies")
-            n = gr.Slider(5, 200, value=20, step=5, label="Questions per strategy (N)")
+            n = gr.Slider(5, 200, value=10, step=5, label="Questions per strategy (N)")
             length_set = gr.Radio(LENGTH_SETS, value="all", label="Problem lengths")
-        evaluate_btn = gr.Button("Run evaluation", variant="primary")
+        with gr.Row():
+            evaluate_btn = gr.Button("Run evaluation", variant="primary", scale=3)
+            evaluate_stop = gr.Button("Stop", variant="stop", scale=1)
         accuracy_table = gr.Dataframe(headers=["Strategy", "Accuracy", "Right", "Asked"], label="Accuracy")
         with gr.Row():
             bars = gr.Plot(label="Accuracy per strategy")
@@ -268,12 +270,13 @@ with gr.Blocks(title=TITLE) as demo:
         [tokens_a, verdict_a, tokens_b, verdict_b],
         api_name="compare",
     )
-    evaluate_btn.click(
+    evaluating = evaluate_btn.click(
         on_evaluate,
         [task, eval_strategies, n, length_set, k, source, chat],
         [accuracy_table, bars, curve, wrong, reports],
         api_name="evaluate_ui",
     )
+    evaluate_stop.click(None, cancels=[evaluating])
     wrong.change(show_wrong, [wrong, reports], wrong_text, api_name="show_wrong")
     demo.load(claim_check, None, claims, api_name="claims")
     gr.api(api_generate, api_name="generate")
