@@ -378,9 +378,8 @@ def main() -> None:
         st.dataframe(
             points_table(fitted, shown, s, flags),
             hide_index=True,
-            column_config={
-                name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "max p", "entropy", "energy")
-            }
+            column_config={name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "energy")}
+            | {name: st.column_config.NumberColumn(format="%.3f") for name in ("max p", "entropy")}  # 0.000, not 3e-190
             | {"density score": st.column_config.NumberColumn(format="%.3g", help=fitted.density_name)}
             | {
                 name: st.column_config.NumberColumn(format="%.1f")
