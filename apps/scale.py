@@ -65,7 +65,7 @@ with gr.Blocks(title="Foundation models and scale") as demo:
     with gr.Tab("Model sizes", id="sizes") as sizes_tab:
         gr.Markdown("Each bubble is a model; its area grows with training compute (6 · parameters · tokens).")
         sizes_plot = gr.Plot(value=model_sizes(), label="Language model sizes")
-        gr.Dataframe(value=model_table(), label="Models and their sources", interactive=False)
+        gr.Dataframe(value=model_table(), label="Models and their sources", interactive=False, wrap=True)
     with gr.Tab("Datasets", id="datasets"):
         unit = gr.Radio(["tokens", "TB"], value="tokens", label="Measure datasets in")
         datasets_plot = gr.Plot(value=dataset_sizes("tokens"), label="Datasets for language models")
