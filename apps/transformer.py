@@ -247,7 +247,7 @@ with gr.Blocks(title="Transformer explorer") as demo:
             "**Each head looks for different patterns.** Share of each head's attention on the previous token, "
             "the first token, the same token, or (cross-attention) the source-target diagonal:"
         )
-        patterns = gr.Dataframe(label="Head patterns", interactive=False)
+        patterns = gr.Dataframe(headers=["layer", "head", "label"], label="Head patterns", interactive=False)
     with gr.Tab("Tokens"):
         tokens = gr.Dataframe(
             headers=["sequence", "position", "token", "id"], label="Tokens and ids", interactive=False
