@@ -73,7 +73,8 @@ DEMOS: tuple[Demo, ...] = (
     Demo(
         name="confidence_vs_density",
         title="A classifier's confidence vs. distance from the class centres",
-        does="Compare a classifier's confidence with a density model's distance, push points away, and measure OOD AUROC.",
+        does="Compare a classifier's confidence with a density model's distance, push points away from the data, and "
+        "measure how well each score tells new kinds of input from familiar ones (AUROC: 1 is perfect, 0.5 is chance).",
         concept="Discriminative models vs. density",
         kind="streamlit",
     ),

@@ -16,7 +16,10 @@ import streamlit as st
 from streamlit import runtime
 
 if __name__ == "__main__" and not runtime.exists():
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", __file__, *sys.argv[1:]])
+    os.execv(
+        sys.executable,
+        [sys.executable, "-m", "streamlit", "run", __file__, "--client.toolbarMode=viewer", *sys.argv[1:]],
+    )
 
 ROOT = str(Path(__file__).resolve().parents[1])
 if ROOT not in sys.path:
@@ -482,9 +485,8 @@ def main() -> None:
         st.dataframe(
             points_table(fitted, shown, s, flags),
             hide_index=True,
-            column_config={
-                name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "max p", "entropy", "energy")
-            }
+            column_config={name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "energy")}
+            | {name: st.column_config.NumberColumn(format="%.3f") for name in ("max p", "entropy")}  # 0.000, not 3e-190
             | {"density score": st.column_config.NumberColumn(format="%.3g", help=fitted.density_name)}
             | {
                 name: st.column_config.NumberColumn(format="%.1f")

@@ -44,23 +44,42 @@ CHAIN_POINTS = 600
 GRID_LINES = 11  # latent grid lines per direction in the chain figure
 PLOT_POINTS = 1000
 DENSITY_UPDATES = 8  # density redraws while training
+FLOW_STEPS = 300  # default training steps: a live answer within seconds
+RACE_FLOW_STEPS, RACE_DDPM_STEPS = 300, 1500
+PEN = gr.Brush(default_size=4, colors=["#000000"], default_color="#000000", color_mode="fixed")  # thin strokes
 
-FLOW_CLAIMS = """**Flows, as the course lists them** (checked by the numbers on this page)
-- ✅ *Tractable exact likelihood*: the flow's column "exact likelihood" and its held-out score, with the gap to a
-  single Gaussian, its 95% interval and a verdict after training.
-- ✅ *Exact, efficient sampling*: one network call per coupling layer, far fewer than the DDPM.
-- ✅ *Invertible*: see the digits tab, latent and back with a reconstruction error near float rounding.
-- ✅ *Stable training*: plain maximum likelihood with gradient descent.
-- ⚠️ *Trouble with highly multimodal data*: on **rings**, **checkerboard** or the **Gaussian mixture**, the flow
-  leaves density on the bridges between modes; its samples fall between them.
-- ⚠️ *Cost grows with dimension, careful architecture design*: every layer must stay invertible with a cheap
-  Jacobian, which limits what each layer can do.
+CLAIMS_BEFORE = """**What the course says, checked by the race**: press **Train both on the same 2-D data**.
+- Flows: *tractable exact likelihood*, *exact, efficient sampling*, *invertible*, *stable training*; but
+  *trouble with highly multimodal data* and *careful architecture design* (every layer must stay invertible
+  with a cheap Jacobian).
+- Diffusion: *fewer mode-collapse issues*; but *computationally expensive* (one network call per denoising
+  step) and *no exact likelihood* (only a bound, the ELBO).
 """
-DIFFUSION_CLAIMS = """**Diffusion, as the course lists it**
-- ✅ *Fewer mode-collapse issues*: compare how the DDPM's samples cover every ring, square and mode.
-- ⚠️ *Computationally expensive*: one network call per denoising step.
-- ⚠️ *No exact likelihood*: only a bound (the ELBO), which is looser than the flow's exact value (the digits
-  tab's claims measure how much, with an interval).
+
+
+def _holds(holds: bool) -> str:
+    return "**holds here**" if holds else "**does not hold here**"
+
+
+def race_claims(flow: "compare.Row", ddpm: "compare.Row", dataset: str) -> str:
+    """The course's claims about flows and diffusion, each with this race's numbers and whether they agree."""
+    f, d = flow.fit, ddpm.fit
+    between = f"{f.off_data:.0%} of the flow's samples and {d.off_data:.0%} of the DDPM's fall off the data"
+    covered = f"the flow's samples cover {f.covered:.0%} of the held-out points, the DDPM's {d.covered:.0%}"
+    faster = flow.sampled.ms_per_sample < ddpm.sampled.ms_per_sample
+    return f"""**What the course says, checked on {dataset} with these settings**
+- Flows, *exact likelihood*: the flow's held-out log p ({flow.heldout:.3f} nats) is exact; the DDPM's
+  ({ddpm.heldout:.3f}) is only a lower bound.
+- Flows, *exact, efficient sampling*: {flow.sampled.evaluations} network calls against the DDPM's
+  {ddpm.sampled.evaluations}; {flow.sampled.ms_per_sample:.3f} against {ddpm.sampled.ms_per_sample:.3f} ms per
+  sample: {_holds(faster)}.
+- Flows, *trouble with highly multimodal data* (density left on the bridges between modes): {between}:
+  {_holds(f.off_data > d.off_data)}.
+- Diffusion, *fewer mode-collapse issues*: {covered}: {_holds(d.covered >= f.covered)}.
+- Diffusion, *computationally expensive*: one network call per denoising step, {ddpm.sampled.evaluations} in all.
+
+"Off the data": farther from every training point than 99% of held-out points are. "Cover": a sample lies as
+close to the held-out point as real points usually do. Other datasets, step counts and seeds can turn a verdict.
 """
 
 
@@ -69,9 +88,9 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-def _scatter(points: "torch.Tensor", name: str, color: str) -> go.Scattergl:
+def _scatter(points: "torch.Tensor", name: str, color: str) -> go.Scatter:
     xy = points[:PLOT_POINTS].numpy()
-    return go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=dict(size=3, color=color))
+    return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=dict(size=3, color=color))
 
 
 def _ink(drawing) -> np.ndarray | None:
@@ -133,7 +152,7 @@ def chain_figure(flow, seed: int) -> go.Figure:
         gy = np.concatenate([np.append(line[:, 1], np.nan) for line in warped])
         fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", line=dict(width=0.6, color="#bbb")), row=1, col=col)
         fig.add_trace(
-            go.Scattergl(x=points[:, 0], y=points[:, 1], mode="markers", marker=dict(size=2, color="#1f77b4")),
+            go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", marker=dict(size=2, color="#1f77b4")),
             row=1,
             col=col,
         )
@@ -159,13 +178,13 @@ def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progres
     redraw = max(steps // DENSITY_UPDATES, 1)
     last = None
     for last in time_limited(train2d.train(data, config, steps, seed), "ask for fewer training steps"):
-        progress(last.step / last.steps, desc=f"step {last.step}/{last.steps}, loss {last.loss:.3f}")
+        progress((last.step, last.steps), desc=f"training, -log p = {last.loss:.3f}", unit="steps")
         if last.diverged:
             break
         if last.step % redraw < 25 and last.step < last.steps:
             title = f"log p(x) after {last.step} of {last.steps} steps"
             yield (
-                f"Training… step {last.step}, -log p = {last.loss:.3f} nats",
+                f"Training: step {last.step} of {last.steps}, -log p = {last.loss:.3f} nats",
                 density_figure(last.flow, data, title),
                 None,
             )
@@ -180,27 +199,24 @@ def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progres
         "(mean gap, 95% t interval, paired t-test)."
     )
     if last.diverged:
-        report = f"⚠️ {last.diverged}\n\n{report}"
+        report = f"**Warning:** {last.diverged}\n\n{report}"
     title = f"Exact log p(x) of the trained flow ({last.step} steps)"
     yield report, density_figure(flow, data, title), chain_figure(flow, seed)
 
 
-def _mosaic(images: np.ndarray, columns: int) -> np.ndarray:
-    """(N, 8, 8) -> one (rows * 9 - 1, columns * 9 - 1) picture with 1-pixel gaps."""
+DIGIT_PIXELS = 6  # screen pixels per digit pixel: an 8x8 digit shows at 48x48
+
+
+def digits_picture(images: np.ndarray, columns: int = 10) -> np.ndarray:
+    """(N, 8, 8) digits in [0, 1] (1 = ink) -> one enlarged (H, W) uint8 picture, dark ink on white, 1-pixel gaps."""
     rows = -(-len(images) // columns)
     side = images.shape[1]
-    canvas = np.full((rows * (side + 1) - 1, columns * (side + 1) - 1), np.nan)
+    canvas = np.zeros((rows * (side + 1) - 1, columns * (side + 1) - 1))  # 0 = white paper
     for i, image in enumerate(images):
         r, c = divmod(i, columns)
         canvas[r * (side + 1) : r * (side + 1) + side, c * (side + 1) : c * (side + 1) + side] = image
-    return canvas
-
-
-def _digits_figure(images: np.ndarray, title: str, columns: int = 10, height: int = 360) -> go.Figure:
-    fig = go.Figure(go.Heatmap(z=_mosaic(images, columns), colorscale="gray_r", zmin=0, zmax=1, showscale=False))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
-    fig.update_xaxes(visible=False)
-    return _layout(fig, title, height)
+    picture = np.round(255 * (1 - np.clip(canvas, 0, 1))).astype(np.uint8)
+    return np.kron(picture, np.ones((DIGIT_PIXELS, DIGIT_PIXELS), dtype=np.uint8))  # nearest-neighbour enlargement
 
 
 def digit_scores():
@@ -268,7 +284,7 @@ def interpolate_digits(index_a, index_b, seed):
     from core.flows.invertibility import interpolate
 
     frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b), 10, _seed(seed))
-    return _digits_figure(to_image(frames), "Interpolation in latent space", columns=10, height=200)
+    return digits_picture(to_image(frames))
 
 
 def sample(model, n, seed, temperature=1.0):
@@ -287,7 +303,7 @@ def sample(model, n, seed, temperature=1.0):
     )
     if model == DDPM_CHOICE:
         message += " Temperature applies to the flow only."
-    return _digits_figure(to_image(drawn.samples), f"{model}, temperature {temperature:g}"), message
+    return digits_picture(to_image(drawn.samples)), message
 
 
 def _table(rows: tuple["compare.Row", ...], score: str) -> pd.DataFrame:
@@ -295,10 +311,18 @@ def _table(rows: tuple["compare.Row", ...], score: str) -> pd.DataFrame:
         {
             "model": [r.model for r in rows],
             "ms per sample": [round(r.sampled.ms_per_sample, 3) for r in rows],
-            "network evaluations": [r.sampled.evaluations for r in rows],
+            "network calls": [r.sampled.evaluations for r in rows],
             "exact likelihood": ["yes" if r.exact_likelihood else "no (bound only)" for r in rows],
-            "training time (s)": [round(r.train_seconds, 1) for r in rows],
+            "training (s)": [round(r.train_seconds, 1) for r in rows],
             score: [round(r.heldout, 3) for r in rows],
+            **(
+                {
+                    "held-out points covered": [f"{r.fit.covered:.0%}" for r in rows],
+                    "samples off the data": [f"{r.fit.off_data:.0%}" for r in rows],
+                }
+                if all(r.fit for r in rows)
+                else {}
+            ),
         }
     )
 
@@ -314,7 +338,7 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
         config = train2d.flow_config(kind, layers)
     race = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
     for state in time_limited(race, "ask for fewer training steps"):
-        progress(state.fraction, desc=state.stage)
+        progress(state.fraction, desc=f"{state.stage}: {state.fraction:.0%}")
     flow_row, ddpm_row = state.rows
     fig = make_subplots(rows=1, cols=3, subplot_titles=["data", flow_row.model, ddpm_row.model])
     for col, (points, color) in enumerate(
@@ -325,8 +349,9 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
     fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT])
     fig.update_layout(showlegend=False)
     table = _table(state.rows, "held-out log p, nats (DDPM: lower bound)")
-    message = f"⚠️ {state.message}" if state.message else ""
-    return _layout(fig, f"1000 samples each on {dataset}", 380), table, message
+    message = f"**Warning:** {state.message}" if state.message else ""
+    claims = race_claims(flow_row, ddpm_row, dataset)
+    return _layout(fig, f"1000 samples each on {dataset}", 380), table, message, claims
 
 
 def compare_digits(seed):
@@ -344,7 +369,7 @@ def compare_digits(seed):
         model = get_model(registered)
         drawn = compare.sample_digits(model, 100, seed)
         rows.append(compare.Row(name, drawn, registered == FLOW_MODEL, model.meta["train_seconds"], scores.test[score]))
-    figures = [_digits_figure(to_image(r.sampled.samples[:50]), r.model, columns=10, height=300) for r in rows]
+    figures = [digits_picture(to_image(r.sampled.samples[:50])) for r in rows]
     return *figures, _table(tuple(rows), "held-out bits/dim (DDPM: upper bound)")
 
 
@@ -359,12 +384,17 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
         with gr.Row():
             with gr.Column(scale=1):
                 dataset = gr.Radio(list(DATASETS), value=MOONS, label="Dataset")
-                drawing = gr.Sketchpad(label="Draw points here, then pick 'drawn points'", canvas_size=(320, 320))
+                drawing = gr.Sketchpad(
+                    label="Draw points here, then pick 'drawn points'", canvas_size=(320, 320), brush=PEN,
+                    layers=False, transforms=(),
+                )  # fmt: skip
                 kind = gr.Radio(list(KINDS), value=REALNVP, label="Flow")
                 layers = gr.Slider(2, MAX_LAYERS, value=6, step=1, label="Coupling layers")
-                steps = gr.Textbox(value="800", label=f"Training steps (1 to {MAX_STEPS})")
+                steps = gr.Textbox(value=str(FLOW_STEPS), label=f"Training steps (1 to {MAX_STEPS})")
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-                train_button = gr.Button("Train the flow", variant="primary")
+                with gr.Row():
+                    train_button = gr.Button("Train the flow", variant="primary", scale=3)
+                    train_stop = gr.Button("Stop", variant="stop", scale=1, min_width=80)
             with gr.Column(scale=2):
                 report = gr.Markdown("Pick a dataset and press **Train the flow**.")
                 density = gr.Plot(label="Exact log-likelihood log p(x)")
@@ -388,7 +418,7 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
             interpolate_button = gr.Button("Interpolate between the two digits")
         roundtrip_note = gr.Markdown()
         roundtrip_plot = gr.Plot(label="Round trip")
-        interpolate_plot = gr.Plot(label="Latent interpolation")
+        interpolate_plot = gr.Image(label="Latent interpolation", format="png", interactive=False)
     with gr.Tab("Digits: sampling"):
         with gr.Row():
             sample_model = gr.Radio(list(SAMPLE_MODELS), value=FLOW_CHOICE, label="Model")
@@ -397,34 +427,49 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
             temperature = gr.Slider(0.1, 1.5, value=1.0, step=0.05, label="Temperature (flow)")
         sample_button = gr.Button("Sample", variant="primary")
         sample_note = gr.Markdown()
-        sample_plot = gr.Plot(label="Samples")
+        sample_plot = gr.Image(label="Samples", format="png", interactive=False)
     with gr.Tab("Flow vs. diffusion"):
         with gr.Row():
-            with gr.Column(scale=1):
-                race_dataset = gr.Radio(list(DATASETS), value=RINGS, label="Dataset")
-                race_flow_steps = gr.Textbox(value="800", label="Flow training steps")
-                race_ddpm_steps = gr.Textbox(value=str(MAX_STEPS), label="DDPM training steps")
+            with gr.Column(scale=1, min_width=260):
+                race_dataset = gr.Radio(
+                    list(DATASETS), value=RINGS, label="Dataset", info="'drawn points' uses the 2-D flow tab's drawing"
+                )
+                race_kind = gr.Radio(list(KINDS), value=REALNVP, label="Flow")
+                race_layers = gr.Slider(2, 12, value=6, step=1, label="Coupling layers")
+                race_flow_steps = gr.Textbox(
+                    value=str(RACE_FLOW_STEPS), label=f"Steps to train the flow (1 to {MAX_STEPS})"
+                )
+                race_ddpm_steps = gr.Textbox(
+                    value=str(RACE_DDPM_STEPS), label=f"Steps to train the DDPM (1 to {MAX_STEPS})"
+                )
                 race_seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-                race_button = gr.Button("Train both on the same 2-D data", variant="primary")
+                with gr.Row():
+                    race_button = gr.Button("Train both on the same 2-D data", variant="primary", scale=3)
+                    race_stop = gr.Button("Stop", variant="stop", scale=1, min_width=80)
                 digits_button = gr.Button("Compare the bundled digit models")
-            with gr.Column(scale=2):
+            with gr.Column(scale=3):
                 race_note = gr.Markdown()
                 race_plot = gr.Plot(label="Samples side by side")
-                race_table = gr.Dataframe(label="Measured", interactive=False)
+                race_table = gr.Dataframe(
+                    pd.DataFrame(columns=["model", "ms per sample", "network calls", "held-out log p"]),
+                    label="Measured", interactive=False, wrap=True, elem_id="race-table",
+                )  # fmt: skip
+                race_claims_md = gr.Markdown(CLAIMS_BEFORE)
                 with gr.Row():
-                    flow_digits = gr.Plot(label="Flow samples")
-                    ddpm_digits = gr.Plot(label="DDPM samples")
-                digits_table = gr.Dataframe(label="Measured on digits", interactive=False)
-            with gr.Column(scale=1):
-                gr.Markdown(FLOW_CLAIMS)
-                gr.Markdown(DIFFUSION_CLAIMS)
+                    flow_digits = gr.Image(label="Flow samples", format="png", interactive=False, elem_id="flow-digits")
+                    ddpm_digits = gr.Image(label="DDPM samples", format="png", interactive=False, elem_id="ddpm-digits")
+                digits_table = gr.Dataframe(
+                    pd.DataFrame(columns=["model", "ms per sample", "network calls", "held-out bits/dim"]),
+                    label="Measured on digits", interactive=False, wrap=True, elem_id="digits-table",
+                )  # fmt: skip
 
-    train_button.click(
+    training = train_button.click(
         train_2d,
         inputs=[dataset, steps, seed, kind, layers, drawing],
         outputs=[report, density, chain_plot],
         api_name="train2d",
     )
+    train_stop.click(None, cancels=[training])
     score_button.click(digit_scores, outputs=[score_table, probe_plot, score_note], api_name="digit_scores")
     roundtrip_button.click(
         roundtrip_digit, inputs=[index_a, invert_seed], outputs=[roundtrip_plot, roundtrip_note], api_name="roundtrip"
@@ -438,12 +483,13 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
         outputs=[sample_plot, sample_note],
         api_name="sample",
     )
-    race_button.click(
+    racing = race_button.click(
         race,
-        inputs=[race_dataset, race_flow_steps, race_ddpm_steps, race_seed, kind, layers, drawing],
-        outputs=[race_plot, race_table, race_note],
+        inputs=[race_dataset, race_flow_steps, race_ddpm_steps, race_seed, race_kind, race_layers, drawing],
+        outputs=[race_plot, race_table, race_note, race_claims_md],
         api_name="race2d",
     )
+    race_stop.click(None, cancels=[racing])
     digits_button.click(
         compare_digits, inputs=race_seed, outputs=[flow_digits, ddpm_digits, digits_table], api_name="compare_digits"
     )

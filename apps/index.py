@@ -12,11 +12,18 @@ a.demo { font-size: 1.15rem; font-weight: 600; } .concept { color: #4c78a8; font
 """
 
 
+def _concept(demo: Demo) -> str:
+    """The course concept, when the title does not already say it."""
+    if demo.concept.lower() in demo.title.lower():
+        return ""
+    return f'<div class="concept">Course concept: {escape(demo.concept)}</div>'
+
+
 def index_html(demos: tuple[Demo, ...], links: dict[str, str]) -> str:
     """The index page; `links` maps each demo name to the URL it is served at."""
     items = "\n".join(
-        f'<li><a class="demo" href="{escape(links[d.name])}">{escape(d.title)}</a>'
-        f'<div>{escape(d.does)}</div><div class="concept">Course concept: {escape(d.concept)}</div></li>'
+        f'<li><a class="demo" href="{escape(links[d.name])}">{escape(d.title)}</a><div>{escape(d.does)}</div>'
+        f"{_concept(d)}</li>"
         for d in demos
     )
     return f"""<!doctype html>

@@ -142,7 +142,7 @@ def start_streamlit(demo: Demo, host: str, port: int) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "streamlit", "run", str(demo.script),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 

@@ -326,9 +326,11 @@ with gr.Blocks(title=TITLE) as demo:
     with gr.Tab("Evaluate", id="evaluate"):
         with gr.Row():
             eval_strategies = gr.CheckboxGroup(STRATEGY_CHOICES, value=list(STRATEGIES), label="Strategies")
-            n = gr.Slider(5, 200, value=20, step=5, label="Questions per strategy (N)")
+            n = gr.Slider(5, 200, value=10, step=5, label="Questions per strategy (N)")
             length_set = gr.Radio(LENGTH_SETS, value="multi-step", label="Problem lengths")
-        evaluate_btn = gr.Button("Run evaluation", variant="primary")
+        with gr.Row():
+            evaluate_btn = gr.Button("Run evaluation", variant="primary", scale=3)
+            evaluate_stop = gr.Button("Stop", variant="stop", scale=1)
         accuracy_table = gr.Dataframe(headers=["Strategy", "Accuracy", "Right", "Asked"], label="Accuracy")
         with gr.Row():
             bars = gr.Plot(label="Accuracy per strategy")
@@ -383,12 +385,13 @@ with gr.Blocks(title=TITLE) as demo:
         [tokens_a, verdict_a, tokens_b, verdict_b],
         api_name="compare",
     )
-    evaluate_btn.click(
+    evaluating = evaluate_btn.click(
         on_evaluate,
         [task, eval_strategies, n, length_set, k, source, chat],
         [accuracy_table, bars, curve, wrong, reports],
         api_name="evaluate_ui",
     )
+    evaluate_stop.click(None, cancels=[evaluating])
     wrong.change(show_wrong, [wrong, reports], wrong_text, api_name="show_wrong")
     probe_example_btn.click(example_probe, [probe, probe_example_k], probe_example, api_name="example_probe")
     probe_btn.click(on_in_context, [probe, probe_ks, probe_n], [probe_table, probe_curve], api_name="in_context_ui")

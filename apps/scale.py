@@ -65,7 +65,7 @@ with gr.Blocks(title="Foundation models and scale") as demo:
     with gr.Tab("Model sizes", id="sizes") as sizes_tab:
         gr.Markdown("Each bubble is a model; its area grows with training compute (6 · parameters · tokens).")
         sizes_plot = gr.Plot(value=model_sizes(), label="Language model sizes")
-        gr.Dataframe(value=model_table(), label="Models and their sources", interactive=False)
+        gr.Dataframe(value=model_table(), label="Models and their sources", interactive=False, wrap=True)
     with gr.Tab("Datasets", id="datasets"):
         unit = gr.Radio(["tokens", "TB"], value="tokens", label="Measure datasets in")
         datasets_plot = gr.Plot(value=dataset_sizes("tokens"), label="Datasets for language models")
@@ -85,17 +85,15 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         check.click(judge, inputs=[params, tokens], outputs=[verdict, calc_plot], api_name="chinchilla")
     with gr.Tab("LLM providers", id="providers"):
         gr.Markdown(
-            "The course's capability table of LLM providers. Pick capabilities to keep only the providers that "
-            "offer all of them. As transcribed in the notes, every provider has a dot in every column.\n\n"
+            "The course's capability table of LLM providers. As transcribed in the notes, every provider offers "
+            "every capability listed, so the table shows who the providers are but cannot tell them apart.\n\n"
             f"Source: {NOTES}, slide 'Large Language Models'."
         )
-        required = gr.CheckboxGroup(list(CAPABILITIES), label="Must offer")
-        table = gr.Dataframe(value=capability_rows([]), label=f"{len(PROVIDERS)} providers", interactive=False)
-        required.change(capability_rows, inputs=required, outputs=table, api_name="providers")
+        gr.Dataframe(value=capability_rows([]), label=f"{len(PROVIDERS)} providers", interactive=False)
 
 link_inputs(
     demo,
-    {"tab": sizes_tab.parent, "unit": unit, "params": params, "tokens": tokens, "require": required},
+    {"tab": sizes_tab.parent, "unit": unit, "params": params, "tokens": tokens},
 )
 
 

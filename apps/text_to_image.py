@@ -12,6 +12,7 @@ from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
 from core.diffusion.models import import_heavy as _import_core  # also registers the model (read below)
+from core.diffusion.shapes import known_phrases
 from core.diffusion.sources import (
     BUNDLED,
     DEFAULT_SCHEDULER,
@@ -61,6 +62,11 @@ def _request(model, prompt, seed, steps, guidance, scheduler, batch):
 
     with user_errors():
         return check_request(model, prompt, seed, steps, guidance, scheduler, batch)
+
+
+def add_phrase(prompt: str, chosen: list) -> str:
+    """Append a clicked word chip to the prompt."""
+    return " ".join([*(prompt or "").split(), chosen[0]])
 
 
 def pick_seed(seed, randomize: bool) -> int:
@@ -127,8 +133,9 @@ def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
 
 
 def model_changed(source: str):
-    settings = settings_for(source.strip() if isinstance(source, str) and source.strip() else BUNDLED)
-    return settings.steps, settings.guidance, f"**Licence:** {settings.licence}"
+    source = source.strip() if isinstance(source, str) and source.strip() else BUNDLED
+    settings = settings_for(source)
+    return settings.steps, settings.guidance, f"**Licence:** {settings.licence}", gr.Dataset(visible=source == BUNDLED)
 
 
 def explore_image(kind: str, caption: str, upload, last, seed):
@@ -220,13 +227,21 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
             list(SOURCES), value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2,
             info="'bundled' runs offline on a CPU; hub ids need a GPU and internet",
         )  # fmt: skip
+    words = gr.Dataset(
+        components=[gr.Textbox(visible=False)], samples=[[p] for p in known_phrases()], layout="gallery",
+        label="The bundled model knows only these words: click one to add it to the prompt", samples_per_page=40,
+        visible=DEFAULT_SOURCE == BUNDLED,
+    )  # fmt: skip
     licence = gr.Markdown(f"**Licence:** {settings_for(DEFAULT_SOURCE).licence}")
     with gr.Tabs() as tabs:
         with gr.Tab("Generate", id="generate"):
             with gr.Row():
                 seed = gr.Number(value=0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
                 randomize = gr.Checkbox(value=False, label="Randomize seed")
-                steps = gr.Slider(1, MAX_STEPS, value=settings_for(DEFAULT_SOURCE).steps, step=1, label="Steps")
+                steps = gr.Slider(
+                    1, MAX_STEPS, value=settings_for(DEFAULT_SOURCE).steps, step=1, label="Steps",
+                    info=f"up to {MAX_STEPS}, about half a minute for 4 images on a laptop CPU",
+                )  # fmt: skip
                 guidance = gr.Slider(
                     0, MAX_GUIDANCE, value=settings_for(DEFAULT_SOURCE).guidance, step=0.5, label="Guidance scale",
                     info="w; at 1 or below guidance is off",
@@ -234,19 +249,24 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
             with gr.Row():
                 scheduler = gr.Radio(list(SCHEDULER_NAMES), value=DEFAULT_SCHEDULER, label="Scheduler")
                 batch = gr.Slider(1, MAX_BATCH, value=4, step=1, label="Batch size")
-            run = gr.Button("Generate", variant="primary")
-            status = gr.Markdown()
+            examples = gr.Examples(EXAMPLES, [prompt, seed], label="Examples: click one to generate it")
             with gr.Row():
-                live_x_t = gr.Image(label="current x_t", interactive=False, format="png")
-                live_x0 = gr.Image(label="predicted clean image x_0", interactive=False, format="png")
-            gallery = gr.Gallery(label="Images", columns=4, height="auto", format="png", elem_id="images")
+                run = gr.Button("Generate", variant="primary", scale=3)
+                stop = gr.Button("Stop", variant="stop", scale=1)
+            status = gr.Markdown(elem_id="status")
+            with gr.Row():
+                live_x_t = gr.Image(label="current x_t", interactive=False, format="png", elem_id="live-x-t")
+                live_x0 = gr.Image(
+                    label="predicted clean image x_0", interactive=False, format="png", elem_id="live-x0"
+                )
+            gallery = gr.Gallery(
+                label="Images", columns=4, height=340, preview=False, object_fit="contain", format="png",
+                elem_id="images",
+            )  # fmt: skip
             used_seed = gr.Number(label="Seed used", precision=0, interactive=False)
             timeline = gr.Gallery(
-                label="Reverse timeline: predicted x_0 from t = T to 0", columns=8, height="auto", elem_id="timeline"
-            )
-            gr.Examples(
-                EXAMPLES, [prompt, seed], [gallery, used_seed], fn=generate_final, cache_examples=True,
-                cache_mode="lazy",
+                label="Reverse timeline: predicted x_0 from t = T to 0", columns=8, height=190, preview=False,
+                object_fit="contain", elem_id="timeline",
             )  # fmt: skip
         with gr.Tab("Forward process", id="forward") as forward_tab:
             with gr.Row():
@@ -291,8 +311,17 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
 
     generate_inputs = [prompt, seed, randomize, steps, guidance, scheduler, batch, source]
     live_outputs = [live_x_t, live_x0, gallery, timeline, used_seed, status, last_image]
-    gr.on([run.click, prompt.submit], generate_live, generate_inputs, live_outputs, api_name="generate_live")
-    source.change(model_changed, source, [steps, guidance, licence], api_name="model_settings")
+    # Progress shows on the gallery, where the images will land, so the live previews stay uncovered.
+    generating = gr.on(
+        [run.click, prompt.submit], generate_live, generate_inputs, live_outputs, api_name="generate_live",
+        show_progress_on=gallery,
+    )  # fmt: skip
+    from_example = examples.load_input_event.then(
+        generate_live, generate_inputs, live_outputs, show_progress_on=gallery, api_visibility="undocumented"
+    )
+    stop.click(None, cancels=[generating, from_example])
+    words.click(add_phrase, [prompt, words], prompt, queue=False, api_visibility="undocumented")
+    source.change(model_changed, source, [steps, guidance, licence, words], api_name="model_settings")
     api_inputs = [prompt, seed, steps, guidance, scheduler, batch, source]
     api_button.click(generate_final, api_inputs, [api_gallery, api_seed], api_name="generate")
     api_batched.click(

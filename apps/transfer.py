@@ -226,8 +226,8 @@ def encoder_status() -> str:
     if missing:
         return f"**Encoder missing.** {missing}"
     return (
-        f"Encoder: `{ENCODER.hub_default}` (registry name `{ENCODER.name}`; set `{ENCODER.env_var}` to use "
-        "another hub id). It stays frozen: only a logistic regression on its sentence vectors learns."
+        f"Encoder: `{ENCODER.hub_default}`, a pre-trained sentence encoder from the Hugging Face Hub. "
+        "It stays frozen: only a logistic regression on its sentence vectors learns."
     )
 
 

@@ -81,12 +81,14 @@ def _status(tf, view) -> str:
     if tf.kind == "encoder-decoder":
         lines.append(f"Translation: **{view.translation}**")
     if view.recomputation_error is not None:
+        error = view.recomputation_error
+        match = "exactly" if error == 0 else f"up to a rounding difference of {error:.1g}"
         lines.append(
-            f"Our softmax(QKᵀ/√d + mask) from hooked queries and keys matches the model's own attentions "
-            f"to within {view.recomputation_error:.1e}."
+            "The weights shown are recomputed here as softmax(QKᵀ/√d + mask) from the model's own queries and "
+            f"keys; they match the model's attention {match}."
         )
     if view.message:
-        lines.append(f"⚠️ {view.message}")
+        lines.append(f"**Note:** {view.message}")
     return "\n\n".join(lines)
 
 
@@ -171,7 +173,7 @@ def generate(text: str, model: str, temperature: float, mode: str, seed: float):
     with user_errors():
         decoding = decode(_open(model), text, temperature=temperature, mode=mode, seed=check_seed(seed))
     n = len(decoding.steps)
-    warning = f"\n\n⚠️ {decoding.source.message}" if decoding.source.message else ""
+    warning = f"\n\n**Note:** {decoding.source.message}" if decoding.source.message else ""
     return (
         f"Generated {n} tokens:\n\n```\n{decoding.text}\n```{warning}",
         gr.Slider(minimum=1, maximum=max(n, 2), value=1, step=1, interactive=n > 1),
@@ -269,7 +271,7 @@ with gr.Blocks(title="Transformer explorer") as demo:
             "**Each head looks for different patterns.** Share of each head's attention on the previous token, "
             "the first token, the same token, or (cross-attention) the source-target diagonal:"
         )
-        patterns = gr.Dataframe(label="Head patterns", interactive=False)
+        patterns = gr.Dataframe(headers=["layer", "head", "label"], label="Head patterns", interactive=False)
     with gr.Tab("Tokens"):
         tokens = gr.Dataframe(
             headers=["sequence", "position", "token", "id"], label="Tokens and ids", interactive=False

@@ -135,7 +135,7 @@ def suite_app(page: str, page_title: str) -> str:
 def streamlit_command(script: str) -> list[str]:
     return [
         "python", "-m", "streamlit", "run", script, f"--server.port={STREAMLIT_PORT}", "--server.address=0.0.0.0",
-        "--server.headless=true", "--browser.gatherUsageStats=false",
+        "--server.headless=true", "--browser.gatherUsageStats=false", "--client.toolbarMode=viewer",
     ]  # fmt: skip
 
 

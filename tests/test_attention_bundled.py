@@ -101,3 +101,13 @@ def test_the_prompting_labs_decoder_opens_with_readable_attention():
     assert maps.shape[-1] == len(view.target_tokens)
     assert view.recomputation_error < 1e-5
     assert maps.triu(diagonal=1).abs().max() == 0
+
+
+def test_words_outside_the_vocabulary_are_named_not_silently_unknown(translator):
+    from core.attention.inputs import encode
+
+    encoded = encode(translator, "the purple elephant sees the cat")
+    assert encoded.tokens[:3] == ["the", "<unk>", "<unk>"]
+    assert encoded.unknown == ("purple", "elephant")
+    assert "'purple', 'elephant'" in encoded.message
+    assert encode(translator, "the cat sees the dog").unknown == ()

@@ -3,6 +3,7 @@
 import pytest
 from gradio_client.exceptions import AppError
 
+from core.diffusion.sources import MAX_STEPS
 from tests.conftest import free_port
 
 
@@ -31,9 +32,9 @@ def test_api_generate_returns_the_images_and_the_seed(gradio_client, demo):
     [
         ("", 6, 3.0, "prompt is empty"),
         ("a violet circle on the left", 6, 3.0, "does not know the word 'violet'"),
-        ("a red circle on the left", 5000, 3.0, "greater than maximum value 1000"),  # the slider's own check
+        ("a red circle on the left", 5000, 3.0, "greater than maximum value 250"),  # the slider's own check
         ("a red circle on the left", 6, -2, "less than minimum value 0"),
-        ("a red circle on the left", 2.5, 3.0, "steps must be a whole number from 1 to 1000"),
+        ("a red circle on the left", 2.5, 3.0, "steps must be a whole number from 1 to 250"),
     ],
 )
 def test_api_refuses_bad_input_with_a_message(gradio_client, demo, prompt, steps, guidance, message):
@@ -52,6 +53,14 @@ def test_api_forward_process_shows_the_noised_image_and_the_schedules(gradio_cli
     assert "t = 999" in info
 
 
+@pytest.fixture
+def served(demo):
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    yield url
+    demo.close()
+
+
 def test_student_types_a_prompt_and_sees_an_image(page, demo):
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
@@ -67,3 +76,58 @@ def test_student_types_a_prompt_and_sees_an_image(page, demo):
         assert page.console_errors == []
     finally:
         demo.close()
+
+
+def test_clicking_an_example_fills_the_prompt_and_generates_it(page, served):
+    page.goto(served)
+    page.get_by_label("Batch size").first.fill("2")
+    page.get_by_text("a small yellow triangle at the top").click()
+    page.get_by_text("20 steps in").wait_for(timeout=180_000)
+    assert page.get_by_label("Prompt").input_value() == "a small yellow triangle at the top"
+    assert page.locator("#images img").count() == 2
+    assert "seed 1." in page.locator("#status").inner_text()
+    assert page.get_by_text("Error").count() == 0 and page.console_errors == []
+
+
+def test_clicking_word_chips_builds_a_prompt_the_model_knows(page, served):
+    page.goto(served)
+    page.get_by_label("Prompt").fill("a")
+    for phrase in ("large", "blue", "square", "at the bottom"):
+        page.get_by_role("button", name=phrase, exact=True).click()
+    expect = "a large blue square at the bottom"
+    page.wait_for_function(f"() => document.querySelector('textarea').value === '{expect}'", timeout=10_000)
+
+
+def _tracker_shows_progress(page, elem_id: str) -> bool:
+    """Whether Gradio's progress overlay is drawn over the component (its status tracker is not hidden)."""
+    tracker = page.locator(f"#{elem_id} [data-testid='status-tracker']").first
+    return "hide" not in (tracker.get_attribute("class") or "").split()
+
+
+def test_live_previews_stay_visible_while_progress_shows_elsewhere_at_the_maximum_steps(page, served):
+    """DPM-Solver++ (the default) at the Steps slider's maximum runs to the end; while it streams, x_t and the
+    predicted x_0 are not covered by the progress overlay, which sits on the image gallery instead."""
+    page.goto(served)
+    page.get_by_label("Steps").first.fill(str(MAX_STEPS))
+    page.get_by_label("Batch size").first.fill("1")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.locator("#live-x-t img").first.wait_for(timeout=90_000)
+    page.get_by_text(f"of {MAX_STEPS} (t = ").wait_for(timeout=10_000)  # "step k of N" while it runs
+    assert not _tracker_shows_progress(page, "live-x-t") and not _tracker_shows_progress(page, "live-x0")
+    assert _tracker_shows_progress(page, "images")
+    page.get_by_text(f"{MAX_STEPS} steps in").wait_for(timeout=300_000)
+    assert "DPM-Solver++" in page.locator("#status").inner_text()
+    assert page.locator("#images img").count() == 1 and page.console_errors == []
+
+
+def test_stop_cancels_a_long_run(page, served):
+    page.goto(served)
+    page.get_by_label("Steps").first.fill(str(MAX_STEPS))
+    page.get_by_label("Batch size").first.fill("1")
+    page.get_by_role("button", name="Generate", exact=True).click()
+    page.get_by_text(f"of {MAX_STEPS} (t = ").wait_for(timeout=90_000)
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.wait_for_timeout(5_000)
+    stopped_at = page.locator("#status").inner_text()
+    page.wait_for_timeout(5_000)  # a running job would have streamed several previews by now
+    assert page.locator("#status").inner_text() == stopped_at and "steps in" not in stopped_at

@@ -10,9 +10,9 @@ import torch
 from core.diffusion import forward, shapes
 from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
 from core.diffusion.generate import Preview, Result, check_request, final, generate, generate_many, inpaint
-from core.diffusion.sampling import predict_start_from_noise
-from core.diffusion.schedulers import SCHEDULERS, make_scheduler, training_scheduler
-from core.diffusion.sources import NAME
+from core.diffusion.sampling import denoise, predict_start_from_noise
+from core.diffusion.schedulers import SCHEDULERS, make_scheduler, set_timesteps, training_scheduler
+from core.diffusion.sources import MAX_STEPS, NAME
 from core.diffusion.text import build_tokenizer, unknown_words
 from core.runtime import get_model
 
@@ -178,10 +178,38 @@ def test_every_scheduler_is_built_from_the_training_config():
     base = training_scheduler()
     for name in SCHEDULERS:
         scheduler = make_scheduler(name, base)
-        scheduler.set_timesteps(10)
+        set_timesteps(scheduler, 10)
         first = int(round(float(scheduler.timesteps[0])))
         assert first == 900, name  # "leading" spacing: one stride below T, where x_0 is recoverable
         assert np.allclose(scheduler.alphas_cumprod.numpy(), base.alphas_cumprod.numpy()), name
+
+
+class OracleDenoiser:
+    """The exact noise predictor for a data set of one image c: eps = (x_t - sqrt(abar_t) c) / sqrt(1 - abar_t).
+    Every correct sampler must land on c."""
+
+    def __init__(self, clean: torch.Tensor, alpha_bars: torch.Tensor):
+        self.clean, self.alpha_bars = clean, alpha_bars
+
+    def __call__(self, x_t, t, encoder_hidden_states=None):
+        abar = self.alpha_bars[int(round(float(t)))]
+        eps = (x_t - abar.sqrt() * self.clean) / (1 - abar).sqrt()
+        return type("UNetOutput", (), {"sample": eps})
+
+
+@pytest.mark.parametrize("name", list(SCHEDULERS))
+def test_every_scheduler_reaches_the_data_at_the_sliders_maximum_steps(name):
+    """At the Steps slider's maximum each solver walks from near T down to 0, one distinct timestep per step."""
+    scheduler = make_scheduler(name, training_scheduler())
+    clean = torch.linspace(-0.8, 0.8, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)  # (N, C, H, W), inside [-1, 1]
+    unet = OracleDenoiser(clean, scheduler.alphas_cumprod)
+    noise = torch.randn(clean.shape, generator=torch.Generator().manual_seed(0))
+    steps = list(denoise(unet, scheduler, None, None, noise, MAX_STEPS, 1.0, torch.Generator().manual_seed(1)))
+    timesteps = [s.timestep for s in steps]
+    assert len(steps) == MAX_STEPS and steps[-1].steps == MAX_STEPS
+    assert timesteps[0] == 1000 - 1000 // MAX_STEPS and timesteps[-1] == 0
+    assert all(a > b for a, b in zip(timesteps, timesteps[1:], strict=False))
+    torch.testing.assert_close(steps[-1].sample, clean, atol=2e-3, rtol=0)
 
 
 def _tiny_stable_diffusion(folder):

@@ -47,3 +47,24 @@ def test_student_trains_a_flow_and_sees_the_density(page, demo):
         assert page.console_errors == []
     finally:
         demo.close()
+
+
+def test_the_digit_comparison_table_fits_a_1400_px_page(page, demo):
+    """Every column of a result table a student must read is on screen at 1400 px, without scrolling sideways."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("tab", name="Flow vs. diffusion").click()
+        page.get_by_role("button", name="Compare the bundled digit models").click()
+        table = page.locator("#digits-table")
+        table.get_by_text("no (bound only)").first.wait_for(timeout=300_000)
+        wrap = table.locator(".table-wrap").first
+        assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), "the table scrolls sideways"
+        right_edge = table.locator("th").last.evaluate("el => el.getBoundingClientRect().right")
+        assert right_edge <= 1400
+        assert page.locator("#flow-digits img").count() == 1 and page.locator("#ddpm-digits img").count() == 1
+        assert page.console_errors == []
+    finally:
+        demo.close()

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from core.flows import FLOW_MODEL, compare, datasets2d, ddpm, train2d
+from core.flows.choices import MIXTURE, RINGS
 from core.flows.digits import dequantize, load_split, noise_images
 from core.flows.flow import KINDS, REALNVP, FlowConfig, build_flow, forward, inverse, layers, log_prob
 from core.flows.invertibility import roundtrip
@@ -123,3 +124,19 @@ def test_ddpm_is_seeded_and_its_bound_is_finite():
     assert torch.equal(first, second)
     bound = ddpm.negative_elbo(model, scheduler, datasets2d.make(datasets2d.MOONS, 16, seed=0), seed=0)
     assert bound.shape == (16,) and torch.isfinite(bound).all()
+
+
+@pytest.mark.parametrize("name", [MIXTURE, RINGS])
+def test_sample_fit_sees_a_dropped_mode_and_samples_between_the_modes(name):
+    """The race's check of "mode collapse": fresh samples of the data cover it; half the modes leave half the
+    held-out points uncovered; one Gaussian blob over every mode puts most samples off the data."""
+    data, heldout = datasets2d.train_and_heldout(name, 0)
+    fresh = datasets2d.make(name, 1000, 5)
+    fit = compare.sample_fit(fresh, data, heldout)
+    assert fit.covered > 0.95 and fit.off_data < 0.02
+    right = fresh[fresh[:, 0] > 0]
+    half = right[torch.randint(0, len(right), (1000,), generator=torch.Generator().manual_seed(0))]
+    fit = compare.sample_fit(half, data, heldout)
+    assert 0.4 < fit.covered < 0.65 and fit.off_data < 0.02
+    blob = torch.randn(1000, 2, generator=torch.Generator().manual_seed(0)) * data.std(0) + data.mean(0)
+    assert compare.sample_fit(blob, data, heldout).off_data > 0.5

@@ -48,6 +48,7 @@ def test_student_types_a_far_point_and_sees_the_flag(page, page_url):
     expect(page.get_by_text("Point 1: confident but far")).to_be_visible(timeout=60_000)
     expect(page).to_have_url(re.compile(r"points=4%2C4"))
     expect(page.locator(".js-plotly-plot .heatmaplayer").first).to_be_attached(timeout=60_000)
+    expect(page.get_by_role("button", name="Deploy")).to_have_count(0)  # a student sees no developer toolbar
     assert page.console_errors == []
 
 

@@ -191,6 +191,7 @@ def kl_by_position(positions: list[str], kl: list[float], title: str) -> go.Figu
         tickmode="array", tickvals=list(range(len(kl))), ticktext=_safe(positions), title="position (input token)"
     )
     fig.update_layout(title=title, yaxis_title="KL (nats)", height=360)
+    fig.update_yaxes(exponentformat="power")  # 2×10⁻⁶ rather than plotly's SI "2µ"
     return fig
 
 
@@ -203,7 +204,7 @@ def head_grid(values: np.ndarray, title: str, unit: str) -> go.Figure:
             x=[f"H{h}" for h in range(n_heads)],
             y=[f"L{layer}" for layer in range(n_layers)],
             colorscale="Reds",
-            colorbar={"title": unit},
+            colorbar={"title": unit, "exponentformat": "power"},
             hovertemplate="%{y} %{x}: %{z:.2e}<extra></extra>",
         )
     )

@@ -15,6 +15,8 @@ import torch
 from diffusers import EulerDiscreteScheduler
 from diffusers.schedulers.scheduling_utils import SchedulerMixin
 
+from core.diffusion.schedulers import set_timesteps
+
 
 @dataclass
 class Step:
@@ -56,7 +58,7 @@ def denoise(
     keep: torch.Tensor | None = None,  # (N, 1, H, W) 1 = keep the known pixel, 0 = generate it
 ) -> Iterator[Step]:
     """Run the reverse process for `steps` steps, yielding every step."""
-    scheduler.set_timesteps(steps, device=noise.device)
+    set_timesteps(scheduler, steps, device=noise.device)
     timesteps = scheduler.timesteps
     alpha_bars = scheduler.alphas_cumprod.to(noise.device)
     x = noise * scheduler.init_noise_sigma  # Euler works in sigma scale, the others in variance-preserving scale

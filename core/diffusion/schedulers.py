@@ -6,6 +6,7 @@ deterministic shortcut; DPM-Solver++ (Lu et al. 2022) a second-order ODE solver;
 the first-order one. The schedule's alpha-bar and signal-to-noise ratio are read from the same config.
 """
 
+import numpy as np
 from diffusers import (
     DDIMScheduler,
     DDPMScheduler,
@@ -61,3 +62,19 @@ def snr(scheduler: SchedulerMixin):
     """Signal-to-noise ratio alpha-bar_t / (1 - alpha-bar_t), (T,)."""
     abar = scheduler.alphas_cumprod
     return abar / (1 - abar)
+
+
+def set_timesteps(scheduler: SchedulerMixin, steps: int, device=None) -> None:
+    """Give `scheduler` `steps` timesteps from near T down to 0, spaced as its config says.
+
+    DPM-Solver++'s own "leading" spacing strides by T // (steps + 1): from 500 steps on the stride is 1 and
+    sampling starts at t = steps instead of near T, and at 1000 steps the stride is 0, every timestep is 0 and
+    the solver reads past its last sigma. It gets the stride T // steps that DDPM, DDIM and Euler use.
+    """
+    config = scheduler.config
+    if isinstance(scheduler, DPMSolverMultistepScheduler) and config.timestep_spacing == "leading":
+        stride = config.num_train_timesteps // steps
+        timesteps = np.arange(steps)[::-1] * stride + config.steps_offset  # (steps,), e.g. 999, 998, ..., 0
+        scheduler.set_timesteps(timesteps=timesteps.tolist(), device=device)
+    else:
+        scheduler.set_timesteps(steps, device=device)

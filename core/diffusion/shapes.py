@@ -115,6 +115,11 @@ def vocabulary() -> list[str]:
     return sorted(words)
 
 
+def known_phrases() -> list[str]:
+    """The words and phrases of the captions, grouped as a caption uses them: sizes, colours, shapes, places."""
+    return [*SIZES, *COLOURS, *SHAPES, *POSITION_PHRASES.values(), *RELATIONS]
+
+
 def parse_caption(caption: str) -> Scene:
     """The scene a caption describes, for rendering it ("a small red circle on the left", "a blue square above
     a yellow triangle"); a ValueError with an example when the caption is not in that grammar."""

@@ -40,6 +40,15 @@ class Sampled:
         return 1000 * self.seconds / len(self.samples)
 
 
+@dataclass(frozen=True)
+class Fit:
+    """How n samples sit on 2-D data, judged against n real points: a check of "mode collapse" (data left
+    uncovered) and of "density between the modes" (samples off the data)."""
+
+    covered: float  # share of held-out points with a sample as close as real points usually are
+    off_data: float  # share of samples farther from the data than 99% of held-out points are
+
+
 @dataclass
 class Row:
     """One model's line of the comparison table."""
@@ -49,6 +58,7 @@ class Row:
     exact_likelihood: bool
     train_seconds: float
     heldout: float  # 2-D: mean log p in nats (higher is better); digits: bits/dim (lower is better)
+    fit: Fit | None = None  # 2-D only: where the samples fall relative to the data
 
 
 @contextmanager
@@ -102,6 +112,18 @@ def sample_digits(model: DigitFlow | DigitDDPM, n: int, seed: int, temperature: 
     return drawn
 
 
+def sample_fit(samples: torch.Tensor, data: torch.Tensor, heldout: torch.Tensor, quantile: float = 0.99) -> Fit:
+    """`samples` (n, 2) against training `data` (N, 2) and `heldout` (M, 2) points of the same distribution.
+
+    "As close as real points usually are" is the 99th percentile of the distance from a held-out point to its
+    nearest neighbour among n training points, so the samples and the reference have the same count."""
+    reference = data[: len(samples)]  # (n, 2)
+    reach = torch.cdist(heldout, reference).min(1).values.quantile(quantile)
+    covered = torch.cdist(heldout, samples).min(1).values <= reach  # (M,)
+    off = torch.cdist(samples, data).min(1).values > reach  # (n,)
+    return Fit(covered=float(covered.float().mean()), off_data=float(off.float().mean()))
+
+
 def new_ddpm_2d(seed: int) -> ddpm.Denoiser:
     """A fresh 2-D denoiser whose weights are drawn from `seed`."""
     with building():
@@ -153,19 +175,22 @@ def race_2d(
     ddpm_seconds = time.perf_counter() - start
     scheduler = ddpm.make_scheduler(DDPM_2D)
     yield Race("sampling and scoring", 1.0)
+    flow_sampled, ddpm_sampled = sample_flow(progress.flow, n, seed), sample_ddpm(model, scheduler, n, seed)
     flow_row = Row(
         model=f"flow ({config.kind}, {config.transforms} layers)",
-        sampled=sample_flow(progress.flow, n, seed),
+        sampled=flow_sampled,
         exact_likelihood=True,
         train_seconds=flow_seconds,
         heldout=mean_log_likelihood(lambda x: log_prob(progress.flow, x), heldout),
+        fit=sample_fit(flow_sampled.samples, data, heldout),
     )
     ddpm_row = Row(
         model=f"DDPM ({DDPM_2D.timesteps} steps)",
-        sampled=sample_ddpm(model, scheduler, n, seed),
+        sampled=ddpm_sampled,
         exact_likelihood=False,
         train_seconds=ddpm_seconds,
         heldout=mean_log_likelihood(lambda x: -ddpm.negative_elbo(model, scheduler, x, seed), heldout),
+        fit=sample_fit(ddpm_sampled.samples, data, heldout),
     )
     yield Race("done", 1.0, rows=(flow_row, ddpm_row), message=progress.diverged)
 

@@ -173,7 +173,7 @@ def get_model(name: str, source: object = None) -> Any:
                 return _loaded[key]
         target = key[1]
         if not Path(target).is_dir():
-            _check_hub_reachable(name, target)
+            _check_hub_reachable(target)
         with _build_lock:
             model = spec_for(name).load(target)
         if _half_built(model):
@@ -234,20 +234,19 @@ def warm_up(names: Iterable[str]) -> threading.Thread:
     return thread
 
 
-def _check_hub_reachable(name: str, hub_id: str) -> None:
+def _check_hub_reachable(hub_id: str) -> None:
     """Fail fast, with the bundled alternative named, when `hub_id` is neither cached nor reachable."""
     from huggingface_hub import model_info, snapshot_download
     from huggingface_hub.errors import LocalEntryNotFoundError, RepositoryNotFoundError
 
-    spec = spec_for(name)
-    alternative = f"use the bundled model instead: choose '{BUNDLED}' in the model menu or unset {spec.env_var}"
+    alternative = "pick one of the bundled models in the model menu instead"
     try:
         snapshot_download(hub_id, local_files_only=True)
         return  # already in the local cache: loads without the network
     except (LocalEntryNotFoundError, FileNotFoundError, ValueError):
         pass
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
-        raise ModelUnavailable(f"{hub_id!r} is not in the local cache and HF_HUB_OFFLINE is set: {alternative}")
+        raise ModelUnavailable(f"{hub_id!r} is not downloaded on this server, which works offline: {alternative}")
     try:
         model_info(hub_id, timeout=HUB_PROBE_TIMEOUT_S)
     except RepositoryNotFoundError:

@@ -12,6 +12,8 @@ LABEL_POSITIONS = {
     "OPT-175B": "bottom center",
     "LLaMA-65B": "top left",
     "Chinchilla": "middle right",
+    "LaMDA": "bottom left",
+    "MT-NLG": "bottom center",
 }
 
 

@@ -7,6 +7,8 @@ model "Chinchilla scale" above 15:1. Training compute is about C = 6 N D FLOPs (
 import math
 from dataclasses import dataclass
 
+MAX_PARAMS_B = 100_000.0  # 100 trillion parameters: far above any model trained so far (about 2 trillion)
+MAX_TOKENS_B = 10_000_000.0  # 10 quadrillion tokens: far above any training set so far (tens of trillions)
 NOTES_RATIO = 15.0  # the notes' threshold: T:P > 15:1
 CHINCHILLA_RATIO = 20.0  # the Chinchilla paper's rule of thumb
 
@@ -32,20 +34,22 @@ class ScaleVerdict:
         )
 
 
-def _positive(value: float, what: str, example: str) -> float:
+def _positive(value: float, what: str, example: str, most: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be a number, e.g. {example}") from None
     if not math.isfinite(number) or number <= 0:
         raise ValueError(f"{what} must be a positive number of billions, e.g. {example}; got {value!r}")
+    if number > most:
+        raise ValueError(f"{what} must be at most {most:,.0f} billion, e.g. {example}; got {value!r} billion")
     return number
 
 
 def tokens_per_parameter(params_b: float, tokens_b: float) -> ScaleVerdict:
     """Judge a model of `params_b` billion parameters trained on `tokens_b` billion tokens."""
-    params = _positive(params_b, "parameters", "70 for Chinchilla")
-    tokens = _positive(tokens_b, "training tokens", "1400 for Chinchilla")
+    params = _positive(params_b, "parameters", "70 for Chinchilla", MAX_PARAMS_B)
+    tokens = _positive(tokens_b, "training tokens", "1400 for Chinchilla", MAX_TOKENS_B)
     ratio = tokens / params
     return ScaleVerdict(
         params_b=params,

@@ -217,8 +217,11 @@ def roc_curves(fitted: FittedSetup, report: OodReport) -> go.Figure:
     fig.update_layout(
         height=420,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis={"title": {"text": "false-positive rate (in-distribution points flagged)"}, "range": [0, 1]},
-        yaxis={"title": {"text": "true-positive rate (out-of-distribution points caught)"}, "range": [0, 1.01]},
+        xaxis={"title": {"text": "false-positive rate (in-distribution points flagged)"}, "range": [-0.02, 1.02]},
+        yaxis={
+            "title": {"text": "true-positive rate (out-of-distribution points caught)"},
+            "range": [-0.02, 1.02],
+        },  # padded: a curve of AUROC 0 or 1 runs along the edges, where a [0, 1] frame would hide it
         legend={"x": 0.98, "y": 0.02, "xanchor": "right", "yanchor": "bottom"},
     )
     return fig
