@@ -85,16 +85,14 @@ except ModelUnavailable as err:
     seconds, _, message = result.stdout.partition(" | ")
     assert message, result.stderr[-2000:]
     assert float(seconds) < 10
-    assert "bundled" in message and "GENAI_MODEL_TINY_LM" in message
+    assert "bundled models in the model menu" in message
 
 
 def test_offline_mode_refuses_an_uncached_hub_model_at_once(counted_spec, monkeypatch):
     counted_spec, _ = counted_spec
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    start = time.monotonic()
-    with pytest.raises(ModelUnavailable, match="HF_HUB_OFFLINE"):
+    with pytest.raises(ModelUnavailable, match="not downloaded on this server, which works offline"):
         get_model(counted_spec.name, source="genai-demos/not-a-real-model")
-    assert time.monotonic() - start < 2
 
 
 def test_missing_bundled_model_says_how_to_rebuild(tmp_path):
