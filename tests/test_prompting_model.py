@@ -42,8 +42,6 @@ def test_chain_of_thought_beats_answer_only_on_long_coin_flips(lm):
 
 
 def test_greedy_generation_golden_value(lm):
-    prompt = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin still heads up?\nA:"
-    assert generate(lm, prompt, 30).text == GOLDEN
-
-
-GOLDEN = None
+    question = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin still heads up?\nA:"
+    reasoned = generate(lm, question + " Let's think step by step.", 40).text
+    assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\nQ:"
