@@ -50,8 +50,8 @@ def ddpm_vs_dpm(model) -> None:
         )
         print(
             f"   {scheduler:13s} {steps:4d} steps: {f.seconds / f.samples:6.2f} s per image, "
-            f"all three attributes right {f.all_three:.3f} (shape {f.shape:.3f}, colour {f.colour:.3f}, "
-            f"place {f.place:.3f})"
+            f"all three attributes right {f.all_three:.3f} (shape {f.rate('shape'):.3f}, "
+            f"colour {f.rate('colour'):.3f}, place {f.rate('place'):.3f})"
         )
 
 

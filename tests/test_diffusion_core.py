@@ -172,6 +172,13 @@ def test_the_attribute_judge_reads_rendered_scenes():
     predicted = attributes.read_places(judge, images)
     accuracy = np.mean([p == attributes.labels(s) for p, s in zip(predicted, scenes, strict=True)])
     assert accuracy >= 0.97
+    sizes = [
+        got == want
+        for found, s in zip(attributes.read_sizes(judge, images), scenes, strict=True)
+        for got, want in zip(found, attributes.size_labels(s), strict=True)
+        if want != attributes.NO_SIZE
+    ]
+    assert np.mean(sizes) >= 0.95  # small vs large, wherever a shape is
 
 
 def test_every_scheduler_is_built_from_the_training_config():

@@ -1,5 +1,8 @@
 """How well the bundled model follows its prompts, judged by the attribute classifier (trained on rendered
-images only): single-shape fidelity (shape, colour and place), two-shape binding, and diversity across seeds.
+images only): single-shape fidelity (shape, colour, place and size), on the combinations the model saw in training
+and on those held out of it (core.diffusion.held_out), two-shape binding, and diversity across seeds. Every rate
+comes with its 95% Wilson interval (core.stats); the samples of one prompt are not independent, so read the
+intervals as a lower bound on the uncertainty.
 
     python -m core.diffusion.evaluate                       # default settings: DPM-Solver++, 20 steps
     python -m core.diffusion.evaluate --scheduler DDPM --steps 1000
@@ -20,27 +23,47 @@ from core.diffusion import (
 )
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.generate import Request, generate_many
+from core.diffusion.held_out import HELD_OUT, held_out_in_training
 from core.diffusion.pipeline import from_images
-from core.diffusion.sources import BUNDLED, BUNDLED_SETTINGS, DEFAULT_SCHEDULER, NAME
+from core.diffusion.sources import BUNDLED, BUNDLED_SETTINGS, DEFAULT_SCHEDULER, MODEL_DIR, NAME
 from core.runtime import get_model
+from core.stats import Estimate, format_estimate, format_p, proportion, proportion_difference
+
+Combination = tuple[str, str, str]  # (colour, shape, place)
+ALL_COMBINATIONS: tuple[Combination, ...] = tuple(
+    (colour, shape, place)
+    for shape, colour, place in itertools.product(shapes.SHAPES, shapes.COLOURS, shapes.POSITIONS)
+)  # the 60 single-shape combinations, in the order that fixes each prompt's seeds and size
+
+
+ATTRIBUTES = ("shape", "colour", "place", "size")
 
 
 @dataclass
 class Fidelity:
-    shape: float
-    colour: float
-    place: float
-    all_three: float
+    hits: dict[str, int]  # "shape", "colour", "place", "size", "all_three", "all_four" -> samples right
     samples: int
     seconds: float
+
+    def rate(self, key: str) -> float:
+        return self.hits[key] / self.samples
+
+    def estimate(self, key: str) -> Estimate:
+        """The rate with its Wilson score interval."""
+        return proportion(self.hits[key], self.samples)
+
+    @property
+    def all_three(self) -> float:  # shape, colour and place right
+        return self.rate("all_three")
 
 
 @dataclass
 class Binding:
-    both_right: float  # both shapes with the asked colour, in the asked places
-    one_right: float  # at least one of the two
-    swapped: float  # the two colours (or shapes) exchanged: the classic binding error
+    hits: dict[str, int]  # "both_right", "one_right" (at least one), "swapped" (the binding error) -> samples
     samples: int
+
+    def estimate(self, key: str) -> Estimate:
+        return proportion(self.hits[key], self.samples)
 
 
 def sample(model: TextToImage, prompt: str, seeds: list[int], steps: int, guidance: float, scheduler: str):
@@ -48,40 +71,57 @@ def sample(model: TextToImage, prompt: str, seeds: list[int], steps: int, guidan
     return np.stack(generate_many(model, [Request(prompt, s, steps, guidance, scheduler) for s in seeds]))
 
 
-def main_object(judge: attributes.AttributeClassifier, images: np.ndarray) -> list[tuple[str, str]]:
-    """(place, "colour shape") of the most certainly occupied place in each image."""
+def main_object(judge: attributes.AttributeClassifier, images: np.ndarray) -> list[tuple[str, str, str]]:
+    """(place, "colour shape", size) of the most certainly occupied place in each image."""
     with torch.no_grad():
-        probs = judge(from_images(images)).softmax(-1)  # (N, 5, 13)
+        x = from_images(images)
+        probs = judge(x).softmax(-1)  # (N, 5, 13)
+        sizes = judge.sizes(x).argmax(-1)  # (N, 5)
+    rows = torch.arange(len(images))
     place = (1 - probs[..., 0]).argmax(-1)  # (N,)
-    found = probs[torch.arange(len(images)), place, 1:].argmax(-1) + 1  # (N,)
-    return [(attributes.PLACES[p], attributes.OBJECTS[o]) for p, o in zip(place.tolist(), found.tolist(), strict=True)]
+    found = probs[rows, place, 1:].argmax(-1) + 1  # (N,)
+    size = sizes[rows, place]  # (N,)
+    return [
+        (attributes.PLACES[p], attributes.OBJECTS[o], attributes.SIZES[z])
+        for p, o, z in zip(place.tolist(), found.tolist(), size.tolist(), strict=True)
+    ]
 
 
 def single_shape_fidelity(
-    model: TextToImage, judge, steps: int, guidance: float, scheduler: str, seeds_per_prompt: int = 4, every: int = 1
+    model: TextToImage,
+    judge,
+    steps: int,
+    guidance: float,
+    scheduler: str,
+    seeds_per_prompt: int = 4,
+    every: int = 1,
+    combinations: tuple[Combination, ...] = ALL_COMBINATIONS,
 ) -> Fidelity:
-    """Every shape x colour x place prompt (60; every `every`-th of them), sizes alternating,
-    `seeds_per_prompt` samples each."""
-    hits = {"shape": 0, "colour": 0, "place": 0, "all": 0}
+    """Every colour x shape x place prompt in `combinations` (every `every`-th of the 60), sizes alternating,
+    `seeds_per_prompt` samples each. A prompt's size and seeds depend only on its place in ALL_COMBINATIONS."""
+    hits = dict.fromkeys([*ATTRIBUTES, "all_three", "all_four"], 0)
     n = 0
     start = time.perf_counter()
-    combos = itertools.product(shapes.SHAPES, shapes.COLOURS, shapes.POSITIONS)
-    for i, (shape, colour, place) in enumerate(combos):
-        if i % every:
+    for i, (colour, shape, place) in enumerate(ALL_COMBINATIONS):
+        if i % every or (colour, shape, place) not in combinations:
             continue
         asked = shapes.Shape(shape, colour, list(shapes.SIZES)[i % 2], place)
         seeds = [1000 * i + k for k in range(seeds_per_prompt)]
         images = sample(model, shapes.single_caption(asked), seeds, steps, guidance, scheduler)
-        for got_place, got in main_object(judge, images):
-            got_colour, got_shape = got.split()
-            right = {"shape": got_shape == shape, "colour": got_colour == colour, "place": got_place == place}
+        for got_place, got, got_size in main_object(judge, images):
+            got_colour, got_shape = got.split() if got != "empty" else ("", "")
+            right = {
+                "shape": got_shape == shape,
+                "colour": got_colour == colour,
+                "place": got_place == place,
+                "size": got_size == asked.size,
+            }
             for key, ok in right.items():
                 hits[key] += ok
-            hits["all"] += all(right.values())
+            hits["all_three"] += right["shape"] and right["colour"] and right["place"]
+            hits["all_four"] += all(right.values())
             n += 1
-    return Fidelity(
-        hits["shape"] / n, hits["colour"] / n, hits["place"] / n, hits["all"] / n, n, time.perf_counter() - start
-    )
+    return Fidelity(hits, n, time.perf_counter() - start)
 
 
 def two_shape_binding(
@@ -102,7 +142,7 @@ def two_shape_binding(
             one += any(right)
             swapped += got == want[::-1] or _colours_swapped(got, want)
             n += 1
-    return Binding(both / n, one / n, swapped / n, n)
+    return Binding({"both_right": both, "one_right": one, "swapped": swapped}, n)
 
 
 def _colours_swapped(got: list[str], want: list[str]) -> bool:
@@ -128,6 +168,19 @@ def diversity(model: TextToImage, steps: int, guidance: float, scheduler: str, s
     return {"generated": spread(generated), "rendered": spread(rendered)}
 
 
+def stated(est: Estimate) -> str:
+    return f"{format_estimate(est, '{:.3f}')}, n = {est.n}"
+
+
+def fidelity_lines(title: str, f: Fidelity) -> list[str]:
+    parts = ", ".join(f"{key} {stated(f.estimate(key))}" for key in ATTRIBUTES)
+    return [
+        f"{title} ({f.samples} samples, {f.seconds:.0f} s): {parts}",
+        f"  all three (shape, colour, place) {stated(f.estimate('all_three'))}; "
+        f"all four with size {stated(f.estimate('all_four'))}",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scheduler", default=DEFAULT_SCHEDULER)
@@ -140,17 +193,36 @@ def main() -> None:
     model = get_model(NAME, BUNDLED)
     judge = attributes.load()
     settings = (args.steps, args.guidance, args.scheduler)
-    print(f"bundled model, {args.scheduler}, {args.steps} steps, guidance {args.guidance}")
-    f = single_shape_fidelity(model, judge, *settings, seeds_per_prompt=args.seeds)
+    print(f"bundled model, {args.scheduler}, {args.steps} steps, guidance {args.guidance}; 95% Wilson intervals")
+    held_out = held_out_in_training(MODEL_DIR)
+    seen = tuple(c for c in ALL_COMBINATIONS if c not in HELD_OUT)
+    f_seen = single_shape_fidelity(model, judge, *settings, seeds_per_prompt=args.seeds, combinations=seen)
+    f_new = single_shape_fidelity(model, judge, *settings, seeds_per_prompt=args.seeds, combinations=HELD_OUT)
+    if held_out:
+        print(f"this model was trained without the {len(held_out)} held-out colour-shape-place combinations")
+    else:
+        print(
+            f"this model saw every combination in training: the {len(HELD_OUT)} combinations of "
+            "core.diffusion.held_out are held out only once `python -m core.diffusion.train` retrains it"
+        )
+    for line in [
+        *fidelity_lines(f"single shape, {len(seen)} combinations seen in training", f_seen),
+        *fidelity_lines(
+            f"single shape, {len(HELD_OUT)} combinations " + ("held out of training" if held_out else "to hold out"),
+            f_new,
+        ),
+    ]:
+        print(line)
+    gap = proportion_difference(f_seen.hits["all_three"], f_seen.samples, f_new.hits["all_three"], f_new.samples)
     print(
-        f"single shape ({f.samples} samples, {f.seconds:.0f} s): shape {f.shape:.3f}, colour {f.colour:.3f}, "
-        f"place {f.place:.3f}, all three {f.all_three:.3f}"
+        f"  held-out minus seen, all three right: {format_estimate(gap, '{:+.3f}')} (Newcombe), "
+        f"{format_p(gap.p_value)} (Fisher)"
     )
     if not args.skip_pairs:
         b = two_shape_binding(model, judge, *settings, seeds_per_prompt=args.seeds)
         print(
-            f"two shapes ({b.samples} samples): both right {b.both_right:.3f}, at least one {b.one_right:.3f}, "
-            f"swapped {b.swapped:.3f}"
+            f"two shapes ({b.samples} samples): both right {stated(b.estimate('both_right'))}, at least one "
+            f"{stated(b.estimate('one_right'))}, swapped (binding error) {stated(b.estimate('swapped'))}"
         )
         d = diversity(model, *settings)
         print(

@@ -3,7 +3,9 @@
 The DDPM objective (Ho et al. 2020, eq. 14): noise a clean image to a random step t with the forward process,
 ask the UNet for the noise given the caption, and regress it. The text encoder learns jointly. One caption in
 ten is replaced by "" so the same network also learns the unconditional model that classifier-free guidance needs.
-The weights kept are an exponential moving average of the trained ones (`diffusers.training_utils.EMAModel`).
+Scenes with a held-out colour-shape-place combination (core.diffusion.held_out) never appear, so the evaluation
+can measure composition on combinations the model has not seen. The weights kept are an exponential moving
+average of the trained ones (`diffusers.training_utils.EMAModel`).
 
     python -m core.diffusion.train --out core/diffusion/weights/shapes-t2i   # about an hour on 2 CPU cores
 """
@@ -19,7 +21,7 @@ import torch
 from diffusers.training_utils import EMAModel
 from tqdm import tqdm
 
-from core.diffusion import shapes
+from core.diffusion.held_out import HELD_OUT, training_batch
 from core.diffusion.pipeline import ShapesPipeline, build_unet, from_images
 from core.diffusion.schedulers import training_scheduler
 from core.diffusion.text import build_text_encoder, build_tokenizer
@@ -59,7 +61,7 @@ def train(
     start = time.perf_counter()
     bar = tqdm(range(steps), desc="training", unit="step")
     for step in bar:
-        images, scenes = shapes.batch(rng, batch)
+        images, scenes = training_batch(rng, batch)
         x_0 = from_images(images)  # (B, 3, 32, 32) in [-1, 1]
         captions = ["" if rng.random() < drop_caption else s.caption for s in scenes]
         noise = torch.randn(x_0.shape, generator=generator)
@@ -84,6 +86,7 @@ def train(
                 "drop_caption": drop_caption,
                 "ema_decay": ema_decay,
                 "seed": seed,
+                "held_out": [list(c) for c in HELD_OUT],
                 "train_seconds": round(time.perf_counter() - start, 1),
                 "loss_every_100": [round(float(np.mean(losses[i : i + 100])), 5) for i in range(0, len(losses), 100)],
             }
