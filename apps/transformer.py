@@ -65,8 +65,18 @@ def _induction_head(view) -> tuple[int, int, str]:
     ids = view.query_ids("decoder")
     best = strongest(label_heads(view.maps["decoder"], "decoder", ids, ids), INDUCTION)
     share = best.scores.get(INDUCTION, 0.0)
+    if share == 0.0:
+        return 0, 0, ""  # nothing in the text repeats: no head can copy
     if share < INDUCTION_SHOWN:
-        return 0, 0, ""
+        return (
+            0,
+            0,
+            f"\n\n**No induction head here:** the head that best follows the rule (layer {best.layer}, head "
+            f"{best.head}) puts only {share:.0%} of its attention on the token that followed an earlier copy of the "
+            "last two tokens. An induction head is how a model copies an answer from the matching example of a "
+            "few-shot prompt (Olsson et al. 2022); without one, the prompting lab's bundled model does not learn a "
+            "new task from its examples.",
+        )
     return (
         best.layer,
         best.head,
