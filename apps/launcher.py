@@ -195,11 +195,8 @@ def set_public(args: argparse.Namespace) -> bool:
     elif args.share:
         os.environ[PUBLIC_ENV] = "1"
     public = public_mode()
-    if public:
-        from apps.serving import CONCURRENCY, CPUS
-
-        # many visitors: one torch thread per request, so that concurrent requests do not fight over the cores
-        os.environ.setdefault("OMP_NUM_THREADS", str(max(1, CPUS // CONCURRENCY)))
+    if public:  # many visitors: one torch thread per request, so that concurrent requests do not fight over cores
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
     return public
 
 

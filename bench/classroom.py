@@ -4,8 +4,10 @@ are still warming up (a cold-start burst), keep them clicking for a while, then 
     python bench/classroom.py [--users 30] [--run-time 90s]
 
 Binds to 127.0.0.1 only. Prints, per endpoint, clicks, failures, median and 95th-percentile time (a click is
-joining the queue and reading the result to its end), and the server's memory (RSS of the launcher and its
-Streamlit child) and temporary-folder size at the start and at the end.
+joining the queue and reading the result to its end), the server's memory (RSS of the launcher and its
+Streamlit child) and temporary-folder size at the start and at the end, and the CPU seconds the server spent per
+click: unlike the times, that figure does not depend on what else the machine is doing, so it gives the number of
+students a core can serve.
 """
 
 import argparse
@@ -33,6 +35,12 @@ def free_port() -> int:
 def rss_mb(pid: int) -> float:
     proc = psutil.Process(pid)
     return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 1e6
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds used so far by the launcher and its children (robust to other load on the machine)."""
+    proc = psutil.Process(pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [proc, *proc.children(recursive=True)])
 
 
 def folder_mb(folder: Path) -> tuple[float, int]:
@@ -77,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             except httpx.HTTPError:
                 time.sleep(0.2)
         print(f"index answered after {time.monotonic() - started:.1f} s; students arrive now, during the warm-up")
-        rss_start, (temp_start, files_start) = rss_mb(server.pid), folder_mb(temp)
+        rss_start, (temp_start, files_start), cpu_start = rss_mb(server.pid), folder_mb(temp), cpu_s(server.pid)
         stats = temp / "locust"
         locust = [
             sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -85,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             "--csv", str(stats), "--only-summary", "--stop-timeout", "60",
         ]  # fmt: skip
         subprocess.run(locust, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        rss_end, (temp_end, files_end) = rss_mb(server.pid), folder_mb(temp)
+        rss_end, (temp_end, files_end), cpu_end = rss_mb(server.pid), folder_mb(temp), cpu_s(server.pid)
         alive = server.poll() is None
     finally:
         server.terminate()
@@ -102,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     if failures.exists():
         for row in list(csv.DictReader(open(failures)))[:10]:
             print(f"failure: {row['Name']}: {row['Error'][:160]} (x{row['Occurrences']})")
+    clicks = sum(int(r["Request Count"]) for r in rows if r["Type"] == "CLICK")
+    per_click = (cpu_end - cpu_start) / max(clicks, 1)
+    think = 10 + per_click  # mean think time of the locustfile (5-15 s) plus the work itself
+    print(
+        f"server CPU: {cpu_end - cpu_start:.0f} s for {clicks} clicks = {per_click:.2f} CPU s per click (warm-up included)"
+    )
+    print(
+        f"estimate: one core serves about {think / per_click:.0f} students clicking every {think:.0f} s at full load, "
+        f"{0.7 * think / per_click:.0f} at 70%"
+    )
     print(f"server RSS: {rss_start:.0f} MB at the start, {rss_end:.0f} MB at the end")
     print(
         f"temp folder: {temp_start:.1f} MB ({files_start} files) at the start, {temp_end:.1f} MB ({files_end} files) at the end"

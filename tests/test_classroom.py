@@ -65,7 +65,7 @@ def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(base + "/", timeout_s=180)
+        wait_for_http(base + "/", timeout_s=600)  # a busy shared CPU can take minutes to import everything
         answers = first_requests(base)  # the warm-up thread is loading models now
         errors = {k: v for k, v in answers.items() if isinstance(v, Exception)}
         assert not errors, f"{errors}\n{open(log.name).read()[-3000:]}"
@@ -82,7 +82,7 @@ def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
         )  # a long job with its event stream open
         time.sleep(2)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=60) == 0  # measured: about 4 s (see README); Docker allows 10
+        assert proc.wait(timeout=60) == 0  # 3 s for connections and 4 s for the page at most; Docker allows 10
         _, alive = psutil.wait_procs(children, timeout=15)
         assert alive == []
     finally:
