@@ -320,6 +320,7 @@ with gr.Blocks(title="Transfer learning lab") as demo:
                         label="Claim check (measured now)",
                         interactive=False,
                         wrap=True,
+                        elem_id="claims-table",
                     )
                 with gr.Tab("Teach it something new"):
                     gr.Markdown(
