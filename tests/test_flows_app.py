@@ -52,6 +52,7 @@ def test_student_trains_a_flow_and_sees_the_density(page, demo):
 def test_the_digit_comparison_table_fits_a_1400_px_page(page, demo):
     """Every column of a result table a student must read is on screen at 1400 px, without scrolling sideways."""
     page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(90_000)  # a page busy with plotly figures answers slowly on a loaded CPU
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
