@@ -453,6 +453,7 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
                 race_table = gr.Dataframe(
                     pd.DataFrame(columns=["model", "ms per sample", "network calls", "held-out log p"]),
                     label="Measured", interactive=False, wrap=True, elem_id="race-table",
+                    column_widths=["20%", "11%", "10%", "12%", "10%", "15%", "11%", "11%"],
                 )  # fmt: skip
                 race_claims_md = gr.Markdown(CLAIMS_BEFORE)
                 with gr.Row():
@@ -461,6 +462,7 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
                 digits_table = gr.Dataframe(
                     pd.DataFrame(columns=["model", "ms per sample", "network calls", "held-out bits/dim"]),
                     label="Measured on digits", interactive=False, wrap=True, elem_id="digits-table",
+                    column_widths=["24%", "14%", "12%", "16%", "12%", "22%"],
                 )  # fmt: skip
 
     training = train_button.click(

@@ -170,7 +170,14 @@ def check_claims(
             if time.perf_counter() - drawn > REDRAW_EVERY_S:
                 drawn = time.perf_counter()
                 yield accuracy_vs_labels(runs, target), gr.skip()
-        yield accuracy_vs_labels(runs, target), claims_table(runs, shots, target)
+        table = claims_table(runs, shots, target)
+        yield accuracy_vs_labels(runs, target), gr.Dataframe(table, column_widths=claim_widths(len(table.columns)))
+
+
+def claim_widths(columns: int) -> list[str]:
+    """Column widths that keep every verdict on a 1400 px page: narrow claim, wide 'measured as', the rest equal."""
+    rest = (100 - 12 - 22) / (columns - 2)
+    return ["12%", "22%", *[f"{rest:.0f}%"] * (columns - 2)]
 
 
 def drawing_gallery(drawings: list) -> list:
@@ -328,6 +335,8 @@ with gr.Blocks(title="Transfer learning lab") as demo:
                         label="Claim check (measured now)",
                         interactive=False,
                         wrap=True,
+                        column_widths=claim_widths(2 + len(MODE_CHOICES)),
+                        elem_id="claims-table",
                     )
                 with gr.Tab("Teach it something new"):
                     gr.Markdown(

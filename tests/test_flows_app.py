@@ -52,6 +52,7 @@ def test_student_trains_a_flow_and_sees_the_density(page, demo):
 def test_the_digit_comparison_table_fits_a_1400_px_page(page, demo):
     """Every column of a result table a student must read is on screen at 1400 px, without scrolling sideways."""
     page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(90_000)  # a page busy with plotly figures answers slowly on a loaded CPU
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
@@ -59,11 +60,10 @@ def test_the_digit_comparison_table_fits_a_1400_px_page(page, demo):
         page.get_by_role("tab", name="Flow vs. diffusion").click()
         page.get_by_role("button", name="Compare the bundled digit models").click()
         table = page.locator("#digits-table")
-        table.get_by_text("no (bound only)").first.wait_for(timeout=300_000)
-        wrap = table.locator(".table-wrap").first
-        assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), "the table scrolls sideways"
-        right_edge = table.locator("th").last.evaluate("el => el.getBoundingClientRect().right")
-        assert right_edge <= 1400
+        table.locator("span", has_text="no (bound only)").first.wait_for(timeout=300_000)
+        shown = table.locator(".table-wrap").first.evaluate("el => el.getBoundingClientRect().right")
+        last_column = table.locator("th").last.evaluate("el => el.getBoundingClientRect().right")
+        assert last_column <= shown + 1 <= 1400 + 1, "the last column is cut off"
         assert page.locator("#flow-digits img").count() == 1 and page.locator("#ddpm-digits img").count() == 1
         assert page.console_errors == []
     finally:
