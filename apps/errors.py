@@ -17,6 +17,7 @@ from PIL import Image
 
 from core.runtime import ModelUnavailable
 from core.runtime.limits import MAX_IMAGE_PIXELS, Cancelled
+from core.runtime.registry import wait_for_warm_up
 
 log = logging.getLogger("genai_demos")
 MAX_MESSAGE = 400  # characters of an error message shown to a visitor
@@ -56,6 +57,7 @@ def _guarded(fn):
 
         @functools.wraps(fn)
         def generator(*args, **kwargs):
+            wait_for_warm_up()
             with user_errors():
                 yield from fn(*args, **kwargs)
 
@@ -65,6 +67,7 @@ def _guarded(fn):
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
+        wait_for_warm_up()
         with user_errors():
             return fn(*args, **kwargs)
 

@@ -212,22 +212,38 @@ def is_loaded(name: str, source: str | None = None) -> bool:
     return (name, resolve(name, source)) in _loaded
 
 
+WARM_UP_WAIT_S = 60.0  # the longest a request waits for the warm-up before it runs anyway
+_warmed = threading.Event()
+_warmed.set()  # nothing to wait for until a warm-up starts
+
+
+def wait_for_warm_up(timeout_s: float = WARM_UP_WAIT_S) -> None:
+    """Block while the warm-up runs (at most `timeout_s`). diffusers and transformers resolve their classes
+    lazily on first use, and a request resolving them while the warm-up imports or loads can find a module
+    half loaded (`cannot import name ...`): requests of a cold start wait for the warm-up instead."""
+    _warmed.wait(timeout_s)
+
+
 def warm_up(names: Iterable[str]) -> threading.Thread:
     """Load bundled models in a background thread; errors are left for first use to report.
 
     Each entry is a registry name, or "package.module:name" to import the module that registers it first,
     so heavy libraries load in the background rather than while the server starts.
     """
+    _warmed.clear()
 
     def run() -> None:
-        for entry in names:
-            module, _, name = entry.rpartition(":")
-            try:
-                if module:
-                    importlib.import_module(module)
-                get_model(name)
-            except Exception:  # noqa: BLE001 - the first real request reports the error to the user
-                continue
+        try:
+            for entry in names:
+                module, _, name = entry.rpartition(":")
+                try:
+                    if module:
+                        importlib.import_module(module)
+                    get_model(name)
+                except Exception:  # noqa: BLE001 - the first real request reports the error to the user
+                    continue
+        finally:
+            _warmed.set()
 
     thread = threading.Thread(target=run, name="model-warm-up", daemon=True)
     thread.start()
