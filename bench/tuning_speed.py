@@ -56,7 +56,9 @@ def main() -> None:
     ppo_run = ppo(base, rm.score, problems, PPOConfig(steps=15), seed=0)
     print(f"PPO, 15 steps of 8 prompts: {ppo_run.seconds:.1f} s ({ppo_run.seconds / 15:.2f} s per step)")
     dpo_run = dpo(base, pairs, rm.score, problems, steps=15, batch_size=8)
-    print(f"DPO, 15 steps of 8 pairs, same preferences: {dpo_run.seconds:.1f} s ({dpo_run.seconds / 15:.2f} s per step)")
+    print(
+        f"DPO, 15 steps of 8 pairs, same preferences: {dpo_run.seconds:.1f} s ({dpo_run.seconds / 15:.2f} s per step)"
+    )
 
 
 if __name__ == "__main__":
