@@ -7,6 +7,8 @@ from gradio_client.exceptions import AppError
 
 from tests.conftest import free_port
 
+pytestmark = pytest.mark.timeout(1200)  # every test trains a model: tens of seconds on an idle 2-core CPU
+
 
 @pytest.fixture(scope="module")
 def demo():

@@ -13,6 +13,8 @@ from core.tuning.preferences import feedback_problems, rater_preferences
 from core.tuning.sessions import STORE
 from core.tuning.zero_shot import score_task
 
+pytestmark = pytest.mark.timeout(1200)  # tens of seconds each on an idle 2-core CPU; minutes on a busy one
+
 HELD_OUT_PHRASING_CHECKS = ("one_word:coin_flip", "capitals:coin_flip", "step_by_step:last_letter")
 
 
