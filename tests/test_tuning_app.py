@@ -57,7 +57,7 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
     with pytest.raises(AppError, match="no instruction task chosen"):
         client.predict([], 16, 5, 1e-3, False, 0, 1, api_name="/instruction_tune")
     with pytest.raises(AppError, match="learning rate must be from"):
-        client.predict(["one_word:coin_flip"], 16, 5, float("nan"), False, 0, 1, api_name="/instruction_tune")
+        client.predict(["one_word:coin_flip"], 16, 5, 1.0, False, 0, 1, api_name="/instruction_tune")
     with pytest.raises(AppError, match="Value 1000 is greater than maximum value 400"):
         client.predict(["one_word:coin_flip"], 16, 1000, 1e-3, False, 0, 1, api_name="/instruction_tune")
     summary, table, *_ = client.predict(["one_word:coin_flip"], 16, 5, 1e-3, False, 0, 1, api_name="/instruction_tune")
