@@ -7,6 +7,8 @@ from gradio_client.exceptions import AppError
 
 from tests.conftest import free_port
 
+pytestmark = pytest.mark.timeout(1200)  # every test trains a model: tens of seconds on an idle 2-core CPU
+
 
 @pytest.fixture(scope="module")
 def demo():
@@ -53,12 +55,12 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
 
     client = gradio_client(demo)
     with pytest.raises(AppError, match="no instruction task chosen"):
-        client.predict([], 16, 2, 1e-3, False, 0, 1, api_name="/instruction_tune")
+        client.predict([], 16, 5, 1e-3, False, 0, 1, api_name="/instruction_tune")
     with pytest.raises(AppError, match="learning rate must be from"):
-        client.predict(["one_word:coin_flip"], 16, 2, float("nan"), False, 0, 1, api_name="/instruction_tune")
+        client.predict(["one_word:coin_flip"], 16, 5, 1.0, False, 0, 1, api_name="/instruction_tune")
     with pytest.raises(AppError, match="Value 1000 is greater than maximum value 400"):
         client.predict(["one_word:coin_flip"], 16, 1000, 1e-3, False, 0, 1, api_name="/instruction_tune")
-    summary, table, *_ = client.predict(["one_word:coin_flip"], 16, 3, 1e-3, False, 0, 1, api_name="/instruction_tune")
+    summary, table, *_ = client.predict(["one_word:coin_flip"], 16, 5, 1e-3, False, 0, 1, api_name="/instruction_tune")
     assert "Tuned on **16 examples**" in summary
     rows = table["data"]
     assert ["one word: coin flip", "tuned on", "tuned on"] == rows[0][:3]
@@ -72,7 +74,7 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
 
 def test_compare_methods_fills_the_notes_table(gradio_client, demo, one_torch_thread):
     client = gradio_client(demo)
-    with pytest.raises(AppError, match="training steps must be from 2 to 60"):
+    with pytest.raises(AppError, match="Value 500 is greater than maximum value 60"):
         client.predict(500, 4, 0, api_name="/compare_methods")
     notes, measured = client.predict(2, 4, 0, api_name="/compare_methods")
     assert [r[0] for r in notes["data"]] == ["Fine-tuning", "Prompt engineering", "RLHF"]
@@ -90,7 +92,7 @@ def test_a_student_ranks_answers_and_runs_feedback_tuning(demo, page, one_torch_
         page.get_by_role("tab", name="2. Rank answers").click()
         page.get_by_label("The base model").check()
         page.get_by_role("button", name="Write answers").click()
-        page.get_by_text("Question:").wait_for(timeout=60_000)
+        page.get_by_text("Question:").wait_for(timeout=240_000)  # the first click loads torch and the model
         for i, rank in enumerate((2, 1, 4, 3), start=1):
             page.get_by_label(f"Rank of answer {i}").click()
             page.get_by_role("option", name=str(rank), exact=True).click()

@@ -10,7 +10,10 @@ from core.tuning.instructions import DEFAULT_TUNING_TASKS, TASKS, tuning_set
 from core.tuning.policy import base_model
 from core.tuning.ppo import PPOConfig, ppo
 from core.tuning.preferences import feedback_problems, rater_preferences
+from core.tuning.sessions import STORE
 from core.tuning.zero_shot import score_task
+
+pytestmark = pytest.mark.timeout(1200)  # tens of seconds each on an idle 2-core CPU; minutes on a busy one
 
 HELD_OUT_PHRASING_CHECKS = ("one_word:coin_flip", "capitals:coin_flip", "step_by_step:last_letter")
 
@@ -118,5 +121,9 @@ def test_the_gpu_path_tunes_a_hub_architecture_with_lora_through_the_registry(ti
     key, report = instruction_tuning(None, ["one_word:coin_flip"], examples=16, steps=2, lora=True, questions=1,
                                      learning_rate=1e-3)  # fmt: skip
     assert len(report.rows) == 2 * len(TASKS) and len(report.losses) == 2
-    assert 0 < report.changed_fraction < 0.5  # LoRA merged: only the linear layers' weights move
-    assert key
+    tuned = STORE.get(key, "instruction_tuned_model", "step 1").model
+    assert 0 < report.changed_fraction < 1  # LoRA merged: only the linear layers' weights move
+    assert torch.equal(tuned.model.embed_tokens.weight, lm.model.model.embed_tokens.weight)
+    assert not torch.equal(
+        tuned.model.layers[0].self_attn.q_proj.weight, lm.model.model.layers[0].self_attn.q_proj.weight
+    )

@@ -212,7 +212,8 @@ def feedback_tuning(
         rm, reports = cached[1], cached[2]
     else:
         say(0, 1, f"training the reward model on {len(pairs)} pairs")
-        rm, reports = train_reward_model(start, pairs, steps=40, batch_size=8, seed=seed), {}
+        rm_steps = min(40, 5 * -(-len(pairs) // 8))  # about five passes over the pairs, at most 40 steps
+        rm, reports = train_reward_model(start, pairs, steps=rm_steps, batch_size=8, seed=seed), {}
     problems = feedback_problems(FEEDBACK_PROMPTS, seed + 7)
 
     def tick(step: int, total: int) -> None:
