@@ -21,7 +21,7 @@ def test_attention_and_next_token_through_the_api(gradio_client, demo):
         "the big green bird follows a white horse", "toy-translator", api_name="/attention"
     )
     assert "le grand oiseau vert suit un cheval blanc" in status
-    assert "matches the model's own attentions" in status
+    assert "from the model's own queries and keys; they match the model's attention" in status
     assert [row[2] for row in tokens["data"]][:3] == ["the", "big", "green"]
     figure = json.loads(single["plot"])
     assert figure["data"][0]["type"] == "heatmap"

@@ -123,7 +123,7 @@ def test_batched_requests_match_one_by_one(bundled):
         ("   ", {}, "prompt is empty"),
         ("a red circle " * 30, {}, "keep it to at most 200"),
         ("a purple dog on the left", {}, "does not know the words 'purple', 'dog'"),
-        ("a red circle on the left", {"steps": 0}, "steps must be a whole number from 1 to 1000"),
+        ("a red circle on the left", {"steps": 0}, "steps must be a whole number from 1 to 250"),
         ("a red circle on the left", {"steps": 2.5}, "steps must be a whole number"),
         ("a red circle on the left", {"guidance": float("nan")}, "guidance scale must be a number from 0 to 20"),
         ("a red circle on the left", {"guidance": 50}, "guidance scale must be a number from 0 to 20"),
