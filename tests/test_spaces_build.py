@@ -161,7 +161,7 @@ def test_every_package_a_space_imports_is_pinned_from_the_projects_requirements(
         monkeypatch.setattr(importlib.metadata, name, installed_metadata)
     page = imports.follow(["apps.confidence_vs_density"])
     assert [line.split("==")[0] for line in imports.requirements(page)] == [
-        "streamlit", "scikit-learn", "scipy", "threadpoolctl", "plotly", "pandas", "numpy", "pillow",
+        "streamlit", "scikit-learn", "scipy", "threadpoolctl", "statsmodels", "plotly", "pandas", "numpy", "pillow",
     ]  # fmt: skip
     assert all("==" in line for line in imports.pinned_lines().values()), "requirements.txt: pin every package"
     for demo in DEMOS:
@@ -192,7 +192,11 @@ def test_a_space_carries_only_what_its_demo_imports(built):
         assert not (folder / "spaces").exists(), "our spaces/ package would shadow ZeroGPU's `spaces`"
         assert (folder / "core" / "runtime" / "registry.py").is_file()
         assert not list(folder.rglob("__pycache__"))
-    assert sorted(p.name for p in (built["prompting"] / "core").iterdir() if p.is_dir()) == ["prompting", "runtime"]
+    assert sorted(p.name for p in (built["prompting"] / "core").iterdir() if p.is_dir()) == [
+        "prompting",
+        "runtime",
+        "stats",
+    ]
     assert (built["prompting"] / "core" / "prompting" / "model" / "model.safetensors").is_file()
     assert not (built["scale"] / "core" / "prompting").exists()
     page = (built["confidence_vs_density"] / "requirements.txt").read_text()
