@@ -53,7 +53,7 @@ DEMOS: tuple[Demo, ...] = (
         title="Tuning lab",
         does="Instruction-tune a model, rank its answers, tune it on the rankings with PPO or DPO, and measure fine-tuning vs prompting vs RLHF.",
         concept="Instruction tuning and feedback tuning (RLHF)",
-        models=("core.prompting.models:lab-lm",),
+        models=("core.tuning.models:tuning-base",),
     ),
     Demo(
         name="text_to_image",

@@ -9,7 +9,6 @@ import pandas as pd
 
 from apps.errors import user_errors
 from apps.hosting import model_line
-from core.prompting.sources import NAME
 from core.tuning.instructions import TASKS
 from core.tuning.lab import (
     DEFAULT_TASKS,
@@ -23,6 +22,7 @@ from core.tuning.lab import (
     instruction_tuning,
     rank,
 )
+from core.tuning.models import NAME
 from core.tuning.sessions import TTL_S
 
 TITLE = "Tuning lab"

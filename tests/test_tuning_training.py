@@ -109,7 +109,7 @@ def tiny_hub_model(tmp_path, monkeypatch):
         torch.manual_seed(0)
         Qwen2ForCausalLM(config).save_pretrained(tmp_path / "tiny-qwen")
     tokenizer.save_pretrained(tmp_path / "tiny-qwen")
-    monkeypatch.setenv(spec_for("lab-lm").env_var, str(tmp_path / "tiny-qwen"))
+    monkeypatch.setenv(spec_for("tuning-base").env_var, str(tmp_path / "tiny-qwen"))
     return tmp_path / "tiny-qwen"
 
 

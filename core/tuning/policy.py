@@ -1,6 +1,6 @@
 """The model being tuned: a private copy of the prompting lab's base model, never the registry's shared one.
 
-The base model comes from the registry (`lab-lm`: the bundled model on a CPU, a hub model on a GPU), so the same
+The base model comes from the registry (`tuning-base`: the bundled model on a CPU, a hub model on a GPU), so the same
 code tunes both. A copy is made for every run, and only the copy's weights change.
 """
 
@@ -11,12 +11,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from core.prompting.models import LanguageModel
-from core.prompting.sources import NAME
+from core.tuning.models import NAME
 
 
 def base_model(source: str | None = None) -> LanguageModel:
-    """The registry's (shared, read-only) base model: `source`, else `GENAI_MODEL_LAB_LM`, else the bundled one."""
-    from core.prompting import models  # noqa: F401 - registers "lab-lm"
+    """The registry's (shared, read-only) base model: `source`, else `GENAI_MODEL_TUNING_BASE`, else the bundled one."""
     from core.runtime import get_model
 
     return get_model(NAME, source)
