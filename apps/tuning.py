@@ -266,4 +266,6 @@ with gr.Blocks(title=TITLE) as demo:
 
 
 if __name__ == "__main__":
-    demo.launch()
+    from apps.serving import launch
+
+    launch(demo)

@@ -128,7 +128,7 @@ def gradio_space(demo: Demo, folder: Path) -> None:
     import gradio
 
     hub = hub_on_gpu(demo)
-    needs = follow([demo.module, "apps.hosting", *model_modules((demo,))])
+    needs = follow([demo.module, "apps.hosting", "apps.serving", *model_modules((demo,))])
     copy_sources(needs, folder)
     write_requirements(needs, folder, gpu=demo.wants_gpu)
     app = entries.gradio_app(demo.name, demo.title, demo.does, demo.models, hub, gpu_modules(needs))

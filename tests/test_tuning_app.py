@@ -95,7 +95,7 @@ def test_a_student_ranks_answers_and_runs_feedback_tuning(demo, page, one_torch_
         page.get_by_text("Question:").wait_for(timeout=240_000)  # the first click loads torch and the model
         for i, rank in enumerate((2, 1, 4, 3), start=1):
             page.get_by_label(f"Rank of answer {i}").click()
-            page.get_by_role("option", name=str(rank), exact=True).click()
+            page.get_by_role("option", name=str(rank), exact=True).last.click()  # the list just opened
         page.get_by_role("button", name="Add my ranking").click()
         page.get_by_text("6 preference pairs so far.").wait_for(timeout=30_000)
 
