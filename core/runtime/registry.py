@@ -212,38 +212,61 @@ def is_loaded(name: str, source: str | None = None) -> bool:
     return (name, resolve(name, source)) in _loaded
 
 
-WARM_UP_WAIT_S = 60.0  # the longest a request waits for the warm-up before it runs anyway
-_warmed = threading.Event()
-_warmed.set()  # nothing to wait for until a warm-up starts
+WARM_UP_WAIT_S = 60.0  # the longest a request waits for the warm-up's imports before it runs anyway
+LAZY_NAMES = {  # classes that diffusers and transformers import on first use, resolved by the warm-up first
+    "diffusers": (
+        "DDPMScheduler", "DDIMScheduler", "DPMSolverMultistepScheduler", "EulerDiscreteScheduler",
+        "UNet2DModel", "UNet2DConditionModel", "DiffusionPipeline", "AutoPipelineForText2Image",
+    ),
+    "transformers": ("AutoModelForCausalLM", "AutoTokenizer", "GPT2LMHeadModel", "PreTrainedTokenizerFast"),
+}  # fmt: skip
+_imported = threading.Event()
+_imported.set()  # nothing to wait for until a warm-up starts
 
 
 def wait_for_warm_up(timeout_s: float = WARM_UP_WAIT_S) -> None:
-    """Block while the warm-up runs (at most `timeout_s`). diffusers and transformers resolve their classes
-    lazily on first use, and a request resolving them while the warm-up imports or loads can find a module
-    half loaded (`cannot import name ...`): requests of a cold start wait for the warm-up instead."""
-    _warmed.wait(timeout_s)
+    """Block while the warm-up imports (at most `timeout_s`). diffusers and transformers resolve their classes
+    lazily on first use, and a request resolving them while the warm-up does can find a module half loaded
+    (`cannot import name ...`): requests of a cold start wait for the warm-up's imports, not its loads."""
+    _imported.wait(timeout_s)
+
+
+def _import_everything(modules: list[str]) -> None:
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - the first real request reports the error to the user
+            continue
+    for library, names in LAZY_NAMES.items():
+        if library in sys.modules:
+            for attribute in names:
+                try:
+                    getattr(sys.modules[library], attribute)
+                except (AttributeError, ImportError):
+                    continue
 
 
 def warm_up(names: Iterable[str]) -> threading.Thread:
     """Load bundled models in a background thread; errors are left for first use to report.
 
     Each entry is a registry name, or "package.module:name" to import the module that registers it first,
-    so heavy libraries load in the background rather than while the server starts.
+    so heavy libraries load in the background rather than while the server starts. All imports come first,
+    then the loads; requests wait for the imports only (`wait_for_warm_up`).
     """
-    _warmed.clear()
+    entries = [entry.rpartition(":") for entry in names]
+    _imported.clear()
 
     def run() -> None:
         try:
-            for entry in names:
-                module, _, name = entry.rpartition(":")
-                try:
-                    if module:
-                        importlib.import_module(module)
-                    get_model(name)
-                except Exception:  # noqa: BLE001 - the first real request reports the error to the user
-                    continue
+            with _build_lock:
+                _import_everything([module for module, _, _ in entries if module])
         finally:
-            _warmed.set()
+            _imported.set()
+        for _, _, name in entries:
+            try:
+                get_model(name)
+            except Exception:  # noqa: BLE001 - the first real request reports the error to the user
+                continue
 
     thread = threading.Thread(target=run, name="model-warm-up", daemon=True)
     thread.start()
