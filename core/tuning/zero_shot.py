@@ -6,7 +6,7 @@ FLAN measured: whether tuning on some instructions helps tasks and phrasings tha
 
 from dataclasses import dataclass
 
-from core.prompting.answers import first_reply, is_correct
+from core.prompting.answers import is_correct
 from core.prompting.models import LanguageModel
 from core.tuning.instructions import TASKS, Example, question_set
 
@@ -33,14 +33,11 @@ class TaskScore:
         return sum(g.correct for g in self.graded) / len(self.graded)
 
 
-def replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int, batch_size: int = 16) -> list[str]:
-    """Greedy replies, each cut at the model's next "Q:" (the prompting lab's batched generation)."""
-    from core.prompting.generate import generate_batch
+def replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int) -> list[str]:
+    """Greedy replies, 16 prompts a batch, each cut at the model's next "Q:" (the prompting lab's evaluation loop)."""
+    from core.prompting.evaluate import generate_all
 
-    out = []
-    for start in range(0, len(prompts), batch_size):
-        out += generate_batch(lm, prompts[start : start + batch_size], max_new_tokens, chat=False)
-    return [first_reply(r) for r in out]
+    return generate_all(lm, prompts, max_new_tokens, chat=False, batch_size=16)
 
 
 def score_task(lm: LanguageModel, task: str, n: int, held_out_phrasing: bool, seed: int = 1) -> TaskScore:
