@@ -17,7 +17,7 @@ class Demo:
     does: str  # one line: what it lets a student do
     concept: str  # the course concept it teaches
     kind: str = "gradio"  # "gradio" or "streamlit"
-    models: tuple[str, ...] = ()  # "module:registry name" of each model to warm up once the server is up
+    models: tuple[str, ...] = ()  # registry name of each model to warm up once the server is up
     hardware: str = "cpu-basic"  # Space hardware, e.g. "zero-a10g": on a GPU the models' hub defaults are used
 
     @property
@@ -45,7 +45,7 @@ DEMOS: tuple[Demo, ...] = (
         title="Prompting lab",
         does="Prompt a model zero-shot, few-shot and with chain-of-thought, and measure what each strategy buys.",
         concept="In-context learning",
-        models=("core.prompting.models:lab-lm",),
+        models=("lab-lm",),
         hardware="zero-a10g",
     ),
     Demo(
@@ -53,14 +53,14 @@ DEMOS: tuple[Demo, ...] = (
         title="Tuning lab",
         does="Instruction-tune a model, rank its answers, tune it on the rankings with PPO or DPO, and measure fine-tuning vs prompting vs RLHF.",
         concept="Instruction tuning and feedback tuning (RLHF)",
-        models=("core.tuning.models:tuning-base",),
+        models=("tuning-base",),
     ),
     Demo(
         name="text_to_image",
         title="Text to image with diffusion",
         does="Generate images from a caption and watch them denoise, explore the forward noising, and inpaint.",
         concept="Image generation: diffusion",
-        models=("core.diffusion.models:text-to-image",),
+        models=("text-to-image",),
         hardware="zero-a10g",
     ),
     Demo(
@@ -68,7 +68,7 @@ DEMOS: tuple[Demo, ...] = (
         title="Normalizing flows vs. diffusion",
         does="Train a flow live, score exact likelihoods, invert digits to latents, and race a flow against a DDPM.",
         concept="Normalizing flows vs. diffusion",
-        models=("core.flows.bundled:flows-digits-nsf", "core.flows.bundled:flows-digits-ddpm"),
+        models=("flows-digits-nsf", "flows-digits-ddpm"),
     ),
     Demo(
         name="confidence_vs_density",
@@ -83,7 +83,7 @@ DEMOS: tuple[Demo, ...] = (
         title="Transformer explorer",
         does="Look inside a running transformer: embeddings, positions, every attention head, cross-attention and generation step by step.",
         concept="Transformers",
-        models=("core.attention.models:toy-translator",),
+        models=("toy-translator",),
     ),
     Demo(
         name="transfer",
@@ -91,9 +91,9 @@ DEMOS: tuple[Demo, ...] = (
         does="Fine-tune a pre-trained CNN and a frozen text encoder with few labels, and check whether transfer is faster, more accurate and needs less data.",
         concept="Transfer learning",
         models=(
-            "core.transfer.cnn:transfer-cnn-digits-0-4",
-            "core.transfer.cnn:transfer-cnn-random-textures",
-            "core.transfer.text_transfer:transfer-sentence-encoder",
+            "transfer-cnn-digits-0-4",
+            "transfer-cnn-random-textures",
+            "transfer-sentence-encoder",
         ),
     ),
 )

@@ -1,42 +1,28 @@
 """Confidence vs. distance from the class centres: a classifier's max probability beside a density
 model's distance on the same grid, with test points to poke and out-of-distribution sets to measure.
 
-Run alone with `python -m apps.confidence_vs_density`; it starts `streamlit run` on this file.
+Run alone from the repository root with `python -m apps.confidence_vs_density` (it starts
+`python -m streamlit run` on this file); the launcher runs it the same way.
 """
 
-import math
 import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import runtime
 
-if __name__ == "__main__" and not runtime.exists():
-    os.execv(
-        sys.executable,
-        [sys.executable, "-m", "streamlit", "run", __file__, "--client.toolbarMode=viewer", *sys.argv[1:]],
-    )
-
-ROOT = str(Path(__file__).resolve().parents[1])
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
-
-from core.stats import Estimate, format_claim, format_estimate  # noqa: E402
-from core.uncertainty import charts  # noqa: E402
-from core.uncertainty.claims import (  # noqa: E402
-    ScalingRow,
-    auroc_estimates,
-    density_vs_confidence,
-    scaling_row,
-)
-from core.uncertainty.classifiers import CLASSIFIERS, MIN_SCALE, SCALINGS  # noqa: E402
-from core.uncertainty.data import DATASETS, OOD_SETS, PUSH_FACTOR, ood_sets_for, push  # noqa: E402
-from core.uncertainty.density import DENSITIES, K_RANGE, K_UNUSED  # noqa: E402
-from core.uncertainty.setup import (  # noqa: E402
+from core.stats import Estimate, format_claim, format_estimate
+from core.uncertainty import charts
+from core.uncertainty.claims import ScalingRow, auroc_estimates, density_vs_confidence, scaling_row
+from core.uncertainty.classifiers import CLASSIFIERS, MIN_SCALE, SCALINGS
+from core.uncertainty.data import DATASET_LABELS, DATASETS, OOD_SETS, PUSH_FACTOR, ood_sets_for
+from core.uncertainty.density import DENSITIES, K_RANGE, K_UNUSED
+from core.uncertainty.link import DEFAULTS, MAX_POINTS, PUSH_RANGE, THRESHOLD_RANGE, link_from_state, state_from_link
+from core.uncertainty.probe import Probe, probe, probe_table
+from core.uncertainty.setup import (
     MAX_SEED,
     RARE_PERCENTILE,
     SPACES,
@@ -48,27 +34,6 @@ from core.uncertainty.setup import (  # noqa: E402
     fit,
     score_grid,
 )
-
-THRESHOLD_RANGE = (0.5, 0.99)
-PUSH_RANGE = (1.0, 50.0)
-MAX_POINTS = 20
-SETUP_FIELDS = {
-    "data": "dataset",
-    "clf": "classifier",
-    "density": "density",
-    "k": "k",
-    "space": "space",
-    "seed": "seed",
-    "scale": "scaling",
-}
-DEFAULTS = {
-    **{key: getattr(Setup(), field) for key, field in SETUP_FIELDS.items()},
-    "threshold": 0.9,
-    "push": 1.0,
-    "ood": "far",
-    "show_ood": True,
-    "points": [],
-}
 
 INTRO = """
 A discriminative classifier learns p(y | x) and nothing else. Its probability is often read as
@@ -165,83 +130,6 @@ def near_and_far(setup: Setup) -> dict[str, tuple]:
     return {name: density_vs_confidence(fitted, name) for name in ("inverted", "novel")}
 
 
-def whole_number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
-
-
-def number_in(text: str, low: float, high: float) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not low <= value <= high:
-        raise ValueError(f"{text!r} is not a number from {low:g} to {high:g}")
-    return value
-
-
-def parse_points(text: str) -> list[tuple[float, float]]:
-    """Points written as `x1,y1;x2,y2` -> [(x1, y1), (x2, y2)]."""
-    points = []
-    for pair in filter(None, text.split(";")):
-        try:
-            x, y = (float(v) for v in pair.split(","))
-        except ValueError:
-            raise ValueError(f"{pair!r} is not a point: write points as x,y;x,y") from None
-        if not (math.isfinite(x) and math.isfinite(y)):
-            raise ValueError(f"{pair!r} is not a finite point")
-        points.append((x, y))
-    if len(points) > MAX_POINTS:
-        raise ValueError(f"{len(points)} points is too many: give at most {MAX_POINTS}")
-    return points
-
-
-def state_from_url(params) -> tuple[dict, list[str]]:
-    """The page state a link asks for; each bad value falls back to its default with a message."""
-    state, problems = dict(DEFAULTS), []
-
-    def reject(key: str, err: ValueError) -> None:
-        fallback = f"`{key}={state[key]}`" if state[key] != [] else "no test points"
-        problems.append(f"The link's `{key}={params[key]}` is not usable ({err}); using {fallback} instead.")
-
-    setup = Setup()
-    for key, field in SETUP_FIELDS.items():
-        if key in params:
-            try:
-                setup = replace(setup, **{field: whole_number(params[key]) if key in ("k", "seed") else params[key]})
-            except ValueError as err:
-                reject(key, err)
-            state[key] = getattr(setup, field)
-    parsers = {
-        "threshold": lambda text: number_in(text, *THRESHOLD_RANGE),
-        "push": lambda text: number_in(text, *PUSH_RANGE),
-        "points": parse_points,
-    }
-    for key, parse in parsers.items():
-        if key in params:
-            try:
-                state[key] = parse(params[key])
-            except ValueError as err:
-                reject(key, err)
-    if "ood" in params:
-        if params["ood"] in ood_sets_for(state["data"]):
-            state["ood"] = params["ood"]
-        else:
-            reject("ood", ValueError(f"choose one of {', '.join(ood_sets_for(state['data']))}"))
-    return state, problems
-
-
-def url_from_state() -> dict[str, str]:
-    ss = st.session_state
-    url = {key: str(ss[key]) for key in (*SETUP_FIELDS, "ood")}
-    url |= {"threshold": f"{ss.threshold:g}", "push": f"{ss.push:g}"}
-    if ss.points:
-        url["points"] = ";".join(f"{x:.4g},{y:.4g}" for x, y in ss.points)
-    return url
-
-
 def add_points(new: list[tuple[float, float]]) -> None:
     st.session_state.points = [*st.session_state.points, *new][-MAX_POINTS:]
 
@@ -263,7 +151,7 @@ def sidebar() -> tuple[Setup, float]:
     ss = st.session_state
     with st.sidebar:
         st.header("Setup")
-        st.selectbox("Data", list(DATASETS), format_func=DATASETS.get, key="data")
+        st.selectbox("Data", list(DATASETS), format_func=DATASET_LABELS.get, key="data")
         st.radio("Classifier", list(CLASSIFIERS), format_func=CLASSIFIERS.get, key="clf")
         st.radio("Classifier input scaling", list(SCALINGS), format_func=SCALINGS.get, key="scale")
         st.selectbox("Density or distance model", list(DENSITIES), format_func=DENSITIES.get, key="density")
@@ -292,27 +180,6 @@ def sidebar() -> tuple[Setup, float]:
     k = ss.k if ss.density in K_RANGE else Setup.k
     setup = Setup(ss.data, ss.clf, ss.density, k, ss.space, int(ss.seed), ss.scale)
     return setup, ss.threshold
-
-
-def points_table(fitted: FittedSetup, plane_points: np.ndarray, s: Scores, flags: np.ndarray) -> pd.DataFrame:
-    pct = fitted.percentiles(s)
-    return pd.DataFrame(
-        {
-            "point": np.arange(1, len(flags) + 1),
-            "x": plane_points[:, 0],
-            "y": plane_points[:, 1],
-            "class": s.predicted,
-            "max p": s.max_probability,
-            "max p pct": pct["max_probability"],
-            "entropy": s.entropy,
-            "entropy pct": pct["entropy"],
-            "energy": s.energy,
-            "energy pct": pct["energy"],
-            "density score": s.density,
-            "density pct": pct["density"],
-            "confident but far": flags,
-        }
-    )
 
 
 def ood_section(fitted: FittedSetup, report: OodReport, intervals: dict[str, Estimate]) -> None:
@@ -416,40 +283,44 @@ def digits_gallery(fitted: FittedSetup, sets: list[tuple[str, np.ndarray, Scores
             )
 
 
-def main() -> None:
-    st.set_page_config(page_title="Confidence vs. density", layout="wide")
+DIGITS_PLANE_NOTE = (
+    "Digits live in 64 dimensions. The maps show one plane through that space: the plane through the mean image "
+    "spanned by the first two principal components. Every grid node and test point is a full 64-pixel image on "
+    "that plane, and every score is computed in the full 64-dimensional space."
+)
+POINTS_NOTE = (
+    "Density score: {density}. Percentiles are among {n} held-out in-distribution points. Density pct: the share "
+    "of held-out points that are at most as dense (0 = farther than all of them). A point is flagged when max p is "
+    "at least the threshold and density pct is below {rare:g}."
+)
+POINT_FORMATS = (
+    {name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "energy")}
+    | {name: st.column_config.NumberColumn(format="%.3f") for name in ("max p", "entropy")}  # 0.000, not 3e-190
+    | {name: st.column_config.NumberColumn(format="%.1f") for name in ("max p pct", "entropy pct", "energy pct")}
+    | {"density pct": st.column_config.NumberColumn(format="%.1f")}
+)
+
+
+def start_state() -> list[str]:
+    """On the first run, the page state from the link; the link's refused values."""
     ss = st.session_state
     problems = []
     if "points" not in ss:
-        state, problems = state_from_url(st.query_params.to_dict())
+        state, problems = state_from_link(st.query_params.to_dict())
         for key, value in state.items():
             ss[key] = value
         ss.x, ss.y, ss.click_curves = 0.0, 0.0, []
     if ss.ood not in ood_sets_for(ss.data):
         ss.ood = DEFAULTS["ood"]
+    return problems
 
-    setup, threshold = sidebar()
-    st.title("A classifier's confidence vs. distance from the class centres")
-    for problem in problems:
-        st.warning(problem)
-    st.markdown(INTRO)
 
-    fitted, on_grid = fitted_setup(setup), grid_scores(setup)
-    report = ood_report(setup, ss.ood)
-    typed = np.array(ss.points, dtype=float).reshape(-1, 2)  # (m, 2) plane coordinates
-    x_points = push(fitted.plane.from_plane(typed), fitted.data.mean, ss.push)  # (m, d)
-    s = fitted.score(x_points)
-    flags = fitted.confident_but_far(s, threshold)
-    shown = fitted.plane.to_plane(x_points)
-    if setup.dataset == "digits":
-        st.info(
-            "Digits live in 64 dimensions. The maps show one plane through that space: the plane through the "
-            "mean image spanned by the first two principal components. Every grid node and test point is a "
-            "full 64-pixel image on that plane, and every score is computed in the full 64-dimensional space."
-        )
-    ood_shown = fitted.plane.to_plane(report.x) if ss.show_ood else None
-    fig = charts.maps(fitted, on_grid, shown, flags, ood_shown)
-    ss.click_curves = [i for i, trace in enumerate(fig.data) if trace.name == charts.CLICK_LAYER]
+def maps_section(fitted: FittedSetup, on_grid: Scores, points: Probe, report: OodReport) -> None:
+    if fitted.setup.dataset == "digits":
+        st.info(DIGITS_PLANE_NOTE)
+    ood_shown = fitted.plane.to_plane(report.x) if st.session_state.show_ood else None  # (n_ood, 2)
+    fig = charts.maps(fitted, on_grid, points.on_plane, points.flags, ood_shown)
+    st.session_state.click_curves = [i for i, trace in enumerate(fig.data) if trace.name == charts.CLICK_LAYER]
     st.plotly_chart(fig, key="maps", on_select=add_clicked_points, selection_mode="points")
     st.caption(
         f"Both maps share one {len(fitted.grid.xs)} x {len(fitted.grid.ys)} grid. White dots on the left: the "
@@ -457,6 +328,8 @@ def main() -> None:
         "bright means far from the data. Click either map to add a test point there."
     )
 
+
+def test_points_section(fitted: FittedSetup, points: Probe, threshold: float) -> None:
     st.subheader("Test points")
     typed_col, push_col = st.columns([3, 2])
     with typed_col, st.form("typed_point", border=False):
@@ -473,35 +346,35 @@ def main() -> None:
             key="push",
             help="Moves each point along the ray from the training data's mean: mean + a (x - mean).",
         )
-        st.button("Clear test points", on_click=clear_points, disabled=not ss.points, key="clear_points")
-
-    if len(flags):
-        for i in np.nonzero(flags)[0]:
-            st.error(
-                f"Point {i + 1}: confident but far. Max probability {s.max_probability[i]:.3f} is at least "
-                f"{threshold:.2f}, yet its density sits at percentile {fitted.percentiles(s)['density'][i]:.1f} "
-                f"of held-out in-distribution points (below {RARE_PERCENTILE:g})."
-            )
-        st.dataframe(
-            points_table(fitted, shown, s, flags),
-            hide_index=True,
-            column_config={name: st.column_config.NumberColumn(format="%.3g") for name in ("x", "y", "energy")}
-            | {name: st.column_config.NumberColumn(format="%.3f") for name in ("max p", "entropy")}  # 0.000, not 3e-190
-            | {"density score": st.column_config.NumberColumn(format="%.3g", help=fitted.density_name)}
-            | {
-                name: st.column_config.NumberColumn(format="%.1f")
-                for name in ("max p pct", "entropy pct", "energy pct")
-            }
-            | {"density pct": st.column_config.NumberColumn(format="%.1f")},
-        )
-        st.caption(
-            f"Density score: {fitted.density_name}. "
-            f"Percentiles are among {len(fitted.data.x_test)} held-out in-distribution points. "
-            "Density pct: the share of held-out points that are at most as dense (0 = farther than all of them). "
-            f"A point is flagged when max p is at least the threshold and density pct is below {RARE_PERCENTILE:g}."
-        )
-    else:
+        st.button("Clear test points", on_click=clear_points, disabled=not st.session_state.points, key="clear_points")
+    if not len(points.flags):
         st.caption("No test points yet: click a map, or type x and y and press *Add test point*.")
+        return
+    for i in np.nonzero(points.flags)[0]:
+        st.error(
+            f"Point {i + 1}: confident but far. Max probability {points.scores.max_probability[i]:.3f} is at least "
+            f"{threshold:.2f}, yet its density sits at percentile {points.percentiles['density'][i]:.1f} "
+            f"of held-out in-distribution points (below {RARE_PERCENTILE:g})."
+        )
+    density_format = st.column_config.NumberColumn(format="%.3g", help=fitted.density_name)
+    st.dataframe(probe_table(points), hide_index=True, column_config=POINT_FORMATS | {"density score": density_format})
+    st.caption(POINTS_NOTE.format(density=fitted.density_name, n=len(fitted.data.x_test), rare=RARE_PERCENTILE))
+
+
+def main() -> None:
+    st.set_page_config(page_title="Confidence vs. density", layout="wide")
+    problems = start_state()
+    ss = st.session_state
+    setup, threshold = sidebar()
+    st.title("A classifier's confidence vs. distance from the class centres")
+    for problem in problems:
+        st.warning(problem)
+    st.markdown(INTRO)
+
+    fitted, report = fitted_setup(setup), ood_report(setup, ss.ood)
+    points = probe(fitted, ss.points, ss.push, threshold)
+    maps_section(fitted, grid_scores(setup), points, report)
+    test_points_section(fitted, points, threshold)
 
     st.selectbox("Out-of-distribution set", ood_sets_for(setup.dataset), format_func=OOD_SETS.get, key="ood")
     st.checkbox("Show the out-of-distribution set on the maps", key="show_ood")
@@ -511,22 +384,21 @@ def main() -> None:
     if setup.dataset == "digits":
         scaling_section(fitted, scaling_rows(setup))
         near_far_section(fitted, near_and_far(setup))
-
-    if setup.dataset == "digits":
-        digits_gallery(
-            fitted,
-            [
-                ("Your test points", x_points, s),
-                ("Held-out digits 0-7", fitted.data.x_test, fitted.held_out),
-                (f"Out-of-distribution set: {OOD_SETS[ss.ood]}", report.x, report.scores),
-            ],
-            threshold,
-        )
+        sets = [
+            ("Your test points", points.x, points.scores),
+            ("Held-out digits 0-7", fitted.data.x_test, fitted.held_out),
+            (f"Out-of-distribution set: {OOD_SETS[ss.ood]}", report.x, report.scores),
+        ]
+        digits_gallery(fitted, sets, threshold)
 
     with st.expander("The scores: formulas and papers", expanded=True):
         st.markdown(SCORE_NOTES)
-    st.query_params.from_dict(url_from_state())
+    st.query_params.from_dict(link_from_state(ss))
 
 
 if __name__ == "__main__":
-    main()
+    if runtime.exists():
+        main()
+    else:  # `python -m apps.confidence_vs_density`: start Streamlit on this file
+        command = [sys.executable, "-m", "streamlit", "run", __file__, "--client.toolbarMode=viewer", *sys.argv[1:]]
+        os.execv(sys.executable, command)

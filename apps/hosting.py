@@ -2,25 +2,13 @@
 and one line in the page that says which. A Space's `app.py` calls `prefer_hub_models` before it imports
 the demo and `load_models` after."""
 
-import importlib
 import os
 
 from core.runtime import default_source, get_model, gpu_available, on_zerogpu, spec_for
 from core.runtime.registry import BUNDLED
 
 
-def _register(entries: tuple[str, ...]) -> list[str]:
-    """Import the module that registers each "module:name" entry; the registry names."""
-    names = []
-    for entry in entries:
-        module, _, name = entry.rpartition(":")
-        if module:
-            importlib.import_module(module)
-        names.append(name)
-    return names
-
-
-def prefer_hub_models(entries: tuple[str, ...]) -> list[str]:
+def prefer_hub_models(names: tuple[str, ...]) -> list[str]:
     """On a GPU, make each model's hub default the default (unless `GENAI_MODEL_<NAME>` is set); the names switched.
 
     On ZeroGPU, `spaces` is imported first, before torch, so that it can take over CUDA in this process.
@@ -28,10 +16,10 @@ def prefer_hub_models(entries: tuple[str, ...]) -> list[str]:
     if on_zerogpu():
         import spaces  # noqa: F401 - the PyPI package of ZeroGPU Spaces
 
-    if not entries or not gpu_available():
+    if not names or not gpu_available():
         return []
     switched = []
-    for name in _register(entries):
+    for name in names:
         spec = spec_for(name)
         if spec.hub_default and not os.environ.get(spec.env_var):
             os.environ[spec.env_var] = spec.hub_default
@@ -39,14 +27,14 @@ def prefer_hub_models(entries: tuple[str, ...]) -> list[str]:
     return switched
 
 
-def load_models(entries: tuple[str, ...]) -> None:
+def load_models(names: tuple[str, ...]) -> None:
     """Load every model now, before the Space serves its first request.
 
     On ZeroGPU this must happen at import, so that the weights are placed on CUDA before any `gpu` function runs
     (ZeroGPU moves them to the GPU it lends for each call). Elsewhere it means a visitor never waits for a load,
     and a request never imports a library while a background thread is still importing it.
     """
-    for name in _register(entries):
+    for name in names:
         get_model(name)
 
 

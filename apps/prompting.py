@@ -9,10 +9,10 @@ from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
 from core.prompting import models  # noqa: F401 - registers the lab model (its menu default is read below)
+from core.prompting.choices import BUNDLED, NAME, SOURCES
 from core.prompting.exemplars import EXEMPLARS, SOURCE
 from core.prompting.in_context import LABEL_KS, MAPPING_KS, MAX_MAPPING_K
 from core.prompting.prompts import MAX_K, STRATEGIES, build_prompt
-from core.prompting.sources import BUNDLED, NAME, SOURCES
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 from core.runtime import default_source

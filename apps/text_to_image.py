@@ -11,9 +11,7 @@ import gradio as gr
 from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
-from core.diffusion.models import import_heavy as _import_core  # also registers the model (read below)
-from core.diffusion.shapes import known_phrases
-from core.diffusion.sources import (
+from core.diffusion.choices import (
     BUNDLED,
     DEFAULT_SCHEDULER,
     MAX_BATCH,
@@ -24,6 +22,8 @@ from core.diffusion.sources import (
     SOURCES,
     settings_for,
 )
+from core.diffusion.models import import_heavy as _import_core  # also registers the model (read below)
+from core.diffusion.shapes import known_phrases
 from core.runtime import default_source
 from core.runtime.limits import time_limited
 from core.runtime.seeding import MAX_SEED
@@ -172,12 +172,12 @@ def forward_explore(kind, caption, upload, last, t, schedule, seed):
     _import_core()
     from core.diffusion.charts import schedule_figure
     from core.diffusion.display import enlarge
-    from core.diffusion.forward import q_sample
+    from core.diffusion.forward import q_sample_picture
     from core.diffusion.forward import schedule as make_schedule
 
     x_0 = explore_image(kind, caption, upload, last, seed)
     with user_errors():
-        x_t = q_sample(x_0, int(t), int(seed), schedule)
+        x_t = q_sample_picture(x_0, int(t), int(seed), schedule)
         abar = float(make_schedule(schedule).alphas_cumprod[int(t)])
     info = f"t = {int(t)}: sqrt(alpha-bar) = {abar**0.5:.3f} of the signal is left, noise std {(1 - abar) ** 0.5:.3f}"
     return enlarge(x_0), enlarge(x_t), schedule_figure(int(t)), info

@@ -28,14 +28,14 @@ from core.transfer.choices import (
     NEW_LABEL,
     SWEEP_SHOTS,
 )
-from core.transfer.encoder import ENCODER, missing_encoder
-from core.transfer.modes import MODES
+from core.transfer.models import ENCODER, missing_encoder
+from core.transfer.modes import ADAPTATIONS, MODES
 
 if TYPE_CHECKING:
     from core.transfer.claims import Run
     from core.transfer.new_class import TaughtModel
 
-MODE_CHOICES = [(m.label, key) for key, m in MODES.items()]
+MODE_CHOICES = [(m.label, key) for key, m in ADAPTATIONS.items()]
 SOURCE_CHOICES = [
     ("Digits 0-4 (related: same strokes, other classes)", "digits"),
     ("Random textures with random labels (unrelated)", "unrelated"),
@@ -74,7 +74,7 @@ def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, sourc
         drawn = 0.0
         for point in time_limited(finetune(mode, shots, epochs, seed, lr, source), FEWER):
             run.curve.append(point)
-            progress((point.epoch, int(epochs)), desc=f"{MODES[mode].label}: epoch", unit="epochs")
+            progress((point.epoch, int(epochs)), desc=f"{ADAPTATIONS[mode].label}: epoch", unit="epochs")
             if time.perf_counter() - drawn > REDRAW_EVERY_S or point.epoch == int(epochs):
                 drawn = time.perf_counter()
                 yield point.accuracy, learning_curves([run]), curve_table(run)
@@ -85,7 +85,7 @@ def summary_table(runs: list["Run"], target: float) -> pd.DataFrame:
 
     rows = [
         (
-            MODES[s.mode].label,
+            ADAPTATIONS[s.mode].label,
             s.trainable,
             f"{s.accuracy:.1%}",
             f"{s.spread:.1%}",
@@ -120,7 +120,7 @@ def compare_modes(
         for runs in time_limited(train_runs(modes, shots, epochs, lr, seeds, seed, source), FEWER):
             done += 1
             run = runs[-1]
-            progress(done / total, desc=f"{MODES[run.mode].label}, seed {run.seed}")
+            progress(done / total, desc=f"{ADAPTATIONS[run.mode].label}, seed {run.seed}")
             if time.perf_counter() - drawn > REDRAW_EVERY_S:
                 drawn = time.perf_counter()
                 yield learning_curves(runs, target), gr.skip(), gr.skip(), gr.skip()
@@ -138,8 +138,8 @@ def claims_table(runs: list["Run"], shots: int, target: float) -> pd.DataFrame:
 
     rows = []
     for v in claim_check(runs, shots, target):
-        row = {"claim": v.claim, "measured as": v.measure, MODES["scratch"].label: v.scratch}
-        row.update({MODES[m].label: text for m, text in v.transfer.items()})
+        row = {"claim": v.claim, "measured as": v.measure, ADAPTATIONS["scratch"].label: v.scratch}
+        row.update({ADAPTATIONS[m].label: text for m, text in v.transfer.items()})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -166,7 +166,9 @@ def check_claims(
         drawn, runs = 0.0, []
         for runs in time_limited(sweep_shots(modes, shots, epochs, lr, seeds, seed, source), FEWER):
             run = runs[-1]
-            progress(len(runs) / total, desc=f"{run.shots} labels per class: {MODES[run.mode].label}, seed {run.seed}")
+            progress(
+                len(runs) / total, desc=f"{run.shots} labels per class: {ADAPTATIONS[run.mode].label}, seed {run.seed}"
+            )
             if time.perf_counter() - drawn > REDRAW_EVERY_S:
                 drawn = time.perf_counter()
                 yield accuracy_vs_labels(runs, target), gr.skip()

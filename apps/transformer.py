@@ -116,7 +116,7 @@ def _token_rows(view) -> pd.DataFrame:
 
 
 def _draw(view, stack: str, layer: int, head: int):
-    from core.attention.figures import attention_heatmap, model_view
+    from core.attention.charts import attention_heatmap, model_view
     from core.attention.head_patterns import label_heads
 
     maps = view.maps[stack]  # (L, nh, Tq, Tk)
@@ -148,8 +148,8 @@ def redraw(view, stack_label: str, layer: float, head: float):
 
 def embeddings(text: str, model: str):
     """Token embeddings in 2-D and the positional encoding, formula against the model's own scheme."""
+    from core.attention.charts import embedding_scatter, positional_tables
     from core.attention.embeddings import embedding_map
-    from core.attention.figures import embedding_scatter, positional_tables
     from core.attention.inputs import encode
     from core.attention.positional import FORMULA, model_scheme, sinusoidal
 
@@ -193,7 +193,7 @@ def generate(text: str, model: str, temperature: float, mode: str, seed: float):
 
 
 def _draw_step(decoding, step: int):
-    from core.attention.figures import step_attention, top_tokens
+    from core.attention.charts import step_attention, top_tokens
 
     s = decoding.steps[min(max(int(step), 1), len(decoding.steps)) - 1]
     bars = top_tokens(s.top_tokens, s.top_probs, f"step {int(step)}: next-token distribution, chose {s.token!r}")
@@ -217,8 +217,8 @@ def show_step(decoding, step: float):
 def ablate(text: str, model: str, stack_label: str, layer: float, head: float):
     """Remove one head and compare the output distributions (KL divergence)."""
     from core.attention.ablation import ablate as remove_head
+    from core.attention.charts import kl_by_position, top_tokens
     from core.attention.extract import token_strings
-    from core.attention.figures import kl_by_position, top_tokens
     from core.attention.generation import TOP_K
 
     tf = _open(model)
@@ -242,7 +242,7 @@ def ablate(text: str, model: str, stack_label: str, layer: float, head: float):
 def ablate_every_head(text: str, model: str, stack_label: str):
     """Remove each head of the chosen attention in turn: which heads does the output depend on?"""
     from core.attention.ablation import kl_per_head
-    from core.attention.figures import head_grid
+    from core.attention.charts import head_grid
 
     with user_errors():
         grid = kl_per_head(_open(model), text, _stack_key(stack_label))

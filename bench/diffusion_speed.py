@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.diffusion import attributes, evaluate  # noqa: E402
 from core.diffusion import models as _registered  # noqa: E402, F401 - registers "text-to-image"
+from core.diffusion.choices import BUNDLED_SETTINGS, NAME  # noqa: E402
 from core.diffusion.generate import check_request, final  # noqa: E402
-from core.diffusion.sources import BUNDLED_SETTINGS, NAME  # noqa: E402
 from core.runtime import get_model  # noqa: E402
 
 PROMPT = "a small red circle on the left"

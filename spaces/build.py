@@ -52,7 +52,10 @@ class Built:
 
 
 def model_modules(demos: tuple[Demo, ...]) -> list[str]:
-    return [entry.rpartition(":")[0] for d in demos for entry in d.models if ":" in entry]
+    """The modules that register the demos' models (the registry imports them on first use)."""
+    from core.runtime.registry import registering_module
+
+    return [m for d in demos for name in d.models if (m := registering_module(name))]
 
 
 def hub_on_gpu(demo: Demo) -> tuple[str, ...]:
@@ -61,30 +64,29 @@ def hub_on_gpu(demo: Demo) -> tuple[str, ...]:
 
     if not demo.wants_gpu:
         return ()
-    found = []
-    for entry in demo.models:
-        module, _, name = entry.rpartition(":")
-        importlib.import_module(module)
-        if spec_for(name).hub_default:
-            found.append(entry)
-    return tuple(found)
+    return tuple(name for name in demo.models if spec_for(name).hub_default)
 
 
 def hub_ids(models: tuple[str, ...]) -> list[str]:
-    """The hub default of each "module:name" entry."""
+    """The hub default of each model."""
     from core.runtime import spec_for
 
-    return [spec_for(entry.rpartition(":")[2]).hub_default for entry in models]
+    return [spec_for(name).hub_default for name in models]
 
 
 def menu_hub_ids(models: tuple[str, ...]) -> list[str]:
-    """Each model's hub default, then the other hub models its menu offers (a `SOURCES` tuple in the model's
-    `sources` module) that have a file list in cards.HUB_FILES: the instruct sibling of a base model, say."""
+    """Each model's hub default, then the other hub models its menu offers (a `SOURCES` tuple in the `choices`
+    module beside the module that registers it) that have a file list in cards.HUB_FILES: the instruct sibling of
+    a base model, say."""
+    from core.runtime.registry import registering_module
+
     found = hub_ids(models)
-    for entry in models:
-        package = entry.rpartition(":")[0].rpartition(".")[0]
-        sources = importlib.import_module(f"{package}.sources") if module_file(f"{package}.sources") else None
-        for source in getattr(sources, "SOURCES", ()):
+    for name in models:
+        package = (registering_module(name) or "").rpartition(".")[0]
+        choices = (
+            importlib.import_module(f"{package}.choices") if package and module_file(f"{package}.choices") else None
+        )
+        for source in getattr(choices, "SOURCES", ()):
             if source in cards.HUB_FILES and source not in found:
                 found.append(source)
     return found
@@ -162,7 +164,7 @@ def docker_space(
     name: str, title: str, description: str, folder: Path, command: list[str], port: int, health: str
 ) -> dict:
     """Write the Dockerfile; the front matter fields of a Docker Space."""
-    (folder / "Dockerfile").write_text(entries.dockerfile(name, title, "3.11", command, port, health))
+    (folder / "Dockerfile").write_text(entries.dockerfile(name, title, cards.PYTHON_VERSION, command, port, health))
     fields = {"title": title, **LOOK, "sdk": "docker", "app_port": port, "short_description": description,
               "suggested_hardware": "cpu-basic"}  # fmt: skip
     return fields

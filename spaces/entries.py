@@ -22,7 +22,7 @@ import importlib
 from apps.hosting import load_models, prefer_hub_models
 from apps.serving import launch
 
-MODELS = {models!r}  # "module:registry name" of each model the demo uses
+MODELS = {models!r}  # the registry name of each model the demo uses
 HUB_ON_GPU = {hub_on_gpu!r}  # the models whose hub default replaces the bundled copy on a GPU
 GPU_MODULES = {gpu_modules!r}  # every module with a GPU function (`core.runtime.gpu`)
 

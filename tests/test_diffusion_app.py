@@ -3,7 +3,7 @@
 import pytest
 from gradio_client.exceptions import AppError
 
-from core.diffusion.sources import MAX_STEPS
+from core.diffusion.choices import MAX_STEPS
 from tests.conftest import free_port
 
 

@@ -9,10 +9,10 @@ import torch
 
 from core.diffusion import forward, shapes
 from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
+from core.diffusion.choices import MAX_STEPS, NAME
 from core.diffusion.generate import Preview, Result, check_request, final, generate, generate_many, inpaint
 from core.diffusion.sampling import denoise, predict_start_from_noise
 from core.diffusion.schedulers import SCHEDULERS, make_scheduler, set_timesteps, training_scheduler
-from core.diffusion.sources import MAX_STEPS, NAME
 from core.diffusion.text import build_tokenizer, unknown_words
 from core.runtime import get_model
 
@@ -50,10 +50,10 @@ def test_forward_noising_at_the_last_step_is_close_to_a_standard_normal():
     image = shapes.render(shapes.parse_caption("a large yellow square in the centre"), np.random.default_rng(0))
     image = np.tile(image, (4, 4, 1))  # (128, 128, 3): enough pixels for tight moments
     x_0 = torch.from_numpy(image).permute(2, 0, 1).float() / 127.5 - 1  # (3, 128, 128)
-    x_t = forward.noised_tensor(image, 999, seed=0, schedule_name=forward.DEFAULT_SCHEDULE)[0]
+    x_t = forward.q_sample(image, 999, seed=0, schedule_name=forward.DEFAULT_SCHEDULE)[0]
     assert abs(float(x_t.mean())) < 0.02 and abs(float(x_t.std()) - 1) < 0.02
     assert abs(np.corrcoef(x_t.flatten().numpy(), x_0.flatten().numpy())[0, 1]) < 0.05
-    early = forward.noised_tensor(image, 10, seed=0, schedule_name=forward.DEFAULT_SCHEDULE)[0]
+    early = forward.q_sample(image, 10, seed=0, schedule_name=forward.DEFAULT_SCHEDULE)[0]
     assert np.corrcoef(early.flatten().numpy(), x_0.flatten().numpy())[0, 1] > 0.95
 
 
@@ -65,7 +65,7 @@ def test_stable_diffusions_schedule_leaves_a_trace_of_the_image_at_the_last_step
     x_0 = torch.from_numpy(image).permute(2, 0, 1).float() / 127.5 - 1
     name = "scaled linear (Stable Diffusion)"
     abar = float(forward.schedule(name).alphas_cumprod[999])
-    x_t = forward.noised_tensor(image, 999, seed=0, schedule_name=name)[0]
+    x_t = forward.q_sample(image, 999, seed=0, schedule_name=name)[0]
     noise = x_t - abar**0.5 * x_0  # what is left once the image's share is taken out
     assert 0.004 < abar < 0.005
     assert abs(float(noise.mean())) < 0.02 and abs(float(noise.std()) - (1 - abar) ** 0.5) < 0.02

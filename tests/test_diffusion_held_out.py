@@ -60,7 +60,7 @@ def test_the_training_loop_draws_from_the_held_out_stream_and_records_the_list(t
 
 
 def test_the_bundled_model_predates_the_split():
-    from core.diffusion.sources import MODEL_DIR
+    from core.diffusion.choices import MODEL_DIR
 
     assert held_out.held_out_in_training(MODEL_DIR) == ()  # retrain to hold the combinations out
 

@@ -127,8 +127,8 @@ def test_batched_generation_returns_what_single_generation_returns_and_is_safety
     """DDPM adds fresh noise at every step: each request keeps its own generator, so a batch changes nothing
     (with one generator shared by the batch, each image differed from its own by 4-5 levels of 255 on average)."""
     from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
+    from core.diffusion.choices import NAME
     from core.diffusion.generate import check_request, final, generate_many
-    from core.diffusion.sources import NAME
     from core.runtime import get_model
 
     model = get_model(NAME)

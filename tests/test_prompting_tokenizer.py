@@ -6,9 +6,9 @@ import random
 import pytest
 from transformers import AutoTokenizer
 
+from core.prompting.choices import MODEL_DIR
 from core.prompting.corpus import document
 from core.prompting.exemplars import EXEMPLARS
-from core.prompting.sources import MODEL_DIR
 
 
 @pytest.fixture(scope="module")

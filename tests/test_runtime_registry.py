@@ -101,6 +101,19 @@ def test_missing_bundled_model_says_how_to_rebuild(tmp_path):
         get_model(spec.name)
 
 
+def test_registering_the_same_spec_twice_keeps_the_first(tmp_path):
+    first = register(ModelSpec(name="twice", bundled=tmp_path, load=str, description="a folder"))
+    again = register(ModelSpec(name="twice", bundled=tmp_path, load=str, description="a folder"))
+    assert again is first
+
+
+def test_a_second_model_under_a_taken_name_is_refused_and_the_first_stays(tmp_path):
+    first = register(ModelSpec(name="taken", bundled=tmp_path, load=str))
+    with pytest.raises(ValueError, match="'taken' is already registered .* give the new model another name"):
+        register(ModelSpec(name="taken", bundled=tmp_path / "other", load=str))
+    assert resolve("taken", "bundled") == str(first.bundled)
+
+
 def test_unknown_name_lists_the_known_ones(counted_spec):
     counted_spec, _ = counted_spec
     with pytest.raises(ModelUnavailable, match=counted_spec.name):
@@ -113,14 +126,12 @@ def test_warm_up_imports_the_registering_module_and_loads_in_the_background():
 import sys
 from apps.catalog import DEMOS
 from core.runtime import registry
-entries = [m for d in DEMOS for m in d.models]
-assert "core.transfer.cnn" not in sys.modules
-registry.warm_up(["core.transfer.cnn:transfer-cnn-digits-0-4"]).join(120)
+assert "core.transfer.models" not in sys.modules
+registry.warm_up(["transfer-cnn-digits-0-4"]).join(120)
+assert "core.transfer.models" in sys.modules
 assert registry.is_loaded("transfer-cnn-digits-0-4")
-for entry in entries:
-    module, _, name = entry.partition(":")
-    __import__(module)
-    registry.spec_for(name)  # raises if the catalog names a model its module does not register
+for name in [m for d in DEMOS for m in d.models]:
+    registry.spec_for(name)  # raises if the module REGISTERED_BY names does not register it
 print("ok")
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -4,7 +4,7 @@ import pytest
 
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
-from core.scale.tables import CAPABILITIES, DATASETS, MODELS, PROVIDERS, providers_with
+from core.scale.tables import CAPABILITIES, CORPORA, MODELS, PROVIDERS, providers_with
 
 
 def test_chinchilla_itself_is_at_chinchilla_scale():
@@ -36,7 +36,7 @@ def test_bad_sizes_get_a_message_with_an_example(params, tokens):
 
 
 def test_dataset_table_matches_the_course_notes():
-    by_name = {d.name: d for d in DATASETS}
+    by_name = {d.name: d for d in CORPORA}
     assert (by_name["GPT-3 dataset"].tokens_b, by_name["GPT-3 dataset"].size_tb) == (499, 0.75)
     assert (by_name["MassiveText"].tokens_b, by_name["MassiveText"].size_tb) == (2300, 10.5)
     assert by_name["GPT-4 (estimate)"].estimate and by_name["GPT-4 (estimate)"].tokens_b == 20000
@@ -44,7 +44,7 @@ def test_dataset_table_matches_the_course_notes():
 
 def test_every_model_names_its_source():
     assert all(m.source for m in MODELS)
-    assert all(m.source for m in DATASETS)
+    assert all(m.source for m in CORPORA)
 
 
 def test_capability_filter():

@@ -135,9 +135,7 @@ def test_a_gpu_space_registers_every_gpu_function_when_it_starts(built, tmp_path
     code = "import json, runpy, spaces; runpy.run_path('app.py'); print(json.dumps(sorted(spaces.registered)))"
     for demo in (d for d in gradio_demos() if d.wants_gpu):
         folder = built[demo.name]
-        bundled = {
-            f"GENAI_MODEL_{n.upper().replace('-', '_')}": "bundled" for n in (m.split(":")[1] for m in demo.models)
-        }
+        bundled = {f"GENAI_MODEL_{n.upper().replace('-', '_')}": "bundled" for n in demo.models}
         env = {**space_env(), "SPACES_ZERO_GPU": "true", "PYTHONPATH": str(tmp_path), **bundled}
         result = subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True,
                                 timeout=300)  # fmt: skip

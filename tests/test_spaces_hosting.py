@@ -11,12 +11,12 @@ import pytest
 
 import apps.hosting as hosting
 from apps.launcher import stop
-from core.prompting.sources import BASE, NAME
+from core.prompting.choices import BASE, NAME
 from core.runtime import default_source, get_model, spec_for
 from core.runtime.registry import BUNDLED, is_loaded
 from tests.conftest import ROOT, free_port, wait_for_http
 
-LAB_LM = f"core.prompting.models:{NAME}"
+LAB_LM = NAME  # the registry imports core.prompting.models, which registers it
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sklearn.datasets import load_digits
 from core.runtime import get_model, make_generator
 from core.stats import HOLDS, UNCLEAR
 from core.transfer.claims import UNMEASURED, Run, claim_check
-from core.transfer.cnn import SOURCES, DigitCNN, pretrained_cnn
+from core.transfer.cnn import DigitCNN
 from core.transfer.data import (
     CANVAS,
     check_shots,
@@ -29,7 +29,8 @@ from core.transfer.finetune import (
     make_optimizer,
     train_epoch,
 )
-from core.transfer.modes import MODES, count_trainable, trainable_count
+from core.transfer.models import PRETRAINED, pretrained_cnn
+from core.transfer.modes import ADAPTATIONS, count_trainable, trainable_count
 from core.transfer.new_class import NEW_LABEL, teach
 
 SEEDS = range(5)
@@ -53,7 +54,7 @@ def test_unrelated_source_gives_negative_transfer():
 
 
 def test_last_layer_training_leaves_frozen_layers_unchanged():
-    model = build_model(MODES["last_layer"], "digits", make_generator(0))
+    model = build_model(ADAPTATIONS["last_layer"], "digits", make_generator(0))
     before = {k: v.clone() for k, v in model.state_dict().items()}
     train = sample_shots(target_split()[0], 5, make_generator(0))
     optimizer = make_optimizer(model, lr=1e-2)
@@ -87,7 +88,7 @@ def test_trainable_parameter_counts():
         "full": conv1 + conv2 + fc + head,
     }
     assert expected["full"] == 23_621
-    for key, mode in MODES.items():
+    for key, mode in ADAPTATIONS.items():
         model = build_model(mode, "digits", make_generator(0))
         assert count_trainable(model) == trainable_count(key) == expected[key], key
 
@@ -102,14 +103,14 @@ def test_seeded_runs_repeat_and_seeds_differ():
 
 
 def test_bundled_weights_load_through_the_registry_and_round_trip(tmp_path):
-    model = get_model(SOURCES["digits"].name)
+    model = get_model(PRETRAINED["digits"].name)
     assert isinstance(model, DigitCNN)
     model.save_pretrained(tmp_path)
     again = DigitCNN.from_pretrained(tmp_path)
     x = source_digits(make_generator(0)).x[:16]
     with torch.no_grad():
         assert torch.allclose(model.cpu()(x), again(x))
-    assert all(f.stat().st_size < 10_000_000 for f in SOURCES["digits"].bundled.iterdir())
+    assert all(f.stat().st_size < 10_000_000 for f in PRETRAINED["digits"].bundled.iterdir())
 
 
 def test_pretrained_source_model_reads_digits_anywhere_on_the_card():

@@ -98,7 +98,7 @@ def tiny_hub_model(tmp_path, monkeypatch):
     through the registry's environment variable as a hub id would be."""
     from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
 
-    from core.prompting.sources import MODEL_DIR
+    from core.prompting.choices import MODEL_DIR
     from core.runtime import spec_for
 
     tokenizer = AutoTokenizer.from_pretrained(MODEL_DIR)

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 import torch
 
 from core.attention.anatomy import AttentionBlock, blocks_by_stack
+from core.attention.choices import MAX_TARGET_TOKENS
 from core.attention.inputs import Encoded, display_token, encode
 from core.attention.models import Transformer
 from core.attention.positional import apply_rope, rope_cos_sin
 from core.runtime import gpu
-
-MAX_TARGET_TOKENS = 24
 
 
 @torch.no_grad()

@@ -12,11 +12,11 @@ import torch
 from tokenizers import Tokenizer, models, pre_tokenizers, processors
 from transformers import MarianConfig, MarianMTModel, PreTrainedTokenizerFast
 
+from core.attention.choices import MAX_TARGET_TOKENS
 from core.attention.toy_translation import Pair, make_splits, vocabulary
 
 TRANSLATOR_DIR = Path(__file__).resolve().parent / "translator"
 PAD, EOS, UNK = "<pad>", "</s>", "<unk>"
-MAX_TARGET_TOKENS = 16
 
 
 def build_tokenizer() -> PreTrainedTokenizerFast:

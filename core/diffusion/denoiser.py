@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from core.diffusion import pipeline as pixels
-from core.diffusion.sources import NAME, settings_for
+from core.diffusion.choices import NAME, settings_for
 from core.runtime import get_model
 
 

@@ -3,26 +3,19 @@ not a blur), batches tiled into one grid, masks read from an editor's brush laye
 
 import numpy as np
 
+from core.runtime import pictures
+
 DISPLAY_SIDE = 256  # pixels a 32x32 sample is shown at
 
 
 def enlarge(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
     """(H, W, 3) -> (side', side', 3) by repeating pixels; images already at least `side` wide are left alone."""
-    factor = max(1, side // image.shape[0])
-    return image.repeat(factor, axis=0).repeat(factor, axis=1)
+    return pictures.enlarge(image, max(1, side // image.shape[0]))
 
 
 def tile(images: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
-    """(N, H, W, 3) -> one enlarged grid image with up to 4 per row, 2-pixel gutters."""
-    cells = [enlarge(im, side) for im in images]
-    h, w = cells[0].shape[:2]
-    cols = min(4, len(cells))
-    rows = -(-len(cells) // cols)
-    grid = np.full((rows * (h + 2) - 2, cols * (w + 2) - 2, 3), 255, dtype=np.uint8)
-    for k, cell in enumerate(cells):
-        r, c = divmod(k, cols)
-        grid[r * (h + 2) : r * (h + 2) + h, c * (w + 2) : c * (w + 2) + w] = cell
-    return grid
+    """(N, H, W, 3) -> one enlarged grid image with up to 4 per row, 2-pixel white gutters."""
+    return pictures.tile([enlarge(im, side) for im in images], columns=4, gap=2, fill=255)
 
 
 def shrink(image: np.ndarray, side: int) -> np.ndarray:

@@ -21,11 +21,11 @@ from core.diffusion import (
     models,  # noqa: F401 - registers the model
     shapes,
 )
+from core.diffusion.choices import BUNDLED, BUNDLED_SETTINGS, DEFAULT_SCHEDULER, MODEL_DIR, NAME
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.generate import Request, generate_many
 from core.diffusion.held_out import HELD_OUT, held_out_in_training
 from core.diffusion.pipeline import from_images
-from core.diffusion.sources import BUNDLED, BUNDLED_SETTINGS, DEFAULT_SCHEDULER, MODEL_DIR, NAME
 from core.runtime import get_model
 from core.stats import Estimate, format_estimate, format_p, proportion, proportion_difference
 

@@ -27,14 +27,9 @@ def schedule(name: str) -> DDPMScheduler:
     return SCHEDULES[name]()
 
 
-def q_sample(image: np.ndarray, t: int, seed: int, schedule_name: str) -> np.ndarray:
-    """The (H, W, 3) uint8 image noised to step t: sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, clipped for display."""
-    x_0 = noised_tensor(image, t, seed, schedule_name)
-    return ((x_0.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)[0].permute(1, 2, 0).numpy()
-
-
-def noised_tensor(image: np.ndarray, t: int, seed: int, schedule_name: str) -> torch.Tensor:
-    """x_t as a (1, 3, H, W) float tensor, unclipped."""
+def q_sample(image: np.ndarray, t: int, seed: int, schedule_name: str) -> torch.Tensor:
+    """x_t ~ q(x_t | x_0) for an (H, W, 3) uint8 image x_0: sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, a (1, 3, H, W)
+    float tensor in the model's [-1, 1] scale, unclipped."""
     scheduler = schedule(schedule_name)
     last = scheduler.config.num_train_timesteps - 1
     if not 0 <= int(t) <= last:
@@ -42,6 +37,12 @@ def noised_tensor(image: np.ndarray, t: int, seed: int, schedule_name: str) -> t
     x_0 = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None].float() / 127.5 - 1  # (1, 3, H, W)
     noise = randn(tuple(x_0.shape), seed, x_0.device)
     return scheduler.add_noise(x_0, noise, torch.tensor([int(t)]))
+
+
+def q_sample_picture(image: np.ndarray, t: int, seed: int, schedule_name: str) -> np.ndarray:
+    """`q_sample` for display: the (H, W, 3) uint8 picture of x_t, clipped to [-1, 1]."""
+    x_t = q_sample(image, t, seed, schedule_name)  # (1, 3, H, W)
+    return ((x_t.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)[0].permute(1, 2, 0).numpy()
 
 
 def curves(schedule_name: str) -> dict[str, np.ndarray]:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from core.diffusion.choices import MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER_NAMES
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.sampling import denoise
 from core.diffusion.schedulers import make_scheduler
-from core.diffusion.sources import MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER_NAMES
 from core.diffusion.text import check_prompt, unknown_words
 from core.runtime import gpu
 from core.runtime.seeding import check_seed, make_generator, randn

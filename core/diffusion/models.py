@@ -9,7 +9,7 @@ import json
 import threading
 from pathlib import Path
 
-from core.diffusion.sources import BUNDLED, MODEL_DIR, NAME, SD15, TURBO
+from core.diffusion.choices import BUNDLED, MODEL_DIR, NAME, SD15, TURBO
 from core.runtime import ModelSpec, register
 
 _import_lock = threading.Lock()

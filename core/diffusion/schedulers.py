@@ -15,7 +15,7 @@ from diffusers import (
 )
 from diffusers.schedulers.scheduling_utils import SchedulerMixin
 
-from core.diffusion.sources import SCHEDULER_NAMES
+from core.diffusion.choices import SCHEDULER_NAMES
 
 SCHEDULERS = dict(
     zip(

@@ -13,12 +13,12 @@ import torch
 from torch import nn
 
 from core.flows import ddpm, train2d
-from core.flows.bundled import DDPM_MODEL, FLOW_MODEL, DigitDDPM, DigitFlow
 from core.flows.choices import MAX_SAMPLES, MAX_TEMPERATURE
 from core.flows.digits import dequantize, load_split, noise_images
 from core.flows.flow import FlowConfig, log_prob
 from core.flows.flow import sample as flow_sample
 from core.flows.likelihood import digit_bits_per_dim, fit_gaussian, mean_log_likelihood
+from core.flows.models import DDPM_MODEL, FLOW_MODEL, DigitDDPM, DigitFlow
 from core.runtime import get_model
 from core.runtime.registry import building
 from core.runtime.seeding import check_seed, make_generator, reset_parameters

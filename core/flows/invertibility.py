@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import torch
 
-from core.flows.bundled import DigitFlow
 from core.flows.digits import dequantize
 from core.flows.flow import forward, inverse
+from core.flows.models import DigitFlow
 from core.runtime.seeding import make_generator
 
 

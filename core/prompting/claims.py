@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.prompting.choices import MODEL_DIR
 from core.prompting.in_context import LABEL_KS, MAPPING_KS
 from core.prompting.prompts import STRATEGIES
-from core.prompting.sources import MODEL_DIR
 from core.prompting.tasks.families import FAMILIES
 from core.stats import Estimate, format_claim, paired_accuracy_difference, proportion
 

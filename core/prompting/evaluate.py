@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from core.prompting.answers import extract, first_reply, is_correct, normalise
+from core.prompting.choices import NAME
 from core.prompting.claims import EVALUATION_FILE
 from core.prompting.in_context import LABEL_KS, MAPPING_KS, mapping_answer, probes
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
-from core.prompting.sources import NAME
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from core.prompting.sources import BASE, INSTRUCT, MODEL_DIR, NAME
+from core.prompting.choices import BASE, INSTRUCT, MODEL_DIR, NAME
 from core.runtime import ModelSpec, get_model, register
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import torch
 
+from core.prompting.choices import MODEL_DIR
 from core.prompting.corpus import token_stream
-from core.prompting.sources import MODEL_DIR
 from core.prompting.tokenizer import build as build_tokenizer
 
 CONTEXT = 1024  # tokens the model sees at once: four 12-flip chain-of-thought examples, a question and its chain

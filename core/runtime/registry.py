@@ -5,6 +5,9 @@ by the environment variable `GENAI_MODEL_<NAME>` or passed by the UI. Loading is
 thread-safe; a hub id that cannot be reached fails within seconds with a message naming the
 bundled alternative.
 
+Each bundled name is registered by its subpackage's `models` module (`REGISTERED_BY`), which `spec_for` imports
+on first use: a demo, the warm-up and a Space ask for a model by its name alone.
+
 On a public server (`public_mode()`: on Spaces, with `--share` or `--public`) a model menu accepts only the
 bundled models, the hub ids the catalog names (`ModelSpec.hub_default` and `choices`) and those the operator
 lists in `GENAI_ALLOWED_MODELS`; anything else, a local path included, gets one and the same refusal.
@@ -15,6 +18,7 @@ built in another thread meanwhile comes out on the meta device or uninitialised.
 that builds a fresh module (`building()`), therefore holds one process-wide lock.
 """
 
+import dataclasses
 import importlib
 import os
 import re
@@ -35,6 +39,18 @@ PUBLIC_ENV = "GENAI_PUBLIC"  # 1: a public server (see public_mode); 0: a privat
 ALLOWED_ENV = "GENAI_ALLOWED_MODELS"  # hub ids a public server accepts besides the catalog's, comma-separated
 CACHE_ENV = "GENAI_MODEL_CACHE"  # how many models besides the bundled ones stay loaded (least recently used go)
 DEFAULT_CACHED = 3
+REGISTERED_BY = {  # registry name -> the module that registers it (imported by `spec_for` on first use)
+    "lab-lm": "core.prompting.models",
+    "tuning-base": "core.tuning.models",
+    "text-to-image": "core.diffusion.models",
+    "flows-digits-nsf": "core.flows.models",
+    "flows-digits-ddpm": "core.flows.models",
+    "toy-translator": "core.attention.models",
+    "transformer-hub": "core.attention.models",
+    "transfer-cnn-digits-0-4": "core.transfer.models",
+    "transfer-cnn-random-textures": "core.transfer.models",
+    "transfer-sentence-encoder": "core.transfer.models",
+}
 
 
 class ModelUnavailable(RuntimeError):
@@ -75,17 +91,46 @@ def building() -> Iterator[None]:
         yield
 
 
+def _same(a: ModelSpec, b: ModelSpec) -> bool:
+    """Whether two specs describe one model: equal fields, and loaders of one qualified name (a module imported
+    twice, as `__main__` and by name, makes two function objects of one loader)."""
+
+    def loader(spec: ModelSpec) -> str:
+        return getattr(spec.load, "__qualname__", repr(spec.load))
+
+    same_loader = a.load is b.load or loader(a) == loader(b)
+    return same_loader and dataclasses.replace(a, load=None) == dataclasses.replace(b, load=None)
+
+
 def register(spec: ModelSpec) -> ModelSpec:
-    """Add `spec` to the registry (idempotent for the same name)."""
-    _specs[spec.name] = spec
-    return spec
+    """Add `spec` to the registry and return the registered spec.
+
+    Registering the same spec again is a no-op (a module imported twice registers twice); another spec under a
+    name already taken is a ValueError, since silently replacing it would change what every demo loads.
+    """
+    with _guard:
+        known = _specs.setdefault(spec.name, spec)
+    if known is not spec and not _same(known, spec):
+        raise ValueError(
+            f"the model name {spec.name!r} is already registered for {known.bundled} "
+            f"({known.description or 'no description'}): give the new model another name"
+        )
+    return known
+
+
+def registering_module(name: str) -> str | None:
+    """The module that registers `name` (see `REGISTERED_BY`); None for a name registered elsewhere."""
+    return REGISTERED_BY.get(name)
 
 
 def spec_for(name: str) -> ModelSpec:
+    """The spec of `name`, importing the module that registers it first if need be."""
+    if name not in _specs and name in REGISTERED_BY:
+        importlib.import_module(REGISTERED_BY[name])
     try:
         return _specs[name]
     except KeyError:
-        known = ", ".join(sorted(_specs)) or "none registered yet"
+        known = ", ".join(sorted({*_specs, *REGISTERED_BY})) or "none registered yet"
         raise ModelUnavailable(f"unknown model {name!r}: known models are {known}") from None
 
 
@@ -247,22 +292,23 @@ def _import_everything(modules: list[str]) -> None:
 
 
 def warm_up(names: Iterable[str]) -> threading.Thread:
-    """Load bundled models in a background thread; errors are left for first use to report.
+    """Load the models called `names` in a background thread; errors are left for first use to report.
 
-    Each entry is a registry name, or "package.module:name" to import the module that registers it first,
-    so heavy libraries load in the background rather than while the server starts. All imports come first,
-    then the loads; requests wait for the imports only (`wait_for_warm_up`).
+    First the modules that register them are imported (`REGISTERED_BY`), so heavy libraries load in the background
+    rather than while the server starts; then the models load. Requests wait for the imports only
+    (`wait_for_warm_up`).
     """
-    entries = [entry.rpartition(":") for entry in names]
+    names = list(names)
+    modules = list(dict.fromkeys(REGISTERED_BY[name] for name in names if name in REGISTERED_BY))
     _imported.clear()
 
     def run() -> None:
         try:
             with _build_lock:
-                _import_everything([module for module, _, _ in entries if module])
+                _import_everything(modules)
         finally:
             _imported.set()
-        for _, _, name in entries:
+        for name in names:
             try:
                 get_model(name)
             except Exception:  # noqa: BLE001 - the first real request reports the error to the user

@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 
 from core.scale.chinchilla import CHINCHILLA_RATIO, NOTES_RATIO, ScaleVerdict
-from core.scale.tables import CHINCHILLA_PAPER, DATASETS, MODELS, NOTES
+from core.scale.tables import CHINCHILLA_PAPER, CORPORA, MODELS, NOTES
 
 # Models that sit almost on top of each other get their labels pushed apart.
 LABEL_POSITIONS = {
@@ -82,16 +82,16 @@ def dataset_sizes(unit: str = "tokens") -> go.Figure:
     """Training datasets in billions of tokens or in terabytes (log scale: GPT-4's estimate dwarfs the rest)."""
     if unit not in ("tokens", "TB"):
         raise ValueError(f"unit must be 'tokens' or 'TB', got {unit!r}")
-    values = [d.tokens_b if unit == "tokens" else d.size_tb for d in DATASETS]
-    labels = [f"{d.tokens_b / 1000:.3g}T tokens / {d.size_tb:g}TB" for d in DATASETS]
+    values = [d.tokens_b if unit == "tokens" else d.size_tb for d in CORPORA]
+    labels = [f"{d.tokens_b / 1000:.3g}T tokens / {d.size_tb:g}TB" for d in CORPORA]
     fig = go.Figure(
         go.Bar(
-            x=[d.name for d in DATASETS],
+            x=[d.name for d in CORPORA],
             y=values,
             text=labels,
             textposition="outside",
-            marker_color=["#e45756" if d.estimate else "#72b7b2" for d in DATASETS],
-            customdata=[d.used_by for d in DATASETS],
+            marker_color=["#e45756" if d.estimate else "#72b7b2" for d in CORPORA],
+            customdata=[d.used_by for d in CORPORA],
             hovertemplate="<b>%{x}</b><br>used by %{customdata}<br>%{text}<extra></extra>",
         )
     )

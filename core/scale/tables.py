@@ -44,7 +44,7 @@ MODELS: tuple[LanguageModel, ...] = (
     LanguageModel("LLaMA-65B", 2023, 65.2, 1400, "Touvron et al. 2023, LLaMA, Table 2"),
 )
 
-DATASETS: tuple[Dataset, ...] = (
+CORPORA: tuple[Dataset, ...] = (
     Dataset("GPT-3 dataset", "GPT-3", 499, 0.75),
     Dataset("The Pile", "GPT-Neo", 247, 0.8),
     Dataset("MassiveText", "Chinchilla", 2300, 10.5),

@@ -5,7 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.transfer.claims import ModeSummary, Run, accuracy_by_shots
-from core.transfer.modes import MODES
+from core.transfer.modes import ADAPTATIONS
 from core.transfer.text_transfer import TextScore
 
 COLOURS = {
@@ -52,7 +52,7 @@ def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
 def learning_curves(runs: list[Run], target: float | None = None) -> go.Figure:
     """Test accuracy against epoch, mean +-1 sd over the seeds run so far, one colour per mode."""
     fig = go.Figure()
-    for key, mode in MODES.items():
+    for key, mode in ADAPTATIONS.items():
         curves = [[p.accuracy for p in r.curve] for r in runs if r.mode == key and r.curve]
         if not curves:
             continue
@@ -72,7 +72,7 @@ def accuracy_vs_labels(runs: list[Run], target: float | None = None) -> go.Figur
         shots = list(by_shots)
         mean = [by_shots[s].mean() for s in shots]
         sd = [by_shots[s].std() for s in shots]
-        _band(fig, shots, mean, sd, COLOURS[key], MODES[key].label, key)
+        _band(fig, shots, mean, sd, COLOURS[key], ADAPTATIONS[key].label, key)
     if target is not None:
         fig.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%}")
     _log_axis(fig, sorted({r.shots for r in runs}))
@@ -83,10 +83,10 @@ def accuracy_vs_labels(runs: list[Run], target: float | None = None) -> go.Figur
 def time_to_target(summaries: list[ModeSummary], target: float) -> go.Figure:
     """Epochs (bars) and seconds (labels) until the target accuracy was first reached; empty if never."""
     reached = [s for s in summaries if s.epochs_to_target is not None]
-    missed = [MODES[s.mode].label for s in summaries if s.epochs_to_target is None]
+    missed = [ADAPTATIONS[s.mode].label for s in summaries if s.epochs_to_target is None]
     fig = go.Figure(
         go.Bar(
-            x=[MODES[s.mode].label for s in reached],
+            x=[ADAPTATIONS[s.mode].label for s in reached],
             y=[s.epochs_to_target for s in reached],
             text=[f"{s.seconds_to_target:.2f} s" for s in reached],
             marker_color=[COLOURS[s.mode] for s in reached],
@@ -101,7 +101,7 @@ def time_to_target(summaries: list[ModeSummary], target: float) -> go.Figure:
 def trainable_parameters(summaries: list[ModeSummary]) -> go.Figure:
     fig = go.Figure(
         go.Bar(
-            x=[MODES[s.mode].label for s in summaries],
+            x=[ADAPTATIONS[s.mode].label for s in summaries],
             y=[s.trainable for s in summaries],
             text=[f"{s.trainable:,}" for s in summaries],
             marker_color=[COLOURS[s.mode] for s in summaries],

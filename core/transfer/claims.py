@@ -28,7 +28,7 @@ from core.stats import (
 from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_SEEDS, SWEEP_SHOTS
 from core.transfer.data import check_shots
 from core.transfer.finetune import EpochResult, finetune
-from core.transfer.modes import MODES, get_mode, trainable_count
+from core.transfer.modes import ADAPTATIONS, MODES, get_mode, trainable_count
 
 
 @dataclass
@@ -346,7 +346,7 @@ def readme_table(
         ("more accurate", f"unrelated (random textures), {shots} labels", claim_check(unrelated, shots, target)[1]),
         *(("more accurate", f"digits 0-4, {n} labels", claim_check(more[n], n, target)[1]) for n in also_at),
     ]
-    header = "| claim | source, labels per class | " + " | ".join(MODES[m].label for m in README_MODES) + " |"
+    header = "| claim | source, labels per class | " + " | ".join(ADAPTATIONS[m].label for m in README_MODES) + " |"
     lines = [header, "|" + " --- |" * (2 + len(README_MODES))]
     for claim, where, verdict in rows:
         cells = [verdict.scratch, *(compact(verdict, m) for m in README_MODES[1:])]

@@ -2,18 +2,14 @@
 card, a dense layer combines them into features, and the head maps the features to classes. Its four
 layers are what the adaptation modes freeze or train."""
 
-from pathlib import Path
-
 import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
 
-from core.runtime import ModelSpec, get_model, pick_device, register
+from core.runtime import pick_device
 from core.runtime.registry import building
 from core.transfer.choices import LAYERS
 from core.transfer.data import CANVAS
-
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
 
 class DigitCNN(nn.Module, PyTorchModelHubMixin):
@@ -56,30 +52,3 @@ def fresh_cnn(num_classes: int, generator: torch.Generator) -> DigitCNN:
 def load_cnn(source: str) -> DigitCNN:
     """The CNN saved at `source` (a local directory or a hub id), on this process's device, in eval mode."""
     return DigitCNN.from_pretrained(source).to(pick_device()).eval()
-
-
-SOURCES = {
-    "digits": register(
-        ModelSpec(
-            name="transfer-cnn-digits-0-4",
-            bundled=WEIGHTS_DIR / "cnn-digits-0-4",
-            load=load_cnn,
-            description="Small CNN pre-trained on scikit-learn digits 0-4 (the related source).",
-        )
-    ),
-    "unrelated": register(
-        ModelSpec(
-            name="transfer-cnn-random-textures",
-            bundled=WEIGHTS_DIR / "cnn-random-textures",
-            load=load_cnn,
-            description="Small CNN pre-trained on random textures with random labels (the unrelated source).",
-        )
-    ),
-}
-
-
-def pretrained_cnn(source: str) -> DigitCNN:
-    """The shared pre-trained CNN for `source` ("digits" or "unrelated"); copy it before training."""
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r}: choose one of {', '.join(SOURCES)}")
-    return get_model(SOURCES[source].name)

@@ -15,6 +15,7 @@ from PIL import Image, ImageFilter
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from core.runtime import pictures
 from core.runtime.validate import whole_number
 from core.transfer.choices import MAX_SHOTS
 
@@ -142,4 +143,4 @@ def sketch_to_digit(sketch: np.ndarray | None) -> torch.Tensor:
 def card_image(card: torch.Tensor, scale: int = 8) -> np.ndarray:
     """A (1, H, W) card in [0, 1] as a (H*scale, W*scale) uint8 picture, ink dark on white, for display."""
     pixels = ((1.0 - card[0].clamp(0, 1)) * 255).to(torch.uint8).numpy()  # (H, W)
-    return pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+    return pictures.enlarge(pixels, scale)

@@ -11,8 +11,9 @@ from torch import nn
 from core.runtime import gpu, make_generator, pick_device
 from core.runtime.validate import number, whole_number
 from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_EPOCHS
-from core.transfer.cnn import LAYERS, DigitCNN, fresh_cnn, pretrained_cnn
+from core.transfer.cnn import LAYERS, DigitCNN, fresh_cnn
 from core.transfer.data import TARGET_DIGITS, check_shots, sample_shots, target_split
+from core.transfer.models import pretrained_cnn
 from core.transfer.modes import Mode, apply_mode, get_mode
 
 MAX_LR = 1.0

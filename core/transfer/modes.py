@@ -25,7 +25,7 @@ class Mode:
         return LAYERS[len(LAYERS) - self.trained_layers :]
 
 
-MODES = {
+ADAPTATIONS = {  # mode key -> Mode, from scratch first
     m.key: m
     for m in (
         Mode("scratch", "From scratch", pretrained=False, trained_layers=len(LAYERS)),
@@ -35,12 +35,13 @@ MODES = {
         Mode("full", "Full fine-tuning", pretrained=True, trained_layers=len(LAYERS)),
     )
 }
+MODES = tuple(ADAPTATIONS)  # the mode keys, a menu's values
 
 
 def get_mode(key: str) -> Mode:
     if key not in MODES:
         raise ValueError(f"unknown mode {key!r}: choose one of {', '.join(MODES)}")
-    return MODES[key]
+    return ADAPTATIONS[key]
 
 
 def apply_mode(model: "nn.Module", mode: Mode) -> None:

@@ -9,10 +9,11 @@ import torch
 from core.runtime import make_generator, pick_device
 from core.runtime.registry import building
 from core.transfer.choices import MIN_DRAWINGS, NEW_LABEL
-from core.transfer.cnn import DigitCNN, init_layer, pretrained_cnn
+from core.transfer.cnn import DigitCNN, init_layer
 from core.transfer.data import SOURCE_DIGITS, centre, place, sample_shots, source_digits
 from core.transfer.finetune import make_optimizer, train_epoch
-from core.transfer.modes import MODES, apply_mode
+from core.transfer.models import pretrained_cnn
+from core.transfer.modes import ADAPTATIONS, apply_mode
 
 MAX_DRAWINGS = 20
 REPLAY_PER_CLASS = 5  # source digits kept in the training set, so the head does not forget them
@@ -58,7 +59,7 @@ def teach(drawings: list[torch.Tensor], seed: int = 0) -> TaughtModel:
     with torch.no_grad():  # the old classes keep their trained rows; only the new row starts random
         model.head.weight[: len(SOURCE_DIGITS)] = source.head.weight
         model.head.bias[: len(SOURCE_DIGITS)] = source.head.bias
-    apply_mode(model, MODES["last_layer"])
+    apply_mode(model, ADAPTATIONS["last_layer"])
 
     symbol = torch.stack(drawings)  # (D, 8, 8)
     replay = sample_shots(source_digits(generator), REPLAY_PER_CLASS, generator)

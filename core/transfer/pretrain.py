@@ -12,9 +12,10 @@ import time
 import torch
 
 from core.runtime import make_generator
-from core.transfer.cnn import SOURCES, DigitCNN, fresh_cnn
+from core.transfer.cnn import DigitCNN, fresh_cnn
 from core.transfer.data import SOURCE_DIGITS, Split, source_digits, unrelated_source
 from core.transfer.finetune import accuracy, train_epoch
+from core.transfer.models import PRETRAINED
 
 SEED = 0
 BATCH_SIZE = 32
@@ -41,13 +42,13 @@ def pretrain(source: str, epochs: int, generator: torch.Generator) -> tuple[Digi
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m core.transfer.pretrain", description=__doc__.splitlines()[0])
-    parser.add_argument("--source", choices=sorted(SOURCES), action="append", help="default: every source")
+    parser.add_argument("--source", choices=sorted(PRETRAINED), action="append", help="default: every source")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # the CNN's layers are too small to split across threads
-    for source in args.source or sorted(SOURCES):
+    for source in args.source or sorted(PRETRAINED):
         start = time.perf_counter()
         model, source_acc = pretrain(source, EPOCHS, make_generator(SEED))
-        target = SOURCES[source].bundled
+        target = PRETRAINED[source].bundled
         model.save_pretrained(target)
         print(f"{source}: source accuracy {source_acc:.3f}, {time.perf_counter() - start:.1f} s -> {target}")
 

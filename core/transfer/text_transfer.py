@@ -22,7 +22,7 @@ from core.runtime import get_model, gpu, make_generator
 from core.runtime.validate import whole_number
 from core.transfer.choices import MAX_TEXT_SHOTS
 from core.transfer.claims import check_seeds
-from core.transfer.encoder import ENCODER, missing_encoder
+from core.transfer.models import ENCODER, missing_encoder
 
 SENTENCES_CSV = Path(__file__).resolve().parent / "sentences.csv"
 TEST_FRACTION = 0.4

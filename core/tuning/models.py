@@ -3,8 +3,8 @@ hub causal LM (a 0.5 B instruct-class model) on a GPU, loaded like the prompting
 
 from pathlib import Path
 
+from core.prompting.choices import BASE, INSTRUCT
 from core.prompting.models import load
-from core.prompting.sources import BASE, INSTRUCT
 from core.runtime import ModelSpec, register
 
 NAME = "tuning-base"

@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from core.runtime import pictures
 from core.uncertainty.grid import Grid, boundary_mask
 from core.uncertainty.setup import FittedSetup, OodReport, Scores
 
@@ -229,5 +230,4 @@ def roc_curves(fitted: FittedSetup, report: OodReport) -> go.Figure:
 
 def digit_image(x: np.ndarray, scale: int = 8) -> np.ndarray:
     """A 64-pixel digit (64,) as a grey image (8 * scale, 8 * scale) in [0, 1], ink dark on white."""
-    image = 1.0 - np.clip(x.reshape(8, 8), 0.0, 1.0)  # (8, 8)
-    return np.kron(image, np.ones((scale, scale)))
+    return pictures.enlarge(1.0 - np.clip(x.reshape(8, 8), 0.0, 1.0), scale)  # (8, 8) -> (8 * scale, 8 * scale)

@@ -10,7 +10,8 @@ import numpy as np
 from sklearn.datasets import load_digits, make_blobs, make_moons
 from sklearn.model_selection import train_test_split
 
-DATASETS = {"moons": "two moons", "blobs": "three blobs", "digits": "digits (8x8, classes 0-7)"}
+DATASET_LABELS = {"moons": "two moons", "blobs": "three blobs", "digits": "digits (8x8, classes 0-7)"}
+DATASETS = tuple(DATASET_LABELS)  # the menu's values
 OOD_SETS = {
     "far": "a far cluster",
     "pushed": "held-out points pushed 5x from the data mean",

@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from core.runtime.seeding import MAX_SEED
 from core.uncertainty import ood_metrics
 from core.uncertainty.classifiers import (
     HIDDEN_NEEDS_MLP,
@@ -27,7 +28,6 @@ from core.uncertainty.grid import Grid, Plane, fit_plane, grid_around
 from core.uncertainty.scores import energy, entropy, max_probability, softmax
 
 SPACES = {"input": "the input", "hidden": "the MLP's hidden features"}
-MAX_SEED = 2**32 - 1  # scikit-learn's largest random_state
 BLAS_THREADS = 1  # the matrices are small: one BLAS thread beats several fighting over shared cores
 RARE_PERCENTILE = 5.0  # "far" means a density below this percentile of held-out in-distribution points
 

