@@ -9,6 +9,7 @@ import threading
 import time
 
 import psutil
+import pytest
 from gradio_client import Client
 
 from tests.conftest import ROOT, free_port, wait_for_http
@@ -54,6 +55,7 @@ def first_requests(base: str) -> dict[str, object]:
     return answers
 
 
+@pytest.mark.slow
 def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
     port, st_port = free_port(), free_port()
     log = tempfile.NamedTemporaryFile(prefix="genai-demos-cold-", suffix=".log", delete=False)
