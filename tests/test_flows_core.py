@@ -13,6 +13,8 @@ from core.flows.likelihood import digit_bits_per_dim, fit_gaussian, mean_log_lik
 from core.runtime import get_model
 from core.runtime.seeding import make_generator
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # small networks: a second thread only contends
+
 
 @pytest.fixture(scope="module")
 def digit_flow():
