@@ -116,7 +116,7 @@ from apps.catalog import DEMOS
 from core.runtime import registry
 entries = [m for d in DEMOS for m in d.models]
 assert "core.transfer.cnn" not in sys.modules
-registry.warm_up(["core.transfer.cnn:transfer-cnn-digits-0-4"]).join(120)
+registry.warm_up(["core.transfer.cnn:transfer-cnn-digits-0-4"]).join()  # however long a busy CPU takes
 assert registry.is_loaded("transfer-cnn-digits-0-4")
 for entry in entries:
     module, _, name = entry.partition(":")
@@ -124,7 +124,7 @@ for entry in entries:
     registry.spec_for(name)  # raises if the catalog names a model its module does not register
 print("ok")
 """
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=590)
     assert result.stdout.strip().endswith("ok"), result.stderr[-2000:]
 
 
