@@ -182,6 +182,18 @@ def open_share_link(host: str, port: int) -> str:
     )
 
 
+def announcing_server(server_class: type, url: str) -> type:
+    """A uvicorn Server that prints one "ready" line once its socket is listening and requests get answers."""
+
+    class AnnouncingServer(server_class):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(f"ready: {url} answers (Ctrl+C stops the suite)", flush=True)
+
+    return AnnouncingServer
+
+
 def _exit_cleanly(signum: int, _frame) -> None:
     raise SystemExit(0)
 
@@ -225,7 +237,7 @@ def serve(args: argparse.Namespace) -> int:
         signal.signal(sig, _exit_cleanly)
     children = []
     shown = "localhost" if args.host in ("0.0.0.0", "127.0.0.1") else args.host
-    print(f"genai-demos: http://{shown}:{args.port}/", flush=True)
+    print(f"genai-demos (starting; a 'ready' line follows once it answers): http://{shown}:{args.port}/", flush=True)
     for d in demos:
         port = args.streamlit_port if d.kind == "streamlit" else args.port
         path = "/" if d.kind == "streamlit" else f"/{d.name}/"
@@ -242,7 +254,7 @@ def serve(args: argparse.Namespace) -> int:
         config = uvicorn.Config(
             app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_S
         )
-        uvicorn.Server(config).run()
+        announcing_server(uvicorn.Server, f"http://{shown}:{args.port}/")(config).run()
     finally:
         for child in children:
             child.terminate()  # all at once: the page stops while the others do

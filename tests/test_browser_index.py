@@ -2,12 +2,15 @@
 
 import os
 
+import pytest
+
 from apps.catalog import DEMOS
 from tests.conftest import ROOT
 
 SCREENSHOT = ROOT / "docs" / "images" / "index.png"
 
 
+@pytest.mark.slow
 def test_index_links_open_every_demo_without_console_errors(suite_server, page):
     page.goto(suite_server.base + "/")
     page.get_by_role("heading", name="genai-demos").wait_for()

@@ -9,7 +9,9 @@ import threading
 import time
 
 import psutil
+import pytest
 from gradio_client import Client
+from gradio_client.utils import Status
 
 from tests.conftest import ROOT, free_port, wait_for_http
 
@@ -54,6 +56,7 @@ def first_requests(base: str) -> dict[str, object]:
     return answers
 
 
+@pytest.mark.slow
 def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
     port, st_port = free_port(), free_port()
     log = tempfile.NamedTemporaryFile(prefix="genai-demos-cold-", suffix=".log", delete=False)
@@ -77,10 +80,13 @@ def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
 
         wait_for_http(f"http://127.0.0.1:{st_port}/_stcore/health", timeout_s=120)
         children = psutil.Process(proc.pid).children(recursive=True)
-        client(base + "/transfer/").submit(
+        job = client(base + "/transfer/").submit(
             ["scratch", "full"], 5, 200, 3e-3, 0, 5, "digits", 0.8, api_name="/compare"
         )  # a long job with its event stream open
-        time.sleep(2)
+        running = (Status.PROCESSING, Status.ITERATING, Status.FINISHED)
+        while job.status().code not in running:  # until a worker has taken it up
+            time.sleep(0.1)
+        assert job.status().code != Status.FINISHED
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0  # 3 s for connections and 4 s for the page at most; Docker allows 10
         _, alive = psutil.wait_procs(children, timeout=15)

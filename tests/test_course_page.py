@@ -76,6 +76,7 @@ def test_the_page_embeds_every_demo_of_the_catalog():
     assert "sdk: static" in (COURSE_PAGE / "README.md").read_text()
 
 
+@pytest.mark.slow
 def test_every_demo_renders_in_the_course_page_and_answers_there(suite_server, course_page, web_component, page):
     query = urlencode(
         {

@@ -1,7 +1,11 @@
 """The text-to-image demo as an API client and a student use it."""
 
+import json
+
+import numpy as np
 import pytest
 from gradio_client.exceptions import AppError
+from PIL import Image
 
 from core.diffusion.choices import MAX_STEPS
 from tests.conftest import free_port
@@ -21,10 +25,10 @@ def test_api_generate_returns_the_images_and_the_seed(gradio_client, demo):
         api_name="/generate",
     )  # fmt: skip
     assert seed == 7 and len(gallery) == 2
-    from PIL import Image
-
-    image = Image.open(gallery[0]["image"])
+    image = Image.open(gallery[0]["image"]).convert("RGB")
     assert image.size == (256, 256)  # 32x32 shown with 8x8-pixel blocks
+    centre = np.asarray(image, dtype=float)[96:160, 96:160].mean((0, 1))  # (3,) mean RGB of the middle
+    assert centre[2] > centre[0] + 50 and centre[2] > centre[1] + 50  # the blue square is there
 
 
 @pytest.mark.parametrize(
@@ -49,8 +53,11 @@ def test_api_forward_process_shows_the_noised_image_and_the_schedules(gradio_cli
         "rendered from a caption", "a small red circle on the left", None, 999, "cosine (bundled model)", 0,
         api_name="/forward",
     )  # fmt: skip
-    assert x_0 and x_t and plot is not None
     assert "t = 999" in info
+    clean, noised = (np.asarray(Image.open(p).convert("RGB"), dtype=float).ravel() for p in (x_0, x_t))
+    assert clean.std() > 10 and noised.std() > 10
+    assert abs(np.corrcoef(clean, noised)[0, 1]) < 0.2  # at t = 999 almost nothing of x_0 is left
+    assert len(json.loads(plot["plot"])["data"]) >= 2  # alpha-bar and SNR curves of the schedule
 
 
 @pytest.fixture
@@ -104,6 +111,7 @@ def _tracker_shows_progress(page, elem_id: str) -> bool:
     return "hide" not in (tracker.get_attribute("class") or "").split()
 
 
+@pytest.mark.slow
 def test_live_previews_stay_visible_while_progress_shows_elsewhere_at_the_maximum_steps(page, served):
     """DPM-Solver++ (the default) at the Steps slider's maximum runs to the end; while it streams, x_t and the
     predicted x_0 are not covered by the progress overlay, which sits on the image gallery instead."""
@@ -120,6 +128,7 @@ def test_live_previews_stay_visible_while_progress_shows_elsewhere_at_the_maximu
     assert page.locator("#images img").count() == 1 and page.console_errors == []
 
 
+@pytest.mark.slow
 def test_stop_cancels_a_long_run(page, served):
     page.goto(served)
     page.get_by_label("Steps").first.fill(str(MAX_STEPS))

@@ -26,24 +26,54 @@ def ask(model, prompt="a small red circle on the left", seed=0, steps=8, guidanc
     return check_request(model, prompt, seed, steps, guidance, scheduler, batch)
 
 
+# Golden values (diffusers' style): prompt "a small red circle on the left", seed 0, 8 steps, guidance 3, 2 images;
+# pixels 0, 2, ..., 14 of row 16 of the first image, (8, 3) uint8. They change when the bundled model is retrained
+# or a sampler changes: print `final(...).images[0, 16, 0:16:2]` anew and check the images by eye in the demo.
+# fmt: off
+GOLDEN = {
+    "DDPM": [[29, 25, 33], [26, 24, 35], [230, 39, 43], [225, 43, 41], [223, 42, 39], [221, 40, 40], [27, 26, 33], [26, 26, 35]],
+    "DDIM": [[29, 25, 35], [26, 18, 32], [223, 47, 47], [242, 43, 41], [227, 49, 43], [217, 45, 36], [66, 49, 35], [28, 36, 33]],
+    "DPM-Solver++": [[29, 29, 39], [30, 30, 36], [208, 44, 43], [221, 44, 44], [217, 42, 44], [214, 45, 43], [43, 33, 40], [32, 30, 37]],
+}
+# fmt: on
+GOLDEN["Euler"] = GOLDEN["DDIM"]  # Euler's first-order steps in sigma space are DDIM's (Karras et al. 2022)
+
+
 @pytest.mark.parametrize("scheduler", list(SCHEDULERS))
-def test_a_seeded_sampling_loop_gives_the_same_image_twice(bundled, scheduler):
-    first = final(bundled, ask(bundled, scheduler=scheduler)).images
-    again = final(bundled, ask(bundled, scheduler=scheduler)).images
+def test_a_seeded_sampling_loop_draws_the_golden_image(bundled, scheduler):
+    images = final(bundled, ask(bundled, scheduler=scheduler)).images
     other_seed = final(bundled, ask(bundled, scheduler=scheduler, seed=1)).images
-    assert first.shape == (2, 32, 32, 3) and first.dtype == np.uint8
-    np.testing.assert_array_equal(first, again)
-    assert np.abs(first.astype(int) - other_seed.astype(int)).mean() > 1.0
+    assert images.shape == (2, 32, 32, 3) and images.dtype == np.uint8
+    # two levels of 255 for float rounding on another CPU, thread count or device
+    np.testing.assert_allclose(images[0, 16, 0:16:2].astype(int), GOLDEN[scheduler], atol=2, rtol=0)
+    assert np.abs(images.astype(int) - other_seed.astype(int)).mean() > 1.0
 
 
-def test_the_pipeline_call_and_the_demo_loop_draw_the_same_images(bundled):
-    """`pipe(...)`, as with any diffusers pipeline, and the demo's streaming loop are one reverse process."""
-    from core.runtime.seeding import make_generator, randn
+def test_the_demo_loop_and_ddim_written_from_the_paper_draw_the_same_images(bundled):
+    """Two independent routes to the same reverse process: the demo's loop with diffusers' DDIMScheduler, and
+    DDIM's deterministic update (Song et al. 2021, eq. 12 with sigma_t = 0) written out here with its own
+    classifier-free guidance: x_{t-k} = sqrt(abar_{t-k}) x0_pred + sqrt(1 - abar_{t-k}) eps."""
+    from core.diffusion.pipeline import to_images
+    from core.runtime.seeding import randn
 
-    request = ask(bundled, scheduler="DDPM", seed=11)  # the pipeline's own scheduler is the DDPM it was trained with
-    noise = randn((2, 3, 32, 32), 11, bundled.device)
-    by_call = bundled.pipe(request.prompt, noise, request.steps, request.guidance, make_generator(11))
-    np.testing.assert_array_equal(by_call, final(bundled, request).images)
+    steps, guidance, prompt = 8, 3.0, "a large green square at the top"
+    by_demo = final(bundled, ask(bundled, prompt, seed=11, steps=steps, guidance=guidance, scheduler="DDIM"))
+
+    pipe, abar = bundled.pipe, training_scheduler().alphas_cumprod  # (1000,)
+    text, empty = pipe.encode([prompt] * 2), pipe.encode([""] * 2)  # (2, 16, 64) each
+    x = randn((2, 3, 32, 32), 11, bundled.device)  # x_T, as the demo draws it from the seed
+    stride = 1000 // steps
+    with torch.no_grad():
+        for t in range(stride * (steps - 1), -1, -stride):  # "leading" spacing: 875, 750, ..., 0
+            timestep = torch.tensor(t)
+            eps_text = pipe.unet(x, timestep, encoder_hidden_states=text).sample
+            eps_empty = pipe.unet(x, timestep, encoder_hidden_states=empty).sample
+            eps = eps_empty + guidance * (eps_text - eps_empty)
+            x0_pred = (x - (1 - abar[t]).sqrt() * eps) / abar[t].sqrt()
+            abar_prev = abar[t - stride] if t >= stride else torch.tensor(1.0)  # x_0 itself after the last step
+            x = abar_prev.sqrt() * x0_pred + (1 - abar_prev).sqrt() * eps
+    by_paper = to_images(x)
+    assert np.abs(by_paper.astype(int) - by_demo.images.astype(int)).max() <= 1  # float rounding only
 
 
 def test_forward_noising_at_the_last_step_is_close_to_a_standard_normal():
@@ -257,17 +287,47 @@ def _tiny_stable_diffusion(folder):
     return folder / "tiny-sd"
 
 
-def test_a_stable_diffusion_pipeline_loads_and_runs_through_the_registry(tmp_path, one_torch_thread):
-    folder = _tiny_stable_diffusion(tmp_path)
-    model = get_model(NAME, str(folder))
-    assert model.latent and model.streams and model.size == 16  # 8x8 latents, VAE scale factor 2
-    request = check_request(model, "a red circle on the left", 5, 3, 4.0, "DPM-Solver++", 2)
-    outputs = list(generate(model, request))
+@pytest.fixture(scope="module")
+def tiny_sd(tmp_path_factory, one_torch_thread):
+    """The random-weight Stable Diffusion pipeline, loaded through the registry like a hub model."""
+    return get_model(NAME, str(_tiny_stable_diffusion(tmp_path_factory.mktemp("sd"))))
+
+
+@pytest.mark.parametrize("scheduler", ["Euler", "DPM-Solver++"])
+def test_the_demo_loop_and_diffusers_own_pipeline_call_draw_the_same_images(tiny_sd, scheduler):
+    """The loop written out here (text states, guidance, scheduler steps, VAE decoding) against diffusers'
+    `StableDiffusionPipeline.__call__` from the same x_T: two implementations of one reverse process."""
+    from core.runtime.seeding import make_generator, randn
+
+    request = check_request(tiny_sd, "a red circle on the left", 5, 4, 4.0, scheduler, 2)
+    by_demo = final(tiny_sd, request).images
+    pipe, own = tiny_sd.pipe, tiny_sd.pipe.scheduler
+    pipe.scheduler = make_scheduler(scheduler, own)
+    try:
+        out = pipe(
+            prompt=request.prompt, num_inference_steps=4, guidance_scale=4.0, num_images_per_prompt=2,
+            latents=randn(tiny_sd.noise_shape(2, 16), 5, tiny_sd.device), output_type="np",
+            generator=make_generator(5),
+        )  # fmt: skip
+    finally:
+        pipe.scheduler = own
+    by_diffusers = (np.asarray(out.images) * 255).round().astype(int)  # (2, 16, 16, 3)
+    assert by_demo.shape == by_diffusers.shape == (2, 16, 16, 3)
+    assert np.abs(by_diffusers - by_demo.astype(int)).max() <= 1  # float rounding only
+
+
+def test_a_stable_diffusion_pipeline_streams_and_follows_its_seed_and_guidance(tiny_sd):
+    assert tiny_sd.latent and tiny_sd.streams and tiny_sd.size == 16  # 8x8 latents, VAE scale factor 2
+    request = check_request(tiny_sd, "a red circle on the left", 5, 3, 4.0, "DPM-Solver++", 2)
+    outputs = list(generate(tiny_sd, request))
     result = outputs[-1]
     assert result.images.shape == (2, 16, 16, 3) and result.seed == 5
-    again = final(model, request)
-    np.testing.assert_array_equal(again.images, result.images)
+    np.testing.assert_array_equal(final(tiny_sd, request).images, result.images)
+    prompt = "a red circle on the left"
+    for seed, guidance in ((6, 4.0), (5, 1.0)):  # other noise; no guidance (the caption's states alone)
+        other = final(tiny_sd, check_request(tiny_sd, prompt, seed, 3, guidance, "DPM-Solver++", 2)).images
+        assert not np.array_equal(other, result.images), (seed, guidance)
     keep = np.ones((16, 16), dtype=bool)
     keep[:, 8:] = False
-    filled = inpaint(model, check_request(model, "a cat", 1, 3, 1.0, "Euler", 1), result.images[0], keep)
+    filled = inpaint(tiny_sd, check_request(tiny_sd, "a cat", 1, 3, 1.0, "Euler", 1), result.images[0], keep)
     assert filled.images.shape == (1, 16, 16, 3)

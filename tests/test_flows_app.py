@@ -1,7 +1,11 @@
 """The flows demo as a student and an API client use it."""
 
+import json
+
+import numpy as np
 import pytest
 from gradio_client.exceptions import AppError
+from PIL import Image
 
 from tests.conftest import free_port
 
@@ -17,11 +21,16 @@ def test_api_trains_a_2d_flow_and_samples_digits(gradio_client, demo):
     client = gradio_client(demo)
     report, density, chain = client.predict(dataset="two moons", steps="120", seed=0, api_name="/train2d")
     assert "Held-out log-likelihood" in report and "single Gaussian" in report
-    assert density is not None and chain is not None
+    (heatmap,) = [t for t in json.loads(density["plot"])["data"] if t["type"] == "heatmap"]
+    log_p = np.array(heatmap["z"], dtype=float)  # (grid, grid) exact log p(x) over the plane
+    assert np.isfinite(log_p).all() and log_p.max() - log_p.min() > 3  # peaks on the moons, low elsewhere
+    panels = json.loads(chain["plot"])["layout"]["annotations"]  # one titled panel per stage, z to x
+    assert len(panels) >= 3 and panels[0]["text"] != panels[-1]["text"]
 
-    figure, message = client.predict(model="digits: neural spline flow", n=6, seed=1, api_name="/sample")
-    assert figure is not None
+    picture, message = client.predict(model="digits: neural spline flow", n=6, seed=1, api_name="/sample")
     assert "6 samples" in message and "8 network evaluations" in message
+    pixels = np.asarray(Image.open(picture).convert("L"), dtype=float)
+    assert pixels.std() > 10  # digits drawn, not a blank picture
 
 
 @pytest.mark.parametrize("steps", ["ten", "1000000000"])

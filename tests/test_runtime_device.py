@@ -18,17 +18,22 @@ def test_unknown_forced_device_says_what_is_valid(monkeypatch):
         pick_device()
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
 def test_forcing_cuda_without_a_gpu_explains(monkeypatch):
     monkeypatch.setenv("GENAI_DEVICE", "cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(ValueError, match="no CUDA GPU"):
         pick_device()
 
 
-def test_default_device_is_cpu_without_accelerators(monkeypatch):
+@pytest.mark.parametrize(
+    ("cuda", "mps", "expected"),
+    [(False, False, "cpu"), (False, True, "mps"), (True, True, "cuda"), (True, False, "cuda")],
+)
+def test_without_a_forced_device_cuda_beats_mps_beats_cpu(monkeypatch, cuda, mps, expected):
     monkeypatch.delenv("GENAI_DEVICE", raising=False)
-    expected = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
-    assert pick_device().type == expected
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    assert pick_device() == torch.device(expected)
 
 
 def test_half_precision_only_on_cuda_and_only_when_supported():

@@ -1,10 +1,15 @@
 """Foundation models and scale: the Chinchilla rule, the course's tables, and the demo's API."""
 
+from pathlib import Path
+
 import pytest
 
+from core.scale import tables
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
-from core.scale.tables import CAPABILITIES, CORPORA, MODELS, PROVIDERS, providers_with
+from core.scale.tables import CAPABILITIES, CAPABILITY_TABLE, CORPORA, MODELS, PROVIDERS, providers_with
+
+NOTES = Path(__file__).resolve().parents[2] / "shared" / "course-notes" / "000_8b8fad5570cfa52a.txt"
 
 
 def test_chinchilla_itself_is_at_chinchilla_scale():
@@ -47,12 +52,26 @@ def test_every_model_names_its_source():
     assert all(m.source for m in CORPORA)
 
 
-def test_capability_filter():
-    assert providers_with([]) == list(PROVIDERS)
-    assert "Cohere" in providers_with(["Translation", "Open"])
+@pytest.mark.skipif(not NOTES.exists(), reason="the course notes are not next to this checkout")
+def test_the_capability_table_is_the_notes_table():
+    lines = NOTES.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("\tPublicly Available"))
+    assert tuple(lines[header].strip().split("\t")) == CAPABILITIES
+    rows = [line.split("\t") for line in lines[header + 1 : header + 1 + len(PROVIDERS)]]
+    assert tuple(row[0] for row in rows) == PROVIDERS
+    for provider, *cells in rows:
+        dots = {c for c, cell in zip(CAPABILITIES, cells, strict=True) if cell.strip() == "\u25cf"}
+        assert CAPABILITY_TABLE[provider] == dots, provider
+
+
+def test_the_filter_keeps_the_providers_with_a_dot_in_every_required_column(monkeypatch):
+    """The notes' table has a dot in every cell, so take one away to see the filter work."""
+    without = {**CAPABILITY_TABLE, "Cohere": frozenset(CAPABILITIES) - {"Translation"}}
+    monkeypatch.setattr(tables, "CAPABILITY_TABLE", without)
+    assert "Cohere" in providers_with(["Open"])
+    assert providers_with(["Open", "Translation"]) == [p for p in PROVIDERS if p != "Cohere"]
     with pytest.raises(ValueError, match="unknown capability"):
         providers_with(["Telepathy"])
-    assert len(CAPABILITIES) == 11
 
 
 def test_figures_carry_a_source_line():

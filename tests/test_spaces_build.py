@@ -125,6 +125,7 @@ def test_gpu_spaces_pin_a_torch_zerogpu_supports_and_cpu_spaces_the_cpu_wheel(bu
             assert pins_of(folder)["torch"] == project["torch"].split("==")[1] + "+cpu", name
 
 
+@pytest.mark.slow
 def test_a_gpu_space_registers_every_gpu_function_when_it_starts(built, tmp_path):
     """ZeroGPU looks for `@spaces.GPU` functions at start-up: importing app.py must define every one in the folder."""
     (tmp_path / "spaces.py").write_text(
@@ -287,25 +288,31 @@ class Booting:
         )
 
 
+ONE_PER_KIND = ("scale", "confidence_vs_density", build.SUITE)  # a Gradio Space, a Streamlit Docker one, the suite's
+BOOTS = [name if name in ONE_PER_KIND else pytest.param(name, marks=pytest.mark.slow) for name in build.names()]
+
+
 @pytest.fixture(scope="module")
-def booted(built, tmp_path_factory) -> Iterator[dict[str, Booting]]:
-    """Every built Space, all started at once; each test below waits for its own."""
+def booted(built, tmp_path_factory, request) -> Iterator[dict[str, Booting]]:
+    """The built Spaces this run tests, all started at once; each test below waits for its own."""
     logs = tmp_path_factory.mktemp("logs")
-    spaces = {name: Booting.plan(name, folder, logs).start() for name, folder in built.items()}
+    wanted = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.originalname == "test_a_space_boots_from_its_own_folder_and_answers"
+    }
+    spaces = {name: Booting.plan(name, built[name], logs).start() for name in sorted(wanted)}
     yield spaces
     for space in spaces.values():
         stop(space.proc)
 
 
-def test_every_gradio_demo_has_a_smoke_call():
-    missing = [d.name for d in gradio_demos() if d.name not in SMOKE_CALLS]
-    assert not missing, f"add a cheap call of each new demo's main endpoint to SMOKE_CALLS: {missing}"
-
-
-@pytest.mark.parametrize("name", build.names())
+@pytest.mark.parametrize("name", BOOTS)
 def test_a_space_boots_from_its_own_folder_and_answers(booted, name):
     from gradio_client import Client
 
+    if name in {d.name for d in gradio_demos()}:
+        assert name in SMOKE_CALLS, f"add a cheap call of {name}'s main endpoint to SMOKE_CALLS"
     space = booted[name]
     space.wait(space.url)
     if name in SMOKE_CALLS:

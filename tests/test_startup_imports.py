@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 HEAVY = ("torch", "diffusers", "zuko", "sklearn", "transformers")
@@ -52,6 +54,7 @@ def run_fresh(code: str) -> object:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_mounting_every_gradio_demo_imports_no_deep_learning_library():
     first_imported_by = run_fresh(BUILD_EVERY_DEMO)
     assert first_imported_by == {}, (

@@ -68,6 +68,7 @@ def draw_x(page, pad_id: str, shift: float) -> None:
         page.mouse.up()
 
 
+@pytest.mark.slow
 def test_a_student_teaches_a_new_symbol_by_drawing(page):
     _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:

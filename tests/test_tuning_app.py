@@ -17,6 +17,7 @@ def demo():
     return demo
 
 
+@pytest.mark.slow
 def test_rank_then_feedback_tune_with_ppo_and_dpo_side_by_side(gradio_client, demo, one_torch_thread):
     client = gradio_client(demo)
     question, *rest = client.predict("base", 0, 0, api_name="/answers")

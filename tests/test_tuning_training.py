@@ -27,6 +27,7 @@ def weights_checksum(model) -> float:
     return float(sum(p.detach().double().sum() for p in model.parameters()))
 
 
+@pytest.mark.slow
 def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
     from core.tuning.sft import instruction_tune
 
@@ -42,6 +43,7 @@ def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
     assert weights_checksum(base.model) == shared_before  # the registry's model is never tuned in place
 
 
+@pytest.mark.slow
 def test_reward_model_ranks_held_out_pairs_above_chance(base):
     from core.tuning.reward_model import train_reward_model
 
@@ -66,6 +68,7 @@ def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
     assert weights_checksum(base.model) == shared_before
 
 
+@pytest.mark.slow
 def test_a_flawed_reward_is_exploited_reward_up_right_answers_down(base):
     problems = feedback_problems(16, seed=4)
     config = PPOConfig(steps=15, batch_size=8, learning_rate=3e-4, kl_coef=0.02, max_new_tokens=64)

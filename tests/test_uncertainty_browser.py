@@ -40,6 +40,7 @@ def page_url():
         stop(proc)
 
 
+@pytest.mark.slow
 def test_student_types_a_far_point_and_sees_the_flag(page, page_url):
     page.goto(page_url + "/?data=moons&clf=mlp&density=gaussian")
     page.get_by_label("Test point x").fill("4")
@@ -52,6 +53,7 @@ def test_student_types_a_far_point_and_sees_the_flag(page, page_url):
     assert page.console_errors == []
 
 
+@pytest.mark.slow
 def test_student_clicks_the_map_to_add_a_point(page, page_url):
     page.goto(page_url + "/?data=moons")
     expect(page.get_by_text("No test points yet")).to_be_visible(timeout=60_000)
