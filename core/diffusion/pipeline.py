@@ -64,7 +64,7 @@ class ShapesPipeline(DiffusionPipeline):
         ).input_ids  # (N, 16)
         return self.text_encoder(ids.to(self.text_encoder.device)).last_hidden_state
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def __call__(
         self, prompt: str, noise: torch.Tensor, steps: int, guidance: float, generator: torch.Generator
     ) -> np.ndarray:
