@@ -214,9 +214,9 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
     data, heldout, seed = _data(dataset, seed, drawing)
     with user_errors():
         config = train2d.flow_config(kind, layers)
-    race = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
+    states = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
     shown = -1  # rows on the page
-    for state in time_limited(race, "ask for fewer training steps"):
+    for state in time_limited(states, "ask for fewer training steps"):
         progress(state.fraction, desc=f"{state.stage}: {state.fraction:.0%}")
         if len(state.rows) != shown:
             shown = len(state.rows)
@@ -229,7 +229,7 @@ def _race_view(state: "compare.Race", data: "torch.Tensor", dataset: str) -> tup
     from core.flows.charts import samples_figure
     from core.flows.claims import race_claims
 
-    waiting = [("flow: training", None, "#1f77b4"), ("DDPM: waiting for the flow", None, "#d62728")]
+    waiting = [("flow: not measured yet", None, "#1f77b4"), ("DDPM: not measured yet", None, "#d62728")]
     done = [(row.model, row.sampled.samples, color) for row, (_, _, color) in zip(state.rows, waiting, strict=False)]
     figure = samples_figure([("data", data, "#555"), *done, *waiting[len(done) :]], f"1000 samples each on {dataset}")
     table = compare.comparison_table(state.rows, SCORE_2D) if state.rows else gr.skip()
