@@ -22,7 +22,7 @@ class TextToImage:
     pipe: Any  # a diffusers DiffusionPipeline
     latent: bool  # True: the UNet denoises VAE latents; False: pixels
     streams: bool  # True: the loop is written out here (previews, inpainting); False: the pipeline's own call
-    encoded: Any = field(init=False, repr=False)  # prompt, guided -> encoder states, a bounded thread-safe LRU
+    encoded: Any = field(init=False, repr=False)  # (prompt, guided, device) -> encoder states: a bounded LRU
 
     def __post_init__(self) -> None:
         self.encoded = functools.lru_cache(maxsize=TEXT_CACHE)(self._encode)
@@ -48,11 +48,13 @@ class TextToImage:
     def text_states(self, prompt: str, n: int, guided: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(text, empty): the caption's and the empty caption's encoder states, (n, L, D) each, read-only views of
         one cached encoding per prompt: a class asking for the same prompt again skips the text encoder."""
-        text, empty = self.encoded(prompt, guided)  # (1, L, D) each
+        text, empty = self.encoded(prompt, guided, str(self.device))  # (1, L, D) each, on the model's device
         return text.expand(n, -1, -1), empty.expand(n, -1, -1) if empty is not None else None
 
     @torch.inference_mode()
-    def _encode(self, prompt: str, guided: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def _encode(self, prompt: str, guided: bool, device: str) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """One encoding of `prompt` (and of the empty caption when `guided`); `device` keys the cache, so a model
+        moved to another device (a ZeroGPU call) encodes again there."""
         if not self.latent:
             return self.pipe.encode([prompt]), self.pipe.encode([""]) if guided else None
         return self.pipe.encode_prompt(prompt, self.device, 1, guided, "")
