@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 import gradio as gr
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from apps.deep_links import link_inputs, number_in
 from apps.errors import user_errors
@@ -40,12 +38,10 @@ if TYPE_CHECKING:
 FLOW_CHOICE = "digits: neural spline flow"
 DDPM_CHOICE = "digits: DDPM"
 SAMPLE_MODELS = {FLOW_CHOICE: FLOW_MODEL, DDPM_CHOICE: DDPM_MODEL}
-CHAIN_POINTS = 600
-GRID_LINES = 11  # latent grid lines per direction in the chain figure
-PLOT_POINTS = 1000
 DENSITY_UPDATES = 8  # density redraws while training
 FLOW_STEPS = 300  # default training steps: a live answer within seconds
 RACE_FLOW_STEPS, RACE_DDPM_STEPS = 300, 1500
+SCORE_2D = "held-out log p, nats (DDPM: lower bound)"
 PEN = gr.Brush(default_size=4, colors=["#000000"], default_color="#000000", color_mode="fixed")  # thin strokes
 
 CLAIMS_BEFORE = """**What the course says, checked by the race**: press **Train both on the same 2-D data**.
@@ -55,42 +51,6 @@ CLAIMS_BEFORE = """**What the course says, checked by the race**: press **Train 
 - Diffusion: *fewer mode-collapse issues*; but *computationally expensive* (one network call per denoising
   step) and *no exact likelihood* (only a bound, the ELBO).
 """
-
-
-def _holds(holds: bool) -> str:
-    return "**holds here**" if holds else "**does not hold here**"
-
-
-def race_claims(flow: "compare.Row", ddpm: "compare.Row", dataset: str) -> str:
-    """The course's claims about flows and diffusion, each with this race's numbers and whether they agree."""
-    f, d = flow.fit, ddpm.fit
-    between = f"{f.off_data:.0%} of the flow's samples and {d.off_data:.0%} of the DDPM's fall off the data"
-    covered = f"the flow's samples cover {f.covered:.0%} of the held-out points, the DDPM's {d.covered:.0%}"
-    faster = flow.sampled.ms_per_sample < ddpm.sampled.ms_per_sample
-    return f"""**What the course says, checked on {dataset} with these settings**
-- Flows, *exact likelihood*: the flow's held-out log p ({flow.heldout:.3f} nats) is exact; the DDPM's
-  ({ddpm.heldout:.3f}) is only a lower bound.
-- Flows, *exact, efficient sampling*: {flow.sampled.evaluations} network calls against the DDPM's
-  {ddpm.sampled.evaluations}; {flow.sampled.ms_per_sample:.3f} against {ddpm.sampled.ms_per_sample:.3f} ms per
-  sample: {_holds(faster)}.
-- Flows, *trouble with highly multimodal data* (density left on the bridges between modes): {between}:
-  {_holds(f.off_data > d.off_data)}.
-- Diffusion, *fewer mode-collapse issues*: {covered}: {_holds(d.covered >= f.covered)}.
-- Diffusion, *computationally expensive*: one network call per denoising step, {ddpm.sampled.evaluations} in all.
-
-"Off the data": farther from every training point than 99% of held-out points are. "Cover": a sample lies as
-close to the held-out point as real points usually do. Other datasets, step counts and seeds can turn a verdict.
-"""
-
-
-def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin=dict(l=30, r=20, t=60, b=30), template="plotly_white")
-    return fig
-
-
-def _scatter(points: "torch.Tensor", name: str, color: str) -> go.Scatter:
-    xy = points[:PLOT_POINTS].numpy()
-    return go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers", name=name, marker=dict(size=3, color=color))
 
 
 def _ink(drawing) -> np.ndarray | None:
@@ -114,57 +74,10 @@ def _data(dataset: str, seed, drawing) -> tuple["torch.Tensor", "torch.Tensor", 
         ), seed
 
 
-def density_figure(flow, data: "torch.Tensor", title: str) -> go.Figure:
-    from core.flows import datasets2d
-    from core.flows.flow import log_prob
-    from core.flows.likelihood import density_grid
-
-    axis, logp = density_grid(lambda x: log_prob(flow, x), datasets2d.LIMIT)
-    fig = go.Figure(
-        go.Heatmap(x=axis, y=axis, z=np.clip(logp, -12, None), colorscale="Viridis", colorbar=dict(title="log p(x)"))
-    )
-    fig.add_trace(_scatter(data[:300], "data", "rgba(255,255,255,0.6)"))
-    fig.update_xaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], constrain="domain")
-    fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], scaleanchor="x", constrain="domain")
-    return _layout(fig, title, height=460)
-
-
-def chain_figure(flow, seed: int) -> go.Figure:
-    """Base samples and a latent grid carried back through each layer, one panel per stage."""
-    import torch
-
-    from core.flows import datasets2d
-    from core.flows.flow import chain, latent_noise
-
-    z = latent_noise(CHAIN_POINTS, 2, seed)
-    ticks = torch.linspace(-3, 3, GRID_LINES)
-    along = torch.linspace(-3, 3, 60)
-    lines = [torch.stack([along, torch.full_like(along, t)], -1) for t in ticks]
-    lines += [torch.stack([torch.full_like(along, t), along], -1) for t in ticks]
-    grid = torch.cat(lines)  # (2 * GRID_LINES * 60, 2)
-    stages = chain(flow, torch.cat([z, grid]))
-    count = len(stages)
-    titles = ["z ~ N(0, I)"] + [f"after f<sub>{count - 1 - i}</sub><sup>-1</sup>" for i in range(1, count - 1)] + ["x"]
-    fig = make_subplots(rows=1, cols=count, subplot_titles=titles, horizontal_spacing=0.01)
-    for col, stage in enumerate(stages, start=1):
-        points, warped = stage[:CHAIN_POINTS].numpy(), stage[CHAIN_POINTS:].reshape(len(lines), 60, 2).numpy()
-        gx = np.concatenate([np.append(line[:, 0], np.nan) for line in warped])
-        gy = np.concatenate([np.append(line[:, 1], np.nan) for line in warped])
-        fig.add_trace(go.Scatter(x=gx, y=gy, mode="lines", line=dict(width=0.6, color="#bbb")), row=1, col=col)
-        fig.add_trace(
-            go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers", marker=dict(size=2, color="#1f77b4")),
-            row=1,
-            col=col,
-        )
-    fig.update_xaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], showticklabels=False)
-    fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT], showticklabels=False)
-    fig.update_layout(showlegend=False)
-    return _layout(fig, "The chain of transformations: Gaussian samples (blue) and a latent grid, layer by layer", 300)
-
-
 def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
     from core.flows import train2d
+    from core.flows.charts import chain_figure, density_figure
     from core.flows.claims import better_held_out_likelihood
     from core.flows.flow import log_prob
     from core.flows.likelihood import fit_gaussian, mean_log_likelihood
@@ -175,13 +88,12 @@ def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progres
     data, heldout, seed = _data(dataset, seed, drawing)
     with user_errors():
         config = train2d.flow_config(kind, layers)
-    redraw = max(steps // DENSITY_UPDATES, 1)
     last = None
     for last in time_limited(train2d.train(data, config, steps, seed), "ask for fewer training steps"):
         progress((last.step, last.steps), desc=f"training, -log p = {last.loss:.3f}", unit="steps")
         if last.diverged:
             break
-        if last.step % redraw < 25 and last.step < last.steps:
+        if train2d.redraw_due(last, DENSITY_UPDATES):
             title = f"log p(x) after {last.step} of {last.steps} steps"
             yield (
                 f"Training: step {last.step} of {last.steps}, -log p = {last.loss:.3f} nats",
@@ -204,24 +116,10 @@ def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progres
     yield report, density_figure(flow, data, title), chain_figure(flow, seed)
 
 
-DIGIT_PIXELS = 6  # screen pixels per digit pixel: an 8x8 digit shows at 48x48
-
-
-def digits_picture(images: np.ndarray, columns: int = 10) -> np.ndarray:
-    """(N, 8, 8) digits in [0, 1] (1 = ink) -> one enlarged (H, W) uint8 picture, dark ink on white, 1-pixel gaps."""
-    rows = -(-len(images) // columns)
-    side = images.shape[1]
-    canvas = np.zeros((rows * (side + 1) - 1, columns * (side + 1) - 1))  # 0 = white paper
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        canvas[r * (side + 1) : r * (side + 1) + side, c * (side + 1) : c * (side + 1) + side] = image
-    picture = np.round(255 * (1 - np.clip(canvas, 0, 1))).astype(np.uint8)
-    return np.kron(picture, np.ones((DIGIT_PIXELS, DIGIT_PIXELS), dtype=np.uint8))  # nearest-neighbour enlargement
-
-
 def digit_scores():
     """Bits/dim of held-out digits under the flow, a Gaussian and the DDPM bound, and of three probe images."""
     from core.flows import compare
+    from core.flows.charts import GREY, digit_panels
     from core.flows.claims import digit_claims
     from core.flows.digits import LEVELS, to_image
     from core.stats import format_claim
@@ -230,22 +128,18 @@ def digit_scores():
     table = pd.DataFrame(
         {"model": list(scores.test), "held-out bits/dim (lower is better)": [round(v, 3) for v in scores.test.values()]}
     )
-    images = np.stack([to_image((image.float() + 0.5)[None] / LEVELS)[0] for image in scores.probes.values()])
+    images = [to_image((image.float() + 0.5)[None] / LEVELS)[0] for image in scores.probes.values()]
     titles = [
         f"{probe}<br>" + "<br>".join(f"{name}: {bits:.2f}" for name, bits in scores.probe_bits[probe].items())
         for probe in scores.probes
     ]
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles)
-    for col, image in enumerate(images, start=1):
-        fig.add_trace(go.Heatmap(z=image, colorscale="gray_r", zmin=0, zmax=1, showscale=False), row=1, col=col)
-    fig.update_yaxes(autorange="reversed", visible=False)
-    fig.update_xaxes(visible=False)
+    fig = digit_panels(images, titles, [GREY] * 3, "Bits per dimension of three probe images", 400)
+    fig.update_layout(margin=dict(t=140))
     note = f"A model that knows nothing (uniform over {LEVELS} levels) scores {np.log2(LEVELS):.2f} bits/dim."
     claims = [
         f"- {claim}: {format_claim(gap, '{:+.3f}', n_label='held-out digits')}" for claim, gap in digit_claims(scores)
     ]
     note += "\n\n**Claims, paired digit by digit** (mean gap, 95% t interval, paired t-test):\n" + "\n".join(claims)
-    fig = _layout(fig, "Bits per dimension of three probe images", 400).update_layout(margin=dict(t=140))
     return table, fig, note
 
 
@@ -263,23 +157,26 @@ def _digit(index) -> "torch.Tensor":
 
 def roundtrip_digit(index, seed):
     """Held-out digit -> latent z -> digit again, with the largest pixel error."""
+    from core.flows.charts import DIVERGING, GREY, digit_panels
     from core.flows.invertibility import roundtrip
 
     trip = roundtrip(get_model(FLOW_MODEL), _digit(index), _seed(seed))
     panels = [trip.x, trip.z, trip.x_back, (trip.x_back - trip.x).abs()]
     titles = ["digit x", "latent z = f(x)", "f<sup>-1</sup>(z)", "|error|"]
-    fig = make_subplots(rows=1, cols=4, subplot_titles=titles)
-    for col, panel in enumerate(panels, start=1):
-        scale = dict(colorscale="RdBu", zmid=0) if col == 2 else dict(colorscale="gray_r", zmin=0, zmax=1)
-        fig.add_trace(go.Heatmap(z=panel.reshape(8, 8).numpy(), showscale=False, **scale), row=1, col=col)
-    fig.update_yaxes(autorange="reversed", visible=False)
-    fig.update_xaxes(visible=False)
+    fig = digit_panels(
+        [p.numpy() for p in panels],
+        titles,
+        [GREY, DIVERGING, GREY, GREY],
+        "Invertibility: a digit to its latent and back",
+        300,
+    )
     message = f"Largest pixel error after the round trip: **{trip.max_error:.2e}** (pixels range over 0 to 1)."
-    return _layout(fig, "Invertibility: a digit to its latent and back", 300), message
+    return fig, message
 
 
 def interpolate_digits(index_a, index_b, seed):
     """Decode a straight line between the latents of two held-out digits."""
+    from core.flows.charts import digits_picture
     from core.flows.digits import to_image
     from core.flows.invertibility import interpolate
 
@@ -290,6 +187,7 @@ def interpolate_digits(index_a, index_b, seed):
 def sample(model, n, seed, temperature=1.0):
     """Sample digits from the bundled flow or DDPM; reports measured time and network calls."""
     from core.flows import compare
+    from core.flows.charts import digits_picture
     from core.flows.digits import to_image
 
     with user_errors():
@@ -306,71 +204,50 @@ def sample(model, n, seed, temperature=1.0):
     return digits_picture(to_image(drawn.samples)), message
 
 
-def _table(rows: tuple["compare.Row", ...], score: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "model": [r.model for r in rows],
-            "ms per sample": [round(r.sampled.ms_per_sample, 3) for r in rows],
-            "network calls": [r.sampled.evaluations for r in rows],
-            "exact likelihood": ["yes" if r.exact_likelihood else "no (bound only)" for r in rows],
-            "training (s)": [round(r.train_seconds, 1) for r in rows],
-            score: [round(r.heldout, 3) for r in rows],
-            **(
-                {
-                    "held-out points covered": [f"{r.fit.covered:.0%}" for r in rows],
-                    "samples off the data": [f"{r.fit.off_data:.0%}" for r in rows],
-                }
-                if all(r.fit for r in rows)
-                else {}
-            ),
-        }
-    )
-
-
 def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
-    """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs."""
-    from core.flows import compare, datasets2d, train2d
+    """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs. The data shows at
+    once, the flow's samples and row as soon as it is measured, the DDPM's when it is done."""
+    from core.flows import compare, train2d
 
     with user_errors():
         flow_steps, ddpm_steps = train2d.check_steps(flow_steps), train2d.check_steps(ddpm_steps)
     data, heldout, seed = _data(dataset, seed, drawing)
     with user_errors():
         config = train2d.flow_config(kind, layers)
-    race = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
-    for state in time_limited(race, "ask for fewer training steps"):
+    states = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
+    shown = -1  # rows on the page
+    for state in time_limited(states, "ask for fewer training steps"):
         progress(state.fraction, desc=f"{state.stage}: {state.fraction:.0%}")
-    flow_row, ddpm_row = state.rows
-    fig = make_subplots(rows=1, cols=3, subplot_titles=["data", flow_row.model, ddpm_row.model])
-    for col, (points, color) in enumerate(
-        [(data, "#555"), (flow_row.sampled.samples, "#1f77b4"), (ddpm_row.sampled.samples, "#d62728")], start=1
-    ):
-        fig.add_trace(_scatter(points, "", color), row=1, col=col)
-    fig.update_xaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT])
-    fig.update_yaxes(range=[-datasets2d.LIMIT, datasets2d.LIMIT])
-    fig.update_layout(showlegend=False)
-    table = _table(state.rows, "held-out log p, nats (DDPM: lower bound)")
-    message = f"**Warning:** {state.message}" if state.message else ""
-    claims = race_claims(flow_row, ddpm_row, dataset)
-    return _layout(fig, f"1000 samples each on {dataset}", 380), table, message, claims
+        if len(state.rows) != shown:
+            shown = len(state.rows)
+            yield _race_view(state, data, dataset)
+
+
+def _race_view(state: "compare.Race", data: "torch.Tensor", dataset: str) -> tuple:
+    """The race's outputs so far: the data at once, each model's samples and row once it is measured."""
+    from core.flows import compare
+    from core.flows.charts import samples_figure
+    from core.flows.claims import race_claims
+
+    waiting = [("flow: not measured yet", None, "#1f77b4"), ("DDPM: not measured yet", None, "#d62728")]
+    done = [(row.model, row.sampled.samples, color) for row, (_, _, color) in zip(state.rows, waiting, strict=False)]
+    figure = samples_figure([("data", data, "#555"), *done, *waiting[len(done) :]], f"1000 samples each on {dataset}")
+    table = compare.comparison_table(state.rows, SCORE_2D) if state.rows else gr.skip()
+    note = f"**Warning:** {state.message}\n\n" if state.message else ""
+    note += "" if state.stage == "done" else f"*{state.stage} ...*"
+    claims = race_claims(*state.rows, dataset) if len(state.rows) == 2 else CLAIMS_BEFORE
+    return figure, table, note, claims
 
 
 def compare_digits(seed):
     """The bundled digit flow and DDPM: 100 samples each, measured, with their held-out bits/dim."""
     from core.flows import compare
+    from core.flows.charts import digits_picture
     from core.flows.digits import to_image
 
-    seed = _seed(seed)
-    scores = compare.digit_scores()
-    rows = []
-    for name, registered, score in (
-        (FLOW_CHOICE, FLOW_MODEL, compare.FLOW),
-        (DDPM_CHOICE, DDPM_MODEL, compare.DIFFUSION),
-    ):
-        model = get_model(registered)
-        drawn = compare.sample_digits(model, 100, seed)
-        rows.append(compare.Row(name, drawn, registered == FLOW_MODEL, model.meta["train_seconds"], scores.test[score]))
+    rows = compare.digit_rows(_seed(seed), {FLOW_MODEL: FLOW_CHOICE, DDPM_MODEL: DDPM_CHOICE})
     figures = [digits_picture(to_image(r.sampled.samples[:50])) for r in rows]
-    return *figures, _table(tuple(rows), "held-out bits/dim (DDPM: upper bound)")
+    return *figures, compare.comparison_table(rows, "held-out bits/dim (DDPM: upper bound)")
 
 
 with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:

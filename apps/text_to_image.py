@@ -1,16 +1,22 @@
 """Text to image with diffusion: generate from a caption and watch the noise turn into a picture, explore the
 forward process q(x_t | x_0), and inpaint an erased region.
 
-torch and diffusers load on the first click (inside the handlers), so the page itself builds fast.
+torch and diffusers load on the first click: the handlers reach the heavy modules as attributes of
+`core.diffusion`, which imports them on first use (safely across threads), so the page itself builds fast.
 """
 
 import random
 
 import gradio as gr
+import numpy as np
 
+import core.diffusion as diffusion
 from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
+from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image", importing nothing heavy
+from core.diffusion.display import PAINTED, REGIONS, editor_image, enlarge, erase_mask, shrink, tile
+from core.diffusion.shapes import known_phrases, render_caption
 from core.diffusion.choices import (
     BUNDLED,
     DEFAULT_SCHEDULER,
@@ -18,15 +24,15 @@ from core.diffusion.choices import (
     MAX_GUIDANCE,
     MAX_STEPS,
     NAME,
+    NOISE_SCHEDULES,
     SCHEDULER_NAMES,
     SOURCES,
+    TIMESTEPS,
     settings_for,
 )
-from core.diffusion.models import import_heavy as _import_core  # also registers the model (read below)
-from core.diffusion.shapes import known_phrases
-from core.runtime import default_source
+from core.runtime import default_source, get_model
 from core.runtime.limits import time_limited
-from core.runtime.seeding import MAX_SEED
+from core.runtime.seeding import MAX_SEED, check_seed
 
 DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_TEXT_TO_IMAGE
 DEFAULT_PROMPT = "a small red circle on the left"
@@ -37,9 +43,8 @@ EXAMPLES = [
     ["a blue square above a yellow triangle", 3],
     ["a red circle to the left of a green triangle", 4],
 ]
-SCHEDULE_CHOICES = ("cosine (bundled model)", "scaled linear (Stable Diffusion)")
 IMAGE_SOURCES = ("rendered from a caption", "last generated image", "upload")
-REGION_CHOICES = ("painted area", "left half", "right half", "top half", "bottom half", "centre square")
+REGION_CHOICES = (PAINTED, *REGIONS)
 
 INTRO = """# Text to image with diffusion
 The **forward process** adds Gaussian noise step by step until the image is pure noise. A network (a UNet that
@@ -49,19 +54,13 @@ network predicts from it. Classifier-free guidance w pushes the prediction away 
 
 
 def _model(source: str):
-    _import_core()
-    from core.runtime import get_model
-
     with user_errors():
         return get_model(NAME, source)
 
 
 def _request(model, prompt, seed, steps, guidance, scheduler, batch):
-    _import_core()
-    from core.diffusion.generate import check_request
-
     with user_errors():
-        return check_request(model, prompt, seed, steps, guidance, scheduler, batch)
+        return diffusion.generate.check_request(model, prompt, seed, steps, guidance, scheduler, batch)
 
 
 def add_phrase(prompt: str, chosen: list) -> str:
@@ -75,26 +74,19 @@ def pick_seed(seed, randomize: bool) -> int:
 
 def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, source, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
     """Stream the reverse process: previews of x_t and the predicted x_0, then the gallery and the timeline."""
-    _import_core()
-    from core.diffusion.display import tile
-    from core.diffusion.generate import Preview, generate
-
     model = _model(source)
     request = _request(model, prompt, pick_seed(seed, randomize), steps, guidance, scheduler, batch)
     progress((0, request.steps), desc="denoising", unit="steps")
-    for out in time_limited(generate(model, request), "ask for fewer steps or a smaller batch"):
-        if isinstance(out, Preview):
+    for out in time_limited(diffusion.generate.generate(model, request), "ask for fewer steps or a smaller batch"):
+        if isinstance(out, diffusion.generate.Preview):
             progress((out.step, out.steps), desc="denoising", unit="steps")
             status = f"step {out.step} of {out.steps} (t = {out.timestep})"
             yield tile(out.x_t), tile(out.x0_pred), gr.skip(), gr.skip(), gr.skip(), status, gr.skip()
             continue
-        yield _finished(model, out, request)
+        yield _finished(out, request)
 
 
-def _finished(model, result, request):
-    _import_core()
-    from core.diffusion.display import enlarge, tile
-
+def _finished(result, request):
     timeline = [(enlarge(frame), f"t = {t}") for t, frame in result.timeline]
     flagged = sum(result.flagged)
     note = f" The safety checker blanked {flagged} image(s)." if flagged else ""
@@ -106,21 +98,14 @@ def _finished(model, result, request):
 
 def generate_final(prompt, seed, steps, guidance_scale, scheduler="DPM-Solver++", batch_size=1, model=BUNDLED):
     """The images and the seed used (the `/generate` API and the cached examples)."""
-    _import_core()
-    from core.diffusion.display import enlarge
-    from core.diffusion.generate import final
-
     loaded = _model(model)
-    result = final(loaded, _request(loaded, prompt, seed, steps, guidance_scale, scheduler, batch_size))
+    request = _request(loaded, prompt, seed, steps, guidance_scale, scheduler, batch_size)
+    result = diffusion.generate.final(loaded, request)
     return [enlarge(im) for im in result.images], result.seed
 
 
 def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
     """Gradio batching: requests that arrive together (each argument a list) share one pass through the UNet."""
-    _import_core()
-    from core.diffusion.display import enlarge
-    from core.diffusion.generate import generate_many
-
     if len(set(map(str, model))) > 1:
         raise gr.Error("a batch mixes models: send requests for one model at a time")
     loaded = _model(model[0])
@@ -128,7 +113,7 @@ def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
         _request(loaded, p, s, n, g, sch, 1)
         for p, s, n, g, sch in zip(prompt, seed, steps, guidance_scale, scheduler, strict=True)
     ]
-    images = generate_many(loaded, requests)
+    images = diffusion.generate.generate_many(loaded, requests)
     return [enlarge(im) for im in images], [r.seed for r in requests]
 
 
@@ -138,13 +123,8 @@ def model_changed(source: str):
     return settings.steps, settings.guidance, f"**Licence:** {settings.licence}", gr.Dataset(visible=source == BUNDLED)
 
 
-def explore_image(kind: str, caption: str, upload, last, seed):
+def explore_image(kind: str, caption: str, upload, last, seed) -> np.ndarray:
     """The x_0 for the forward-process explorer, as a (H, W, 3) uint8 array."""
-    _import_core()
-    import numpy as np
-
-    from core.diffusion.display import shrink
-
     with user_errors():
         if kind == IMAGE_SOURCES[1]:
             if last is None:
@@ -155,66 +135,32 @@ def explore_image(kind: str, caption: str, upload, last, seed):
                 raise ValueError("no image uploaded: drop a PNG or JPEG on the upload box")
             image = np.asarray(upload)[..., :3]
             return shrink(image, 64) if min(image.shape[:2]) >= 64 else image
-        return render_caption(caption, seed)
-
-
-def render_caption(caption: str, seed) -> "np.ndarray":  # noqa: F821
-    _import_core()
-    import numpy as np
-
-    from core.diffusion.shapes import parse_caption, render
-    from core.runtime.seeding import check_seed
-
-    return render(parse_caption(caption), np.random.default_rng(check_seed(seed)))
+        return render_caption(caption, check_seed(seed))
 
 
 def forward_explore(kind, caption, upload, last, t, schedule, seed):
-    _import_core()
-    from core.diffusion.charts import schedule_figure
-    from core.diffusion.display import enlarge
-    from core.diffusion.forward import q_sample_picture
-    from core.diffusion.forward import schedule as make_schedule
-
     x_0 = explore_image(kind, caption, upload, last, seed)
     with user_errors():
-        x_t = q_sample_picture(x_0, int(t), int(seed), schedule)
-        abar = float(make_schedule(schedule).alphas_cumprod[int(t)])
+        x_t = diffusion.forward.q_sample_picture(x_0, int(t), int(seed), schedule)
+        abar = float(diffusion.forward.schedule(schedule).alphas_cumprod[int(t)])
     info = f"t = {int(t)}: sqrt(alpha-bar) = {abar**0.5:.3f} of the signal is left, noise std {(1 - abar) ** 0.5:.3f}"
-    return enlarge(x_0), enlarge(x_t), schedule_figure(int(t)), info
+    return enlarge(x_0), enlarge(x_t), diffusion.charts.schedule_figure(int(t)), info
 
 
 def inpaint_source(kind, caption, upload, last, seed):
     """Load the chosen image into the editor, enlarged so it can be painted on."""
-    _import_core()
-    from core.diffusion.display import enlarge
-
     return enlarge(explore_image(kind, caption, upload, last, seed))
 
 
 def inpaint_run(editor, region, prompt, seed, steps, guidance, scheduler, source):
-    _import_core()
-    import numpy as np
-
-    from core.diffusion.display import enlarge, painted_mask, region_mask, shrink
-    from core.diffusion.generate import inpaint
-
     model = _model(source)
     request = _request(model, prompt, seed, steps, guidance, scheduler, 1)
     with user_errors():
-        if not editor or editor.get("background") is None:
-            raise ValueError("no image to inpaint: load one with the button above")
-        size = model.size
-        image = shrink(np.asarray(editor["background"])[..., :3].astype(np.uint8), size)
-        if image.shape[:2] != (size, size):
-            raise ValueError(f"the image must be square: this model works at {size}x{size} pixels")
-        erase = painted_mask(editor.get("layers") or [], size) if region == REGION_CHOICES[0] else None
-        if erase is None:
-            if region == REGION_CHOICES[0]:
-                raise ValueError("nothing painted: paint over the part to regenerate, or choose a region")
-            erase = region_mask(region, size)
-        result = inpaint(model, request, image, keep=~erase)
+        image = editor_image((editor or {}).get("background"), model.size)
+        erase = erase_mask(region, (editor or {}).get("layers") or [], model.size)
+        result = diffusion.generate.inpaint(model, request, image, keep=~erase)
     shown = image.copy()
-    shown[erase] = 0
+    shown[erase] = 0  # erased pixels in black
     return enlarge(shown), enlarge(result.images[0])
 
 
@@ -274,8 +220,8 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
                 caption = gr.Textbox(value="a large green triangle in the centre", label="Caption to render")
                 upload = gr.Image(label="Upload", type="numpy", sources=["upload"], height=160)
             with gr.Row():
-                timestep = gr.Slider(0, 999, value=250, step=1, label="Timestep t")
-                schedule = gr.Radio(list(SCHEDULE_CHOICES), value=SCHEDULE_CHOICES[0], label="Noise schedule")
+                timestep = gr.Slider(0, TIMESTEPS - 1, value=250, step=1, label="Timestep t")
+                schedule = gr.Radio(list(NOISE_SCHEDULES), value=NOISE_SCHEDULES[0], label="Noise schedule")
             noise_info = gr.Markdown()
             with gr.Row():
                 shown_x0 = gr.Image(label="x_0", interactive=False, format="png")

@@ -331,3 +331,19 @@ def test_a_stable_diffusion_pipeline_streams_and_follows_its_seed_and_guidance(t
     keep[:, 8:] = False
     filled = inpaint(tiny_sd, check_request(tiny_sd, "a cat", 1, 3, 1.0, "Euler", 1), result.images[0], keep)
     assert filled.images.shape == (1, 16, 16, 3)
+
+
+def test_the_inpainting_inputs_come_from_the_brush_or_a_named_region():
+    from core.diffusion.display import PAINTED, editor_image, erase_mask
+
+    brush = np.zeros((256, 256, 4), dtype=np.uint8)  # the editor's layer, 8x the model's 32 pixels
+    brush[:64, :64, 3] = 255  # painted: the top-left 8x8 model pixels
+    painted = erase_mask(PAINTED, [brush], 32)
+    assert painted.sum() == 64 and painted[:8, :8].all()
+    assert erase_mask("right half", [brush], 32)[:, 16:].all() and not erase_mask("right half", [], 32)[:, :16].any()
+    with pytest.raises(ValueError, match="nothing painted"):
+        erase_mask(PAINTED, [np.zeros((256, 256, 4), dtype=np.uint8)], 32)
+    with pytest.raises(ValueError, match="no image to inpaint"):
+        editor_image(None, 32)
+    picture = np.full((256, 256, 4), 200, dtype=np.uint8)
+    assert editor_image(picture, 32).shape == (32, 32, 3)

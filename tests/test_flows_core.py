@@ -7,7 +7,7 @@ import torch
 from core.flows import FLOW_MODEL, compare, datasets2d, ddpm, train2d
 from core.flows.choices import DDPM_MODEL, MIXTURE, RINGS
 from core.flows.digits import dequantize, load_split, noise_images
-from core.flows.flow import KINDS, REALNVP, FlowConfig, build_flow, forward, inverse, layers, log_prob
+from core.flows.flow import KINDS, REALNVP, FlowConfig, build_flow, forward, inverse, latent_grid, layers, log_prob
 from core.flows.invertibility import roundtrip
 from core.flows.likelihood import digit_bits_per_dim, fit_gaussian, mean_log_likelihood
 from core.runtime import get_model
@@ -156,3 +156,37 @@ def test_sample_fit_sees_a_dropped_mode_and_samples_between_the_modes(name):
     assert 0.4 < fit.covered < 0.65 and fit.off_data < 0.02
     blob = torch.randn(1000, 2, generator=torch.Generator().manual_seed(0)) * data.std(0) + data.mean(0)
     assert compare.sample_fit(blob, data, heldout).off_data > 0.5
+
+
+def test_the_race_measures_the_flow_before_the_ddpm_trains_and_then_both():
+    """The page can show the flow's samples and row while the DDPM is still training."""
+    data, heldout = datasets2d.train_and_heldout(datasets2d.RINGS, seed=0)
+    config = train2d.flow_config(REALNVP, 4)
+    states = list(compare.race_2d(data, heldout[:200], config, flow_steps=50, ddpm_steps=50, seed=0, n=200))
+    assert states[0].rows == () and states[0].stage == "training the flow"
+    first_with_flow = next(i for i, s in enumerate(states) if s.rows)
+    assert all(len(s.rows) == 1 for s in states[first_with_flow:-1])
+    assert any(s.stage == "training the DDPM" and s.fraction < 1 for s in states[first_with_flow:])
+    flow_row, ddpm_row = states[-1].rows
+    assert states[-1].stage == "done" and flow_row is states[first_with_flow].rows[0]
+    assert flow_row.exact_likelihood and not ddpm_row.exact_likelihood
+    assert flow_row.sampled.evaluations == 4 and ddpm_row.sampled.evaluations == compare.DDPM_2D.timesteps
+    table = compare.comparison_table(states[-1].rows, "held-out log p")
+    assert list(table["exact likelihood"]) == ["yes", "no (bound only)"]
+    assert list(table["network calls"]) == [4, compare.DDPM_2D.timesteps]
+
+
+def test_redraws_fall_on_the_first_report_after_each_mark_and_never_at_the_end():
+    due = [
+        step
+        for step in [*range(25, 300, 25), 300]
+        if train2d.redraw_due(train2d.Progress(step, 300, 0.0, None), redraws=8)
+    ]
+    assert due == [50, 75, 125, 150, 200, 225, 275]  # marks every 37 steps: 37, 74, 111, 148, 185, 222, 259, 296
+
+
+def test_the_latent_grid_crosses_the_square_in_both_directions():
+    grid = latent_grid(lines=3, points=5)  # (6, 5, 2)
+    assert grid.shape == (6, 5, 2)
+    assert torch.equal(grid[0, :, 1], torch.full((5,), -3.0)) and torch.equal(grid[0, :, 0], torch.linspace(-3, 3, 5))
+    assert torch.equal(grid[3:], grid[:3].flip(-1))

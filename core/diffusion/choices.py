@@ -20,6 +20,9 @@ DEFAULT_SCHEDULER = "DPM-Solver++"
 MAX_STEPS = 250  # a live demo's ceiling: 250 steps of 4 images take about half a minute on a laptop CPU
 MAX_GUIDANCE = 20.0
 MAX_BATCH = 8
+TIMESTEPS = 1000  # T, the forward process's steps in both noise schedules
+COSINE, SCALED_LINEAR = "cosine (bundled model)", "scaled linear (Stable Diffusion)"
+NOISE_SCHEDULES = (COSINE, SCALED_LINEAR)  # the forward-process explorer's schedules
 
 
 @dataclass(frozen=True)

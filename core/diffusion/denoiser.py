@@ -2,7 +2,8 @@
 images and the space the UNet denoises (pixels for the bundled model, VAE latents for Stable Diffusion).
 """
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,8 @@ from core.diffusion import pipeline as pixels
 from core.diffusion.choices import NAME, settings_for
 from core.runtime import get_model
 
+TEXT_CACHE = 256  # prompts whose encoder states each model keeps (a few MB for the bundled model)
+
 
 @dataclass
 class TextToImage:
@@ -19,6 +22,10 @@ class TextToImage:
     pipe: Any  # a diffusers DiffusionPipeline
     latent: bool  # True: the UNet denoises VAE latents; False: pixels
     streams: bool  # True: the loop is written out here (previews, inpainting); False: the pipeline's own call
+    encoded: Any = field(init=False, repr=False)  # (prompt, guided, device) -> encoder states: a bounded LRU
+
+    def __post_init__(self) -> None:
+        self.encoded = functools.lru_cache(maxsize=TEXT_CACHE)(self._encode)
 
     @property
     def device(self) -> torch.device:
@@ -39,11 +46,18 @@ class TextToImage:
         return side * self.pipe.vae_scale_factor if self.latent else side
 
     def text_states(self, prompt: str, n: int, guided: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """(text, empty): the caption's and the empty caption's encoder states, (n, L, D) each."""
+        """(text, empty): the caption's and the empty caption's encoder states, (n, L, D) each, read-only views of
+        one cached encoding per prompt: a class asking for the same prompt again skips the text encoder."""
+        text, empty = self.encoded(prompt, guided, str(self.device))  # (1, L, D) each, on the model's device
+        return text.expand(n, -1, -1), empty.expand(n, -1, -1) if empty is not None else None
+
+    @torch.inference_mode()
+    def _encode(self, prompt: str, guided: bool, device: str) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """One encoding of `prompt` (and of the empty caption when `guided`); `device` keys the cache, so a model
+        moved to another device (a ZeroGPU call) encodes again there."""
         if not self.latent:
-            return self.pipe.encode([prompt] * n), self.pipe.encode([""] * n) if guided else None
-        text, empty = self.pipe.encode_prompt(prompt, self.device, n, guided, "")
-        return text, empty
+            return self.pipe.encode([prompt]), self.pipe.encode([""]) if guided else None
+        return self.pipe.encode_prompt(prompt, self.device, 1, guided, "")
 
     def noise_shape(self, n: int, size: int) -> tuple[int, int, int, int]:
         """Shape of x_T for n images of size x size pixels."""
@@ -51,14 +65,14 @@ class TextToImage:
         side = size // self.pipe.vae_scale_factor if self.latent else size
         return (n, channels, side, side)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def to_images(self, x: torch.Tensor) -> np.ndarray:
         """Denoiser space (N, C, h, w) -> (N, H, W, 3) uint8 images (VAE-decoded for latent models)."""
         if self.latent:
             x = self.pipe.vae.decode(x.to(self.dtype) / self.pipe.vae.config.scaling_factor).sample
         return pixels.to_images(x.float())
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def from_images(self, images: np.ndarray) -> torch.Tensor:
         """(N, H, W, 3) uint8 -> denoiser space (N, C, h, w) on the model's device."""
         x = pixels.from_images(images).to(self.device)

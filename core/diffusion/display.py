@@ -1,5 +1,6 @@
 """Images for the page: 32x32 samples enlarged with nearest-neighbour pixels (so students see the real pixels,
-not a blur), batches tiled into one grid, masks read from an editor's brush layer."""
+not a blur), batches tiled into one grid, and the inpainting input: the editor's image at the model's size and
+the mask of what to regenerate, painted or a named region. numpy only: no torch."""
 
 import numpy as np
 
@@ -40,6 +41,7 @@ def painted_mask(layers: list[np.ndarray], side: int) -> np.ndarray | None:
     return shrink(mask, side)[..., 0] > 0.25
 
 
+PAINTED = "painted area"  # regenerate what the student painted, rather than a named region
 REGIONS = {  # a region to regenerate, as (rows, cols) slices of a side x side image, in fractions
     "left half": ((0, 1), (0, 0.5)),
     "right half": ((0, 1), (0.5, 1)),
@@ -57,3 +59,24 @@ def region_mask(region: str, side: int) -> np.ndarray:
     mask = np.zeros((side, side), dtype=bool)
     mask[round(r0 * side) : round(r1 * side), round(c0 * side) : round(c1 * side)] = True
     return mask
+
+
+def erase_mask(region: str, layers: list[np.ndarray], side: int) -> np.ndarray:
+    """(side, side) bool, True where inpainting regenerates: the painted pixels of the editor's brush `layers`
+    (H, W, 4) for PAINTED, else the named region."""
+    if region != PAINTED:
+        return region_mask(region, side)
+    erase = painted_mask(layers, side)
+    if erase is None:
+        raise ValueError("nothing painted: paint over the part to regenerate, or choose a region")
+    return erase
+
+
+def editor_image(background: np.ndarray | None, side: int) -> np.ndarray:
+    """The image editor's background (H, W, 3 or 4) as the (side, side, 3) uint8 image a model inpaints."""
+    if background is None:
+        raise ValueError("no image to inpaint: load one with the button above")
+    image = shrink(np.asarray(background)[..., :3].astype(np.uint8), side)
+    if image.shape[:2] != (side, side):
+        raise ValueError(f"the image must be square: this model works at {side}x{side} pixels")
+    return image

@@ -10,15 +10,16 @@ import torch
 from diffusers import DDPMScheduler
 
 from core.diffusion.schedulers import snr, training_scheduler
+from core.diffusion.choices import COSINE, SCALED_LINEAR, TIMESTEPS
 from core.runtime.seeding import randn
 
 SCHEDULES = {
-    "cosine (bundled model)": training_scheduler,
-    "scaled linear (Stable Diffusion)": lambda: DDPMScheduler(
-        num_train_timesteps=1000, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012
+    COSINE: training_scheduler,
+    SCALED_LINEAR: lambda: DDPMScheduler(
+        num_train_timesteps=TIMESTEPS, beta_schedule="scaled_linear", beta_start=0.00085, beta_end=0.012
     ),
 }
-DEFAULT_SCHEDULE = "cosine (bundled model)"
+DEFAULT_SCHEDULE = COSINE
 
 
 def schedule(name: str) -> DDPMScheduler:

@@ -12,8 +12,8 @@ from pathlib import Path
 from core.diffusion.choices import BUNDLED, MODEL_DIR, NAME, SD15, TURBO
 from core.runtime import ModelSpec, register
 
-_import_lock = threading.Lock()
-HEAVY = ("pipeline", "denoiser", "generate", "forward", "charts", "display")
+_import_lock = threading.RLock()  # re-entered when a heavy module imports another through `core.diffusion`
+HEAVY = ("pipeline", "denoiser", "generate", "forward", "charts")  # the modules that import torch and diffusers
 
 
 def import_heavy() -> None:

@@ -64,13 +64,14 @@ class ShapesPipeline(DiffusionPipeline):
         ).input_ids  # (N, 16)
         return self.text_encoder(ids.to(self.text_encoder.device)).last_hidden_state
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def __call__(
         self, prompt: str, noise: torch.Tensor, steps: int, guidance: float, generator: torch.Generator
     ) -> np.ndarray:
         """The final images, (N, 32, 32, 3) uint8, for `noise` (N, 3, 32, 32) drawn from a standard normal."""
         n = len(noise)
-        empty = self.encode([""] * n) if guidance > 1.0 else None
-        loop = denoise(self.unet, self.scheduler, self.encode([prompt] * n), empty, noise, steps, guidance, generator)
+        text = self.encode([prompt]).expand(n, -1, -1)  # (N, 16, 64): one encoding serves every image
+        empty = self.encode([""]).expand(n, -1, -1) if guidance > 1.0 else None
+        loop = denoise(self.unet, self.scheduler, text, empty, noise, steps, guidance, generator)
         *_, last = self.progress_bar(loop, total=steps)
         return to_images(last.sample)

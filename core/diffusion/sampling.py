@@ -44,7 +44,7 @@ def guided_noise(
     return eps_uncond + guidance * (eps_text - eps_uncond)
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def denoise(
     unet,
     scheduler: SchedulerMixin,

@@ -15,7 +15,7 @@ from diffusers import (
 )
 from diffusers.schedulers.scheduling_utils import SchedulerMixin
 
-from core.diffusion.choices import SCHEDULER_NAMES
+from core.diffusion.choices import SCHEDULER_NAMES, TIMESTEPS
 
 SCHEDULERS = dict(
     zip(
@@ -40,7 +40,7 @@ def training_scheduler() -> DDPMScheduler:
     Schedulers built from this config with `make_scheduler` inherit both.
     """
     return DDPMScheduler(
-        num_train_timesteps=1000,
+        num_train_timesteps=TIMESTEPS,
         beta_schedule="squaredcos_cap_v2",
         clip_sample=False,
         thresholding=True,

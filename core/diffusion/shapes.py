@@ -141,3 +141,8 @@ def parse_caption(caption: str) -> Scene:
         f"cannot render {caption!r}: write 'a [small|large] <colour> <shape> <place>' such as "
         "'a small red circle on the left', or two shapes such as 'a blue square above a yellow triangle'"
     )
+
+
+def render_caption(caption: str, seed: int) -> np.ndarray:
+    """The (32, 32, 3) uint8 picture a caption describes, its jitter drawn from `seed`."""
+    return render(parse_caption(caption), np.random.default_rng(seed))

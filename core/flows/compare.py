@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pandas as pd
 import torch
 from torch import nn
 
@@ -145,7 +146,8 @@ def train_ddpm_2d(model: ddpm.Denoiser, data: torch.Tensor, steps: int, seed: in
 
 @dataclass
 class Race:
-    """Progress of `race_2d`: which model is training and how far; `rows` once both are measured."""
+    """Progress of `race_2d`: which model is training and how far; `rows` holds the flow's row as soon as it is
+    measured, then both."""
 
     stage: str
     fraction: float
@@ -162,20 +164,15 @@ def race_2d(
     seed: int,
     n: int = 1000,
 ) -> Iterator[Race]:
-    """Train a flow and a DDPM on the same data, timing each, then sample n points from each and score `heldout`."""
+    """Train a flow and a DDPM on the same data (N, 2), timing each; sample n points from each and score `heldout`
+    (M, 2). The flow is measured before the DDPM starts training, so a page can show it while the DDPM trains."""
+    yield Race("training the flow", 0.0)
     start = time.perf_counter()
     progress = None
     for progress in train2d.train(data, config, flow_steps, seed):
         yield Race("training the flow", progress.step / progress.steps)
     flow_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    model = new_ddpm_2d(seed)
-    for step in train_ddpm_2d(model, data, ddpm_steps, seed):
-        yield Race("training the DDPM", step / ddpm_steps)
-    ddpm_seconds = time.perf_counter() - start
-    scheduler = ddpm.make_scheduler(DDPM_2D)
-    yield Race("sampling and scoring", 1.0)
-    flow_sampled, ddpm_sampled = sample_flow(progress.flow, n, seed), sample_ddpm(model, scheduler, n, seed)
+    flow_sampled = sample_flow(progress.flow, n, seed)
     flow_row = Row(
         model=f"flow ({config.kind}, {config.transforms} layers)",
         sampled=flow_sampled,
@@ -184,6 +181,15 @@ def race_2d(
         heldout=mean_log_likelihood(lambda x: log_prob(progress.flow, x), heldout),
         fit=sample_fit(flow_sampled.samples, data, heldout),
     )
+    yield Race("training the DDPM", 0.0, rows=(flow_row,), message=progress.diverged)
+    start = time.perf_counter()
+    model = new_ddpm_2d(seed)
+    for step in train_ddpm_2d(model, data, ddpm_steps, seed):
+        yield Race("training the DDPM", step / ddpm_steps, rows=(flow_row,), message=progress.diverged)
+    ddpm_seconds = time.perf_counter() - start
+    yield Race("sampling and scoring the DDPM", 1.0, rows=(flow_row,), message=progress.diverged)
+    scheduler = ddpm.make_scheduler(DDPM_2D)
+    ddpm_sampled = sample_ddpm(model, scheduler, n, seed)
     ddpm_row = Row(
         model=f"DDPM ({DDPM_2D.timesteps} steps)",
         sampled=ddpm_sampled,
@@ -193,6 +199,29 @@ def race_2d(
         fit=sample_fit(ddpm_sampled.samples, data, heldout),
     )
     yield Race("done", 1.0, rows=(flow_row, ddpm_row), message=progress.diverged)
+
+
+def comparison_table(rows: tuple[Row, ...], score: str) -> pd.DataFrame:
+    """One line per model: measured cost, whether its likelihood is exact, the held-out `score`, and (2-D) the fit."""
+    fitted = all(r.fit for r in rows)
+    return pd.DataFrame(
+        {
+            "model": [r.model for r in rows],
+            "ms per sample": [round(r.sampled.ms_per_sample, 3) for r in rows],
+            "network calls": [r.sampled.evaluations for r in rows],
+            "exact likelihood": ["yes" if r.exact_likelihood else "no (bound only)" for r in rows],
+            "training (s)": [round(r.train_seconds, 1) for r in rows],
+            score: [round(r.heldout, 3) for r in rows],
+            **(
+                {
+                    "held-out points covered": [f"{r.fit.covered:.0%}" for r in rows],
+                    "samples off the data": [f"{r.fit.off_data:.0%}" for r in rows],
+                }
+                if fitted
+                else {}
+            ),
+        }
+    )
 
 
 @dataclass
@@ -246,3 +275,17 @@ def digit_scores() -> DigitScores:
     }
     test = {name: bits.mean().item() for name, bits in per_digit.items()}
     return DigitScores(test=test, per_digit=per_digit, probes=probes, probe_bits=probe_bits)
+
+
+def digit_rows(seed: int, labels: dict[str, str], n: int = 100) -> tuple[Row, ...]:
+    """The bundled digit models, `labels` (registry name -> shown name): n samples each, measured, with the
+    held-out bits/dim (the flow's exact, the DDPM's an upper bound)."""
+    seed = check_seed(seed)
+    scores = digit_scores().test
+    rows = []
+    for registered, label in labels.items():
+        model = get_model(registered)
+        score = scores[FLOW] if registered == FLOW_MODEL else scores[DIFFUSION]
+        exact = registered == FLOW_MODEL
+        rows.append(Row(label, sample_digits(model, n, seed), exact, model.meta["train_seconds"], score))
+    return tuple(rows)

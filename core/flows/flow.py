@@ -83,6 +83,27 @@ def chain(flow: zuko.flows.Flow, z: torch.Tensor) -> list[torch.Tensor]:
     return steps
 
 
+def latent_grid(lines: int, points: int, half_width: float = 3.0) -> torch.Tensor:
+    """A square grid in latent space: `lines` horizontal then `lines` vertical lines across [-w, w]^2,
+    `points` points each, (2 * lines, points, 2)."""
+    ticks = torch.linspace(-half_width, half_width, lines)  # (lines,)
+    along = torch.linspace(-half_width, half_width, points)  # (points,)
+    across, down = torch.broadcast_tensors(along[None, :], ticks[:, None])  # (lines, points) each
+    horizontal = torch.stack([across, down], -1)  # (lines, points, 2): y fixed per line
+    return torch.cat([horizontal, horizontal.flip(-1)])  # vertical lines swap x and y
+
+
+def chain_with_grid(
+    flow: zuko.flows.Flow, n: int, seed: int, lines: int, points: int
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """n latent samples and a latent grid carried back through the chain, stage by stage from z to x:
+    L + 1 pairs of samples (n, 2) and grid lines (2 * lines, points, 2)."""
+    z = latent_noise(n, 2, seed)  # (n, 2)
+    grid = latent_grid(lines, points)  # (2 * lines, points, 2)
+    stages = chain(flow, torch.cat([z, grid.reshape(-1, 2)]))  # each (n + 2 * lines * points, 2)
+    return [(stage[:n], stage[n:].reshape(grid.shape)) for stage in stages]
+
+
 def save_flow(flow: zuko.flows.Flow, config: FlowConfig, directory: Path, extra: dict | None = None) -> None:
     """config.json (the constructor arguments plus `extra` metadata) and model.safetensors."""
     directory.mkdir(parents=True, exist_ok=True)

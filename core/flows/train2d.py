@@ -17,6 +17,7 @@ from core.runtime.seeding import make_generator, reset_parameters
 from core.runtime.validate import choice, whole_number
 
 BATCH = 256
+REPORT_EVERY = 25  # steps between two `Progress` reports
 
 
 @dataclass
@@ -40,8 +41,17 @@ def flow_config(kind: str, layers: object) -> FlowConfig:
     )
 
 
+def redraw_due(progress: Progress, redraws: int, report_every: int = REPORT_EVERY) -> bool:
+    """Whether a live page that redraws about `redraws` times per run redraws at this report: the first report on
+    or after each multiple of steps // redraws (reports come every `report_every` steps), never at the last step,
+    whose figure the page draws anyway."""
+    every = max(progress.steps // redraws, 1)
+    passed_a_multiple = progress.step // every > (progress.step - report_every) // every
+    return passed_a_multiple and progress.step < progress.steps
+
+
 def train(
-    data: torch.Tensor, config: FlowConfig, steps: int, seed: int, lr: float = 5e-3, report_every: int = 25
+    data: torch.Tensor, config: FlowConfig, steps: int, seed: int, lr: float = 5e-3, report_every: int = REPORT_EVERY
 ) -> Iterator[Progress]:
     """Train a fresh flow on `data` (N, 2); yields a `Progress` every `report_every` steps and at the end.
 

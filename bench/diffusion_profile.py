@@ -1,0 +1,152 @@
+"""Where the time of one text-to-image request goes, for the bundled model at the default settings.
+
+    python bench/diffusion_profile.py [--threads 2] [--repeat 5] [--batch 1]
+
+Times one `final` request (DPM-Solver++, 20 steps, guidance 3) with hooks on its parts, median of the runs:
+the text encoder (first request for a prompt, then cached), the UNet (one call per step on 2N images: the caption's
+and the empty caption's), the scheduler's step, image conversion, and the rest of the loop (guidance arithmetic,
+x_0 prediction, bookkeeping). Then the cost of guidance itself: one UNet call on N images against one on 2N, and
+two separate calls on N (what batched guidance saves); and whether channels_last memory helps the UNet.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import core.diffusion as diffusion  # noqa: E402
+from core.diffusion import models as _registered  # noqa: E402, F401 - registers "text-to-image"
+from core.diffusion.choices import BUNDLED_SETTINGS, NAME  # noqa: E402
+from core.runtime import get_model  # noqa: E402
+
+PROMPT = "a small red circle on the left"
+
+
+class Timers:
+    """Seconds spent per part, summed over one request."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+
+    @contextmanager
+    def part(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+            self.calls[name] += 1
+
+    def hook(self, module: torch.nn.Module, name: str) -> None:
+        """Time every forward call of `module` as `name`."""
+        starts = []
+        module.register_forward_pre_hook(lambda *_: starts.append(time.perf_counter()))
+
+        def done(*_):
+            self.seconds[name] += time.perf_counter() - starts.pop()
+            self.calls[name] += 1
+
+        module.register_forward_hook(done)
+
+    def wrap(self, owner, attribute: str, name: str) -> None:
+        """Time every call of `owner.attribute` as `name`."""
+        original = getattr(owner, attribute)
+
+        def timed(*args, **kwargs):
+            with self.part(name):
+                return original(*args, **kwargs)
+
+        setattr(owner, attribute, timed)
+
+
+def profile_request(model, batch: int, repeat: int) -> None:
+    timers = Timers()
+    timers.hook(model.pipe.unet, "UNet")
+    timers.hook(model.pipe.text_encoder, "text encoder")
+    timers.wrap(model, "to_images", "image conversion")
+    make_scheduler = diffusion.generate.make_scheduler
+
+    def timed_scheduler(name, base):
+        scheduler = make_scheduler(name, base)
+        timers.wrap(scheduler, "step", "scheduler step")
+        return scheduler
+
+    diffusion.generate.make_scheduler = timed_scheduler
+    steps, guidance = BUNDLED_SETTINGS.steps, BUNDLED_SETTINGS.guidance
+    runs = []
+    for i in range(repeat + 1):  # the first request encodes the prompt; the others find it cached
+        request = diffusion.generate.check_request(model, PROMPT, i, steps, guidance, "DPM-Solver++", batch)
+        timers.seconds.clear()
+        timers.calls.clear()
+        with timers.part("whole request"):
+            diffusion.generate.final(model, request)
+        runs.append((dict(timers.seconds), dict(timers.calls)))
+    diffusion.generate.make_scheduler = make_scheduler
+    first, cached = runs[0], runs[1:]
+    total = statistics.median(r[0]["whole request"] for r in cached)
+    print(f"One request, {batch} image(s), DPM-Solver++ {steps} steps, guidance {guidance}: median of {repeat}")
+    print(f"  {'whole request':28s} {1000 * total:8.1f} ms")
+    accounted = 0.0
+    for name in ("UNet", "scheduler step", "image conversion", "text encoder"):
+        ms = 1000 * statistics.median(r[0].get(name, 0.0) for r in cached)
+        calls = statistics.median(r[1].get(name, 0) for r in cached)
+        accounted += ms
+        print(f"  {name:28s} {ms:8.1f} ms  {100 * ms / (1000 * total):5.1f}%  ({calls:.0f} calls)")
+    rest = 1000 * total - accounted
+    print(f"  {'rest of the loop':28s} {rest:8.1f} ms  {100 * rest / (1000 * total):5.1f}%")
+    encoder_first = 1000 * first[0].get("text encoder", 0.0)
+    print(f"  text encoder, first request for the prompt (not cached): {encoder_first:.1f} ms")
+
+
+def median_ms(fn, repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+@torch.inference_mode()
+def guidance_cost(model, batch: int, repeat: int) -> None:
+    unet = model.pipe.unet
+    text, empty = model.text_states(PROMPT, batch, guided=True)
+    x = torch.randn(model.noise_shape(batch, model.size))
+    t = torch.tensor(500)
+    one = median_ms(lambda: unet(x, t, encoder_hidden_states=text), repeat * 4)
+    both = median_ms(lambda: unet(torch.cat([x, x]), t, encoder_hidden_states=torch.cat([empty, text])), repeat * 4)
+    print(f"Guidance: UNet on {batch} image(s) {one:.2f} ms; on {2 * batch} (caption + empty, batched) {both:.2f} ms")
+    print(f"  batched guidance costs {both / one:.2f}x an unguided step; two separate calls would cost 2.00x")
+    unet.to(memory_format=torch.channels_last)
+    x_cl = x.contiguous(memory_format=torch.channels_last)
+    both_cl = median_ms(
+        lambda: unet(torch.cat([x_cl, x_cl]), t, encoder_hidden_states=torch.cat([empty, text])), repeat * 4
+    )
+    unet.to(memory_format=torch.contiguous_format)
+    print(f"channels_last: guided UNet call {both_cl:.2f} ms against {both:.2f} ms ({both / both_cl:.2f}x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {args.threads} thread(s)")
+    model = get_model(NAME)
+    profile_request(model, args.batch, args.repeat)
+    guidance_cost(model, args.batch, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
