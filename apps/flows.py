@@ -230,22 +230,22 @@ def digit_scores():
     table = pd.DataFrame(
         {"model": list(scores.test), "held-out bits/dim (lower is better)": [round(v, 3) for v in scores.test.values()]}
     )
+    for probe, bits in scores.probe_bits.items():  # one column per probe image, in the figure's order
+        table[f"{probe}: bits/dim"] = [round(bits[name], 2) for name in scores.test]
     images = np.stack([to_image((image.float() + 0.5)[None] / LEVELS)[0] for image in scores.probes.values()])
-    titles = [
-        f"{probe}<br>" + "<br>".join(f"{name}: {bits:.2f}" for name, bits in scores.probe_bits[probe].items())
-        for probe in scores.probes
-    ]
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles)
+    fig = make_subplots(rows=1, cols=3, subplot_titles=list(scores.probes))
     for col, image in enumerate(images, start=1):
         fig.add_trace(go.Heatmap(z=image, colorscale="gray_r", zmin=0, zmax=1, showscale=False), row=1, col=col)
+    for col in range(1, 4):  # square pixels
+        fig.update_yaxes(scaleanchor=f"x{col if col > 1 else ''}", constrain="domain", row=1, col=col)
     fig.update_yaxes(autorange="reversed", visible=False)
-    fig.update_xaxes(visible=False)
+    fig.update_xaxes(visible=False, constrain="domain")
     note = f"A model that knows nothing (uniform over {LEVELS} levels) scores {np.log2(LEVELS):.2f} bits/dim."
     claims = [
         f"- {claim}: {format_claim(gap, '{:+.3f}', n_label='held-out digits')}" for claim, gap in digit_claims(scores)
     ]
     note += "\n\n**Claims, paired digit by digit** (mean gap, 95% t interval, paired t-test):\n" + "\n".join(claims)
-    fig = _layout(fig, "Bits per dimension of three probe images", 400).update_layout(margin=dict(t=140))
+    fig = _layout(fig, "Three probe images, scored in the table above", 320)
     return table, fig, note
 
 
