@@ -55,7 +55,7 @@ def test_student_trains_a_flow_and_sees_the_density(page, demo):
 def test_the_race_and_digit_tables_fit_a_1400_px_page(page, demo):
     """Every column of a result table a student must read is on screen at 1400 px, with no word broken."""
     page.set_viewport_size({"width": 1400, "height": 900})
-    page.set_default_timeout(90_000)  # a page busy with plotly figures answers slowly on a loaded CPU
+    page.set_default_timeout(180_000)  # a page busy with plotly figures answers slowly on a loaded CPU
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
@@ -81,6 +81,7 @@ def test_the_race_and_digit_tables_fit_a_1400_px_page(page, demo):
 
 def test_stop_ends_the_longest_training_run(page, demo):
     """A student asks for the most steps, watches the step count climb, presses Stop, and the run ends."""
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:

@@ -89,6 +89,7 @@ def test_few_shot_chain_of_thought_prompt_shows_coloured_tokens(demo, page):
 
 def test_stop_ends_a_long_evaluation(demo, page):
     """A student asks for the largest evaluation, watches the question count climb, presses Stop, and it ends."""
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:

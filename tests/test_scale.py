@@ -87,6 +87,7 @@ def test_the_model_table_fits_a_1400_px_page(page):
     from tests.table_fit import assert_table_fits
 
     page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
         page.goto(url)

@@ -55,6 +55,7 @@ def test_a_student_fine_tunes_and_sees_the_curve(page):
 def test_the_claim_check_verdicts_fit_a_1400_px_page(page):
     """The claim check's verdict for every mode is on screen at 1400 px, its headers whole words."""
     page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
     _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
         page.goto(url + "?seeds=2&epochs=2")  # every mode ticked; a short sweep
