@@ -2,11 +2,15 @@
 
 from playwright.sync_api import expect
 
-# The largest k of any "k/N" progress count on the page, or null while none shows.
-COUNT_JS = """([total, after]) => {
+# The largest k of any "k/N" progress count on the page, or null while none shows. Gradio writes counts above
+# 1000 in thousands ("1.3k/5k"), as `si` below does.
+COUNT_JS = r"""([total, after]) => {
+    const si = n => { let i = 0; while (n > 1000 && i < 2) { n /= 1000; i++; }
+                      return (Number.isInteger(n) ? n : n.toFixed(1)) + ['', 'k', 'M'][i]; };
+    const pattern = new RegExp('([\\d.]+)(k?)/' + si(total).replace('.', '\\.') + '(?![\\w.])', 'g');
     const counts = [...document.querySelectorAll('.progress-text, .progress-level')]
-        .flatMap(el => [...el.innerText.matchAll(new RegExp('(\\\\d+)/' + total + '\\\\b', 'g'))])
-        .map(m => Number(m[1]));
+        .flatMap(el => [...el.innerText.matchAll(pattern)])
+        .map(m => Number(m[1]) * (m[2] ? 1000 : 1));
     const k = counts.length ? Math.max(...counts) : null;
     return k !== null && k > after ? k : null;
 }"""
