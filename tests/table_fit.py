@@ -25,6 +25,7 @@ MEASURE_JS = """root => {
         right: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
         sideways: scroller.scrollWidth - scroller.clientWidth,
         headers: cells.filter(c => c.tagName === 'TH').map(c => c.innerText.trim()),
+        overflowing: cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText.trim()),
         split,
     };
 }"""
@@ -36,6 +37,7 @@ class TableFit:
     right: float  # px, the rightmost visible cell's right edge
     sideways: float  # px the table scrolls sideways inside its frame (0 when every column shows)
     headers: list[str]
+    overflowing: list[str]  # cells whose text is wider than the cell (spilled or clipped)
     split: list[str]  # words broken across two lines inside a cell
 
 
@@ -45,9 +47,11 @@ def measure_table(table) -> TableFit:
 
 
 def assert_table_fits(table) -> TableFit:
-    """Every column on screen, no sideways scroll inside the table, and no word broken mid-word."""
+    """Every column on screen, no sideways scroll inside the table, no text spilling out of its cell, and no word
+    broken mid-word."""
     fit = measure_table(table)
     assert fit.right <= fit.viewport + 1, f"the last column ends at {fit.right:.0f} px, past the page's {fit.viewport}"
     assert fit.sideways <= 1, f"the table scrolls {fit.sideways:.0f} px sideways: columns {fit.headers} do not fit"
+    assert fit.overflowing == [], f"text wider than its cell: {fit.overflowing}"
     assert fit.split == [], f"words broken across lines: {fit.split}"
     return fit
