@@ -128,13 +128,10 @@ def digit_scores():
     table = pd.DataFrame(
         {"model": list(scores.test), "held-out bits/dim (lower is better)": [round(v, 3) for v in scores.test.values()]}
     )
+    for probe, bits in scores.probe_bits.items():  # one column per probe image, in the figure's order
+        table[f"{probe}: bits/dim"] = [round(bits[name], 2) for name in scores.test]
     images = [to_image((image.float() + 0.5)[None] / LEVELS)[0] for image in scores.probes.values()]
-    titles = [
-        f"{probe}<br>" + "<br>".join(f"{name}: {bits:.2f}" for name, bits in scores.probe_bits[probe].items())
-        for probe in scores.probes
-    ]
-    fig = digit_panels(images, titles, [GREY] * 3, "Bits per dimension of three probe images", 400)
-    fig.update_layout(margin=dict(t=140))
+    fig = digit_panels(images, list(scores.probes), [GREY] * 3, "Three probe images, scored in the table above", 320)
     note = f"A model that knows nothing (uniform over {LEVELS} levels) scores {np.log2(LEVELS):.2f} bits/dim."
     claims = [
         f"- {claim}: {format_claim(gap, '{:+.3f}', n_label='held-out digits')}" for claim, gap in digit_claims(scores)

@@ -65,7 +65,14 @@ with gr.Blocks(title="Foundation models and scale") as demo:
     with gr.Tab("Model sizes", id="sizes") as sizes_tab:
         gr.Markdown("Each bubble is a model; its area grows with training compute (6 · parameters · tokens).")
         sizes_plot = gr.Plot(value=model_sizes(), label="Language model sizes")
-        gr.Dataframe(value=model_table(), label="Models and their sources", interactive=False, wrap=True)
+        gr.Dataframe(
+            value=model_table(),
+            label="Models and their sources",
+            interactive=False,
+            wrap=True,
+            column_widths=["10%", "6%", "9%", "8%", "9%", "58%"],  # whole-word headers; the sources wrap
+            elem_id="models-table",
+        )
     with gr.Tab("Datasets", id="datasets"):
         unit = gr.Radio(["tokens", "TB"], value="tokens", label="Measure datasets in")
         datasets_plot = gr.Plot(value=dataset_sizes("tokens"), label="Datasets for language models")

@@ -31,6 +31,14 @@ TASK_CHOICES = [(t.title, name) for name, t in TASKS.items()]
 START_CHOICES = [(label, key) for key, label in START_FROM.items()]
 REWARD_CHOICES = [(label, key) for key, label in REWARDS.items()]
 METHOD_CHOICES = [("PPO (reward model + RL)", "ppo"), ("DPO (preferences directly)", "dpo")]
+# Column headers of the result tables, shown before the first run too.
+TUNE_COLUMNS = ["task", "task in tuning set", "phrasing", "before", "after"]
+PAIR_COLUMNS = ["question", "preferred", "over"]
+TIME_COLUMNS = ["method", "wall time (s)", "final reward", "final KL", "right answers"]
+ANSWER_COLUMNS = ["question", "before", "after"]
+NOTES_COLUMNS = ["", "what", "how", "when"]
+MEASURED_COLUMNS = ["", "examples / rankings used", "compute (s)", "weights changed", "target reached",
+                    "unrelated task (forgetting)", "how it was run"]  # fmt: skip
 
 
 def percent(x: float) -> str:
@@ -59,7 +67,7 @@ def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, quest
             ]
             for r in report.rows
         ],
-        columns=["task", "task in tuning set", "phrasing", "before", "after"],
+        columns=TUNE_COLUMNS,
     )
 
     def mean(tuned_on: bool, held_out_phrasing: bool) -> str:
@@ -91,7 +99,7 @@ def on_rank(*args):
     with user_errors():
         session, pairs = rank(session, list(ranks))
     table = pd.DataFrame([[p.prompt.split("\n")[0][3:60], p.chosen, p.rejected] for p in pairs],
-                         columns=["question", "preferred", "over"])  # fmt: skip
+                         columns=PAIR_COLUMNS)  # fmt: skip
     return f"{len(pairs)} preference pairs so far.", table, session
 
 
@@ -117,9 +125,9 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
     times = pd.DataFrame(
         [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1])]
          for m, r in reports.items()],
-        columns=["method", "wall time (s)", "final reward", "final KL", "right answers"],
+        columns=TIME_COLUMNS,
     )  # fmt: skip
-    answers = pd.DataFrame(report.before_after, columns=["question", "before", "after"])
+    answers = pd.DataFrame(report.before_after, columns=ANSWER_COLUMNS)
     return summary, feedback_curves({m: r.log for m, r in reports.items()}), times, answers, session
 
 
@@ -128,7 +136,7 @@ def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B0
 
     with user_errors():
         rows = compare_methods(steps, test_questions, seed, progress=lambda f, what: progress(f, desc=what))
-    notes = pd.DataFrame([[m, *text] for m, text in NOTES.items()], columns=["", "what", "how", "when"])
+    notes = pd.DataFrame([[m, *text] for m, text in NOTES.items()], columns=NOTES_COLUMNS)
     measured = pd.DataFrame(
         [
             [
@@ -142,9 +150,8 @@ def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B0
             ]
             for r in rows
         ],
-        columns=["", "examples / rankings used", "compute (s)", "weights changed", "target reached",
-                 "unrelated task (forgetting)", "how it was run"],
-    )  # fmt: skip
+        columns=MEASURED_COLUMNS,
+    )
     return notes, measured
 
 
@@ -175,7 +182,7 @@ with gr.Blocks(title=TITLE) as demo:
             questions = gr.Slider(1, MAX_EVAL_QUESTIONS, value=EVAL_QUESTIONS, step=1, label="Test questions per task")
         tune_btn = gr.Button("Run instruction tuning", variant="primary")
         tune_summary = gr.Markdown()
-        tune_table = gr.Dataframe(label="Zero-shot accuracy per task, before and after")
+        tune_table = gr.Dataframe(headers=TUNE_COLUMNS, label="Zero-shot accuracy per task, before and after")
         with gr.Row():
             tune_bars = gr.Plot(label="Accuracy before vs after")
             tune_loss = gr.Plot(label="Training loss")
@@ -195,7 +202,7 @@ with gr.Blocks(title=TITLE) as demo:
                 rank_boxes.append(gr.Dropdown(list(range(1, ANSWERS + 1)), label=f"Rank of answer {i + 1}", scale=1))
         rank_btn = gr.Button("Add my ranking", variant="primary")
         pairs_md = gr.Markdown()
-        pairs_table = gr.Dataframe(label="Preference pairs")
+        pairs_table = gr.Dataframe(headers=PAIR_COLUMNS, label="Preference pairs")
 
     with gr.Tab("3. Feedback tuning"):
         gr.Markdown(
@@ -214,8 +221,10 @@ with gr.Blocks(title=TITLE) as demo:
         feedback_btn = gr.Button("Run feedback tuning", variant="primary")
         feedback_summary = gr.Markdown()
         curves = gr.Plot(label="Per step")
-        times = gr.Dataframe(label="PPO vs DPO on the same preferences")
-        before_after = gr.Dataframe(label="Answers before vs after (same questions, same seeds)")
+        times = gr.Dataframe(headers=TIME_COLUMNS, label="PPO vs DPO on the same preferences")
+        before_after = gr.Dataframe(
+            headers=ANSWER_COLUMNS, label="Answers before vs after (same questions, same seeds)"
+        )
 
     with gr.Tab("4. Fine-tuning vs prompting vs RLHF"):
         gr.Markdown(
@@ -229,8 +238,10 @@ with gr.Blocks(title=TITLE) as demo:
             compare_questions = gr.Slider(4, 32, value=16, step=4, label="Held-out test questions")
             compare_seed = gr.Number(0, precision=0, label="Seed")
         compare_btn = gr.Button("Measure the table", variant="primary")
-        notes_table = gr.Dataframe(label="Getting the most out of large language models (the notes)")
-        measured_table = gr.Dataframe(label="Measured here")
+        notes_table = gr.Dataframe(
+            headers=NOTES_COLUMNS, label="Getting the most out of large language models (the notes)"
+        )
+        measured_table = gr.Dataframe(headers=MEASURED_COLUMNS, label="Measured here")
 
     tune_btn.click(
         on_instruction_tune,

@@ -140,7 +140,7 @@ def suite_server() -> Iterator[Suite]:
     base = f"http://127.0.0.1:{port}"
     try:
         try:
-            wait_for_http(base + "/")
+            wait_for_http(base + "/", timeout_s=300.0)  # the whole suite warms up slowly on a busy CPU
         except TimeoutError:
             raise TimeoutError(f"the launcher did not start; its log:\n{Path(log.name).read_text()[-3000:]}") from None
         yield Suite(base=base, streamlit=f"http://127.0.0.1:{st_port}", proc=proc)
