@@ -102,7 +102,7 @@ def test_clicking_word_chips_builds_a_prompt_the_model_knows(page, served):
     for phrase in ("large", "blue", "square", "at the bottom"):
         page.get_by_role("button", name=phrase, exact=True).click()
     expect = "a large blue square at the bottom"
-    page.wait_for_function(f"() => document.querySelector('textarea').value === '{expect}'", timeout=10_000)
+    page.wait_for_function(f"() => document.querySelector('textarea').value === '{expect}'", timeout=30_000)
 
 
 def _tracker_shows_progress(page, elem_id: str) -> bool:
