@@ -103,6 +103,7 @@ def test_clicking_word_chips_builds_a_prompt_the_model_knows(page, served):
         page.get_by_role("button", name=phrase, exact=True).click()
     expect = "a large blue square at the bottom"
     page.wait_for_function(f"() => document.querySelector('textarea').value === '{expect}'", timeout=30_000)
+    assert page.locator("textarea").first.input_value() == expect
 
 
 def _tracker_shows_progress(page, elem_id: str) -> bool:

@@ -25,23 +25,20 @@ def load_encoder(path):
     return SentenceEncoder(path)
 
 
+def _cnn(folder: str, what: str):
+    return register(
+        ModelSpec(
+            name=f"transfer-cnn-{folder.removeprefix('cnn-')}",
+            bundled=WEIGHTS_DIR / folder,
+            load=load_cnn,
+            description=f"Small CNN pre-trained on {what}.",
+        )
+    )
+
+
 PRETRAINED = {  # pre-training source -> its CNN in the registry
-    "digits": register(
-        ModelSpec(
-            name="transfer-cnn-digits-0-4",
-            bundled=WEIGHTS_DIR / "cnn-digits-0-4",
-            load=load_cnn,
-            description="Small CNN pre-trained on scikit-learn digits 0-4 (the related source).",
-        )
-    ),
-    "unrelated": register(
-        ModelSpec(
-            name="transfer-cnn-random-textures",
-            bundled=WEIGHTS_DIR / "cnn-random-textures",
-            load=load_cnn,
-            description="Small CNN pre-trained on random textures with random labels (the unrelated source).",
-        )
-    ),
+    "digits": _cnn("cnn-digits-0-4", "scikit-learn digits 0-4 (the related source)"),
+    "unrelated": _cnn("cnn-random-textures", "random textures with random labels (the unrelated source)"),
 }
 
 
