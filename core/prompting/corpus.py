@@ -7,8 +7,11 @@ instruction line, whether answers show their reasoning ("... So the answer is X.
 exemplar format) or not ("The answer is X."), whether a reasoning answer opens with "Let's think
 step by step.", and, for coin flips, the answer words: half the documents use yes/no, the other half
 two unrelated words (`blue`/`red`, `7`/`3`, ...) assigned at random, which only the examples reveal
-(Wei et al. 2023). Rosters repeat key-value facts, the repeated text from which induction heads form
-(Olsson et al. 2022). Test questions are never drawn (hash split in `core.prompting.tasks`).
+(Wei et al. 2023). Those documents mostly hold short flips (1-2 people) answered without a chain: the
+flip itself is then easy, so what the next answer word needs is the examples' mapping, and the loss
+rewards reading it. Rosters repeat key-value facts, and repeat documents repeat a run of random words:
+the repeated text from which induction heads form (Olsson et al. 2022). Test questions are never drawn
+(hash split in `core.prompting.tasks`).
 """
 
 import random
@@ -28,10 +31,16 @@ INSTRUCTIONS = {
     "dates": "Answer with a date in MM/DD/YYYY.",
 }
 GENERIC_INSTRUCTION = "Answer the question."
-ROSTER_SHARE = 0.12
+ROSTER_SHARE = 0.2
+REPEAT_SHARE = 0.25
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
 UNRELATED_LABEL_SHARE = 0.5  # coin-flip documents with two random answer words instead of yes/no
+LABEL_CHAIN_SHARE = 0.3  # of those, documents whose answers show their reasoning
+LABEL_HEADER_SHARE = 0.8  # of those, documents that open by naming the two words
+LABEL_LENGTHS = (1, 2)  # flips short enough to answer without a chain
+SHORT_SHARE = 0.5  # yes/no coin-flip documents without chains whose flips are all short
+MAX_LABEL_ITEMS = 16
 INSTRUCTION_SHARE = 0.3
 NOTES_SHARE = 0.05  # documents that open with the notes' exemplar of their family
 MAX_ITEMS = 9
@@ -42,7 +51,9 @@ ROSTER_TEMPLATES = (
     "{k} has the {v} card.",
     "{k} likes {v}.",
     "The locker of {k} is {v}.",
+    "{k}: {v}.",
 )
+REPEAT_WORDS = (10, 80)  # length of the run a repeat document writes twice
 
 
 def pick(rng: random.Random, weighted):
@@ -65,25 +76,29 @@ def qa_document(rng: random.Random) -> str:
     """Worked items of one family in one randomly drawn format."""
     task = pick(rng, TASK_WEIGHTS.items())
     family = FAMILIES[task]
-    chain = rng.random() < CHAIN_SHARE
+    unrelated = task == "coin_flip" and rng.random() < UNRELATED_LABEL_SHARE
+    chain = rng.random() < (LABEL_CHAIN_SHARE if unrelated else CHAIN_SHARE)
     fmt = Format(
         labels=pick(rng, SEPARATORS),
         chain=chain,
         think=chain and rng.random() < THINK_SHARE,
     )
-    header = ""
-    if task == "coin_flip" and rng.random() < UNRELATED_LABEL_SHARE:
+    header, lengths, max_items = "", family.train_lengths, MAX_ITEMS
+    if unrelated:
         yes, no = answer_words(rng)
         fmt = fmt.with_answer_words(yes, no)
-        header = label_instruction(yes, no, rng)
+        header = label_instruction(yes, no, rng) if rng.random() < LABEL_HEADER_SHARE else ""
+        lengths, max_items = (lengths, MAX_ITEMS) if chain else (LABEL_LENGTHS, MAX_LABEL_ITEMS)
     elif rng.random() < INSTRUCTION_SHARE:
         header = rng.choice((INSTRUCTIONS[task], GENERIC_INSTRUCTION))
+    if task == "coin_flip" and not chain and not unrelated and rng.random() < SHORT_SHARE:
+        lengths = LABEL_LENGTHS
     items = []
     if rng.random() < NOTES_SHARE and fmt.is_notes_format:
         items.append(notes_example(task, chain))
-    n_items, size = rng.randint(1, MAX_ITEMS), len(header)
+    n_items, size = rng.randint(1, max_items), len(header)
     while len(items) < n_items and (not items or size < CHAR_BUDGET):
-        problem = sample(family, rng, rng.choice(family.train_lengths), "train")
+        problem = sample(family, rng, rng.choice(lengths), "train")
         items.append(worked_example(problem, fmt))
         size += len(items[-1])
     separator = rng.choice(("\n\n", "\n"))
@@ -94,17 +109,29 @@ def roster_document(rng: random.Random) -> str:
     """Facts listed once, then some of them repeated in another order: text that rewards copying
     what followed the same words earlier (an induction head)."""
     template = rng.choice(ROSTER_TEMPLATES)
-    keys = rng.sample(NAMES, rng.randint(2, 10))
+    keys = rng.sample(NAMES, rng.randint(2, 12))
     facts = {k: rng.choice(ROSTER_VALUES) for k in keys}
     listed = [template.format(k=k, v=v) for k, v in facts.items()]
-    again = rng.sample(keys, rng.randint(1, len(keys)))
+    again = rng.sample(keys, rng.randint((len(keys) + 1) // 2, len(keys)))
     repeated = [template.format(k=k, v=facts[k]) for k in again]
     return "\n".join(listed) + "\n" + rng.choice(("Again:", "Later:", "Checked:")) + "\n" + "\n".join(repeated)
 
 
+def repeat_document(rng: random.Random) -> str:
+    """A run of random names and words, written twice: every word of the second copy can be
+    predicted only by finding the same word in the first and copying the one after it."""
+    words = " ".join(rng.choices(NAMES + ROSTER_VALUES, k=rng.randint(*REPEAT_WORDS)))
+    return f"{words}\n{words}"
+
+
 def document(rng: random.Random) -> str:
     """One training document of a random kind, task, length and format."""
-    return roster_document(rng) if rng.random() < ROSTER_SHARE else qa_document(rng)
+    draw = rng.random()
+    if draw < ROSTER_SHARE:
+        return roster_document(rng)
+    if draw < ROSTER_SHARE + REPEAT_SHARE:
+        return repeat_document(rng)
+    return qa_document(rng)
 
 
 def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int) -> list[int]:

@@ -12,14 +12,13 @@
 import random
 from dataclasses import dataclass
 
-from core.prompting.corpus import answer_words, label_instruction
+from core.prompting.corpus import LABEL_LENGTHS, answer_words, label_instruction
 from core.prompting.prompts import Format, question_block, worked_example
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
 from core.prompting.words import LABEL_WORDS
 
-LABEL_LENGTHS = (1, 2, 3, 4)  # coin flips short enough to answer without a chain
 LABEL_KS = (0, 1, 2, 4, 8)
 MAPPING_KS = (2, 4, 8)
 MAX_MAPPING_K = 12

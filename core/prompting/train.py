@@ -1,8 +1,10 @@
-"""Pre-train the bundled base model: a small GPT-2 on the generated document corpus, next-token prediction.
+"""Pre-train the bundled base model: a small Llama-style decoder on the generated document corpus, next-token prediction.
 
-    python -m core.prompting.train [--steps N] [--resume]
+    python -m core.prompting.train [--steps N] [--resume] [--device cuda --batch-size 64 --workers 14]
 
-Reproduces `core/prompting/model/` on a 2-core CPU (see the model's README for the time it took).
+Reproduces `core/prompting/model/` (its README gives the command and the time it took). The same code
+runs on a 2-core CPU (the defaults) or on a GPU, where data workers generate the documents and the
+forward pass runs in bfloat16.
 It first trains the BPE tokenizer on the corpus, then the model. Every `--save-every` steps it
 writes the model there and a resumable checkpoint to `--work-dir`; progress goes to `train.log` there.
 The learning rate warms up, holds, and decays over the last DECAY share of the steps, so a run
@@ -24,17 +26,21 @@ CONTEXT = 1024  # tokens the model sees at once: four 12-flip chain-of-thought e
 
 
 def model_config(vocab_size: int, eos_id: int):
-    from transformers import GPT2Config
+    """A Llama-style decoder (rotary positions, RMSNorm, SwiGLU). Rotary positions make "attend to the token
+    before me" the same query at every position, so the previous-token heads that induction heads build on
+    (Olsson et al. 2022) need not be learned once per absolute position."""
+    from transformers import LlamaConfig
 
-    return GPT2Config(
+    return LlamaConfig(
         vocab_size=vocab_size,
-        n_positions=CONTEXT,
-        n_embd=160,
-        n_layer=6,
-        n_head=5,
-        resid_pdrop=0.0,  # no dropout: the model is far too small to overfit this corpus
-        embd_pdrop=0.0,
-        attn_pdrop=0.0,
+        max_position_embeddings=CONTEXT,
+        hidden_size=160,
+        intermediate_size=432,  # SwiGLU's three matrices hold as many weights as a 4x two-matrix MLP
+        num_hidden_layers=6,
+        num_attention_heads=5,  # 32 dimensions per head
+        num_key_value_heads=5,
+        attention_dropout=0.0,  # no dropout: the model is far too small to overfit this corpus
+        tie_word_embeddings=True,
         bos_token_id=eos_id,
         eos_token_id=eos_id,
         pad_token_id=eos_id,
@@ -47,6 +53,19 @@ def batch(step: int, seed: int, tokenizer, batch_size: int) -> torch.Tensor:
     need = batch_size * (CONTEXT + 1)
     ids = token_stream(rng, lambda text: tokenizer(text).input_ids, tokenizer.eos_token_id, need)
     return torch.tensor(ids[:need]).view(batch_size, CONTEXT + 1)  # (B, T + 1)
+
+
+class Batches(torch.utils.data.Dataset):
+    """The batch of each step, so DataLoader workers can generate them ahead of the model."""
+
+    def __init__(self, steps: range, seed: int, tokenizer, batch_size: int):
+        self.steps, self.seed, self.tokenizer, self.batch_size = steps, seed, tokenizer, batch_size
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, i: int) -> torch.Tensor:
+        return batch(self.steps[i], self.seed, self.tokenizer, self.batch_size)
 
 
 STEPS = 2700
@@ -72,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU")
+    parser.add_argument("--workers", type=int, default=0, help="processes that generate batches ahead of the model")
     parser.add_argument("--save-every", type=int, default=100)
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/lab-lm-train"))
@@ -80,21 +101,21 @@ def main(argv: list[str] | None = None) -> None:
     if args.steps < WARMUP:
         parser.error(f"--steps must be at least the {WARMUP} warm-up steps")
 
-    from transformers import GPT2LMHeadModel
+    from transformers import LlamaForCausalLM
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     log = (args.work_dir / "train.log").open("a")
     tokenizer = build_tokenizer(args.seed)
-    model = GPT2LMHeadModel(model_config(len(tokenizer), tokenizer.eos_token_id))
+    model = LlamaForCausalLM(model_config(len(tokenizer), tokenizer.eos_token_id)).to(args.device)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=learning_rate(0, args.steps), betas=(0.9, 0.95), weight_decay=0.1
     )
     checkpoint = args.work_dir / "checkpoint.pt"
     start = 0
     if args.resume and checkpoint.exists():
-        state = torch.load(checkpoint)
+        state = torch.load(checkpoint, map_location=args.device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start = state["step"]
@@ -107,13 +128,21 @@ def main(argv: list[str] | None = None) -> None:
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step}, checkpoint)
 
     model.train()
+    batches = torch.utils.data.DataLoader(
+        Batches(range(start, args.steps), args.seed, tokenizer, args.batch_size),
+        batch_size=None,
+        num_workers=args.workers,
+        prefetch_factor=4 if args.workers else None,
+    )
+    half = torch.autocast("cuda", dtype=torch.bfloat16, enabled=args.device.startswith("cuda"))
     began, smoothed = time.monotonic(), None
-    for step in range(start, args.steps):
+    for step, rows in zip(range(start, args.steps), batches, strict=True):
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, args.steps)
-        rows = batch(step, args.seed, tokenizer, args.batch_size)
-        logits = model(rows[:, :-1]).logits  # (B, T, vocab)
-        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), rows[:, 1:].flatten())
+        rows = rows.to(args.device, non_blocking=True)  # (B, T + 1)
+        with half:
+            logits = model(rows[:, :-1]).logits  # (B, T, vocab)
+        loss = torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), rows[:, 1:].flatten())
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -121,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         smoothed = loss.item() if smoothed is None else 0.95 * smoothed + 0.05 * loss.item()
         if step % 10 == 0 or step == args.steps - 1:
             elapsed = time.monotonic() - began
-            print(f"step {step} loss {loss.item():.4f} smoothed {smoothed:.4f} {elapsed:.0f} s", file=log, flush=True)
+            print(f"step {step} loss {loss.item():.4f} smoothed {smoothed:.4f} {elapsed:.1f} s", file=log, flush=True)
         if (step + 1) % args.save_every == 0 or step == args.steps - 1:
             save(step + 1)
     print(f"done in {time.monotonic() - began:.0f} s, final smoothed loss {smoothed:.4f}", file=log, flush=True)
