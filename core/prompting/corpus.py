@@ -4,9 +4,9 @@ A document is a run of worked question-answer items of one task family, or a ros
 is listed and then repeated. Its format is drawn at random, so only the document itself says how it
 goes on: the separators (`Q:`/`A:`, `Question:`/`Answer:`, `Input:`/`Output:`), an optional
 instruction line, whether answers show their reasoning ("... So the answer is X.", the notes'
-exemplar format) or not ("The answer is X."), whether a reasoning answer opens with "Let's think
-step by step.", and, for coin flips, the answer words: half the documents use yes/no, the other half
-two unrelated words (`blue`/`red`, `7`/`3`, ...) assigned at random, which only the examples reveal
+exemplar format) or not ("The answer is X.", only for short problems: see DIRECT_MAX), whether a
+reasoning answer opens with "Let's think step by step.", and, for coin flips, the answer words: half
+the documents use yes/no, the other half two unrelated words (`blue`/`red`, `7`/`3`, ...) assigned at random, which only the examples reveal
 (Wei et al. 2023). Those documents mostly hold short flips (1-2 people) answered without a chain: the
 flip itself is then easy, so what the next answer word needs is the examples' mapping, and the loss
 rewards reading it. Rosters repeat key-value facts, and repeat documents repeat a run of random words:
@@ -39,7 +39,10 @@ UNRELATED_LABEL_SHARE = 0.5  # coin-flip documents with two random answer words 
 LABEL_CHAIN_SHARE = 0.3  # of those, documents whose answers show their reasoning
 LABEL_HEADER_SHARE = 0.8  # of those, documents that open by naming the two words
 LABEL_LENGTHS = (1, 2)  # flips short enough to answer without a chain
-SHORT_SHARE = 0.5  # yes/no coin-flip documents without chains whose flips are all short
+# The longest problems a document answers without showing its reasoning. Longer ones are always worked
+# step by step, as on the web, where a hard problem's answer rarely stands alone: the "locality of
+# experience" under which Prystawski et al. 2023 find that reasoning step by step beats answering at once.
+DIRECT_MAX = {"coin_flip": 4, "arithmetic": 2, "last_letter": 3, "dates": 1}
 MAX_LABEL_ITEMS = 16
 INSTRUCTION_SHARE = 0.3
 NOTES_SHARE = 0.05  # documents that open with the notes' exemplar of their family
@@ -91,8 +94,8 @@ def qa_document(rng: random.Random) -> str:
         lengths, max_items = (lengths, MAX_ITEMS) if chain else (LABEL_LENGTHS, MAX_LABEL_ITEMS)
     elif rng.random() < INSTRUCTION_SHARE:
         header = rng.choice((INSTRUCTIONS[task], GENERIC_INSTRUCTION))
-    if task == "coin_flip" and not chain and not unrelated and rng.random() < SHORT_SHARE:
-        lengths = LABEL_LENGTHS
+    if not chain and not unrelated:
+        lengths = tuple(n for n in lengths if n <= DIRECT_MAX[task])
     items = []
     if rng.random() < NOTES_SHARE and fmt.is_notes_format:
         items.append(notes_example(task, chain))
