@@ -32,7 +32,8 @@ LENGTH_SETS = [
 MAX_LENGTH = max(max(f.longer_lengths) for f in FAMILIES.values())
 PROBES = [
     ("Coin flip with unrelated answer words", "labels"),
-    ("Word mapping (a task only the prompt defines)", "mapping"),
+    ("Word mapping, fresh pairs in the roster layout of pre-training", "mapping"),
+    ("Word mapping in a layout never seen (Ann = fox.)", "mapping-new-layout"),
 ]
 PROBE_KS = sorted(set(LABEL_KS) | set(MAPPING_KS))
 API_K = 4  # worked examples in the few-shot prompts of the /evaluate API, as in the README table
@@ -76,9 +77,10 @@ def run_generation(prompt, source, chat, max_new_tokens, temperature, top_k, top
         return generate(language_model(source), prompt, max_new_tokens, temperature, top_k, top_p, seed, chat)
 
 
-def verdict(text: str, truth: str) -> str:
-    from core.prompting.answers import extract, is_correct
+def verdict(prompt: str, reply: str, truth: str) -> str:
+    from core.prompting.answers import extract, is_correct, with_lead
 
+    text = with_lead(prompt, reply)
     answer = extract(text)
     if answer is None:
         return f'No answer found: the reply never says "the answer is". Ground truth: `{truth}`.'
@@ -91,7 +93,7 @@ def on_generate(task, length, question_seed, prompt, source, chat, max_new_token
 
     generation = run_generation(prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed)
     truth = problem_for(task, length, question_seed).answer
-    return render(generation), verdict(generation.text, truth)
+    return render(generation), verdict(prompt, generation.text, truth)
 
 
 def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_tokens, *sides):
@@ -103,7 +105,7 @@ def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_to
         prompt = build(task, length, question_seed, strategy, k, exemplar_source)
         generation = run_generation(prompt, source, chat, max_new_tokens, 0.0, 0, 1.0, 0)
         header = f"**{STRATEGIES[strategy]}** on `{source}`\n\n"
-        outputs += [render(generation), header + verdict(generation.text, truth)]
+        outputs += [render(generation), header + verdict(prompt, generation.text, truth)]
     return outputs
 
 
@@ -186,7 +188,7 @@ def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict:
         if not isinstance(ks, list | tuple) or not ks:
             raise ValueError("no k chosen: tick at least one number of examples, e.g. 0 and 4")
         ks = sorted({whole_number(k, "k", 0, MAX_MAPPING_K) for k in ks})
-        if probe == "mapping" and ks[0] < 1:
+        if probe != "labels" and ks[0] < 1:
             raise ValueError(f"the word mapping needs k from 1 to {MAX_MAPPING_K} pairs: k = 0 leaves nothing to copy")
         if probe == "labels" and ks[-1] > max(LABEL_KS):
             raise ValueError(f"the coin flip takes k from 0 to {max(LABEL_KS)} worked examples")
@@ -223,7 +225,8 @@ def example_probe(probe: str, k: int) -> str:
 
 def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
     """Accuracy of the bundled model on n in-context probes ("labels": coin flips with unrelated answer
-    words; "mapping": a word mapping only the prompt defines) with k worked examples."""
+    words; "mapping": a fresh word mapping in the roster layout of pre-training; "mapping-new-layout": the
+    same in a layout never seen) with k worked examples."""
     (bits,) = measure_in_context(probe, [k], n).values()
     chance = 0.5 if probe == "labels" else 1 / int(k)
     return {"accuracy": bits.count("1") / len(bits), "chance": chance, "n": len(bits)}
@@ -231,7 +234,16 @@ def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
 
 def claim_check():
     from core.prompting.charts import accuracy_by_k, accuracy_by_length
-    from core.prompting.claims import LABEL_TARGET, accuracy, by_length, claims, claims_table, curve_table, load
+    from core.prompting.claims import (
+        LABEL_TARGET,
+        MAPPING_ROWS,
+        accuracy,
+        by_length,
+        claims,
+        claims_table,
+        curve_table,
+        load,
+    )
 
     results = load()
     if results is None:
@@ -247,11 +259,13 @@ def claim_check():
     )
     curves = {
         "unrelated answer words": {int(k): accuracy(b) for k, b in results["unrelated_labels"].items()},
-        "word mapping": {int(k): accuracy(b) for k, b in results["word_mapping"].items()},
+        **{
+            title: {int(k): accuracy(b) for k, b in results.get(key, {}).items()} for title, key in MAPPING_ROWS.items()
+        },
     }
     chances = {
         "unrelated answer words": {int(k): 0.5 for k in results["unrelated_labels"]},
-        "word mapping": {int(k): 1 / int(k) for k in results["word_mapping"]},
+        **{title: {int(k): 1 / int(k) for k in results.get(key, {})} for title, key in MAPPING_ROWS.items()},
     }
     return (
         text,
@@ -271,7 +285,7 @@ with gr.Blocks(title=TITLE) as demo:
     gr.Markdown(
         "In-context learning uses a model *out of the box*: **zero-shot** it answers from what it has learned, "
         "**few-shot** a few worked examples in the prompt show the task, and **chain-of-thought** examples "
-        "show the reasoning steps. The bundled model is a small *base* model, a 2.4 M-parameter GPT-2 pre-trained "
+        "show the reasoning steps. The bundled model is a small *base* model, a 2.2 M-parameter Llama-style decoder pre-trained "
         "here on generated documents whose formats and answer words vary at random, so only a prompt's examples say "
         "how to answer. Pick a hub base or instruct model to see what instruction tuning changes (GPU)."
     )
@@ -344,8 +358,9 @@ with gr.Blocks(title=TITLE) as demo:
             "Two tasks the model can only do by reading its prompt. **Unrelated answer words**: a coin flip whose "
             "answers are two fresh words (say `owl` for heads up, `7` for not), drawn for every prompt; the "
             "instruction names both, so zero-shot is a coin toss, and only the examples say which is which (Wei et "
-            "al. 2023). **Word mapping**: lines such as `Ann = fox.` that the model never saw in pre-training; to "
-            "answer `Bob =` it must copy what followed `Bob =` earlier, which is what an induction head does."
+            "al. 2023). **Word mapping**: names paired with fresh words, then one name again; to answer, the model "
+            "must copy what followed that name earlier, which is what an induction head does. In the roster layout "
+            "of pre-training (`Ann: fox.` lines, then `Again:`) the pairs are new; in `Ann = fox.` the layout is new too."
         )
         with gr.Row():
             probe = gr.Radio(PROBES, value="labels", label="Task")

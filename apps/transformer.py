@@ -15,7 +15,7 @@ EXAMPLES = [
     ["the big green birds follow a white horse", TRANSLATOR],
     ["a pretty blue flower likes the white cats", TRANSLATOR],
     ["Q: A coin is heads up. Dan flips it. Is the coin still heads up?", LAB_LM],
-    ["Ann = fox. Bob = 7. Cora = red. Dan = owl. Bob =", LAB_LM],
+    ["Ann likes fox.\nBob likes 7.\nCora likes red.\nDan likes owl.\nAgain:\nBob likes", LAB_LM],
 ]
 INDUCTION_SHOWN = 0.3  # open the strongest induction head first when it puts this share on the copied answer
 
@@ -260,7 +260,7 @@ with gr.Blocks(title="Transformer explorer") as demo:
         "Or type a hub id that returns attentions (gpt2, bert-base-uncased, t5-small)."
     )
     with gr.Row():
-        text = gr.Textbox(label="Sentence", value=EXAMPLES[0][0], scale=3)
+        text = gr.Textbox(label="Sentence", value=EXAMPLES[0][0], lines=1, max_lines=8, scale=3)
         model = gr.Dropdown(
             label="Model", choices=list(BUNDLED_NAMES), value=TRANSLATOR, allow_custom_value=True, scale=1
         )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.prompting.answers import extract, is_correct
+from core.prompting.answers import extract, is_correct, with_lead
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,8 @@ def test_is_correct_compares_normalised_answers():
     assert is_correct(" So the answer is YES.", "yes")
     assert not is_correct(" So the answer is no.", "yes")
     assert not is_correct(" no answer here", "yes")
+
+
+def test_an_answer_only_reply_is_read_as_the_answer_its_prompt_began():
+    assert is_correct(with_lead("Q: Is it?\nA: The answer is", " 12.\nQ: next"), "12")
+    assert extract(with_lead("Q: Is it?\nA:", " 12.")) is None  # no lead in the prompt: nothing was committed to

@@ -58,7 +58,7 @@ def test_bad_input_gets_a_clear_message(gradio_client, demo):
         client.predict("coin_flip", "zero-shot", 0, api_name="/evaluate")
     with pytest.raises(AppError, match="word mapping needs k from 1 to 12"):
         client.predict("mapping", 0, 5, api_name="/in_context")
-    with pytest.raises(AppError, match="probe must be one of labels, mapping, got 'sums'"):
+    with pytest.raises(AppError, match="probe must be one of labels, mapping, mapping-new-layout, got 'sums'"):
         client.predict("sums", 2, 5, api_name="/in_context")
 
 

@@ -29,6 +29,7 @@ def results(cot_right: int, answer_right: int) -> dict:
         "families": {"coin_flip": {"multi-step": cell, "longer": dict(cell, lengths=[13] * N)}},
         "unrelated_labels": {"0": bits(98), "1": bits(150), "2": bits(170), "4": bits(190), "8": bits(196)},
         "word_mapping": {"2": bits(110), "4": bits(120), "8": bits(10)},
+        "word_mapping_new_layout": {"2": bits(100), "4": bits(56), "8": bits(25)},
     }
 
 
@@ -46,8 +47,9 @@ def test_verdicts_follow_the_paired_intervals():
     assert think.verdict == "not enough evidence" and think.estimate.low < 0 < think.estimate.high
     assert claim(found, "4 examples teach").verdict == "holds"
     assert claim(found, "reaches 85%").verdict == "holds"  # 196/200, Wilson low bound above 0.85
-    assert claim(found, "its 4 examples").verdict == "holds"  # 60% against a chance of 25%
-    assert claim(found, "its 8 examples").verdict == "does not hold"  # 5% [3%, 9%] against a chance of 12.5%
+    assert claim(found, "by its 4 pairs").verdict == "holds"  # 60% against a chance of 25%
+    assert claim(found, "by its 8 pairs").verdict == "does not hold"  # 5% [3%, 9%] against a chance of 12.5%
+    assert claim(found, "never seen").verdict == "not enough evidence"  # 28% [22%, 35%] against 25%
     reversed_ = claim(claims(results(cot_right=80, answer_right=150)), "multi-step, trained")
     assert reversed_.verdict == "does not hold"
 
@@ -57,7 +59,9 @@ def test_tables_show_wilson_intervals():
     low, high = proportion_confint(190, N, method="wilson")
     assert f"95% [{low:.0%}, {high:.0%}]" in table
     assert "| Coin flip | multi-step, trained (8-12 people) | 50% |" in table
-    assert "| coin flip, unrelated answer words | 50% | 49% [" in curve_table(results(190, 104))
+    curves = curve_table(results(190, 104))
+    assert "| coin flip, unrelated answer words | 50% | 49% [" in curves
+    assert "| word mapping, a layout never seen (`Ann = fox.`) | 1/k |  |  | 50% [" in curves
 
 
 def test_accuracy_by_length_splits_each_cell_by_problem_length():

@@ -49,17 +49,24 @@ def test_the_same_questions_are_asked_for_every_k():
     assert queries[0] == queries[1] == queries[4] == queries[8]
 
 
-def test_word_mapping_answer_is_the_word_paired_with_the_name():
+@pytest.mark.parametrize(
+    ("layout", "pair", "again"),
+    [("mapping", r"(\w+): (\S+)\.", "Again:\n"), ("mapping-new-layout", r"(\w+) = (\S+)\.", "")],
+)
+def test_word_mapping_answer_is_the_word_paired_with_the_name(layout, pair, again):
     for seed in range(200):
-        probe = word_mapping_probe(6, random.Random(seed))
-        *lines, query = probe.prompt.split("\n")
-        pairs = dict(re.fullmatch(r"(\w+) = (\S+)\.", line).groups() for line in lines)
+        probe = word_mapping_probe(6, random.Random(seed), layout)
+        listed, query = probe.prompt.rsplit("\n", 1)
+        listed = listed.removesuffix("\nAgain:") if again else listed
+        pairs = dict(re.fullmatch(pair, line).groups() for line in listed.split("\n"))
         assert len(pairs) == 6 and len(set(pairs.values())) == 6
-        assert probe.truth == pairs[query.removesuffix(" =")] and probe.chance == pytest.approx(1 / 6)
+        name = query.removesuffix(":").removesuffix(" =")
+        assert probe.truth == pairs[name] and probe.chance == pytest.approx(1 / 6)
+        assert probe.prompt.endswith(again + query)
     assert mapping_answer(" fox.\nBob") == "fox" and mapping_answer("") == ""
 
 
-def test_word_mapping_format_never_appears_in_the_corpus():
+def test_the_new_word_mapping_layout_never_appears_in_the_corpus():
     corpus = "\n".join(document(random.Random(seed)) for seed in range(2000))
     assert not re.search(r"[A-Z][a-z]+ = [a-z0-9]+\.", corpus)
 

@@ -84,9 +84,8 @@ def test_training_lengths_stop_below_the_longer_test_lengths():
 def test_prompt_ends_with_the_question_and_shows_k_examples(strategy):
     problem = sample(FAMILIES["arithmetic"], random.Random(0), 2, "test")
     prompt = build_prompt(problem, strategy, k=3)
-    assert prompt.endswith(
-        f"Q: {problem.question}\nA:" + (" Let's think step by step." if strategy == "zero-shot-cot" else "")
-    )
+    lead = {"zero-shot-cot": " Let's think step by step.", "few-shot": " The answer is"}.get(strategy, "")
+    assert prompt.endswith(f"Q: {problem.question}\nA:{lead}")
     shots = prompt.count("Q: ") - 1
     assert shots == (3 if strategy.startswith("few-shot") else 0)
     assert prompt.count("So the answer is") == (3 if strategy == "few-shot-cot" else 0)

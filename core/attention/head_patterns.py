@@ -3,8 +3,8 @@ simple rule points (the previous token, the first token, the same token, the tok
 copy of the last two tokens, or the diagonal between source and target), averaged over the query positions
 where the rule points somewhere. A head is labelled by its best rule when that share is high.
 
-The fourth rule finds induction heads (Olsson et al. 2022): at "Bob =" after a line "Bob = 7.", such a head
-looks at "7", the answer its example gave, which is how a model copies an answer from a matching example.
+The fourth rule finds induction heads (Olsson et al. 2022): at "Bob likes" after a line "Bob likes 7.", such a
+head looks at "7", the answer its example gave, which is how a model copies an answer from a matching example.
 """
 
 from dataclasses import dataclass

@@ -6,6 +6,14 @@ NEXT_QUESTION = "\nQ:"  # a model that starts another worked example has finishe
 ANSWER = re.compile(r"answer is\s*(.*?)\s*(?:\.(?:\s|$)|\n|$)", re.IGNORECASE)
 
 
+LEAD = "The answer is"  # an answer-only prompt ends with it: the model must answer before it can reason
+
+
+def with_lead(prompt: str, reply: str) -> str:
+    """The reply as the answer is read from it: after a prompt that ends with LEAD, the reply is the answer."""
+    return LEAD + reply if prompt.rstrip().endswith(LEAD) else reply
+
+
 def first_reply(generation: str) -> str:
     """The generation up to the next worked example (the model may go on writing questions)."""
     return generation.split(NEXT_QUESTION, 1)[0]

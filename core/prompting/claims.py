@@ -19,6 +19,10 @@ from core.stats import Estimate, format_claim, paired_accuracy_difference, propo
 
 EVALUATION_FILE = MODEL_DIR / "evaluation.json"
 LENGTH_SET_TITLES = {"multi-step": "multi-step, trained", "longer": "longer than trained"}
+MAPPING_ROWS = {  # title: results key
+    "word mapping, fresh pairs (roster layout)": "word_mapping",
+    "word mapping, a layout never seen (`Ann = fox.`)": "word_mapping_new_layout",
+}
 LABEL_TARGET = 0.85  # the accuracy with 4 or more examples that shows the mapping was read
 
 
@@ -78,13 +82,15 @@ def claims_table(results: dict) -> str:
 
 def curve_table(results: dict) -> str:
     """A markdown table of accuracy against the number of examples k, for the two in-context probes."""
-    labels, mapping = results["unrelated_labels"], results["word_mapping"]
+    labels = results["unrelated_labels"]
     lines = ["| probe | chance | " + " | ".join(f"k = {k}" for k in LABEL_KS) + " |", "|" + " --- |" * 7]
     lines.append(
         "| coin flip, unrelated answer words | 50% | " + " | ".join(cell_text(labels[str(k)]) for k in LABEL_KS) + " |"
     )
-    row = [cell_text(mapping[str(k)]) if str(k) in mapping else "" for k in LABEL_KS]
-    lines.append("| word mapping (new task) | 1/k | " + " | ".join(row) + " |")
+    for title, key in MAPPING_ROWS.items():
+        mapping = results.get(key, {})
+        row = [cell_text(mapping[str(k)]) if str(k) in mapping else "" for k in LABEL_KS]
+        lines.append(f"| {title} | 1/k | " + " | ".join(row) + " |")
     return "\n".join(lines)
 
 
@@ -115,8 +121,18 @@ def claims(results: dict) -> list[Claim]:
     for k in MAPPING_KS:
         out.append(
             Claim(
-                f"A task defined only by its {k} examples (word mapping) beats guessing among them ({1 / k:.0%})",
+                f"A word mapping defined only by its {k} pairs, in the roster layout of pre-training, beats "
+                f"guessing among them ({1 / k:.0%})",
                 accuracy(results["word_mapping"][str(k)], null=1 / k),
+                "%",
+            )
+        )
+    if "word_mapping_new_layout" in results:
+        out.append(
+            Claim(
+                "The same word mapping in a layout never seen in pre-training (`Ann = fox.`, 4 pairs) beats "
+                f"guessing ({1 / 4:.0%})",
+                accuracy(results["word_mapping_new_layout"]["4"], null=1 / 4),
                 "%",
             )
         )

@@ -17,10 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from core.prompting.answers import extract, first_reply, is_correct, normalise
+from core.prompting.answers import extract, first_reply, is_correct, normalise, with_lead
 from core.prompting.choices import NAME
 from core.prompting.claims import EVALUATION_FILE
-from core.prompting.in_context import LABEL_KS, MAPPING_KS, mapping_answer, probes
+from core.prompting.in_context import LABEL_KS, MAPPING_KS, MAPPING_LAYOUTS, mapping_answer, probes
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.tasks import Problem, sample
@@ -141,6 +141,7 @@ def evaluate(
     """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time."""
     prompts = [build_prompt(p, strategy, k=k, seed=1000 + i) for i, p in enumerate(problems)]
     replies = generate_all(lm, prompts, token_budget(lm, problems, strategy), chat, batch_size, progress)
+    replies = [with_lead(prompt, r) for prompt, r in zip(prompts, replies, strict=True)]
     items = tuple(
         ItemResult(p.question, p.length, p.answer, extract(r), is_correct(r, p.answer), prompt, r)
         for p, prompt, r in zip(problems, prompts, replies, strict=True)
@@ -163,7 +164,8 @@ def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False)
 def cells() -> list[tuple[str, ...]]:
     """Every measurement of a full run: (task, length set, strategy) and (probe, k)."""
     found = [(t, s, st) for t in FAMILIES for s in LENGTH_SETS for st in STRATEGIES]
-    return found + [("labels", str(k)) for k in LABEL_KS] + [("mapping", str(k)) for k in MAPPING_KS]
+    mappings = [(layout, str(k)) for layout in MAPPING_LAYOUTS for k in MAPPING_KS]
+    return found + [("labels", str(k)) for k in LABEL_KS] + mappings
 
 
 def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int) -> str:
@@ -216,6 +218,7 @@ def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[
         "families": families,
         "unrelated_labels": {str(kk): measured[("labels", str(kk))] for kk in LABEL_KS},
         "word_mapping": {str(kk): measured[("mapping", str(kk))] for kk in MAPPING_KS},
+        "word_mapping_new_layout": {str(kk): measured[("mapping-new-layout", str(kk))] for kk in MAPPING_KS},
     }
 
 

@@ -4,9 +4,11 @@
   a coin-flip question whose answers are written as two fresh words (`blue`/`red`, `7`/`3`), assigned
   at random for every prompt. The instruction line names both words, so zero-shot sits at chance
   (50%); only the worked examples say which word means "heads up".
-- Word mapping: "Ann = fox." lines pairing names with fresh words, then one name again. The corpus
-  never writes "=" between words, so the task exists only in the prompt; copying what followed the
-  same name earlier is what an induction head does (Olsson et al. 2022).
+- Word mapping: lines pairing fresh names with fresh words, drawn for every prompt, then one name
+  again; the answer is its word, which only this prompt says. Copying what followed the same name
+  earlier is what an induction head does (Olsson et al. 2022). In the layout of the corpus's rosters
+  ("Ann: fox." lines, then "Again:") the pairs are new but the layout is known; in a layout the
+  corpus never writes ("Ann = fox.") the model must also carry the copying over to a new format.
 """
 
 import random
@@ -45,15 +47,23 @@ def unrelated_label_probe(k: int, rng: random.Random) -> Probe:
     return Probe(prompt, fmt.written(problem.answer), 0.5)
 
 
-def word_mapping_probe(k: int, rng: random.Random) -> Probe:
-    """k fresh name = word pairs, then one of the names again; the answer is its word."""
+# (pair line, question) of each word-mapping layout
+MAPPING_LAYOUTS = {
+    "mapping": ("{key}: {value}.", "Again:\n{key}:"),  # the corpus's roster layout, with fresh pairs
+    "mapping-new-layout": ("{key} = {value}.", "{key} ="),  # a layout the corpus never writes
+}
+
+
+def word_mapping_probe(k: int, rng: random.Random, layout: str = "mapping") -> Probe:
+    """k fresh name-word pairs in `layout`, then one of the names again; the answer is its word."""
     if not 1 <= k <= MAX_MAPPING_K:
         raise ValueError(f"k must be from 1 to {MAX_MAPPING_K} pairs, got {k}")
+    pair, question = MAPPING_LAYOUTS[layout]
     keys = rng.sample(NAMES, k)
     values = rng.sample(LABEL_WORDS, k)
     query = rng.randrange(k)
-    lines = [f"{key} = {value}." for key, value in zip(keys, values, strict=True)]
-    return Probe("\n".join([*lines, f"{keys[query]} ="]), values[query], 1 / k)
+    lines = [pair.format(key=key, value=value) for key, value in zip(keys, values, strict=True)]
+    return Probe("\n".join([*lines, question.format(key=keys[query])]), values[query], 1 / k)
 
 
 def mapping_answer(generation: str) -> str:
@@ -62,7 +72,13 @@ def mapping_answer(generation: str) -> str:
     return words[0].rstrip(".").lower() if words else ""
 
 
+PROBE_KINDS = ("labels", *MAPPING_LAYOUTS)
+
+
 def probes(kind: str, k: int, n: int, seed: int = 2) -> list[Probe]:
-    """n probes of `kind` ("labels" or "mapping") with k examples, the same n questions for every k."""
-    make = {"labels": unrelated_label_probe, "mapping": word_mapping_probe}[kind]
-    return [make(k, random.Random(seed * 1_000_003 + i)) for i in range(n)]
+    """n probes of `kind` (one of PROBE_KINDS) with k examples, the same n questions for every k."""
+    if kind not in PROBE_KINDS:
+        raise ValueError(f"probe must be one of {', '.join(PROBE_KINDS)}, got {kind!r}")
+    if kind == "labels":
+        return [unrelated_label_probe(k, random.Random(seed * 1_000_003 + i)) for i in range(n)]
+    return [word_mapping_probe(k, random.Random(seed * 1_000_003 + i), kind) for i in range(n)]

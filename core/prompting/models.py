@@ -49,6 +49,6 @@ SPEC = register(
         load=load,
         hub_default=BASE,
         choices=(INSTRUCT,),
-        description="A 2.4 M-parameter base GPT-2 (BPE tokens) pre-trained on generated documents of reasoning tasks.",
+        description="A 2.2 M-parameter base Llama-style decoder (BPE tokens) pre-trained on generated documents of reasoning tasks.",
     )
 )

@@ -12,6 +12,7 @@ words that stand for the answer (for coin flips: yes/no, or two unrelated words)
 import random
 from dataclasses import dataclass, field, replace
 
+from core.prompting.answers import LEAD
 from core.prompting.exemplars import FOR_TASK
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
@@ -23,7 +24,7 @@ STRATEGIES = {
     "few-shot-cot": "Few-shot chain-of-thought",
 }
 THINK = "Let's think step by step."
-ANSWER_ONLY = "The answer is {answer}."
+ANSWER_ONLY = LEAD + " {answer}."
 CONCLUSION = "So the answer is {answer}."
 MAX_K = 8
 NOTES_LABELS = ("Q:", "A:")
@@ -97,4 +98,7 @@ def build_prompt(problem: Problem, strategy: str, k: int = 4, source: str = "gen
     examples = [worked_example(p, fmt) for p in exemplar_problems(problem.task, check_k(k), seed)]
     if source == "notes":
         examples[0] = notes_example(problem.task, fmt.chain)
-    return "\n\n".join([*examples, question_block(problem.question)])
+    prompt = "\n\n".join([*examples, question_block(problem.question)])
+    # Answers only: the prompt goes on to "The answer is", so the reply is the answer, with no room to reason
+    # first (a base model that never saw a long problem answered at once would otherwise start a chain).
+    return prompt if fmt.chain else f"{prompt} {LEAD}"

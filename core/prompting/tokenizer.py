@@ -1,7 +1,7 @@
 """A byte-level BPE tokenizer (GPT-2's scheme) trained with `tokenizers` on the pre-training corpus.
 
-Frequent words and the numbers 0-99 become single tokens, so a worked example is several times
-shorter than in characters, and any text can still be encoded byte by byte. Saved in Hugging Face
+Frequent words and small numbers (0-58 in the bundled one) become single tokens, so a worked example
+is several times shorter than in characters, and any text can still be encoded byte by byte. Saved in Hugging Face
 format next to the model, so `AutoTokenizer.from_pretrained` loads it like any hub tokenizer.
 """
 
