@@ -324,10 +324,11 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
             with gr.Column(scale=3):
                 race_note = gr.Markdown()
                 race_plot = gr.Plot(label="Samples side by side")
+                # widths in pixels that fill the laptop's column; on a phone the tables scroll sideways
                 race_table = gr.Dataframe(
                     pd.DataFrame(columns=["model", "ms per sample", "network calls", "held-out log p"]),
                     label="Measured", interactive=False, wrap=True, elem_id="race-table",
-                    column_widths=["20%", "11%", "10%", "12%", "10%", "15%", "11%", "11%"],
+                    column_widths=["175px", "95px", "90px", "105px", "90px", "130px", "95px", "95px"],
                 )  # fmt: skip
                 race_claims_md = gr.Markdown(CLAIMS_BEFORE)
                 with gr.Row():
@@ -336,7 +337,7 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
                 digits_table = gr.Dataframe(
                     pd.DataFrame(columns=["model", "ms per sample", "network calls", "held-out bits/dim"]),
                     label="Measured on digits", interactive=False, wrap=True, elem_id="digits-table",
-                    column_widths=["24%", "14%", "12%", "16%", "12%", "22%"],
+                    column_widths=["210px", "125px", "105px", "140px", "105px", "195px"],
                 )  # fmt: skip
 
     training = train_button.click(

@@ -2,6 +2,7 @@
 and on real LLMs (Wei et al. 2022). UI only; the model layer lives in `core.prompting`."""
 
 import random
+from html import escape
 
 import gradio as gr
 
@@ -276,7 +277,8 @@ def claim_check():
 
 
 def exemplars_markdown() -> str:
-    blocks = [f"**{e.family}**\n\n```\n{e.text}\n```" for e in EXEMPLARS]
+    # preformatted, but the long lines wrap: readable on a phone and a projector without scrolling each block
+    blocks = [f'**{e.family}**\n\n<pre style="white-space: pre-wrap">{escape(e.text)}</pre>' for e in EXEMPLARS]
     return f"Source: {SOURCE}.\n\n" + "\n\n".join(blocks)
 
 

@@ -70,7 +70,9 @@ with gr.Blocks(title="Foundation models and scale") as demo:
             label="Models and their sources",
             interactive=False,
             wrap=True,
-            column_widths=["10%", "6%", "9%", "8%", "9%", "58%"],  # whole-word headers; the sources wrap
+            # whole-word headers and wrapped sources; fixed widths, so that on a phone the table scrolls sideways
+            # instead of squeezing each header into a column of single letters
+            column_widths=["110px", "70px", "110px", "90px", "110px", "700px"],
             elem_id="models-table",
         )
     with gr.Tab("Datasets", id="datasets"):

@@ -168,7 +168,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     gr.Markdown(INTRO)
     gr.Markdown(model_line(NAME))
     with gr.Row():
-        prompt = gr.Textbox(value=DEFAULT_PROMPT, label="Prompt", scale=3, max_lines=2)
+        prompt = gr.Textbox(value=DEFAULT_PROMPT, label="Prompt", scale=3, max_lines=2, min_width=300)
         source = gr.Dropdown(
             list(SOURCES), value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2,
             info="'bundled' runs offline on a CPU; hub ids need a GPU and internet",
@@ -220,7 +220,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
                 caption = gr.Textbox(value="a large green triangle in the centre", label="Caption to render")
                 upload = gr.Image(label="Upload", type="numpy", sources=["upload"], height=160)
             with gr.Row():
-                timestep = gr.Slider(0, TIMESTEPS - 1, value=250, step=1, label="Timestep t")
+                timestep = gr.Slider(0, TIMESTEPS - 1, value=250, step=1, label="Timestep t", min_width=300)
                 schedule = gr.Radio(list(NOISE_SCHEDULES), value=NOISE_SCHEDULES[0], label="Noise schedule")
             noise_info = gr.Markdown()
             with gr.Row():

@@ -177,9 +177,10 @@ def check_claims(
 
 
 def claim_widths(columns: int) -> list[str]:
-    """Column widths that keep every verdict on a 1400 px page: narrow claim, wide 'measured as', the rest equal."""
-    rest = (100 - 12 - 22) / (columns - 2)
-    return ["12%", "22%", *[f"{rest:.0f}%"] * (columns - 2)]
+    """Column widths that keep every verdict in the 900 px table of a laptop page: narrow claim, wide 'measured
+    as', the rest equal. In pixels, so that on a phone the table scrolls sideways instead of squeezing headers."""
+    rest = (860 - 100 - 190) // (columns - 2)
+    return ["100px", "190px", *[f"{rest}px"] * (columns - 2)]
 
 
 def drawing_gallery(drawings: list) -> list:
@@ -400,7 +401,9 @@ with gr.Blocks(title="Transfer learning lab") as demo:
             text_df = gr.Dataframe(pd.DataFrame(columns=TEXT_COLUMNS), interactive=False)
         gr.Markdown("### Try a sentence")
         with gr.Row():
-            sentence = gr.Textbox(label="Sentence", value="The keeper punched the ball clear of the goal.", scale=3)
+            sentence = gr.Textbox(
+                label="Sentence", value="The keeper punched the ball clear of the goal.", scale=3, min_width=300
+            )
             text_shots = gr.Slider(1, MAX_TEXT_SHOTS, value=4, step=1, label="Labelled sentences per class")
             text_seed = gr.Number(value=0, precision=0, label="Seed")
         sentence_btn = gr.Button("Classify with both")

@@ -212,7 +212,7 @@ with gr.Blocks(title=TITLE) as demo:
         )
         with gr.Row():
             method = gr.Radio(METHOD_CHOICES, value="ppo", label="Method")
-            reward = gr.Dropdown(REWARD_CHOICES, value="correct_concise", label="Reward")
+            reward = gr.Dropdown(REWARD_CHOICES, value="correct_concise", label="Reward", min_width=300)
         with gr.Row():
             fb_steps = gr.Slider(1, 60, value=15, step=1, label="Steps (8 prompts each)")
             fb_lr = gr.Number(3e-4, label="Learning rate")

@@ -4,6 +4,8 @@ like BertViz's model view), embeddings in 2-D, positional tables and next-token 
 Axes are indexed by position and labelled with the tokens, so a repeated word keeps its own row.
 """
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -53,8 +55,15 @@ def attention_heatmap(
     )
     if causal:
         title += " · grey = masked future"
+    # the title in short lines at the top (below the app's label), above the key tokens and their axis title: on a
+    # phone the tokens stand upright and the title would otherwise be cut off and drawn over them
+    lines = textwrap.wrap(title, 40)
+    top = 138 + 22 * len(lines)  # pixels: label, title lines, then tokens and axis title
     fig.update_layout(
-        title=title, plot_bgcolor=MASKED_COLOUR, height=max(360, 28 * len(queries) + 160), margin={"t": 110}
+        title={"text": "<br>".join(lines), "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 44}},
+        plot_bgcolor=MASKED_COLOUR,
+        height=max(360, 28 * len(queries) + 160) + top - 110,
+        margin={"t": top},
     )
     return fig
 
@@ -101,12 +110,18 @@ def model_view(
             y1=1,
             line={"color": "#d62728", "width": 3},
         )
+    # square thumbnails that shrink with the page: a fixed width would be cut off on a phone
+    fig.update_xaxes(constrain="domain")
+    for i in range(n_layers * n_heads):
+        fig.update_yaxes(
+            scaleanchor=f"x{i + 1 if i else ''}", constrain="domain", row=i // n_heads + 1, col=i % n_heads + 1
+        )
     cell = 110 if n_heads <= 8 else 80  # pixels per thumbnail
     fig.update_layout(
         title=title,
         plot_bgcolor=MASKED_COLOUR,
         height=min(cell * n_layers + 130, 1400),
-        width=min(cell * n_heads + 160, 1150),
+        margin={"l": 20, "r": 40},
     )
     return fig
 

@@ -1,4 +1,9 @@
-"""Plotly figures of model and dataset scale; every figure names its source."""
+"""Plotly figures of model and dataset scale; every figure names its source.
+
+The figures are read on a phone as well as on a projector: titles and the source line wrap to short lines,
+and the legend sits inside the plot, so nothing is cut off or overlaps in a plot about 330 pixels wide."""
+
+import textwrap
 
 import plotly.graph_objects as go
 
@@ -17,18 +22,28 @@ LABEL_POSITIONS = {
 }
 
 
-def _source_line(fig: go.Figure, text: str) -> go.Figure:
+def _lines(text: str, width: int) -> str:
+    """Plotly does not wrap text: break it into lines of at most `width` characters."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
+def _source_line(fig: go.Figure, text: str, below_px: int) -> go.Figure:
+    """The source under the plot, `below_px` pixels under the plot area (below the tick labels and axis title)."""
     fig.add_annotation(
-        text=f"Source: {text}",
+        text=_lines(f"Source: {text}", 50),
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.22,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        xshift=-50,  # from the figure's left edge, under the y-axis title: the lines have the width to fit
+        yshift=-below_px,
         showarrow=False,
         font={"size": 10, "color": "#666"},
         align="left",
     )
-    fig.update_layout(margin={"b": 110, "t": 60})
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 80, "b": below_px + 50})
     return fig
 
 
@@ -69,13 +84,13 @@ def model_sizes(highlight: ScaleVerdict | None = None) -> go.Figure:
             )
         )
     fig.update_layout(
-        title="Language model sizes: parameters vs. training tokens",
+        title="Language model sizes:<br>parameters vs. training tokens",
         xaxis={"title": "parameters (billions, log)", "type": "log"},
         yaxis={"title": "training tokens (billions, log)", "type": "log"},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
-        height=520,
+        legend={"x": 0.01, "y": 0.99, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.7)"},
+        height=560,
     )
-    return _source_line(fig, f"{CHINCHILLA_PAPER}, and each model's own paper (hover a bubble).")
+    return _source_line(fig, f"{CHINCHILLA_PAPER}, and each model's own paper (hover a bubble).", below_px=60)
 
 
 def dataset_sizes(unit: str = "tokens") -> go.Figure:
@@ -96,8 +111,9 @@ def dataset_sizes(unit: str = "tokens") -> go.Figure:
         )
     )
     fig.update_layout(
-        title="Datasets for language models (red: an estimate)",
+        title="Datasets for language models<br>(red: an estimate)",
+        xaxis={"tickangle": -45},
         yaxis={"title": "billions of tokens (log)" if unit == "tokens" else "terabytes (log)", "type": "log"},
-        height=480,
+        height=520,
     )
-    return _source_line(fig, NOTES + ", 'Datasets for language models: simple view'.")
+    return _source_line(fig, NOTES + ", 'Datasets for language models: simple view'.", below_px=90)
