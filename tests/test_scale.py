@@ -97,3 +97,21 @@ def test_api_chinchilla_and_clean_error(gradio_client):
     assert "20.0 tokens per parameter" in text
     with pytest.raises(AppError, match="positive"):
         client.predict(0, 1400, api_name="/chinchilla")
+
+
+def test_the_model_table_fits_a_1400_px_page(page):
+    """Every column, sources included, is on screen at 1400 px, and no header breaks mid-word."""
+    from apps.scale import demo
+    from tests.conftest import free_port
+    from tests.table_fit import assert_table_fits
+
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        table = page.locator("#models-table")
+        table.locator("td", has_text="Chinchilla").first.wait_for(timeout=60_000)
+        assert_table_fits(table)
+    finally:
+        demo.close()
