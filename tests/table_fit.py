@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
+CELL = "td, [role=gridcell]"  # a body cell: Gradio 6 draws a Dataframe's rows as divs in a virtual table
+
 # Every visible cell's right edge, the table's own sideways scroll, and the words that wrap across two lines.
 MEASURE_JS = """root => {
     const shown = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-    const cells = [...root.querySelectorAll('th, td')].filter(shown);
-    const scroller = root.querySelector('.table-wrap') || root;
+    const cells = [...root.querySelectorAll('th, td, [role=gridcell]')].filter(shown);  // Gradio 6 rows are divs
+    const scroller = root.querySelector('.virtual-table-viewport, .table-wrap') || root;
     const split = [];
     for (const cell of cells) {
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);

@@ -103,7 +103,7 @@ def test_the_model_table_fits_a_1400_px_page(page):
     """Every column, sources included, is on screen at 1400 px, and no header breaks mid-word."""
     from apps.scale import demo
     from tests.conftest import free_port
-    from tests.table_fit import assert_table_fits
+    from tests.table_fit import CELL, assert_table_fits
 
     page.set_viewport_size({"width": 1400, "height": 900})
     page.set_default_timeout(180_000)  # a busy CPU answers slowly
@@ -111,7 +111,7 @@ def test_the_model_table_fits_a_1400_px_page(page):
     try:
         page.goto(url)
         table = page.locator("#models-table")
-        table.locator("td", has_text="Chinchilla").first.wait_for(timeout=60_000)
+        table.locator(CELL, has_text="Chinchilla").first.wait_for(timeout=60_000)
         assert_table_fits(table)
     finally:
         demo.close()
