@@ -31,6 +31,25 @@ def _log_ticks(floor: float, top: float) -> tuple[np.ndarray, list[str]]:
     return tickvals, [f"{floor + 10**c - 1:.3g}" for c in tickvals]
 
 
+MAPS_HEIGHT_PX, MAPS_TOP_PX, MAPS_BOTTOM_PX = 600, 140, 10
+MAPS_PLOT_PX = MAPS_HEIGHT_PX - MAPS_TOP_PX - MAPS_BOTTOM_PX  # the maps' plot area, in pixels
+BAR_GAP_PX, TITLE_PX = 6, 66  # from the top of the maps to the bottom of a colour bar, of a title
+
+
+def _bar_over(fig: go.Figure, col: int) -> dict:
+    """A horizontal colour bar above the map in column `col`, as wide as the map's column."""
+    x0, x1 = fig.get_subplot(1, col).xaxis.domain
+    return {
+        "orientation": "h",
+        "x": (x0 + x1) / 2,
+        "xanchor": "center",
+        "len": x1 - x0,
+        "y": 1 + BAR_GAP_PX / MAPS_PLOT_PX,
+        "yanchor": "bottom",
+        "thickness": 10,
+    }
+
+
 def maps(
     fitted: FittedSetup,
     on_grid: Scores,
@@ -51,8 +70,15 @@ def maps(
         rows=1,
         cols=2,
         horizontal_spacing=0.1,
-        subplot_titles=("Classifier: max probability", f"Density model: {fitted.density_name} (log colour)"),
+        subplot_titles=(
+            "Classifier:<br>max probability",
+            "Density model (log colour):<br>" + fitted.density_name.replace(", ", ",<br>"),
+        ),
     )
+    # Titles and horizontal colour bars sit above the maps, each over its own map, and the square maps hang from the
+    # top: on a phone the two maps are narrow, and vertical bars between them would cover the density map.
+    for title in fig.layout.annotations:
+        title.update(y=1 + TITLE_PX / MAPS_PLOT_PX, yanchor="bottom", font={"size": 13})
     fig.add_trace(
         go.Heatmap(
             x=grid.xs,
@@ -61,7 +87,7 @@ def maps(
             zmin=1 / data.n_classes,
             zmax=1.0,
             colorscale="Viridis",
-            colorbar={"title": {"text": "max p"}, "x": 0.45, "thickness": 12, "len": 0.9},
+            colorbar=_bar_over(fig, col=1) | {"title": {"text": "max p", "side": "right"}},
             hoverinfo="skip",
         ),
         row=1,
@@ -73,7 +99,7 @@ def maps(
             y=grid.ys,
             z=colour.astype(np.float32),
             colorscale="Plasma",
-            colorbar={"tickvals": tickvals, "ticktext": ticktext, "x": 1.0, "thickness": 12, "len": 0.9},
+            colorbar=_bar_over(fig, col=2) | {"tickvals": tickvals, "ticktext": ticktext},
             hoverinfo="skip",
         ),
         row=1,
@@ -118,10 +144,10 @@ def maps(
         _click_layer(fig, grid, on_grid, col)
     (x0, x1), (y0, y1) = grid.x_range, grid.y_range
     fig.update_xaxes(range=[x0, x1], constrain="domain", matches="x")
-    fig.update_yaxes(range=[y0, y1], scaleanchor="x", constrain="domain", matches="y")
+    fig.update_yaxes(range=[y0, y1], scaleanchor="x", constrain="domain", constraintoward="top", matches="y")
     fig.update_layout(
-        height=560,
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        height=MAPS_HEIGHT_PX,
+        margin={"l": 10, "r": 10, "t": MAPS_TOP_PX, "b": MAPS_BOTTOM_PX},
         legend={"orientation": "h", "y": -0.06},
         clickmode="event+select",
         dragmode="zoom",
