@@ -2,18 +2,21 @@
 
 from dataclasses import dataclass
 
-CELL = "td, [role=gridcell]"  # a body cell: Gradio 6 draws a Dataframe's rows as divs in a virtual table
+CELL = "td:visible, [role=gridcell]:visible"  # a body cell: Gradio 6 draws rows as divs (and keeps a hidden <td> copy)
+HEADER = "th, [role=columnheader]"
 
-# Every visible cell's right edge, the table's own sideways scroll, and the words that wrap across two lines.
+# Every visible cell's right edge, the table's own sideways scroll, and the words that wrap across two lines (a line
+# may end after a hyphen: "fine-" and "tuning" are two words here).
 MEASURE_JS = """root => {
     const shown = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-    const cells = [...root.querySelectorAll('th, td, [role=gridcell]')].filter(shown);  // Gradio 6 rows are divs
+    const isHeader = el => el.tagName === 'TH' || el.getAttribute('role') === 'columnheader';
+    const cells = [...root.querySelectorAll('th, td, [role=gridcell], [role=columnheader]')].filter(shown);
     const scroller = root.querySelector('.virtual-table-viewport, .table-wrap') || root;
     const split = [];
     for (const cell of cells) {
         const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            for (const word of node.textContent.matchAll(/\\S+/g)) {
+            for (const word of node.textContent.matchAll(/[^\\s-]+-?/g)) {
                 const range = document.createRange();
                 range.setStart(node, word.index);
                 range.setEnd(node, word.index + word[0].length);
@@ -26,7 +29,7 @@ MEASURE_JS = """root => {
         viewport: document.documentElement.clientWidth,
         right: Math.max(...cells.map(c => c.getBoundingClientRect().right)),
         sideways: scroller.scrollWidth - scroller.clientWidth,
-        headers: cells.filter(c => c.tagName === 'TH').map(c => c.innerText.trim()),
+        headers: cells.filter(isHeader).map(c => c.innerText.trim()),
         overflowing: cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText.trim()),
         split,
     };

@@ -8,7 +8,9 @@ import pytest
 from gradio_client.exceptions import AppError
 from PIL import Image
 
+from core.flows.choices import MAX_STEPS
 from tests.conftest import free_port
+from tests.table_fit import CELL, assert_table_fits
 
 
 def plotly_array(value) -> np.ndarray:
@@ -63,6 +65,33 @@ def test_student_trains_a_flow_and_sees_the_density(page, demo):
         page.get_by_text("Exact log p(x) of the trained flow (150 steps)").wait_for(timeout=10_000)
         page.locator(".js-plotly-plot .heatmaplayer").first.wait_for(state="attached", timeout=30_000)
         page.get_by_text("The chain of transformations").wait_for(timeout=10_000)
+        assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def test_the_race_and_digit_tables_fit_a_1400_px_page(page, demo):
+    """Every column of a result table a student must read is on screen at 1400 px, with no word broken."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)  # a page busy with plotly figures answers slowly on a loaded CPU
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("tab", name="Flow vs. diffusion").click()
+        page.get_by_label(f"Steps to train the flow (1 to {MAX_STEPS})").fill("40")
+        page.get_by_label(f"Steps to train the DDPM (1 to {MAX_STEPS})").fill("40")
+        page.get_by_role("button", name="Train both on the same 2-D data").click()
+        race_table = page.locator("#race-table")
+        race_table.locator(CELL, has_text="no (bound only)").first.wait_for(timeout=300_000)
+        fit = assert_table_fits(race_table)
+        assert len(fit.headers) == 8 and "samples off the data" in fit.headers
+
+        page.get_by_role("button", name="Compare the bundled digit models").click()
+        digits_table = page.locator("#digits-table")
+        digits_table.locator(CELL, has_text="no (bound only)").first.wait_for(timeout=300_000)
+        assert len(assert_table_fits(digits_table).headers) == 6
+        assert page.locator("#flow-digits img").count() == 1 and page.locator("#ddpm-digits img").count() == 1
         assert page.console_errors == []
     finally:
         demo.close()

@@ -3,8 +3,9 @@ browser run of one fine-tune that draws its learning curve."""
 
 import pytest
 
-from apps.transfer import demo
+from apps.transfer import MODE_CHOICES, demo
 from tests.conftest import free_port
+from tests.table_fit import CELL, assert_table_fits
 
 
 def test_finetune_api_returns_accuracy_and_curve(gradio_client):
@@ -86,6 +87,24 @@ def test_a_student_teaches_a_new_symbol_by_drawing(page):
         top = page.locator("#prediction [data-testid='label-output-value']")
         top.wait_for(timeout=30_000)
         assert top.text_content().strip() == "your symbol"
+        assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def test_the_claim_check_verdicts_fit_a_1400_px_page(page):
+    """The claim check's verdict for every mode is on screen at 1400 px, its headers whole words."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url + "?seeds=2&epochs=2")  # every mode ticked; a short sweep
+        page.get_by_role("tab", name="Claim check").click()
+        page.get_by_role("button", name="Run the claim check").click()
+        table = page.locator("#claims-table")
+        table.locator(CELL, has_text="Less data").first.wait_for(timeout=600_000)
+        fit = assert_table_fits(table)
+        assert fit.headers == ["claim", "measured as", *(label for label, _ in MODE_CHOICES)]
         assert page.console_errors == []
     finally:
         demo.close()
