@@ -124,7 +124,7 @@ def run_evaluation(task, strategies, n, length_set, k, source, chat, progress=No
 
         def tick(done, total, i=i, strategy=strategy):
             deadline.check()
-            if progress:
+            if progress is not None:  # a gr.Progress is falsy (its len is 0 until it tracks an iterable)
                 progress((i * total + done, len(strategies) * total), desc=f"{STRATEGIES[strategy]}: {done}/{total}")
 
         with user_errors():
@@ -196,7 +196,7 @@ def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict:
     lm = language_model(BUNDLED)
     bits = {}
     for i, k in enumerate(ks):
-        if progress:
+        if progress is not None:  # a gr.Progress is falsy (its len is 0 until it tracks an iterable)
             progress((i, len(ks)), desc=f"k = {k}: {i} of {len(ks)} done")
         with user_errors():
             bits[k] = probe_bits(lm, probe, k, n)

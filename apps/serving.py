@@ -37,8 +37,9 @@ def is_long_job(fn) -> bool:
 
 
 def visitor_left() -> bool:
-    """Whether Gradio has dropped the event being handled in this thread (its visitor closed the page, or the
-    client cancelled the job). Sync functions cannot be stopped from outside, so long jobs ask this between steps."""
+    """Whether Gradio has dropped the event being handled in this thread: its visitor closed the page (the event is
+    marked dead), or pressed Stop (the job is cancelled and leaves the queue's active jobs while this thread, which
+    Gradio cannot stop, still runs). Long jobs ask this between steps."""
     from gradio.context import LocalContext
 
     blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
@@ -49,7 +50,7 @@ def visitor_left() -> bool:
         for event in job or ():
             if event._id == event_id:
                 return not event.alive
-    return False
+    return True
 
 
 def limit_images() -> None:

@@ -10,6 +10,7 @@ from PIL import Image
 
 from core.flows.choices import MAX_STEPS
 from tests.conftest import free_port
+from tests.run_progress import count_now, stop_after_progress, wait_until_not_running
 from tests.table_fit import CELL, assert_table_fits
 
 
@@ -92,6 +93,29 @@ def test_the_race_and_digit_tables_fit_a_1400_px_page(page, demo):
         digits_table.locator(CELL, has_text="no (bound only)").first.wait_for(timeout=300_000)
         assert len(assert_table_fits(digits_table).headers) == 6
         assert page.locator("#flow-digits img").count() == 1 and page.locator("#ddpm-digits img").count() == 1
+        assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def test_stop_ends_the_longest_training_run(page, demo):
+    """A student asks for the most steps, watches the step count climb, presses Stop, and the run ends."""
+    from apps.serving import prepare
+
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
+    _, url, _ = prepare(demo).launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_label(f"Training steps (1 to {MAX_STEPS})").fill(str(MAX_STEPS))
+        run = page.get_by_role("button", name="Train the flow")
+        stop_after_progress(page, run, page.get_by_role("button", name="Stop"), MAX_STEPS)
+        wait_until_not_running("train_2d", timeout_s=30)  # the server stopped training, not just the page
+        page.wait_for_timeout(2_000)  # a run still going would show its count again
+        assert count_now(page, MAX_STEPS) is None
+        assert page.get_by_text("Held-out log-likelihood").count() == 0
+        page.get_by_label(f"Training steps (1 to {MAX_STEPS})").fill("50")
+        run.click()  # the page takes a new run after a stopped one
+        page.get_by_text("Exact log p(x) of the trained flow (50 steps)").wait_for(timeout=120_000)
         assert page.console_errors == []
     finally:
         demo.close()

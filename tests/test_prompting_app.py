@@ -8,6 +8,7 @@ from gradio_client.exceptions import AppError
 
 from core.prompting.tasks.families import FAMILIES
 from tests.conftest import free_port
+from tests.run_progress import count_now, stop_after_progress, wait_until_not_running
 
 MAX_N_SLIDER = 200  # the evaluation's largest "questions per strategy"
 
@@ -81,6 +82,25 @@ def test_few_shot_chain_of_thought_prompt_shows_coloured_tokens(demo, page):
         assert re.match(r"p = [01]\.\d{3}\ntop 5: ", tokens.first.get_attribute("title"))
         assert "hsl(" in tokens.first.get_attribute("style")
         page.get_by_text(re.compile(r"Extracted answer|No answer found")).wait_for()
+        assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def test_stop_ends_a_long_evaluation(demo, page):
+    """A student asks for the largest evaluation, watches the question count climb, presses Stop, and it ends."""
+    from apps.serving import prepare
+
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
+    _, url, _ = prepare(demo).launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url + f"?tab=evaluate&strategies=zero-shot&lengths=longer&n={MAX_N_SLIDER}")  # the slowest batches
+        run = page.get_by_role("button", name="Run evaluation")
+        stop_after_progress(page, run, page.get_by_role("button", name="Stop"), MAX_N_SLIDER)
+        wait_until_not_running("generate_all", timeout_s=30)  # the server stopped generating, not just the page
+        page.wait_for_timeout(2_000)  # a run still going would show its count again
+        assert count_now(page, MAX_N_SLIDER) is None
+        assert page.get_by_text("Chance (most common answer)").count() == 0  # the results table never filled
         assert page.console_errors == []
     finally:
         demo.close()

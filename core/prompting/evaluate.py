@@ -124,7 +124,7 @@ def generate_all(
     replies: list[str] = []
     for start in range(0, len(prompts), batch_size):
         replies += generate_batch(lm, prompts[start : start + batch_size], max_new_tokens, chat)
-        if progress:
+        if progress is not None:
             progress(len(replies), len(prompts))
     return [first_reply(r) for r in replies]
 

@@ -95,7 +95,7 @@ def compare(
     from core.tuning.sft import instruction_tune
 
     def report(fraction: float, what: str) -> None:
-        if progress:
+        if progress is not None:
             progress(fraction, what)
 
     test = questions("coin_flip", n_test, seed + 1, "test")

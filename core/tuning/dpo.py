@@ -56,7 +56,7 @@ def dpo(
             log.add(scores, kl, texts, batch)
             policy.model.train()
             measuring[0] += time.perf_counter() - began
-            if progress:
+            if progress is not None:
                 progress(state.global_step, state.max_steps)
 
     data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])

@@ -116,11 +116,11 @@ def instruction_tuning(
     before = _base_scores(source, tuple(TASKS), int(questions), 1)
 
     def tick(step: int, total: int) -> None:
-        if progress:
+        if progress is not None:
             progress(step, total, f"instruction tuning: step {step}/{total}")
 
     result = instruction_tune(base, data, int(steps), 8, float(learning_rate), bool(lora), seed, tick)
-    if progress:
+    if progress is not None:
         progress(int(steps), int(steps), "measuring zero-shot accuracy after tuning")
     after = {k: v.accuracy for k, v in score_tasks(result.lm, list(TASKS), int(questions), 1).items()}
     rows = tuple(
@@ -191,7 +191,7 @@ def feedback_tuning(
     start = start_model(session, start_from)
 
     def say(done: int, total: int, what: str) -> None:
-        if progress:
+        if progress is not None:
             progress(done, total, what)
 
     say(0, 1, "collecting preferences")

@@ -141,7 +141,7 @@ def ppo(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
         log.add(scores.cpu(), kl_per_reply(old_logp, ref_logp, maskf).cpu(), texts, batch)
-        if progress:
+        if progress is not None:
             progress(step + 1, int(config.steps))
     model.eval()
     return FeedbackResult(policy, log, time.perf_counter() - began, "ppo")

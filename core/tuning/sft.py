@@ -111,7 +111,7 @@ def instruction_tune(
             train_dataset=data,
             processing_class=base.tokenizer,
             peft_config=lora_config() if lora else None,
-            callbacks=[progress_callback(progress)] if progress else None,
+            callbacks=[progress_callback(progress)] if progress is not None else None,
         )
         trainer.remove_callback(PrinterCallback)  # the page shows progress; the server log stays quiet
         trainer.train()
