@@ -45,7 +45,9 @@ def user_errors() -> Iterator[None]:
     except (ValueError, ModelUnavailable) as err:
         raise gr.Error(message(err), print_exception=False) from None
     except Cancelled:
-        raise gr.Error("stopped: the page that asked for this was closed", print_exception=False) from None
+        raise gr.Error(
+            "stopped: Stop was pressed or the page that asked for this was closed", print_exception=False
+        ) from None
     except Exception:
         log.exception("unexpected error in a demo")
         raise gr.Error(INTERNAL, print_exception=False) from None

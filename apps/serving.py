@@ -26,6 +26,7 @@ CONCURRENCY = max(1, CPUS)  # requests of one event that run at once
 LONG_JOBS = max(1, CPUS // 2)  # long jobs of one demo that run at once
 QUEUE_SIZE = 16 * CPUS  # requests waiting in one demo's queue
 MAX_FILE_SIZE = "10mb"
+SERVER_PID = os.getpid()  # the process whose queue `visitor_left` reads
 TEMP_SWEEP_S, TEMP_MAX_AGE_S = 300, 900
 
 
@@ -44,8 +45,8 @@ def visitor_left() -> bool:
 
     blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
     queue = getattr(blocks, "_queue", None)
-    if queue is None or event_id is None:
-        return False
+    if queue is None or event_id is None or os.getpid() != SERVER_PID:
+        return False  # not a queued event, or a worker process (ZeroGPU's) whose copy of the queue is stale
     for job in queue.active_jobs:
         for event in job or ():
             if event._id == event_id:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 CELL = "td:visible, [role=gridcell]:visible"  # a body cell: Gradio 6 draws rows as divs (and keeps a hidden <td> copy)
-HEADER = "th, [role=columnheader]"
 
 # Every visible cell's right edge, the table's own sideways scroll, and the words that wrap across two lines (a line
 # may end after a hyphen: "fine-" and "tuning" are two words here).
