@@ -1,6 +1,7 @@
 """The text-to-image demo as an API client and a student use it."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -141,3 +142,26 @@ def test_stop_cancels_a_long_run(page, served):
     stopped_at = page.locator("#status").inner_text()
     page.wait_for_timeout(5_000)  # a running job would have streamed several previews by now
     assert page.locator("#status").inner_text() == stopped_at and "steps in" not in stopped_at
+
+
+@pytest.mark.slow
+def test_api_compose_measures_seen_and_held_out_prompts(gradio_client, demo):
+    """One sample per prompt of the bundled model, judged: the held-out combinations get their shape and colour
+    right (the words compose), and the claim line carries its interval, n and a verdict."""
+    client = gradio_client(demo)
+    claim, table = client.predict(1, api_name="/compose")
+    rows = {row[0]: row for row in table["data"]}
+    assert [rows["seen in training"][1], rows["held out of training"][1]] == ["48", "12"]
+    for row in rows.values():
+        shape, colour = (float(cell.split()[0]) for cell in row[2:4])
+        assert shape >= 0.9 and colour >= 0.9
+    assert re.search(
+        r"[+-]0\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\], n = 60 samples, p = 0\.\d+: (holds|does not hold|not enough evidence)$",
+        claim,
+    )
+
+
+@pytest.mark.parametrize("seeds", [0, 5, 2.5])
+def test_api_compose_refuses_a_bad_sample_count(gradio_client, demo, seeds):
+    with pytest.raises(AppError, match=r"samples per prompt|(greater|less) than (maximum|minimum) value"):
+        gradio_client(demo).predict(seeds, api_name="/compose")  # the slider's own range check, or ours

@@ -86,3 +86,38 @@ def test_held_out_fidelity_samples_only_combinations_absent_from_training(monkey
     assert not trained & set().union(*(described(p) for p in asked))
     assert f.samples == 2 * len(HELD_OUT) and f.hits["all_four"] == f.samples
     assert f.estimate("all_four").low > 0.8 and f.estimate("all_four").high == 1.0
+
+
+def test_the_composition_claim_reads_seen_and_held_out_prompts_and_gives_the_gap_its_verdict(monkeypatch):
+    """A fake judge that reads every seen prompt back right and every held-out one in the wrong place: the gap is
+    -1 with an interval below 0, so "held out below seen" holds; a judge right on both leaves no evidence."""
+    from core.diffusion import claims, evaluate
+
+    asked, wrong_place = [], {"held_out": True}
+
+    def fake_sample(model, prompt, seeds, steps, guidance, scheduler):
+        asked.append(prompt)
+        return np.zeros((len(seeds), shapes.SIZE, shapes.SIZE, 3), dtype=np.uint8)
+
+    def read_back(judge, images):
+        (s,) = shapes.parse_caption(asked[-1]).shapes
+        held = (s.colour, s.shape, s.position) in HELD_OUT
+        place = "centre" if held and wrong_place["held_out"] and s.position != "centre" else s.position
+        place = "top" if held and wrong_place["held_out"] and s.position == "centre" else place
+        return [(place, f"{s.colour} {s.shape}", s.size)] * len(images)
+
+    monkeypatch.setattr(evaluate, "sample", fake_sample)
+    monkeypatch.setattr(evaluate, "main_object", read_back)
+    steps_seen = []
+    result = claims.measure(
+        None, None, seeds_per_prompt=2, progress=lambda done, total: steps_seen.append((done, total))
+    )
+    assert steps_seen[-1] == (60, 60) and len(steps_seen) == 60
+    assert (result.seen.samples, result.held_out.samples) == (96, 24)
+    assert result.gap.effect == -1.0 and result.gap.high < 0 and result.gap.verdict == "holds"
+    assert result.rows()[1][:2] == ["held out of training", "24"] and result.rows()[1][4].startswith("0.00 [")
+    assert result.claim_line().endswith(": holds")
+
+    wrong_place["held_out"] = False
+    fair = claims.measure(None, None, seeds_per_prompt=1)
+    assert fair.gap.effect == 0.0 and fair.gap.verdict == "not enough evidence"

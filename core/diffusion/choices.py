@@ -51,3 +51,8 @@ def settings_for(source: str) -> Settings:
     if source == BUNDLED:
         return BUNDLED_SETTINGS
     return HUB_SETTINGS.get(source, OTHER_HUB)
+
+
+# The "does it compose?" measurement (core.diffusion.claims): its table's columns, and the most samples per prompt
+COMPOSE_HEADERS = ["prompts", "n", "shape", "colour", "place", "size", "all three"]
+MAX_COMPOSE_SEEDS = 4  # 240 images: about 2 minutes on a 2-core CPU

@@ -11,6 +11,7 @@ intervals as a lower bound on the uncertainty.
 import argparse
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,12 +97,15 @@ def single_shape_fidelity(
     seeds_per_prompt: int = 4,
     every: int = 1,
     combinations: tuple[Combination, ...] = ALL_COMBINATIONS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Fidelity:
     """Every colour x shape x place prompt in `combinations` (every `every`-th of the 60), sizes alternating,
-    `seeds_per_prompt` samples each. A prompt's size and seeds depend only on its place in ALL_COMBINATIONS."""
+    `seeds_per_prompt` samples each. A prompt's size and seeds depend only on its place in ALL_COMBINATIONS.
+    `progress(prompts done, prompts)` is called after each prompt."""
     hits = dict.fromkeys([*ATTRIBUTES, "all_three", "all_four"], 0)
-    n = 0
+    n = done = 0
     start = time.perf_counter()
+    chosen = [c for i, c in enumerate(ALL_COMBINATIONS) if not i % every and c in combinations]
     for i, (colour, shape, place) in enumerate(ALL_COMBINATIONS):
         if i % every or (colour, shape, place) not in combinations:
             continue
@@ -121,6 +125,9 @@ def single_shape_fidelity(
             hits["all_three"] += right["shape"] and right["colour"] and right["place"]
             hits["all_four"] += all(right.values())
             n += 1
+        done += 1
+        if progress is not None:
+            progress(done, len(chosen))
     return Fidelity(hits, n, time.perf_counter() - start)
 
 
