@@ -13,6 +13,7 @@ from core.prompting import models  # noqa: F401 - registers the lab model (its m
 from core.prompting.choices import BUNDLED, NAME, SOURCES
 from core.prompting.exemplars import EXEMPLARS, SOURCE
 from core.prompting.in_context import LABEL_KS, MAPPING_KS, MAX_MAPPING_K
+from core.prompting.in_context import chance as probe_chance
 from core.prompting.prompts import MAX_K, STRATEGIES, build_prompt
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
@@ -210,7 +211,7 @@ def on_in_context(probe, ks, n, progress=gr.Progress()):  # noqa: B008 - Gradio 
     bits = measure_in_context(probe, ks, n, progress)
     name = {key: label for label, key in PROBES}[probe]
     curve = {k: accuracy(b) for k, b in bits.items()}
-    chance = {k: (0.5 if probe == "labels" else 1 / k) for k in bits}
+    chance = {k: probe_chance(probe, k) for k in bits}
     rows = [[k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", f"{chance[k]:.0%}", e.n] for k, e in curve.items()]
     return rows, accuracy_by_k({name: curve}, {name: chance}, LABEL_TARGET)
 
@@ -229,8 +230,7 @@ def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
     words; "mapping": a fresh word mapping in the roster layout of pre-training; "mapping-new-layout": the
     same in a layout never seen) with k worked examples."""
     (bits,) = measure_in_context(probe, [k], n).values()
-    chance = 0.5 if probe == "labels" else 1 / int(k)
-    return {"accuracy": bits.count("1") / len(bits), "chance": chance, "n": len(bits)}
+    return {"accuracy": bits.count("1") / len(bits), "chance": probe_chance(probe, int(k)), "n": len(bits)}
 
 
 def claim_check():
@@ -265,8 +265,11 @@ def claim_check():
         },
     }
     chances = {
-        "unrelated answer words": {int(k): 0.5 for k in results["unrelated_labels"]},
-        **{title: {int(k): 1 / int(k) for k in results.get(key, {})} for title, key in MAPPING_ROWS.items()},
+        "unrelated answer words": {int(k): probe_chance("labels", int(k)) for k in results["unrelated_labels"]},
+        **{
+            title: {int(k): probe_chance("mapping", int(k)) for k in results.get(key, {})}
+            for title, key in MAPPING_ROWS.items()
+        },
     }
     return (
         text,

@@ -44,7 +44,7 @@ def unrelated_label_probe(k: int, rng: random.Random) -> Probe:
     problem = sample(family, rng, rng.choice(LABEL_LENGTHS), "test")  # drawn first: the same question for every k
     examples = [worked_example(sample(family, rng, rng.choice(LABEL_LENGTHS), "train"), fmt) for _ in range(k)]
     prompt = "\n\n".join([header, *examples, question_block(problem.question)])
-    return Probe(prompt, fmt.written(problem.answer), 0.5)
+    return Probe(prompt, fmt.written(problem.answer), chance("labels", k))
 
 
 # (pair line, question) of each word-mapping layout
@@ -63,7 +63,7 @@ def word_mapping_probe(k: int, rng: random.Random, layout: str = "mapping") -> P
     values = rng.sample(LABEL_WORDS, k)
     query = rng.randrange(k)
     lines = [pair.format(key=key, value=value) for key, value in zip(keys, values, strict=True)]
-    return Probe("\n".join([*lines, question.format(key=keys[query])]), values[query], 1 / k)
+    return Probe("\n".join([*lines, question.format(key=keys[query])]), values[query], chance(layout, k))
 
 
 def mapping_answer(generation: str) -> str:
@@ -73,6 +73,12 @@ def mapping_answer(generation: str) -> str:
 
 
 PROBE_KINDS = ("labels", *MAPPING_LAYOUTS)
+
+
+def chance(kind: str, k: int) -> float:
+    """The accuracy of guessing on a probe of `kind` with k examples: one of the two answer words for "labels",
+    one of the k words of the mapping otherwise."""
+    return 0.5 if kind == "labels" else 1 / k
 
 
 def probes(kind: str, k: int, n: int, seed: int = 2) -> list[Probe]:
