@@ -56,3 +56,12 @@ def wait_until_not_running(function_name: str, timeout_s: float = 60) -> None:
     while running(function_name) and time.monotonic() < end:
         time.sleep(0.2)
     assert running(function_name) == 0, f"{function_name} still runs {timeout_s:g} s after Stop"
+
+
+def stop_and_see_it_end(page, run, stop, total: int, runs_in: str, timeout_s: float) -> None:
+    """Click `run`, see the "k/total" count advance, click `stop`; then no server thread is left inside the
+    function `runs_in` (the work stopped, not just the page) and no count shows again."""
+    stop_after_progress(page, run, stop, total)
+    wait_until_not_running(runs_in, timeout_s)
+    page.wait_for_timeout(2_000)  # a run still going would show its count again
+    assert count_now(page, total) is None

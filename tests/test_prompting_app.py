@@ -8,7 +8,7 @@ from gradio_client.exceptions import AppError
 
 from core.prompting.tasks.families import FAMILIES
 from tests.conftest import free_port
-from tests.run_progress import count_now, stop_after_progress, wait_until_not_running
+from tests.run_progress import stop_and_see_it_end
 
 MAX_N_SLIDER = 200  # the evaluation's largest "questions per strategy"
 
@@ -96,10 +96,8 @@ def test_stop_ends_a_long_evaluation(demo, page):
     try:
         page.goto(url + f"?tab=evaluate&strategies=zero-shot&lengths=longer&n={MAX_N_SLIDER}")  # the slowest batches
         run = page.get_by_role("button", name="Run evaluation")
-        stop_after_progress(page, run, page.get_by_role("button", name="Stop"), MAX_N_SLIDER)
-        wait_until_not_running("generate_all", timeout_s=90)  # the server stopped generating, not just the page
-        page.wait_for_timeout(2_000)  # a run still going would show its count again
-        assert count_now(page, MAX_N_SLIDER) is None
+        stop = page.get_by_role("button", name="Stop")
+        stop_and_see_it_end(page, run, stop, MAX_N_SLIDER, runs_in="generate_all", timeout_s=90)
         assert page.get_by_text("Chance (most common answer)").count() == 0  # the results table never filled
         assert page.console_errors == []
     finally:

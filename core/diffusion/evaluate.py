@@ -103,12 +103,10 @@ def single_shape_fidelity(
     `seeds_per_prompt` samples each. A prompt's size and seeds depend only on its place in ALL_COMBINATIONS.
     `progress(prompts done, prompts)` is called after each prompt."""
     hits = dict.fromkeys([*ATTRIBUTES, "all_three", "all_four"], 0)
-    n = done = 0
+    n = 0
     start = time.perf_counter()
-    chosen = [c for i, c in enumerate(ALL_COMBINATIONS) if not i % every and c in combinations]
-    for i, (colour, shape, place) in enumerate(ALL_COMBINATIONS):
-        if i % every or (colour, shape, place) not in combinations:
-            continue
+    chosen = [(i, c) for i, c in enumerate(ALL_COMBINATIONS) if not i % every and c in combinations]
+    for done, (i, (colour, shape, place)) in enumerate(chosen, start=1):
         asked = shapes.Shape(shape, colour, list(shapes.SIZES)[i % 2], place)
         seeds = [1000 * i + k for k in range(seeds_per_prompt)]
         images = sample(model, shapes.single_caption(asked), seeds, steps, guidance, scheduler)
@@ -125,7 +123,6 @@ def single_shape_fidelity(
             hits["all_three"] += right["shape"] and right["colour"] and right["place"]
             hits["all_four"] += all(right.values())
             n += 1
-        done += 1
         if progress is not None:
             progress(done, len(chosen))
     return Fidelity(hits, n, time.perf_counter() - start)
