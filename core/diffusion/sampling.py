@@ -8,6 +8,7 @@ can watch the image appear. Inpainting follows RePaint (Lugmayr et al. 2022): af
 are replaced by the original image noised to the same step, q(x_{t-1} | x_0), so only the masked region is generated.
 """
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from diffusers import EulerDiscreteScheduler
 from diffusers.schedulers.scheduling_utils import SchedulerMixin
 
 from core.diffusion.schedulers import set_timesteps
+
+W_EMBEDDING = 64  # width of a distilled student's guidance embedding (`core.diffusion.distill`)
 
 
 @dataclass
@@ -33,10 +36,23 @@ def predict_start_from_noise(x_t: torch.Tensor, eps: torch.Tensor, alpha_bar: to
     return (x_t - (1 - alpha_bar).sqrt() * eps) / alpha_bar.sqrt()
 
 
+def guidance_embedding(guidance: torch.Tensor, dim: int = W_EMBEDDING) -> torch.Tensor:
+    """(N,) guidance scales -> (N, dim) sinusoidal embedding of w = guidance - 1, as LCM pipelines compute it."""
+    w = (guidance - 1.0) * 1000.0
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) / (half - 1) * torch.arange(half, dtype=torch.float32))
+    angles = w.float()[:, None] * freqs[None, :]  # (N, half)
+    return torch.cat([angles.sin(), angles.cos()], dim=1)  # (N, dim)
+
+
 def guided_noise(
     unet, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, empty: torch.Tensor | None, guidance: float
 ) -> torch.Tensor:
-    """eps for (N, C, H, W) x at step t with text states (N, L, D); guidance w > 1 uses the empty caption too."""
+    """eps for (N, C, H, W) x at step t with text states (N, L, D); guidance w > 1 uses the empty caption too.
+    A distilled student (a UNet with `time_cond_proj_dim`) reads the guidance as an input: one call, no empty caption."""
+    if getattr(unet.config, "time_cond_proj_dim", None):
+        w_emb = guidance_embedding(torch.full((len(x),), float(guidance)), unet.config.time_cond_proj_dim)
+        return unet(x, t, encoder_hidden_states=text, timestep_cond=w_emb.to(x.device, x.dtype)).sample
     if empty is None or guidance <= 1.0:
         return unet(x, t, encoder_hidden_states=text).sample
     both = unet(torch.cat([x, x]), t, encoder_hidden_states=torch.cat([empty, text])).sample  # (2N, C, H, W)
@@ -64,9 +80,12 @@ def denoise(
     x = noise * scheduler.init_noise_sigma  # Euler works in sigma scale, the others in variance-preserving scale
     for i, t in enumerate(timesteps):
         x_in = scheduler.scale_model_input(x, t)  # variance-preserving x_t for every scheduler
-        eps = guided_noise(unet, x_in, t, text, empty, guidance)
-        x0_pred = predict_start_from_noise(x_in, eps, alpha_bars[int(round(float(t)))])
-        x = scheduler.step(eps, t, x, generator=generator).prev_sample
+        eps = guided_noise(unet, x_in, t, text, empty, guidance)  # a distilled student's output is v, not eps
+        out = scheduler.step(eps, t, x, generator=generator)
+        x = out.prev_sample
+        x0_pred = getattr(out, "denoised", None)  # LCMScheduler's clean image: the student's own answer
+        if x0_pred is None:
+            x0_pred = predict_start_from_noise(x_in, eps, alpha_bars[int(round(float(t)))])
         if known is not None and keep is not None:
             x = keep * _known_at_next_step(scheduler, known, timesteps, i, generator) + (1 - keep) * x
         yield Step(index=i, steps=len(timesteps), timestep=int(round(float(t))), x_t=x_in, x0_pred=x0_pred, sample=x)
