@@ -60,7 +60,7 @@ DEMOS: tuple[Demo, ...] = (
         title="Text to image with diffusion",
         does="Generate images from a caption and watch them denoise, explore the forward noising, and inpaint.",
         concept="Image generation: diffusion",
-        models=("text-to-image",),
+        models=("text-to-image", "text-to-image-distilled"),
         hardware="zero-a10g",
     ),
     Demo(

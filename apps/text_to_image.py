@@ -19,8 +19,12 @@ from core.diffusion.choices import (
     BUNDLED,
     COMPOSE_HEADERS,
     DEFAULT_SCHEDULER,
+    DISTILLED_NAME,
+    DISTILLED_SOURCES,
+    FIDELITY_HEADERS,
     MAX_BATCH,
     MAX_COMPOSE_SEEDS,
+    MAX_DISTILLED_STEPS,
     MAX_GUIDANCE,
     MAX_STEPS,
     NAME,
@@ -28,6 +32,7 @@ from core.diffusion.choices import (
     SCHEDULER_NAMES,
     SOURCES,
     TIMESTEPS,
+    few_step_settings,
     settings_for,
 )
 from core.diffusion.display import PAINTED, REGIONS, editor_image, enlarge, erase_mask, shrink, tile
@@ -176,6 +181,67 @@ def measure_composition(seeds_per_prompt, progress=gr.Progress()):  # noqa: B008
     return f"**Claim:** {result.claim_line()}", result.rows()
 
 
+FEW_STEPS_INTRO = """Diffusion is slow because sampling calls the network once per step, and twice with guidance (with
+and without the caption). **Distillation** trains a student to jump along the original model's path: a
+*consistency model* (LCM, as in LCM-LoRA) maps any noisy point straight to the clean image, so 1-4 steps suffice,
+and it reads the guidance scale as an input, one call per step. SD-Turbo (adversarial distillation) does the same
+for Stable Diffusion. Same prompt (above), same seed, both timed on this machine."""
+
+FEW_STEPS_FIDELITY = """What does the speed cost? Both models draw every single-shape prompt with the same seeds at the
+settings above, and the attribute classifier judges each picture (bundled models only)."""
+
+
+def _distilled(source: str):
+    with user_errors():
+        return get_model(DISTILLED_NAME, source)
+
+
+def _few_step_requests(original, fast, prompt, seed, steps, guidance, scheduler, fast_source, fast_steps):
+    """The original's request and the distilled model's (its own sampler; the bundled student takes the same w)."""
+    settings = few_step_settings(fast_source)
+    fast_guidance = guidance if fast.source == BUNDLED else settings.guidance
+    return (
+        _request(original, prompt, seed, steps, guidance, scheduler, 1),
+        _request(fast, prompt, seed, fast_steps, fast_guidance, settings.scheduler, 1),
+    )
+
+
+def compare_few_steps(prompt, seed, steps, guidance, scheduler, source, fast_source, fast_steps):
+    """Both images for the same prompt and seed, each with its time and number of network evaluations."""
+    from core.diffusion.few_steps import side_by_side, speed_line
+
+    original, fast = _model(source), _distilled(fast_source)
+    requests = _few_step_requests(original, fast, prompt, seed, steps, guidance, scheduler, fast_source, fast_steps)
+    with user_errors():
+        slow_side, fast_side = side_by_side(original, requests[0], fast, requests[1])
+    return enlarge(slow_side.result.images[0]), enlarge(fast_side.result.images[0]), speed_line(slow_side, fast_side)
+
+
+def measure_few_steps(steps, guidance, scheduler, fast_steps, seeds_per_prompt, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    """Fidelity of the bundled model and its distilled student on the same prompts and seeds, with the verdict."""
+    from core.diffusion import attributes
+    from core.diffusion.few_steps import measure
+
+    with user_errors():
+        seeds = whole_number(seeds_per_prompt, "samples per prompt", 1, MAX_COMPOSE_SEEDS)
+    original, fast = get_model(NAME, BUNDLED), get_model(DISTILLED_NAME, BUNDLED)
+    requests = _few_step_requests(original, fast, "a red circle", 0, steps, guidance, scheduler, BUNDLED, fast_steps)
+    deadline = Deadline("ask for fewer samples per prompt or fewer steps")
+
+    def tick(done: int, total: int) -> None:
+        deadline.check()
+        progress((done, total), desc=f"prompts drawn and judged: {done}/{total}", unit="prompts")
+
+    with user_errors():
+        result = measure(original, fast, attributes.load(), *requests, seeds_per_prompt=seeds, progress=tick)
+    return f"**Claim:** {result.claim_line()}", result.rows()
+
+
+def fast_model_changed(fast_source: str):
+    settings = few_step_settings(fast_source.strip() if isinstance(fast_source, str) else BUNDLED)
+    return settings.steps
+
+
 def inpaint_source(kind, caption, upload, last, seed):
     """Load the chosen image into the editor, enlarged so it can be painted on."""
     return enlarge(explore_image(kind, caption, upload, last, seed))
@@ -297,6 +363,36 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
                 elem_id="compose-table",
                 label="Right (95% interval)",
             )
+        with gr.Tab("Few steps (distilled)", id="few-steps"):
+            gr.Markdown(FEW_STEPS_INTRO)
+            with gr.Row():
+                fast_source = gr.Dropdown(
+                    list(DISTILLED_SOURCES), value=BUNDLED if DEFAULT_SOURCE == BUNDLED else DISTILLED_SOURCES[1],
+                    label="Distilled model", allow_custom_value=True,
+                    info="'bundled': the bundled model distilled here; hub ids need a GPU",
+                )  # fmt: skip
+                fast_steps = gr.Slider(
+                    1, MAX_DISTILLED_STEPS, value=few_step_settings(BUNDLED).steps, step=1, label="Distilled steps",
+                    info="the original uses the steps, guidance and scheduler of the Generate tab",
+                )  # fmt: skip
+                compare_btn = gr.Button("Compare", variant="primary")
+            with gr.Row():
+                slow_image = gr.Image(label="original", interactive=False, format="png", elem_id="slow-image")
+                fast_image = gr.Image(label="distilled", interactive=False, format="png", elem_id="fast-image")
+            speed = gr.Markdown(elem_id="few-steps-speed")
+            gr.Markdown(FEW_STEPS_FIDELITY)
+            with gr.Row():
+                fidelity_seeds = gr.Slider(
+                    1, MAX_COMPOSE_SEEDS, value=1, step=1,
+                    label="Samples per prompt (1: about 45 s on a CPU, 4: about 3 min)",
+                )  # fmt: skip
+                fidelity_btn = gr.Button("Measure fidelity", variant="primary")
+                fidelity_stop = gr.Button("Stop", variant="stop")
+            fidelity_claim = gr.Markdown()
+            fidelity_table = gr.Dataframe(
+                headers=FIDELITY_HEADERS, interactive=False, wrap=True, elem_id="few-steps-table",
+                label="Right (95% interval)",
+            )  # fmt: skip
     last_image = gr.State(None)
     api_gallery = gr.Gallery(visible=False, format="png")
     api_image = gr.Image(visible=False, format="png")
@@ -319,6 +415,16 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
         measure_composition, compose_seeds, [compose_claim, compose_table], api_name="compose",
     )  # fmt: skip
     compose_stop.click(None, cancels=[composing])
+    compare_btn.click(
+        compare_few_steps, [prompt, seed, steps, guidance, scheduler, source, fast_source, fast_steps],
+        [slow_image, fast_image, speed], api_name="compare_few_steps",
+    )  # fmt: skip
+    fast_source.change(fast_model_changed, fast_source, fast_steps, api_visibility="undocumented")
+    measuring = fidelity_btn.click(
+        measure_few_steps, [steps, guidance, scheduler, fast_steps, fidelity_seeds], [fidelity_claim, fidelity_table],
+        api_name="few_steps_fidelity",
+    )  # fmt: skip
+    fidelity_stop.click(None, cancels=[measuring])
     words.click(add_phrase, [prompt, words], prompt, queue=False, api_visibility="undocumented")
     source.change(model_changed, source, [steps, guidance, licence, words], api_name="model_settings")
     api_inputs = [prompt, seed, steps, guidance, scheduler, batch, source]

@@ -165,3 +165,35 @@ def test_api_compose_measures_seen_and_held_out_prompts(gradio_client, demo):
 def test_api_compose_refuses_a_bad_sample_count(gradio_client, demo, seeds):
     with pytest.raises(AppError, match=r"samples per prompt|(greater|less) than (maximum|minimum) value"):
         gradio_client(demo).predict(seeds, api_name="/compose")  # the slider's own range check, or ours
+
+
+def test_api_compare_few_steps_shows_both_images_with_their_cost(gradio_client, demo):
+    """The original and the distilled student on the same prompt and seed: two images and what each cost."""
+    client = gradio_client(demo)
+    slow, fast, speed = client.predict(
+        "a large blue square in the centre", 5, 8, 3.0, "DPM-Solver++", "bundled", "bundled", 2,
+        api_name="/compare_few_steps",
+    )  # fmt: skip
+    for shown in (slow, fast):
+        image = np.asarray(Image.open(shown).convert("RGB"), dtype=float)
+        assert image.shape == (256, 256, 3)
+        centre = image[96:160, 96:160].mean((0, 1))  # (3,) both models drew the blue square
+        assert centre[2] > centre[0] + 50 and centre[2] > centre[1] + 50
+    assert re.search(r"Original\*\*: 8 steps with DPM-Solver\+\+, 16 network evaluations per image, \d+ ms", speed)
+    assert re.search(r"Distilled\*\*: 2 steps with LCM, 2 network evaluations per image, \d+ ms", speed)
+    assert re.search(r"\*\*\d+\.\dx faster\*\*", speed)
+
+
+@pytest.mark.parametrize(
+    ("fast_source", "fast_steps", "message"),
+    [
+        ("bundled", 99, "greater than maximum value 8"),  # the slider's own check
+        ("/etc", 2, "model"),  # a typed path is never loaded
+    ],
+)
+def test_api_compare_few_steps_refuses_bad_input(gradio_client, demo, fast_source, fast_steps, message):
+    with pytest.raises(AppError, match=message):
+        gradio_client(demo).predict(
+            "a red circle on the left", 0, 8, 3.0, "DPM-Solver++", "bundled", fast_source, fast_steps,
+            api_name="/compare_few_steps",
+        )  # fmt: skip

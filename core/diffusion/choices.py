@@ -16,6 +16,7 @@ TURBO = "stabilityai/sd-turbo"
 SD15 = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 SOURCES = (BUNDLED, TURBO, SD15)
 SCHEDULER_NAMES = ("DDPM", "DDIM", "DPM-Solver++", "Euler")
+LCM = "LCM"  # a consistency-distilled student's own sampler (diffusers.LCMScheduler); no other model takes it
 DEFAULT_SCHEDULER = "DPM-Solver++"
 MAX_STEPS = 250  # a live demo's ceiling: 250 steps of 4 images take about half a minute on a laptop CPU
 MAX_GUIDANCE = 20.0
@@ -56,3 +57,33 @@ def settings_for(source: str) -> Settings:
 # The "does it compose?" measurement (core.diffusion.claims): its table's columns, and the most samples per prompt
 COMPOSE_HEADERS = ["prompts", "n", "shape", "colour", "place", "size", "all three"]
 MAX_COMPOSE_SEEDS = 4  # 240 images: about 2 minutes on a 2-core CPU
+
+
+# The few-step student (core.diffusion.distill): the bundled model distilled, or a distilled model from the hub
+DISTILLED_NAME = "text-to-image-distilled"  # its registry name
+DISTILLED_DIR = MODEL_DIR.parent / "shapes-t2i-lcm"
+LCM_DREAMSHAPER = "SimianLuo/LCM_Dreamshaper_v7"  # latent consistency distillation of a Stable Diffusion 1.5 model
+DISTILLED_SOURCES = (BUNDLED, TURBO, LCM_DREAMSHAPER)
+MAX_DISTILLED_STEPS = 8  # consistency models are made for 1-4 steps; a few more show where it stops helping
+FIDELITY_HEADERS = ["model", "steps", "n", "shape", "colour", "place", "size", "all three"]
+DISTILLED_MARGIN = 0.05  # "as faithful as the original": all three attributes right within 5 points
+
+
+@dataclass(frozen=True)
+class FewSteps:
+    steps: int
+    guidance: float
+    scheduler: str
+
+
+DISTILLED_SETTINGS = {
+    BUNDLED: FewSteps(steps=4, guidance=3.0, scheduler=LCM),  # guidance is an input of the student: one UNet call
+    TURBO: FewSteps(steps=1, guidance=0.0, scheduler="Euler"),  # adversarial diffusion distillation, no guidance
+    LCM_DREAMSHAPER: FewSteps(steps=4, guidance=8.0, scheduler=LCM),  # its pipeline's own LCM sampler
+}
+OTHER_DISTILLED = FewSteps(steps=4, guidance=0.0, scheduler="Euler")
+
+
+def few_step_settings(source: str) -> FewSteps:
+    """Default steps, guidance and sampler of a distilled model menu entry."""
+    return DISTILLED_SETTINGS.get(source, OTHER_DISTILLED)

@@ -22,6 +22,7 @@ class TextToImage:
     pipe: Any  # a diffusers DiffusionPipeline
     latent: bool  # True: the UNet denoises VAE latents; False: pixels
     streams: bool  # True: the loop is written out here (previews, inpainting); False: the pipeline's own call
+    name: str = NAME  # its registry name: NAME, or DISTILLED_NAME for a few-step student
     encoded: Any = field(init=False, repr=False)  # (prompt, guided, device) -> encoder states: a bounded LRU
 
     def __post_init__(self) -> None:
@@ -34,6 +35,11 @@ class TextToImage:
     @property
     def dtype(self) -> torch.dtype:
         return self.pipe.unet.dtype
+
+    @property
+    def distilled(self) -> bool:
+        """A consistency-distilled student: its UNet reads the guidance scale as an input (LCM's w embedding)."""
+        return getattr(self.pipe.unet.config, "time_cond_proj_dim", None) is not None
 
     @property
     def licence(self) -> str:
@@ -90,4 +96,4 @@ class TextToImage:
 
     def __reduce__(self):
         """Pickle as a registry reference: a ZeroGPU worker finds the already loaded model by name."""
-        return get_model, (NAME, self.source)
+        return get_model, (self.name, self.source)

@@ -20,6 +20,7 @@ DDIM solver's here.
 
 import argparse
 import copy
+import inspect
 import json
 import time
 from pathlib import Path
@@ -48,9 +49,10 @@ def student_unet(teacher: UNet2DConditionModel) -> UNet2DConditionModel:
 
 
 def student_scheduler(teacher_scheduler) -> LCMScheduler:
-    return LCMScheduler.from_config(
-        teacher_scheduler.config, prediction_type="v_prediction", original_inference_steps=SOLVER_STEPS
-    )
+    """LCMScheduler on the teacher's noise schedule (the teacher's DDPM-only settings left out)."""
+    known = inspect.signature(LCMScheduler.__init__).parameters
+    config = {key: value for key, value in teacher_scheduler.config.items() if key in known}
+    return LCMScheduler(**{**config, "prediction_type": "v_prediction", "original_inference_steps": SOLVER_STEPS})
 
 
 def x0_from_v(x_t: torch.Tensor, v: torch.Tensor, abar: torch.Tensor) -> torch.Tensor:
@@ -79,12 +81,12 @@ def teacher_ddim_step(teacher, x_t, t, t_prev, text, empty, guidance, abar_t, ab
 def distill(
     out: Path,
     teacher_dir: Path = MODEL_DIR,
-    steps: int = 4000,
+    steps: int = 2400,
     batch: int = 32,
     lr: float = 1e-4,
     target_decay: float = 0.95,
     seed: int = 0,
-    save_every: int = 500,
+    save_every: int = 200,
 ) -> dict:
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -153,7 +155,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=STUDENT_DIR)
     parser.add_argument("--teacher", type=Path, default=MODEL_DIR)
-    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--steps", type=int, default=2400)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -6,13 +6,14 @@ intervals as a lower bound on the uncertainty.
 
     python -m core.diffusion.evaluate                       # default settings: DPM-Solver++, 20 steps
     python -m core.diffusion.evaluate --scheduler DDPM --steps 1000
+    python -m core.diffusion.evaluate --distilled --steps 4 # the few-step student against the 20-step original
 """
 
 import argparse
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -45,6 +46,7 @@ class Fidelity:
     hits: dict[str, int]  # "shape", "colour", "place", "size", "all_three", "all_four" -> samples right
     samples: int
     seconds: float
+    each: list[bool] = field(default_factory=list)  # all three right, per sample in prompt and seed order
 
     def rate(self, key: str) -> float:
         return self.hits[key] / self.samples
@@ -103,7 +105,7 @@ def single_shape_fidelity(
     `seeds_per_prompt` samples each. A prompt's size and seeds depend only on its place in ALL_COMBINATIONS.
     `progress(prompts done, prompts)` is called after each prompt."""
     hits = dict.fromkeys([*ATTRIBUTES, "all_three", "all_four"], 0)
-    n = 0
+    each: list[bool] = []
     start = time.perf_counter()
     chosen = [(i, c) for i, c in enumerate(ALL_COMBINATIONS) if not i % every and c in combinations]
     for done, (i, (colour, shape, place)) in enumerate(chosen, start=1):
@@ -120,12 +122,12 @@ def single_shape_fidelity(
             }
             for key, ok in right.items():
                 hits[key] += ok
-            hits["all_three"] += right["shape"] and right["colour"] and right["place"]
+            each.append(right["shape"] and right["colour"] and right["place"])
+            hits["all_three"] += each[-1]
             hits["all_four"] += all(right.values())
-            n += 1
         if progress is not None:
             progress(done, len(chosen))
-    return Fidelity(hits, n, time.perf_counter() - start)
+    return Fidelity(hits, len(each), time.perf_counter() - start, each)
 
 
 def two_shape_binding(
@@ -192,8 +194,14 @@ def main() -> None:
     parser.add_argument("--guidance", type=float, default=BUNDLED_SETTINGS.guidance)
     parser.add_argument("--seeds", type=int, default=4, help="samples per prompt")
     parser.add_argument("--skip-pairs", action="store_true", help="single-shape fidelity only")
+    parser.add_argument(
+        "--distilled", action="store_true", help="the distilled student (LCM, --steps) against the default original"
+    )
     args = parser.parse_args()
     torch.set_grad_enabled(False)
+    if args.distilled:
+        distilled_against_original(args.steps, args.guidance, args.seeds)
+        return
     model = get_model(NAME, BUNDLED)
     judge = attributes.load()
     settings = (args.steps, args.guidance, args.scheduler)
@@ -233,6 +241,28 @@ def main() -> None:
             f"diversity (mean |pixel difference| between seeds, 0-255): generated {d['generated']:.1f}, "
             f"rendered {d['rendered']:.1f}"
         )
+
+
+def distilled_against_original(steps: int, guidance: float, seeds: int) -> None:
+    """Single-shape fidelity of the student and the original (DPM-Solver++, 20 steps) on the same prompts and seeds,
+    and the paired claim "within 5 points" (core.diffusion.few_steps)."""
+    from core.diffusion.choices import DISTILLED_NAME, LCM
+    from core.diffusion.few_steps import measure
+
+    original, student = get_model(NAME, BUNDLED), get_model(DISTILLED_NAME, BUNDLED)
+    prompt = "a red circle"  # each request's prompt and seed are replaced by the evaluator's
+    result = measure(
+        original,
+        student,
+        attributes.load(),
+        Request(prompt, 0, BUNDLED_SETTINGS.steps, BUNDLED_SETTINGS.guidance, DEFAULT_SCHEDULER),
+        Request(prompt, 0, steps, guidance, LCM),
+        seeds_per_prompt=seeds,
+    )
+    print(f"single shape, all 60 combinations, {seeds} seeds each; 95% Wilson intervals")
+    for title, f in (("original, 20 steps", result.original), (f"distilled, {steps} steps", result.distilled)):
+        print(*fidelity_lines(title, f), sep="\n")
+    print(result.claim_line())
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from core.diffusion.choices import MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER_NAMES
+from core.diffusion.choices import LCM, MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER_NAMES
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.sampling import denoise
 from core.diffusion.schedulers import make_scheduler
@@ -66,14 +66,23 @@ def check_request(
                 "(red, green, blue, yellow), sizes (small, large) and places (on the left, at the top, in the "
                 "centre, above, below, to the left of ...)"
             )
-    return Request(
+    request = Request(
         prompt=text,
         seed=check_seed(seed),
         steps=whole_number(steps, "steps", 1, MAX_STEPS),
         guidance=number(guidance, "guidance scale", 0.0, MAX_GUIDANCE),
-        scheduler=choice(scheduler, "scheduler", SCHEDULER_NAMES),
+        scheduler=choice(scheduler, "scheduler", (*SCHEDULER_NAMES, LCM)),
         batch=whole_number(batch, "batch size", 1, MAX_BATCH),
     )
+    if model.streams and model.distilled != (request.scheduler == LCM):
+        raise ValueError(
+            f"a distilled model samples with {LCM} and only it does: pick {LCM} for the distilled model and one of "
+            f"{', '.join(SCHEDULER_NAMES)} for the original"
+        )
+    if model.streams and model.distilled:
+        most = model.pipe.scheduler.config.original_inference_steps  # the teacher's solver steps it was distilled on
+        request.steps = whole_number(request.steps, "steps of the distilled model", 1, most)
+    return request
 
 
 def preview_stride(steps: int) -> int:
@@ -89,7 +98,7 @@ def generate(model: TextToImage, request: Request, preview: bool = True) -> Iter
     if not model.streams:  # a pipeline whose parts the loop here does not know: run its own sampler
         yield _pipeline_call(model, request, start)
         return
-    guided = request.guidance > 1.0
+    guided = request.guidance > 1.0 and not model.distilled  # a student reads w as an input: no empty caption
     text, empty = model.text_states(request.prompt, request.batch, guided)
     noise = randn(model.noise_shape(request.batch, size), request.seed, model.device, model.dtype)  # x_T
     scheduler = make_scheduler(request.scheduler, model.pipe.scheduler)
@@ -143,9 +152,10 @@ def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarra
         groups.setdefault((r.steps, r.guidance, r.scheduler), []).append(i)
     size = model.size
     for (steps, guidance, scheduler_name), members in groups.items():
-        states = [model.text_states(requests[i].prompt, 1, guidance > 1.0) for i in members]
+        guided = guidance > 1.0 and not model.distilled
+        states = [model.text_states(requests[i].prompt, 1, guided) for i in members]
         text = torch.cat([s[0] for s in states])
-        empty = torch.cat([s[1] for s in states]) if guidance > 1.0 else None
+        empty = torch.cat([s[1] for s in states]) if guided else None
         noise = torch.cat(
             [randn(model.noise_shape(1, size), requests[i].seed, model.device, model.dtype) for i in members]
         )

@@ -9,7 +9,16 @@ import json
 import threading
 from pathlib import Path
 
-from core.diffusion.choices import BUNDLED, MODEL_DIR, NAME, SD15, TURBO
+from core.diffusion.choices import (
+    BUNDLED,
+    DISTILLED_DIR,
+    DISTILLED_NAME,
+    LCM_DREAMSHAPER,
+    MODEL_DIR,
+    NAME,
+    SD15,
+    TURBO,
+)
 from core.runtime import ModelSpec, register
 
 _import_lock = threading.RLock()  # re-entered when a heavy module imports another through `core.diffusion`
@@ -29,7 +38,7 @@ def _class_name(folder: Path) -> str | None:
     return json.loads(index.read_text())["_class_name"] if index.is_file() else None
 
 
-def load(source: str):
+def load(source: str, name: str = NAME):
     """The bundled pipeline from its folder, or any diffusers text-to-image pipeline from a folder or hub id."""
     import_heavy()
     from core.diffusion.denoiser import TextToImage
@@ -42,13 +51,19 @@ def load(source: str):
 
         pipe = ShapesPipeline.from_pretrained(source).to(device)
         pipe.set_progress_bar_config(disable=True)
-        return TextToImage(BUNDLED if folder == MODEL_DIR else source, pipe, latent=False, streams=True)
+        bundled = folder.resolve() in (MODEL_DIR, DISTILLED_DIR)
+        return TextToImage(BUNDLED if bundled else source, pipe, latent=False, streams=True, name=name)
     from diffusers import AutoPipelineForText2Image, StableDiffusionPipeline
 
     pipe = AutoPipelineForText2Image.from_pretrained(source, dtype=pick_dtype(device)).to(device)
     pipe.set_progress_bar_config(disable=True)
     streams = isinstance(pipe, StableDiffusionPipeline)  # SD 1.x/2.x and Turbo: the loop here knows their parts
-    return TextToImage(source, pipe, latent=True, streams=streams)
+    return TextToImage(source, pipe, latent=True, streams=streams, name=name)
+
+
+def load_distilled(source: str):
+    """A few-step model: the bundled student, or a distilled pipeline from the hub (SD-Turbo, an LCM)."""
+    return load(source, DISTILLED_NAME)
 
 
 SPEC = register(
@@ -59,5 +74,16 @@ SPEC = register(
         hub_default=TURBO,
         choices=(SD15,),
         description="A 1.7 M-parameter text-conditioned pixel-space diffusion model trained on captioned shapes.",
+    )
+)
+
+DISTILLED_SPEC = register(
+    ModelSpec(
+        name=DISTILLED_NAME,
+        bundled=DISTILLED_DIR,
+        load=load_distilled,
+        hub_default=TURBO,
+        choices=(LCM_DREAMSHAPER,),
+        description="The bundled text-to-image model distilled into a 1-4 step student (consistency distillation).",
     )
 )

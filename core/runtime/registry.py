@@ -43,6 +43,7 @@ REGISTERED_BY = {  # registry name -> the module that registers it (imported by 
     "lab-lm": "core.prompting.models",
     "tuning-base": "core.tuning.models",
     "text-to-image": "core.diffusion.models",
+    "text-to-image-distilled": "core.diffusion.models",
     "flows-digits-nsf": "core.flows.models",
     "flows-digits-ddpm": "core.flows.models",
     "toy-translator": "core.attention.models",
@@ -220,7 +221,14 @@ def get_model(name: str, source: object = None) -> Any:
         if not Path(target).is_dir():
             _check_hub_reachable(target)
         with _build_lock:
-            model = spec_for(name).load(target)
+            try:
+                model = spec_for(name).load(target)
+            except (OSError, ValueError) as err:  # a folder or id that holds no such model
+                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise ModelUnavailable(
+                    f"could not load {target!r} as the {name!r} model ({first[:200]}): pick 'bundled' or a model "
+                    "from the menu"
+                ) from err
         if _half_built(model):
             raise ModelUnavailable(f"loading {name!r} left parameters on the meta device: try again in a moment")
         with _guard:

@@ -1,0 +1,126 @@
+"""Why Turbo models are fast: the original model against its distilled few-step student, same prompt, same seed.
+
+Diffusion is expensive because sampling calls the network once per denoising step, twice with classifier-free
+guidance (the caption and the empty caption). A distilled student (`core.diffusion.distill`; SD-Turbo and LCMs on
+the hub) samples in 1-4 steps, and an LCM reads the guidance scale as an input, so each step is one call. What the
+speed costs is measured, not assumed: both models draw every single-shape prompt with the same seeds, the
+attribute classifier judges each picture, and the paired difference in "all three right" (shape, colour, place)
+comes with its 95% interval and the verdict on "as faithful as the original, within 5 points".
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from core.diffusion.choices import DISTILLED_MARGIN
+from core.diffusion.claims import ATTRIBUTE_KEYS
+from core.diffusion.denoiser import TextToImage
+from core.diffusion.evaluate import ALL_COMBINATIONS, Fidelity, single_shape_fidelity
+from core.diffusion.generate import Request, Result, final
+from core.stats import Difference, format_claim, format_estimate, paired_accuracy_difference
+
+CLAIM = (
+    f"The distilled model gets shape, colour and place right as often as the original, within "
+    f"{DISTILLED_MARGIN * 100:.0f} points (distilled minus original)"
+)
+
+
+def unet_calls(model: TextToImage, request: Request) -> int:
+    """Network evaluations per image: guidance runs the caption and the empty caption at every step (batched into
+    one call on 2N images, but twice the work); a distilled LCM reads w as an input and needs one."""
+    guided = request.guidance > 1.0 and not model.distilled
+    return request.steps * (2 if guided else 1)
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str  # "original" or "distilled"
+    request: Request
+    result: Result
+    unet_calls: int
+
+    def line(self) -> str:
+        return (
+            f"**{self.label.capitalize()}**: {self.request.steps} steps with {self.request.scheduler}, "
+            f"{self.unet_calls} network evaluations per image, {self.result.seconds * 1000:.0f} ms"
+        )
+
+
+def side_by_side(
+    original: TextToImage, original_request: Request, distilled: TextToImage, distilled_request: Request
+) -> tuple[Side, Side]:
+    """Both models' images for their requests (same prompt and seed: the same x_T for pixel models), each timed."""
+    sides = []
+    for label, model, request in (
+        ("original", original, original_request),
+        ("distilled", distilled, distilled_request),
+    ):
+        sides.append(Side(label, request, final(model, request), unet_calls(model, request)))
+    return sides[0], sides[1]
+
+
+def speed_line(original: Side, distilled: Side) -> str:
+    ratio = original.result.seconds / max(distilled.result.seconds, 1e-9)
+    return f"{original.line()}  \n{distilled.line()}  \nThe distilled model was **{ratio:.1f}x faster** here."
+
+
+@dataclass(frozen=True)
+class FewStepFidelity:
+    original: Fidelity
+    distilled: Fidelity
+    original_steps: int
+    distilled_steps: int
+    gap: Difference  # distilled minus original, all three right, paired on prompt and seed
+
+    def rows(self) -> list[list[str]]:
+        """[model, steps, n, shape, colour, place, size, all three] for the original and the distilled model."""
+        return [
+            [what, str(steps), str(f.samples)]
+            + [format_estimate(f.estimate(k), "{:.2f}") for k in (*ATTRIBUTE_KEYS, "all_three")]
+            for what, steps, f in (
+                ("original", self.original_steps, self.original),
+                ("distilled", self.distilled_steps, self.distilled),
+            )
+        ]
+
+    def claim_line(self) -> str:
+        return f"{CLAIM}: {format_claim(self.gap, '{:+.2f}', n_label='paired samples')}"
+
+
+def non_inferiority(gap: Difference, margin: float = DISTILLED_MARGIN) -> Difference:
+    """The claim "b is at most `margin` below a": it holds when the whole 95% interval lies above -margin, fails
+    when it lies below. McNemar's p-value tests a difference of 0, not this claim, so the interval decides."""
+    method = f"{gap.method.split(',')[0]}; holds when the interval lies above -{margin:.2f} (non-inferiority)"
+    return replace(gap, null=-margin, direction=1, p_value=None, margin=None, method=method)
+
+
+def measure(
+    original: TextToImage,
+    distilled: TextToImage,
+    judge,
+    original_request: Request,
+    distilled_request: Request,
+    seeds_per_prompt: int = 1,
+    every: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> FewStepFidelity:
+    """Every `every`-th single-shape prompt, `seeds_per_prompt` seeds each, through both models at the steps,
+    guidance and sampler of their requests (prompt and seed are the evaluator's). `progress(done, total)` counts
+    prompts over both models."""
+    if original.latent or distilled.latent:
+        raise ValueError(
+            "fidelity is measured for the bundled models only: the judge was trained on the bundled model's shapes, "
+            "not on Stable Diffusion's pictures"
+        )
+    per_model = len(ALL_COMBINATIONS[::every])
+
+    def step(offset: int):
+        return None if progress is None else lambda done, _: progress(offset + done, 2 * per_model)
+
+    fidelity = [
+        single_shape_fidelity(
+            model, judge, r.steps, r.guidance, r.scheduler, seeds_per_prompt, every=every, progress=step(k * per_model)
+        )
+        for k, (model, r) in enumerate(((original, original_request), (distilled, distilled_request)))
+    ]
+    gap = non_inferiority(paired_accuracy_difference(fidelity[0].each, fidelity[1].each))
+    return FewStepFidelity(fidelity[0], fidelity[1], original_request.steps, distilled_request.steps, gap)
