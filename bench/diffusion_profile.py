@@ -6,12 +6,16 @@ Times one `final` request (DPM-Solver++, 20 steps, guidance 3) with hooks on its
 the text encoder (first request for a prompt, then cached), the UNet (one call per step on 2N images: the caption's
 and the empty caption's), the scheduler's step, image conversion, and the rest of the loop (guidance arithmetic,
 x_0 prediction, bookkeeping). Then the cost of guidance itself: one UNet call on N images against one on 2N, and
-two separate calls on N (what batched guidance saves); and whether channels_last memory helps the UNet.
+two separate calls on N (what batched guidance saves); whether channels_last memory helps the UNet; and, with
+`--compile`, what `torch.compile` costs once (the first call) and saves per call, for the original's guided UNet
+call and the distilled student's single one; with `--onnx`, the same for ONNX Runtime (export with
+`torch.onnx.export`, then an `InferenceSession`; needs `pip install onnxruntime onnx onnxscript`).
 """
 
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -23,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import core.diffusion as diffusion  # noqa: E402
 from core.diffusion import models as _registered  # noqa: E402, F401 - registers "text-to-image"
-from core.diffusion.choices import BUNDLED_SETTINGS, NAME  # noqa: E402
+from core.diffusion.choices import BUNDLED_SETTINGS, DISTILLED_NAME, NAME  # noqa: E402
 from core.runtime import get_model  # noqa: E402
 
 PROMPT = "a small red circle on the left"
@@ -135,17 +139,99 @@ def guidance_cost(model, batch: int, repeat: int) -> None:
     print(f"channels_last: guided UNet call {both_cl:.2f} ms against {both:.2f} ms ({both / both_cl:.2f}x)")
 
 
+@torch.inference_mode()
+def compile_cost(model, batch: int, repeat: int) -> None:
+    """torch.compile (inductor) of the UNet: seconds until the first compiled call returns, then ms per call."""
+    unet = model.pipe.unet
+    guided = not model.distilled
+    text, empty = model.text_states(PROMPT, batch, guided=guided)
+    x = torch.randn(model.noise_shape(batch, model.size))
+    t = torch.tensor(499)
+    if guided:
+        args, kwargs = (torch.cat([x, x]), t), {"encoder_hidden_states": torch.cat([empty, text])}
+    else:
+        w = torch.zeros(batch, unet.config.time_cond_proj_dim)
+        args, kwargs = (x, t), {"encoder_hidden_states": text, "timestep_cond": w}
+    eager = median_ms(lambda: unet(*args, **kwargs), repeat * 4)
+    compiled = torch.compile(unet)
+    start = time.perf_counter()
+    compiled(*args, **kwargs)
+    first = time.perf_counter() - start
+    fast = median_ms(lambda: compiled(*args, **kwargs), repeat * 4)
+    label = "guided UNet call" if guided else "student UNet call"
+    print(
+        f"torch.compile, {label}: first call {first:.1f} s (compilation), then {fast:.2f} ms against "
+        f"{eager:.2f} ms eager ({eager / fast:.2f}x); pays back after {first * 1000 / max(eager - fast, 1e-9):.0f} calls"
+    )
+
+
+class _Positional(torch.nn.Module):
+    """The UNet with positional inputs and a tensor output, as the ONNX exporter wants it."""
+
+    def __init__(self, unet) -> None:
+        super().__init__()
+        self.unet = unet
+
+    def forward(self, x, t, states, *cond):
+        return self.unet(x, t, encoder_hidden_states=states, timestep_cond=cond[0] if cond else None).sample
+
+
+def onnx_cost(model, batch: int, repeat: int, folder: Path) -> None:
+    """Export the UNet to ONNX, load it in ONNX Runtime on this many threads, and time one call against eager."""
+    import onnxruntime
+
+    unet = model.pipe.unet.eval()
+    guided = not model.distilled
+    text, empty = model.text_states(PROMPT, batch, guided=guided)
+    x = torch.randn(model.noise_shape(batch, model.size))
+    if guided:
+        inputs = (torch.cat([x, x]), torch.tensor(499), torch.cat([empty, text]))
+    else:
+        inputs = (x, torch.tensor(499), text, torch.zeros(batch, unet.config.time_cond_proj_dim))
+    wrapped = _Positional(unet)
+    path = folder / f"unet-{'guided' if guided else 'student'}.onnx"
+    names = ["x", "t", "states", "cond"][: len(inputs)]
+    start = time.perf_counter()
+    torch.onnx.export(wrapped, inputs, str(path), dynamo=True, input_names=names, output_names=["out"])
+    export_s = time.perf_counter() - start
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    start = time.perf_counter()
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session_s = time.perf_counter() - start
+    feed = {name: tensor.numpy() for name, tensor in zip(names, inputs, strict=True)}
+    with torch.inference_mode():
+        eager_out = wrapped(*inputs)
+        eager = median_ms(lambda: wrapped(*inputs), repeat * 4)
+    difference = float(abs(session.run(None, feed)[0] - eager_out.numpy()).max())
+    fast = median_ms(lambda: session.run(None, feed), repeat * 4)
+    label = "guided UNet call" if guided else "student UNet call"
+    print(
+        f"ONNX Runtime, {label}: export {export_s:.1f} s, session {session_s:.2f} s, then {fast:.2f} ms against "
+        f"{eager:.2f} ms eager ({eager / fast:.2f}x); largest output difference {difference:.1e}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--compile", action="store_true", help="also measure torch.compile (takes a minute or more)")
+    parser.add_argument("--onnx", action="store_true", help="also measure ONNX Runtime (export about 20 s each)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} thread(s)")
     model = get_model(NAME)
     profile_request(model, args.batch, args.repeat)
     guidance_cost(model, args.batch, args.repeat)
+    if args.compile:
+        compile_cost(model, args.batch, args.repeat)
+        compile_cost(get_model(DISTILLED_NAME), args.batch, args.repeat)
+    if args.onnx:
+        with tempfile.TemporaryDirectory() as folder:
+            onnx_cost(model, args.batch, args.repeat, Path(folder))
+            onnx_cost(get_model(DISTILLED_NAME), args.batch, args.repeat, Path(folder))
 
 
 if __name__ == "__main__":

@@ -197,3 +197,34 @@ def test_api_compare_few_steps_refuses_bad_input(gradio_client, demo, fast_sourc
             "a red circle on the left", 0, 8, 3.0, "DPM-Solver++", "bundled", fast_source, fast_steps,
             api_name="/compare_few_steps",
         )  # fmt: skip
+
+
+def test_student_compares_the_original_with_its_distilled_student(page, served):
+    """The "Few steps" tab: one click shows both images of the prompt above, each model's time and cost."""
+    page.goto(served)
+    page.get_by_label("Prompt").fill("a large green circle in the centre")
+    page.get_by_role("tab", name="Few steps (distilled)").click()
+    page.get_by_label("Distilled steps").first.fill("2")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    page.get_by_text("faster", exact=False).wait_for(timeout=90_000)
+    speed = page.locator("#few-steps-speed").inner_text()
+    assert "20 steps with DPM-Solver++, 40 network evaluations" in speed and "2 steps with LCM" in speed
+    for elem_id in ("slow-image", "fast-image"):
+        assert page.locator(f"#{elem_id} img").count() == 1
+    assert page.get_by_text("Error").count() == 0 and page.console_errors == []
+
+
+@pytest.mark.slow
+def test_api_few_steps_fidelity_pairs_both_models_on_every_prompt(gradio_client, demo):
+    client = gradio_client(demo)
+    claim, table = client.predict(20, 3.0, "DPM-Solver++", 4, 1, api_name="/few_steps_fidelity")
+    rows = {row[0]: row for row in table["data"]}
+    assert [rows["original"][1:3], rows["distilled"][1:3]] == [["20", "60"], ["4", "60"]]
+    for row in rows.values():
+        colour = float(row[4].split()[0])
+        assert colour >= 0.9  # both draw the asked colour
+    assert re.search(
+        r"within 5 points \(distilled minus original\): [+-]0\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\], "
+        r"n = 60 paired samples: (holds|does not hold|not enough evidence)$",
+        claim,
+    )

@@ -147,3 +147,64 @@ def test_the_student_stays_close_to_its_teacher_on_single_shape_prompts(teacher,
     assert result.distilled.rate("all_three") >= result.original.rate("all_three") - 0.25
     assert result.distilled.rate("colour") >= 0.9
     assert [row[0] for row in result.rows()] == ["original", "distilled"]
+
+
+@pytest.fixture(scope="module")
+def tiny_pair(tmp_path_factory, one_torch_thread):
+    """The GPU path at toy scale: a random Stable Diffusion pipeline and a random LatentConsistencyModelPipeline
+    (an LCM: its UNet reads the guidance embedding), saved and loaded through the registry like hub models."""
+    from diffusers import LatentConsistencyModelPipeline, LCMScheduler, StableDiffusionPipeline, UNet2DConditionModel
+
+    from tests.test_diffusion_core import _tiny_stable_diffusion
+
+    folder = _tiny_stable_diffusion(tmp_path_factory.mktemp("sd"))
+    sd = StableDiffusionPipeline.from_pretrained(folder)
+    torch.manual_seed(0)  # the random LCM UNet's weights, built once for the module
+    lcm = LatentConsistencyModelPipeline(
+        vae=sd.vae, text_encoder=sd.text_encoder, tokenizer=sd.tokenizer,
+        unet=UNet2DConditionModel.from_config(sd.unet.config, time_cond_proj_dim=8),
+        scheduler=LCMScheduler.from_config(sd.scheduler.config), safety_checker=None, feature_extractor=None,
+        requires_safety_checker=False,
+    )  # fmt: skip
+    lcm.save_pretrained(folder.parent / "tiny-lcm")
+    return get_model(NAME, str(folder)), get_model(DISTILLED_NAME, str(folder.parent / "tiny-lcm"))
+
+
+def test_a_hub_style_lcm_runs_beside_a_stable_diffusion_model(tiny_pair):
+    original, lcm = tiny_pair
+    assert lcm.distilled and not lcm.streams and lcm.name == DISTILLED_NAME  # its pipeline's own LCM sampler
+    prompt = "a red circle on the left"
+    slow, fast = side_by_side(
+        original, check_request(original, prompt, 2, 4, 4.0, "Euler", 1),
+        lcm, check_request(lcm, prompt, 2, 2, 8.0, LCM, 1),
+    )  # fmt: skip
+    assert (slow.unet_calls, fast.unet_calls) == (8, 2)
+    assert slow.result.images.shape == fast.result.images.shape == (1, 16, 16, 3)
+    again = final(lcm, check_request(lcm, prompt, 2, 2, 8.0, LCM, 1)).images
+    other = final(lcm, check_request(lcm, prompt, 3, 2, 8.0, LCM, 1)).images
+    np.testing.assert_array_equal(again, fast.result.images)  # the seed fixes the image
+    assert not np.array_equal(other, again)
+    with pytest.raises(ValueError, match="fidelity is measured for the bundled models only"):
+        measure(original, lcm, None, slow.request, fast.request)
+
+
+def test_the_student_starts_as_its_teacher_plus_a_guidance_input(teacher):
+    from core.diffusion.distill import student_unet
+
+    student = student_unet(teacher.pipe.unet)
+    own, taught = student.state_dict(), teacher.pipe.unet.state_dict()
+    new = sorted(set(own) - set(taught))
+    assert new and all("cond_proj" in key for key in new)  # the w embedding's projection, the only new weights
+    assert all(torch.equal(own[key], value) for key, value in taught.items())
+
+
+def test_a_short_distillation_saves_a_student_the_registry_loads(tmp_path, one_torch_thread):
+    from core.diffusion.distill import distill
+    from core.diffusion.models import load_distilled
+
+    meta = distill(tmp_path / "student", steps=2, batch=2, save_every=2)
+    assert meta["steps"] == 2 and meta["teacher"] == MODEL_DIR.name and len(meta["loss_every_100"]) == 1
+    student = load_distilled(str(tmp_path / "student"))
+    assert student.distilled and student.name == DISTILLED_NAME and student.source == str(tmp_path / "student")
+    images = final(student, check_request(student, PROMPT, 0, 2, 3.0, LCM, 1)).images
+    assert images.shape == (1, 32, 32, 3)

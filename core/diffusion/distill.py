@@ -30,12 +30,11 @@ import torch
 from diffusers import LCMScheduler, UNet2DConditionModel
 from tqdm import tqdm
 
-from core.diffusion.choices import MODEL_DIR
+from core.diffusion.choices import DISTILLED_DIR, MODEL_DIR
 from core.diffusion.held_out import training_batch
 from core.diffusion.pipeline import ShapesPipeline, from_images
 from core.diffusion.sampling import W_EMBEDDING, guidance_embedding
 
-STUDENT_DIR = MODEL_DIR.parent / "shapes-t2i-lcm"
 SOLVER_STEPS = 50  # DDIM steps that split the teacher's trajectory; LCMScheduler's original_inference_steps
 GUIDANCE_RANGE = (2.0, 6.0)  # guidance scales the student learns, drawn uniformly per image
 
@@ -153,7 +152,7 @@ def distill(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=STUDENT_DIR)
+    parser.add_argument("--out", type=Path, default=DISTILLED_DIR)
     parser.add_argument("--teacher", type=Path, default=MODEL_DIR)
     parser.add_argument("--steps", type=int, default=2400)
     parser.add_argument("--batch", type=int, default=32)
