@@ -43,6 +43,7 @@ from core.runtime.seeding import MAX_SEED, check_seed
 from core.runtime.validate import whole_number
 
 DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_TEXT_TO_IMAGE
+DEFAULT_FAST = default_source(DISTILLED_NAME)  # "bundled", or SD-Turbo on a GPU Space
 DEFAULT_PROMPT = "a small red circle on the left"
 EXAMPLES = [
     ["a large blue square in the centre", 0],
@@ -367,12 +368,12 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
             gr.Markdown(FEW_STEPS_INTRO)
             with gr.Row():
                 fast_source = gr.Dropdown(
-                    list(DISTILLED_SOURCES), value=BUNDLED if DEFAULT_SOURCE == BUNDLED else DISTILLED_SOURCES[1],
+                    list(DISTILLED_SOURCES), value=DEFAULT_FAST,
                     label="Distilled model", allow_custom_value=True,
                     info="'bundled': the bundled model distilled here; hub ids need a GPU",
                 )  # fmt: skip
                 fast_steps = gr.Slider(
-                    1, MAX_DISTILLED_STEPS, value=few_step_settings(BUNDLED).steps, step=1, label="Distilled steps",
+                    1, MAX_DISTILLED_STEPS, value=few_step_settings(DEFAULT_FAST).steps, step=1, label="Distilled steps",
                     info="the original uses the steps, guidance and scheduler of the Generate tab",
                 )  # fmt: skip
                 compare_btn = gr.Button("Compare", variant="primary")
@@ -450,7 +451,8 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
         demo,
         {
             "prompt": prompt, "seed": seed, "steps": steps, "guidance": guidance, "scheduler": scheduler,
-            "batch": batch, "model": source, "tab": tabs, "t": timestep,
+            "batch": batch, "model": source, "tab": tabs, "t": timestep, "distilled": fast_source,
+            "distilled_steps": fast_steps,
         },
     )  # fmt: skip
 

@@ -120,7 +120,7 @@ def median_ms(fn, repeat: int) -> float:
     return 1000 * statistics.median(times)
 
 
-@torch.inference_mode()
+@torch.no_grad()  # not inference_mode: the channels_last round trip would leave the UNet's weights inference tensors
 def guidance_cost(model, batch: int, repeat: int) -> None:
     unet = model.pipe.unet
     text, empty = model.text_states(PROMPT, batch, guided=True)
@@ -188,6 +188,7 @@ def onnx_cost(model, batch: int, repeat: int, folder: Path) -> None:
         inputs = (torch.cat([x, x]), torch.tensor(499), torch.cat([empty, text]))
     else:
         inputs = (x, torch.tensor(499), text, torch.zeros(batch, unet.config.time_cond_proj_dim))
+    inputs = tuple(tensor.clone() for tensor in inputs)  # the cached text states are inference tensors: copy them
     wrapped = _Positional(unet)
     path = folder / f"unet-{'guided' if guided else 'student'}.onnx"
     names = ["x", "t", "states", "cond"][: len(inputs)]

@@ -68,10 +68,11 @@ def hub_on_gpu(demo: Demo) -> tuple[str, ...]:
 
 
 def hub_ids(models: tuple[str, ...]) -> list[str]:
-    """The hub default of each model."""
+    """The hub default of each model, each id once (two menus may share one: SD-Turbo is the text-to-image
+    default and the distilled one)."""
     from core.runtime import spec_for
 
-    return [spec_for(name).hub_default for name in models]
+    return list(dict.fromkeys(spec_for(name).hub_default for name in models))
 
 
 def menu_hub_ids(models: tuple[str, ...]) -> list[str]:

@@ -224,7 +224,7 @@ def test_api_few_steps_fidelity_pairs_both_models_on_every_prompt(gradio_client,
         colour = float(row[4].split()[0])
         assert colour >= 0.9  # both draw the asked colour
     assert re.search(
-        r"within 5 points \(distilled minus original\): [+-]0\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\], "
+        r"within 5 points \(distilled minus original\): [+-]0\.\d{3} \[[+-]\d\.\d{3}, [+-]\d\.\d{3}\], "
         r"n = 60 paired samples: (holds|does not hold|not enough evidence)$",
         claim,
     )

@@ -83,7 +83,7 @@ class FewStepFidelity:
         ]
 
     def claim_line(self) -> str:
-        return f"{CLAIM}: {format_claim(self.gap, '{:+.2f}', n_label='paired samples')}"
+        return f"{CLAIM}: {format_claim(self.gap, '{:+.3f}', n_label='paired samples')}"
 
 
 def non_inferiority(gap: Difference, margin: float = DISTILLED_MARGIN) -> Difference:

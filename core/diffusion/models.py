@@ -62,7 +62,13 @@ def load(source: str, name: str = NAME):
 
 
 def load_distilled(source: str):
-    """A few-step model: the bundled student, or a distilled pipeline from the hub (SD-Turbo, an LCM)."""
+    """A few-step model: the bundled student, or a distilled pipeline from the hub (SD-Turbo, an LCM). A hub model
+    that the main menu has loaded already (SD-Turbo on a GPU Space) is that same object, not a second copy."""
+    from core.runtime import get_model
+    from core.runtime.registry import is_loaded
+
+    if not Path(source).is_dir() and is_loaded(NAME, source):
+        return get_model(NAME, source)
     return load(source, DISTILLED_NAME)
 
 

@@ -50,8 +50,9 @@ def guided_noise(
 ) -> torch.Tensor:
     """eps for (N, C, H, W) x at step t with text states (N, L, D); guidance w > 1 uses the empty caption too.
     A distilled student (a UNet with `time_cond_proj_dim`) reads the guidance as an input: one call, no empty caption."""
-    if getattr(unet.config, "time_cond_proj_dim", None):
-        w_emb = guidance_embedding(torch.full((len(x),), float(guidance)), unet.config.time_cond_proj_dim)
+    width = getattr(getattr(unet, "config", None), "time_cond_proj_dim", None)
+    if width:
+        w_emb = guidance_embedding(torch.full((len(x),), float(guidance)), width)
         return unet(x, t, encoder_hidden_states=text, timestep_cond=w_emb.to(x.device, x.dtype)).sample
     if empty is None or guidance <= 1.0:
         return unet(x, t, encoder_hidden_states=text).sample
