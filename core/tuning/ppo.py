@@ -22,6 +22,7 @@ import torch
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.runtime import check_seed
+from core.runtime.seeding import make_generator, reset_parameters
 from core.tuning.feedback import (
     FeedbackResult,
     Reward,
@@ -98,9 +99,8 @@ def ppo(
     policy = private_copy(start)
     model, ref = policy.model, start.model
     device = model.device
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)  # the value head's initial weights only; the global state is put back after
-        value_head = torch.nn.Linear(model.config.get_text_config().hidden_size, 1).to(device)
+    value_head = torch.nn.Linear(model.config.get_text_config().hidden_size, 1)  # (hidden) -> (1)
+    value_head = reset_parameters(value_head, make_generator(seed)).to(device)  # from the seed, not the global RNG
     optimiser = torch.optim.Adam([*model.parameters(), *value_head.parameters()], lr=config.learning_rate)
     log = StepLog()
     began = time.perf_counter()

@@ -12,6 +12,7 @@ from typing import Any
 import torch
 
 from core.prompting.models import LanguageModel
+from core.runtime.seeding import make_generator
 from core.tuning.policy import TrainerLog, own_random_state
 from core.tuning.preferences import Pair
 from core.tuning.sft import check_training, trainer_args
@@ -40,6 +41,17 @@ class RewardModel:
         return float((chosen > rejected).float().mean())
 
 
+def init_head(model, seed: int) -> None:
+    """Redraw the fresh scalar head (hidden -> 1) from `seed` with the model's own initialiser scale, through a
+    generator: a request never seeds the process-wide RNG other requests share."""
+    head = model.score  # the sequence-classification head of GPT-2, Llama and Qwen models
+    std = model.config.get_text_config().initializer_range
+    with torch.no_grad():
+        head.weight.normal_(0.0, std, generator=make_generator(seed))
+        if head.bias is not None:
+            head.bias.zero_()
+
+
 def train_reward_model(
     base: LanguageModel,
     pairs: list[Pair],
@@ -58,10 +70,11 @@ def train_reward_model(
     if not pairs:
         raise ValueError("no preference pairs: rank at least two answers differently")
     tokenizer = base.tokenizer
-    with own_random_state():
-        torch.manual_seed(seed)  # the new head's initial weights; the global state is put back after
-        model = AutoModelForSequenceClassification.from_pretrained(base.source, num_labels=1).to(base.model.device)
-        model.config.pad_token_id = tokenizer.pad_token_id
+    model = AutoModelForSequenceClassification.from_pretrained(base.source, num_labels=1)
+    init_head(model, seed)
+    model = model.to(base.model.device)
+    model.config.pad_token_id = tokenizer.pad_token_id
+    with own_random_state():  # the Trainer seeds the global RNGs; they are put back after
         data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
         args = trainer_args(RewardConfig, steps, batch_size, learning_rate, seed, max_length=256)
         began = time.perf_counter()
