@@ -139,34 +139,8 @@ def guidance_cost(model, batch: int, repeat: int) -> None:
     print(f"channels_last: guided UNet call {both_cl:.2f} ms against {both:.2f} ms ({both / both_cl:.2f}x)")
 
 
-@torch.inference_mode()
-def compile_cost(model, batch: int, repeat: int) -> None:
-    """torch.compile (inductor) of the UNet: seconds until the first compiled call returns, then ms per call."""
-    unet = model.pipe.unet
-    guided = not model.distilled
-    text, empty = model.text_states(PROMPT, batch, guided=guided)
-    x = torch.randn(model.noise_shape(batch, model.size))
-    t = torch.tensor(499)
-    if guided:
-        args, kwargs = (torch.cat([x, x]), t), {"encoder_hidden_states": torch.cat([empty, text])}
-    else:
-        w = torch.zeros(batch, unet.config.time_cond_proj_dim)
-        args, kwargs = (x, t), {"encoder_hidden_states": text, "timestep_cond": w}
-    eager = median_ms(lambda: unet(*args, **kwargs), repeat * 4)
-    compiled = torch.compile(unet)
-    start = time.perf_counter()
-    compiled(*args, **kwargs)
-    first = time.perf_counter() - start
-    fast = median_ms(lambda: compiled(*args, **kwargs), repeat * 4)
-    label = "guided UNet call" if guided else "student UNet call"
-    print(
-        f"torch.compile, {label}: first call {first:.1f} s (compilation), then {fast:.2f} ms against "
-        f"{eager:.2f} ms eager ({eager / fast:.2f}x); pays back after {first * 1000 / max(eager - fast, 1e-9):.0f} calls"
-    )
-
-
 class _Positional(torch.nn.Module):
-    """The UNet with positional inputs and a tensor output, as the ONNX exporter wants it."""
+    """The UNet with positional inputs and a tensor output, as the ONNX exporter and `torch.compile` take it."""
 
     def __init__(self, unet) -> None:
         super().__init__()
@@ -176,12 +150,11 @@ class _Positional(torch.nn.Module):
         return self.unet(x, t, encoder_hidden_states=states, timestep_cond=cond[0] if cond else None).sample
 
 
-def onnx_cost(model, batch: int, repeat: int, folder: Path) -> None:
-    """Export the UNet to ONNX, load it in ONNX Runtime on this many threads, and time one call against eager."""
-    import onnxruntime
-
+def one_call(model, batch: int) -> tuple[str, _Positional, tuple[torch.Tensor, ...]]:
+    """What one sampling step of `model` runs: the original's guided call on 2N images (caption + empty caption), or
+    the student's single call with its w input; as (label, positional UNet, inputs)."""
     unet = model.pipe.unet.eval()
-    guided = not model.distilled
+    guided = model.guided(BUNDLED_SETTINGS.guidance)
     text, empty = model.text_states(PROMPT, batch, guided=guided)
     x = torch.randn(model.noise_shape(batch, model.size))
     if guided:
@@ -189,8 +162,31 @@ def onnx_cost(model, batch: int, repeat: int, folder: Path) -> None:
     else:
         inputs = (x, torch.tensor(499), text, torch.zeros(batch, unet.config.time_cond_proj_dim))
     inputs = tuple(tensor.clone() for tensor in inputs)  # the cached text states are inference tensors: copy them
-    wrapped = _Positional(unet)
-    path = folder / f"unet-{'guided' if guided else 'student'}.onnx"
+    return ("guided UNet call" if guided else "student UNet call"), _Positional(unet), inputs
+
+
+@torch.inference_mode()
+def compile_cost(model, batch: int, repeat: int) -> None:
+    """torch.compile (inductor) of the UNet: seconds until the first compiled call returns, then ms per call."""
+    label, wrapped, inputs = one_call(model, batch)
+    eager = median_ms(lambda: wrapped(*inputs), repeat * 4)
+    compiled = torch.compile(wrapped)
+    start = time.perf_counter()
+    compiled(*inputs)
+    first = time.perf_counter() - start
+    fast = median_ms(lambda: compiled(*inputs), repeat * 4)
+    print(
+        f"torch.compile, {label}: first call {first:.1f} s (compilation), then {fast:.2f} ms against "
+        f"{eager:.2f} ms eager ({eager / fast:.2f}x); pays back after {first * 1000 / max(eager - fast, 1e-9):.0f} calls"
+    )
+
+
+def onnx_cost(model, batch: int, repeat: int, folder: Path) -> None:
+    """Export the UNet to ONNX, load it in ONNX Runtime on this many threads, and time one call against eager."""
+    import onnxruntime
+
+    label, wrapped, inputs = one_call(model, batch)
+    path = folder / f"unet-{label.split()[0]}.onnx"
     names = ["x", "t", "states", "cond"][: len(inputs)]
     start = time.perf_counter()
     torch.onnx.export(wrapped, inputs, str(path), dynamo=True, input_names=names, output_names=["out"])
@@ -206,7 +202,6 @@ def onnx_cost(model, batch: int, repeat: int, folder: Path) -> None:
         eager = median_ms(lambda: wrapped(*inputs), repeat * 4)
     difference = float(abs(session.run(None, feed)[0] - eager_out.numpy()).max())
     fast = median_ms(lambda: session.run(None, feed), repeat * 4)
-    label = "guided UNet call" if guided else "student UNet call"
     print(
         f"ONNX Runtime, {label}: export {export_s:.1f} s, session {session_s:.2f} s, then {fast:.2f} ms against "
         f"{eager:.2f} ms eager ({eager / fast:.2f}x); largest output difference {difference:.1e}"

@@ -41,6 +41,11 @@ class TextToImage:
         """A consistency-distilled student: its UNet reads the guidance scale as an input (LCM's w embedding)."""
         return getattr(self.pipe.unet.config, "time_cond_proj_dim", None) is not None
 
+    def guided(self, guidance: float) -> bool:
+        """Whether sampling at `guidance` runs the empty caption too (classifier-free guidance, w > 1); a distilled
+        student reads w as an input and never does."""
+        return guidance > 1.0 and not self.distilled
+
     @property
     def licence(self) -> str:
         return settings_for(self.source).licence

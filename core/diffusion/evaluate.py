@@ -260,7 +260,8 @@ def distilled_against_original(steps: int, guidance: float, seeds: int) -> None:
         seeds_per_prompt=seeds,
     )
     print(f"single shape, all 60 combinations, {seeds} seeds each; 95% Wilson intervals")
-    for title, f in (("original, 20 steps", result.original), (f"distilled, {steps} steps", result.distilled)):
+    titles = (f"original, {BUNDLED_SETTINGS.steps} steps", f"distilled, {steps} steps")
+    for title, f in zip(titles, (result.original, result.distilled), strict=True):
         print(*fidelity_lines(title, f), sep="\n")
     print(result.claim_line())
 

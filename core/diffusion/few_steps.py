@@ -27,8 +27,7 @@ CLAIM = (
 def unet_calls(model: TextToImage, request: Request) -> int:
     """Network evaluations per image: guidance runs the caption and the empty caption at every step (batched into
     one call on 2N images, but twice the work); a distilled LCM reads w as an input and needs one."""
-    guided = request.guidance > 1.0 and not model.distilled
-    return request.steps * (2 if guided else 1)
+    return request.steps * (2 if model.guided(request.guidance) else 1)
 
 
 @dataclass(frozen=True)

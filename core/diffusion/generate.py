@@ -98,8 +98,7 @@ def generate(model: TextToImage, request: Request, preview: bool = True) -> Iter
     if not model.streams:  # a pipeline whose parts the loop here does not know: run its own sampler
         yield _pipeline_call(model, request, start)
         return
-    guided = request.guidance > 1.0 and not model.distilled  # a student reads w as an input: no empty caption
-    text, empty = model.text_states(request.prompt, request.batch, guided)
+    text, empty = model.text_states(request.prompt, request.batch, model.guided(request.guidance))
     noise = randn(model.noise_shape(request.batch, size), request.seed, model.device, model.dtype)  # x_T
     scheduler = make_scheduler(request.scheduler, model.pipe.scheduler)
     generator = make_generator(request.seed)
@@ -152,7 +151,7 @@ def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarra
         groups.setdefault((r.steps, r.guidance, r.scheduler), []).append(i)
     size = model.size
     for (steps, guidance, scheduler_name), members in groups.items():
-        guided = guidance > 1.0 and not model.distilled
+        guided = model.guided(guidance)
         states = [model.text_states(requests[i].prompt, 1, guided) for i in members]
         text = torch.cat([s[0] for s in states])
         empty = torch.cat([s[1] for s in states]) if guided else None
@@ -179,8 +178,7 @@ def inpaint(model: TextToImage, request: Request, image: np.ndarray, keep: np.nd
     mask = torch.from_numpy(keep.astype(np.float32))[None, None]  # (1, 1, H, W)
     mask = torch.nn.functional.interpolate(mask, size=known.shape[-2:], mode="area").round()
     mask = mask.to(known.device, known.dtype)  # (1, 1, h, w), 1 = keep
-    guided = request.guidance > 1.0
-    text, empty = model.text_states(request.prompt, request.batch, guided)
+    text, empty = model.text_states(request.prompt, request.batch, model.guided(request.guidance))
     noise = randn(tuple(known.shape), request.seed, model.device, model.dtype)
     scheduler = make_scheduler(request.scheduler, model.pipe.scheduler)
     steps = denoise(

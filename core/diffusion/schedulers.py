@@ -4,7 +4,8 @@ All are `diffusers` schedulers built from one training config with `from_config`
 DDPM (Ho et al. 2020) is the ancestral sampler the model was trained for; DDIM (Song et al. 2021) is its
 deterministic shortcut; DPM-Solver++ (Lu et al. 2022) a second-order ODE solver; Euler (Karras et al. 2022)
 the first-order one. A consistency-distilled student (`core.diffusion.distill`) brings its own `LCMScheduler`
-(Luo et al. 2023), which jumps to the predicted clean image and re-noises it, 1-8 steps. The schedule's alpha-bar and signal-to-noise ratio are read from the same config.
+(Luo et al. 2023), which jumps to the predicted clean image and re-noises it, 1-8 steps. The schedule's
+alpha-bar and signal-to-noise ratio are read from the same config.
 """
 
 import numpy as np
@@ -55,12 +56,13 @@ def training_scheduler() -> DDPMScheduler:
 def make_scheduler(name: str, base: SchedulerMixin) -> SchedulerMixin:
     """Scheduler `name` with `base`'s training schedule and timestep spacing (each model's own config). LCM is a
     distilled student's own sampler: `base` must be its LCMScheduler, and no other model samples with it."""
-    if name == LCM or isinstance(base, LCMScheduler):
-        if name != LCM or not isinstance(base, LCMScheduler):
-            raise ValueError(
-                "the LCM sampler belongs to a consistency-distilled model and a distilled model samples only with it: "
-                f"pick {LCM} for the distilled model and another scheduler for the original"
-            )
+    distilled = isinstance(base, LCMScheduler)
+    if (name == LCM) != distilled:
+        raise ValueError(
+            "the LCM sampler belongs to a consistency-distilled model and a distilled model samples only with it: "
+            f"pick {LCM} for the distilled model and another scheduler for the original"
+        )
+    if distilled:
         return LCMScheduler.from_config(base.config)
     if name not in SCHEDULERS:
         raise ValueError(f"unknown scheduler {name!r}: choose one of {', '.join(SCHEDULERS)}")
