@@ -48,6 +48,7 @@ def percent(x: float) -> str:
 def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, questions, session,
                         progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
     from core.tuning.charts import accuracy_before_after, loss_curve
+    from core.tuning.claims import percent_points
 
     def tick(done, total, what):
         progress((done, total), desc=what)
@@ -82,6 +83,7 @@ def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, quest
         f"tuned tasks, tuned phrasing {mean(True, False)}; tuned tasks, **held-out phrasing {mean(True, True)}**; "
         f"**held-out tasks {mean(False, False)}** (held-out phrasing {mean(False, True)})."
     )
+    summary += "".join(f"\n\n{percent_points(claim, name.capitalize())}" for name, claim in report.claims.items())
     bars = accuracy_before_after(
         [(f"{r.title}{' (new phrasing)' if r.held_out_phrasing else ''}", r.before, r.after) for r in report.rows]
     )
@@ -106,6 +108,7 @@ def on_rank(*args):
 def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_from, session,
                      progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
     from core.tuning.charts import feedback_curves
+    from core.tuning.claims import percent_points, score_change
 
     def tick(done, total, what):
         progress((done, total), desc=what)
@@ -120,8 +123,14 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
         f"{report.reward_model_seconds:.1f} s, ranks {report.reward_model_accuracy:.0%} of held-out pairs right). "
         f"Reward {log.reward[0]:.2f} -> {log.reward[-1]:.2f}; KL to the start {log.kl[-1]:.2f} nats; "
         f"right answers {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length {log.length[0]:.0f} -> "
-        f"{log.length[-1]:.0f} characters."
+        f"{log.length[-1]:.0f} characters (training batches of 8)."
     )
+    if report.claims is not None:
+        summary += (
+            f"\n\nOn {report.claims.right.n} held-out questions, answered before and after: "
+            f"\n\n{percent_points(report.claims.right, 'Right answers')}"
+            f"\n\n{score_change(report.claims.reward, 'Reward-model score')}"
+        )
     times = pd.DataFrame(
         [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1])]
          for m, r in reports.items()],

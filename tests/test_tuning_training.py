@@ -130,3 +130,25 @@ def test_the_gpu_path_tunes_a_hub_architecture_with_lora_through_the_registry(ti
     assert not torch.equal(
         tuned.model.layers[0].self_attn.q_proj.weight, lm.model.model.layers[0].self_attn.q_proj.weight
     )
+
+
+def test_feedback_tuning_after_instruction_tuning_trains_its_own_copy(base):
+    """TRL's SFTTrainer patches the tuned model's forward with a closure over that model; a private copy must still
+    run (and train) its own weights, or PPO and DPO from the tuned model would change nothing."""
+    from core.tuning.policy import private_copy
+    from core.tuning.sft import instruction_tune
+
+    tuned = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 16, seed=0), steps=2, batch_size=8,
+                             learning_rate=1e-3, seed=0).lm  # fmt: skip
+    ids = torch.tensor([tuned.tokenizer("Q: A coin is heads up.\nA:").input_ids])
+    copy = private_copy(tuned).model
+    with torch.no_grad():
+        for p in copy.parameters():
+            p.zero_()
+        assert float(copy(ids).logits.abs().max()) == 0.0  # the copy's zeroed weights, not the original's
+        assert float(tuned.model(ids).logits.abs().max()) > 0.0
+    problems = feedback_problems(8, seed=3)
+    config = PPOConfig(steps=2, batch_size=8, learning_rate=3e-4, kl_coef=0.1, max_new_tokens=24)
+    result = ppo(tuned, rater_reward("correct_concise", problems), problems, config, seed=0)
+    assert weights_checksum(result.lm.model) != weights_checksum(tuned.model)
+    assert result.log.kl[1] != 0.0, result.log.kl  # the second batch comes from the updated policy

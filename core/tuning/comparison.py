@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.prompting.models import LanguageModel
-from core.prompting.tasks import Problem, sample
-from core.prompting.tasks.families import FAMILIES
+from core.prompting.tasks import Problem
 from core.tuning.instructions import Example, one_word
+from core.tuning.models import base_question
 from core.tuning.policy import changed_fraction
 from core.tuning.rater import is_right
 from core.tuning.zero_shot import replies
@@ -61,8 +61,7 @@ class Row:
 
 def questions(family: str, n: int, seed: int, split: str) -> list[Problem]:
     rng = random.Random(seed)
-    fam = FAMILIES[family]
-    return [sample(fam, rng, rng.choice(fam.train_lengths), split) for _ in range(n)]
+    return [base_question(family, rng, split) for _ in range(n)]
 
 
 def plain(problem: Problem, prefix: str = "") -> str:

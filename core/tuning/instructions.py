@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from core.prompting.answers import normalise
 from core.prompting.prompts import CONCLUSION
-from core.prompting.tasks import Problem, sample
+from core.prompting.tasks import Problem
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
+from core.tuning.models import base_question
 
 MAX_EXAMPLES = 2000  # the most tuning examples one request may ask for
 
@@ -166,8 +167,7 @@ def names_problem(instruction: str, rng: random.Random, split: str) -> Problem:
 def problem_for(task: Task, rng: random.Random, split: str) -> Problem:
     if task.source == "names":
         return names_problem(task.instruction.name, rng, split)
-    family = FAMILIES[task.source]
-    return sample(family, rng, rng.choice(family.train_lengths[:2]), split)
+    return base_question(task.source, rng, split, shortest=2)
 
 
 def prompt_for(phrasing: str, problem: Problem) -> str:

@@ -10,6 +10,7 @@ the browser session's store (`core.tuning.sessions`). The Gradio app only lays t
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from core.prompting.models import LanguageModel
 from core.runtime import check_seed, gpu
@@ -24,6 +25,10 @@ from core.tuning.preferences import (
 )
 from core.tuning.rater import RATERS, is_right
 from core.tuning.sessions import STORE
+
+if TYPE_CHECKING:  # scipy and statsmodels load with the first run, not with the page
+    from core.stats import Difference
+    from core.tuning.claims import FeedbackClaims
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 START_FROM = {"tuned": "this session's instruction-tuned model", "base": "the base model"}
@@ -55,6 +60,7 @@ class TuningReport:
     seconds: float
     examples: int
     changed_fraction: float
+    claims: dict[str, "Difference"] = field(default_factory=dict)  # `core.tuning.claims.zero_shot_claims`
 
 
 @dataclass
@@ -67,6 +73,7 @@ class FeedbackReport:
     pairs: int
     log: object  # StepLog
     before_after: list[tuple[str, str, str]] = field(default_factory=list)  # (question, before, after)
+    claims: "FeedbackClaims | None" = None  # on held-out questions
 
 
 def start_model(session: str | None, start_from: str, source: str | None = None) -> LanguageModel:
@@ -79,13 +86,18 @@ def start_model(session: str | None, start_from: str, source: str | None = None)
     return STORE.get(session, "instruction_tuned_model", "instruction tuning (step 1)")
 
 
-@functools.lru_cache(maxsize=8)
-def _base_scores(source: str, tasks: tuple[str, ...], n: int, seed: int) -> dict:
-    """The base model never changes, so its scores are computed once per process."""
-    from core.tuning.policy import base_model
+def _right_or_wrong(lm: LanguageModel, tasks: list[str], n: int, seed: int) -> dict[tuple[str, bool], tuple[bool, ...]]:
     from core.tuning.zero_shot import score_tasks
 
-    return {k: v.accuracy for k, v in score_tasks(base_model(source), list(tasks), n, seed).items()}
+    return {k: tuple(g.correct for g in v.graded) for k, v in score_tasks(lm, tasks, n, seed).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _base_scores(source: str, tasks: tuple[str, ...], n: int, seed: int) -> dict:
+    """The base model never changes, so its graded replies are computed once per process."""
+    from core.tuning.policy import base_model
+
+    return _right_or_wrong(base_model(source), list(tasks), n, seed)
 
 
 @gpu(duration=120)
@@ -102,9 +114,9 @@ def instruction_tuning(
     progress: Progress | None = None,
 ) -> tuple[str, TuningReport]:
     """SFT on `tasks`; accuracy of every task (tuned on or not) under a tuning phrasing and a held-out one."""
+    from core.tuning.claims import zero_shot_claims
     from core.tuning.policy import base_model
     from core.tuning.sft import check_training, instruction_tune
-    from core.tuning.zero_shot import score_tasks
 
     check_training(steps, 8, learning_rate)
     seed = check_seed(seed)
@@ -122,14 +134,27 @@ def instruction_tuning(
     result = instruction_tune(base, data, int(steps), 8, float(learning_rate), bool(lora), seed, tick)
     if progress is not None:
         progress(int(steps), int(steps), "measuring zero-shot accuracy after tuning")
-    after = {k: v.accuracy for k, v in score_tasks(result.lm, list(TASKS), int(questions), 1).items()}
+    after = _right_or_wrong(result.lm, list(TASKS), int(questions), 1)
+
+    def accuracy(bits: tuple[bool, ...]) -> float:
+        return sum(bits) / len(bits)
+
     rows = tuple(
-        TaskRow(name, TASKS[name].title, name in chosen, held, before[(name, held)], after[(name, held)])
+        TaskRow(
+            name, TASKS[name].title, name in chosen, held, accuracy(before[name, held]), accuracy(after[name, held])
+        )
         for name in TASKS
         for held in (False, True)
     )
     key = STORE.put(session, "instruction_tuned_model", result.lm)
-    report = TuningReport(rows, tuple(result.log.series("loss")), result.seconds, len(data), result.changed_fraction)
+    report = TuningReport(
+        rows,
+        tuple(result.log.series("loss")),
+        result.seconds,
+        len(data),
+        result.changed_fraction,
+        zero_shot_claims(before, after, set(chosen)),
+    )
     return key, report
 
 
@@ -177,6 +202,7 @@ def feedback_tuning(
 ) -> tuple[str, FeedbackReport, dict[str, FeedbackReport]]:
     """Reward model from preferences, then PPO or DPO; this report, and every report of the session on the same
     preferences (for PPO and DPO side by side)."""
+    from core.tuning.claims import HELD_OUT_PROMPTS, feedback_claims
     from core.tuning.dpo import dpo
     from core.tuning.ppo import PPOConfig, check_ppo, ppo
     from core.tuning.reward_model import train_reward_model
@@ -237,8 +263,10 @@ def feedback_tuning(
                 f"{after} ({mark[is_right(after, problem)]})",
             )
         )
+    say(1, 1, f"answering {HELD_OUT_PROMPTS} held-out questions before and after")
+    claims = feedback_claims(start, result.lm, rm.score, config.max_new_tokens, seed)
     report = FeedbackReport(
-        method, reward, result.seconds, rm.seconds, rm.accuracy(held_out), len(pairs), result.log, before_after
+        method, reward, result.seconds, rm.seconds, rm.accuracy(held_out), len(pairs), result.log, before_after, claims
     )
     reports = {**reports, method: report}
     key = STORE.put(session, "reward_model", (cache_key, rm, reports))

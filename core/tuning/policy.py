@@ -23,7 +23,15 @@ def base_model(source: str | None = None) -> LanguageModel:
 
 def private_copy(lm: LanguageModel) -> LanguageModel:
     """A deep copy of `lm` whose weights can be trained without touching the shared model."""
-    return replace(lm, model=copy.deepcopy(lm.model))
+    return replace(lm, model=without_trainer_patch(copy.deepcopy(lm.model)))
+
+
+def without_trainer_patch(model: Any) -> Any:
+    """`model` with its class's own forward. TRL's SFT and DPO trainers replace `model.forward` on the instance with
+    a fused-LM-head forward whose closure holds that very model (`trl.trainer.utils.add_fused_lm_head`); a deep copy
+    keeps the closure, so the copy would run the original's weights, and training the copy would change nothing."""
+    model.__dict__.pop("forward", None)
+    return model
 
 
 def count_parameters(model: Any) -> int:

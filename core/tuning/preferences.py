@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass
 
 from core.prompting.models import LanguageModel
-from core.prompting.tasks import Problem, sample
-from core.prompting.tasks.families import FAMILIES
+from core.prompting.tasks import Problem
+from core.tuning.models import base_question
 from core.tuning.rater import rate
 
 FEEDBACK_FAMILIES = ("coin_flip", "last_letter")  # the questions the base model can answer
@@ -31,8 +31,7 @@ def feedback_problems(n: int, seed: int, split: str = "train") -> list[Problem]:
     rng = random.Random(seed)
     problems = []
     for i in range(int(n)):
-        family = FAMILIES[FEEDBACK_FAMILIES[i % len(FEEDBACK_FAMILIES)]]
-        problems.append(sample(family, rng, rng.choice(family.train_lengths[:2]), split))
+        problems.append(base_question(FEEDBACK_FAMILIES[i % len(FEEDBACK_FAMILIES)], rng, split, shortest=2))
     return problems
 
 

@@ -1,0 +1,74 @@
+"""What a tuning run lets a student claim: each effect measured on held-out questions, the same questions before
+and after tuning, as a paired difference with its 95% interval, n and a verdict (`core.stats`).
+
+- Instruction tuning (FLAN's claim): zero-shot accuracy on phrasings never tuned on, and on tasks never tuned on,
+  pooled over the tasks of each kind.
+- Feedback tuning: right answers (the gold standard) and the reward model's score, on held-out feedback questions
+  answered greedily by the starting model and by the tuned one.
+"""
+
+from dataclasses import dataclass
+
+from core.prompting.models import LanguageModel
+from core.stats import Difference, format_claim, paired_accuracy_difference, paired_seed_difference
+from core.tuning.preferences import feedback_problems, prompt_of
+from core.tuning.rater import is_right
+
+HELD_OUT_PROMPTS = 48  # feedback questions from the test split: never tuned on, never ranked
+HELD_OUT_SEED_OFFSET = 500  # their seed is the run's seed plus this, apart from the tuning questions' seeds
+
+Bits = dict[tuple[str, bool], tuple[bool, ...]]  # (task, held-out phrasing) -> right or wrong, per question
+
+
+def zero_shot_claims(before: Bits, after: Bits, tuned_on: set[str]) -> dict[str, Difference]:
+    """After - before, pooled: held-out phrasings of the tasks tuned on, and every phrasing of the tasks not
+    tuned on (absent when every task was tuned on)."""
+    groups = {
+        "held-out phrasings of tuned tasks": [k for k in before if k[0] in tuned_on and k[1]],
+        "tasks never tuned on": [k for k in before if k[0] not in tuned_on],
+    }
+    return {
+        name: paired_accuracy_difference(
+            [bit for k in keys for bit in before[k]], [bit for k in keys for bit in after[k]]
+        )
+        for name, keys in groups.items()
+        if keys
+    }
+
+
+@dataclass(frozen=True)
+class FeedbackClaims:
+    right: Difference  # share of right answers, tuned - start
+    reward: Difference  # mean reward-model score, tuned - start
+
+
+def feedback_claims(
+    start: LanguageModel, tuned: LanguageModel, score, max_new_tokens: int, seed: int
+) -> FeedbackClaims:
+    """Greedy replies of both models to HELD_OUT_PROMPTS test questions; `score(prompts, replies)` (N,) is the
+    reward model the policy was tuned against."""
+    import torch
+
+    from core.tuning.zero_shot import replies
+
+    problems = feedback_problems(HELD_OUT_PROMPTS, seed + HELD_OUT_SEED_OFFSET, split="test")
+    prompts = [prompt_of(p) for p in problems]
+    before, after = replies(start, prompts, max_new_tokens), replies(tuned, prompts, max_new_tokens)
+    with torch.inference_mode():
+        reward_before, reward_after = score(prompts, before).numpy(), score(prompts, after).numpy()
+    return FeedbackClaims(
+        paired_accuracy_difference([is_right(r, p) for r, p in zip(before, problems, strict=True)],
+                                   [is_right(r, p) for r, p in zip(after, problems, strict=True)]),
+        paired_seed_difference(reward_before, reward_after),
+    )  # fmt: skip
+
+
+def percent_points(claim: Difference, what: str, n_label: str = "questions") -> str:
+    """'what: 12% -> 48%, +36.0 pp [..], n = .., p = ..: verdict'."""
+    claimed = format_claim(claim, "{:+.1f}", 100, " pp", n_label)
+    return f"{what}: {claim.a_mean:.0%} -> {claim.b_mean:.0%}, {claimed}"
+
+
+def score_change(claim: Difference, what: str, n_label: str = "questions") -> str:
+    """'what: -0.80 -> 1.20, +2.00 [..], n = .., p = ..: verdict'."""
+    return f"{what}: {claim.a_mean:.2f} -> {claim.b_mean:.2f}, {format_claim(claim, '{:+.2f}', 1, '', n_label)}"
