@@ -13,6 +13,7 @@ from core.tuning.instructions import TASKS
 from core.tuning.lab import (
     DEFAULT_TASKS,
     EVAL_QUESTIONS,
+    FEEDBACK_LEARNING_RATE,
     MAX_EVAL_QUESTIONS,
     REWARDS,
     START_FROM,
@@ -224,7 +225,7 @@ with gr.Blocks(title=TITLE) as demo:
             reward = gr.Dropdown(REWARD_CHOICES, value="correct_concise", label="Reward", min_width=300)
         with gr.Row():
             fb_steps = gr.Slider(1, 60, value=15, step=1, label="Steps (8 prompts each)")
-            fb_lr = gr.Number(3e-4, label="Learning rate")
+            fb_lr = gr.Number(FEEDBACK_LEARNING_RATE, label="Learning rate")
             kl_coef = gr.Number(0.1, label="KL coefficient (beta)")
             fb_seed = gr.Number(0, precision=0, label="Seed")
         feedback_btn = gr.Button("Run feedback tuning", variant="primary")

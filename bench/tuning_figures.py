@@ -5,8 +5,9 @@ step counts named below).
 
 1. Instruction tuning; its claims pool the held-out questions of each kind (6 per task and phrasing).
 2. Feedback tuning of that instruction-tuned model (the tab's default start): PPO and DPO, 10 steps each, against
-   the reward model of the "correct and concise" rater; then from the base model.
-3. Reward hacking: PPO (15 steps, KL coefficient 0.02) against "longer is better".
+   the reward model of the "correct and concise" rater; then from the base model; then PPO at 3e-4, the earlier
+   default learning rate.
+3. Reward hacking: PPO (15 steps, KL coefficient 0.02) against "longer is better", at 1e-4 and 3e-4.
 4. The notes' table (20 training steps, 16 held-out questions).
 Every feedback run's claims are measured on 48 held-out questions, answered greedily before and after.
 """
@@ -22,14 +23,17 @@ def first_last(values: list[float], fmt: str = "{:.2f}") -> str:
     return f"{fmt.format(values[0])} -> {fmt.format(values[-1])}"
 
 
-def feedback(session: str | None, method: str, reward: str, steps: int, kl_coef: float, start_from: str) -> None:
+def feedback(session: str | None, method: str, reward: str, steps: int, kl_coef: float, start_from: str,
+             learning_rate: float = 1e-4) -> None:  # fmt: skip
     from core.tuning.claims import percent_points, score_change
     from core.tuning.lab import feedback_tuning
 
-    _, report, _ = feedback_tuning(session, method, reward, steps=steps, kl_coef=kl_coef, seed=0, start_from=start_from)
+    _, report, _ = feedback_tuning(session, method, reward, steps=steps, kl_coef=kl_coef, seed=0,
+                                   start_from=start_from, learning_rate=learning_rate)  # fmt: skip
     log, claims = report.log, report.claims
     print(
-        f"{method} on {reward} from the {start_from} model ({steps} steps, beta {kl_coef}), {report.seconds:.0f} s; "
+        f"{method} on {reward} from the {start_from} model ({steps} steps, beta {kl_coef}, learning rate "
+        f"{learning_rate:g}), {report.seconds:.0f} s; "
         f"reward model {report.reward_model_accuracy:.0%} on held-out pairs ({report.pairs} pairs); training "
         f"batches: reward {first_last(log.reward)}, right {first_last(log.correct, '{:.0%}')}, length "
         f"{first_last(log.length, '{:.0f}')} chars, KL {first_last(log.kl)} nats (max {max(log.kl):.2f})",
@@ -56,8 +60,9 @@ def main() -> None:
         feedback(session, method, "correct_concise", 10, 0.1, "tuned")
     for method in ("ppo", "dpo"):
         feedback(None, method, "correct_concise", 10, 0.1, "base")
-    feedback(session, "ppo", "longer", 15, 0.02, "tuned")
-    feedback(None, "ppo", "longer", 15, 0.02, "base")
+    feedback(session, "ppo", "correct_concise", 10, 0.1, "tuned", learning_rate=3e-4)
+    for learning_rate in (1e-4, 3e-4):
+        feedback(session, "ppo", "longer", 15, 0.02, "tuned", learning_rate)
     for row in compare_methods(steps=20, test_questions=16, seed=0):
         print(row, flush=True)
     print(f"total {time.perf_counter() - began:.0f} s")

@@ -45,6 +45,8 @@ def test_rank_then_feedback_tune_with_ppo_and_dpo_side_by_side(gradio_client, de
     summary, curves, times, before_after = client.predict("ppo", "rankings", 2, 0, 3e-4, 0.1, "base",
                                                           api_name="/feedback_tune")  # fmt: skip
     assert summary.startswith("**PPO** in") and "on 6 preference pairs" in summary
+    assert "On 48 held-out questions" in summary and "Right answers: " in summary and "Reward-model score: " in summary
+    assert "n = 48 questions" in summary and any(v in summary for v in (": holds", ": does not hold", ": not enough"))
     assert curves is not None and len(before_after["data"]) == 4
     summary, _, times, _ = client.predict("dpo", "rankings", 2, 0, 3e-4, 0.1, "base", api_name="/feedback_tune")
     assert summary.startswith("**DPO** in")
@@ -63,6 +65,9 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
         client.predict(["one_word:coin_flip"], 16, 1000, 1e-3, False, 0, 1, api_name="/instruction_tune")
     summary, table, *_ = client.predict(["one_word:coin_flip"], 16, 5, 1e-3, False, 0, 1, api_name="/instruction_tune")
     assert "Tuned on **16 examples**" in summary
+    # the claims pool the held-out questions: 1 per task and phrasing, 1 task tuned on, 10 not (2 phrasings each)
+    assert "Held-out phrasings of tuned tasks: 0% -> " in summary and "n = 1 questions" in summary
+    assert "Tasks never tuned on: 0% -> " in summary and "n = 20 questions" in summary
     rows = table["data"]
     assert ["one word: coin flip", "tuned on", "tuned on"] == rows[0][:3]
     assert {r[1] for r in rows} == {"tuned on", "held out"} and {r[2] for r in rows} == {"tuned on", "held out"}

@@ -105,3 +105,22 @@ def test_a_session_model_expires_with_a_message_and_the_store_stays_bounded():
     store.ttl_s = -1  # every session is now older than its time to live
     with pytest.raises(Expired, match="expired"):
         store.get(store.put(None, "x", 1), "x", "step 1")
+
+
+def test_zero_shot_claims_pool_the_held_out_questions_of_each_kind():
+    from core.tuning.claims import zero_shot_claims
+
+    before = {
+        ("a", False): (False,) * 4,
+        ("a", True): (False,) * 4,
+        ("b", False): (True, False),
+        ("b", True): (False,) * 2,
+    }
+    after = {("a", False): (True,) * 4, ("a", True): (True, True, True, False), ("b", False): (True, True),
+             ("b", True): (False,) * 2}  # fmt: skip
+    claims = zero_shot_claims(before, after, tuned_on={"a"})
+    phrasing, tasks = claims["held-out phrasings of tuned tasks"], claims["tasks never tuned on"]
+    assert (phrasing.n, phrasing.a_mean, phrasing.b_mean) == (4, 0.0, 0.75)  # a's held-out phrasing only
+    assert (tasks.n, tasks.a_mean, tasks.b_mean) == (4, 0.25, 0.5)  # both phrasings of b
+    assert phrasing.verdict == "not enough evidence"  # 3 of 4 discordant pairs: McNemar's p = 0.25
+    assert list(zero_shot_claims(before, after, tuned_on={"a", "b"})) == ["held-out phrasings of tuned tasks"]
