@@ -128,7 +128,7 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
     )
     if report.claims is not None:
         summary += (
-            f"\n\nOn {report.claims.right.n} held-out questions, answered before and after: "
+            f"\n\nOn {report.claims.right.n} held-out questions, answered greedily before and after tuning:"
             f"\n\n{percent_points(report.claims.right, 'Right answers')}"
             f"\n\n{score_change(report.claims.reward, 'Reward-model score')}"
         )
