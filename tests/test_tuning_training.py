@@ -152,3 +152,20 @@ def test_feedback_tuning_after_instruction_tuning_trains_its_own_copy(base):
     result = ppo(tuned, rater_reward("correct_concise", problems), problems, config, seed=0)
     assert weights_checksum(result.lm.model) != weights_checksum(tuned.model)
     assert result.log.kl[1] != 0.0, result.log.kl  # the second batch comes from the updated policy
+
+
+def test_the_reward_model_starts_from_the_policy_as_it_is_now(base):
+    """After instruction tuning the reward model's transformer is the tuned one, not the checkpoint's on disk."""
+    from core.tuning.policy import private_copy
+    from core.tuning.reward_model import initial_reward_model
+
+    tuned = private_copy(base)
+    with torch.no_grad():
+        for p in tuned.model.parameters():
+            p.add_(0.01)
+    rm = initial_reward_model(tuned, seed=0)
+    expected = tuned.model.transformer.state_dict()
+    assert all(torch.equal(t, expected[name]) for name, t in rm.transformer.state_dict().items())
+    assert not torch.equal(rm.transformer.wte.weight, base.model.transformer.wte.weight)
+    assert torch.equal(initial_reward_model(tuned, seed=0).score.weight, rm.score.weight)  # the head: from the seed
+    assert not torch.equal(initial_reward_model(tuned, seed=1).score.weight, rm.score.weight)

@@ -41,8 +41,9 @@ RATER_RANKINGS = 12  # rankings the built-in rater makes (4 replies each)
 COMPARE_PROMPTS = 4  # questions shown before vs after
 EVAL_QUESTIONS = 6  # per task and phrasing
 MAX_EVAL_QUESTIONS = 20
-# PPO and DPO's default step size: at 3e-4 PPO from the instruction-tuned model runs 20+ nats from it within
-# 10 steps and both the reward and right answers fall (bench/tuning_figures.py); at 1e-4 it stays within a few.
+# PPO and DPO's default step size: at 3e-4, 10 PPO steps from the instruction-tuned model go up to 9 nats from it
+# and its right answers fall from 23% to 6%; at 1e-4 it stays within 3 nats and the reward model's score rises
+# (bench/tuning_figures.py).
 FEEDBACK_LEARNING_RATE = 1e-4
 
 

@@ -52,6 +52,20 @@ def init_head(model, seed: int) -> None:
             head.bias.zero_()
 
 
+def initial_reward_model(base: LanguageModel, seed: int):
+    """`base`'s transformer as it is now under a fresh scalar head drawn from `seed`: the instruction-tuned weights
+    when feedback tuning starts from that model (InstructGPT starts its reward model from the SFT model), not the
+    checkpoint's on disk."""
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(base.source, num_labels=1)
+    prefix = model.base_model_prefix  # "transformer" for GPT-2, "model" for Llama and Qwen
+    getattr(model, prefix).load_state_dict(getattr(base.model, prefix).state_dict())
+    init_head(model, seed)
+    model.config.pad_token_id = base.tokenizer.pad_token_id
+    return model.to(base.model.device)
+
+
 def train_reward_model(
     base: LanguageModel,
     pairs: list[Pair],
@@ -62,7 +76,6 @@ def train_reward_model(
 ) -> RewardModel:
     """A reward model initialised from `base` (its weights, a fresh scalar head) and fit to `pairs`."""
     from datasets import Dataset
-    from transformers import AutoModelForSequenceClassification
     from transformers.trainer_callback import PrinterCallback
     from trl import RewardConfig, RewardTrainer
 
@@ -70,10 +83,7 @@ def train_reward_model(
     if not pairs:
         raise ValueError("no preference pairs: rank at least two answers differently")
     tokenizer = base.tokenizer
-    model = AutoModelForSequenceClassification.from_pretrained(base.source, num_labels=1)
-    init_head(model, seed)
-    model = model.to(base.model.device)
-    model.config.pad_token_id = tokenizer.pad_token_id
+    model = initial_reward_model(base, seed)
     with own_random_state():  # the Trainer seeds the global RNGs; they are put back after
         data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
         args = trainer_args(RewardConfig, steps, batch_size, learning_rate, seed, max_length=256)
