@@ -217,8 +217,10 @@ with gr.Blocks(title=TITLE) as demo:
     with gr.Tab("3. Feedback tuning"):
         gr.Markdown(
             "Pick where the preferences come from: your rankings, or a built-in rater. **Longer is better** is a "
-            "flawed reward: watch the reward climb while right answers fall as the KL grows (reward hacking, "
-            "Gao et al. 2022). Run PPO, then DPO on the same preferences, to see both side by side."
+            "flawed reward: with a larger step (learning rate 3e-4) and a small KL coefficient (0.02), watch the "
+            "reward model's score climb while right answers fall (reward hacking, Gao et al. 2022). Run PPO, then "
+            "DPO on the same preferences, to see both side by side. The claims below the curves are measured on "
+            "held-out questions the tuning never saw."
         )
         with gr.Row():
             method = gr.Radio(METHOD_CHOICES, value="ppo", label="Method")
