@@ -126,12 +126,11 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
         f"right answers {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length {log.length[0]:.0f} -> "
         f"{log.length[-1]:.0f} characters (training batches of 8)."
     )
-    if report.claims is not None:
-        summary += (
-            f"\n\nOn {report.claims.right.n} held-out questions, answered greedily before and after tuning:"
-            f"\n\n{percent_points(report.claims.right, 'Right answers')}"
-            f"\n\n{score_change(report.claims.reward, 'Reward-model score')}"
-        )
+    summary += (
+        f"\n\nOn {report.claims.right.n} held-out questions, answered greedily before and after tuning:"
+        f"\n\n{percent_points(report.claims.right, 'Right answers')}"
+        f"\n\n{score_change(report.claims.reward, 'Reward-model score')}"
+    )
     times = pd.DataFrame(
         [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1])]
          for m, r in reports.items()],

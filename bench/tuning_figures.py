@@ -24,9 +24,11 @@ def first_last(values: list[float], fmt: str = "{:.2f}") -> str:
 
 
 def feedback(session: str | None, method: str, reward: str, steps: int, kl_coef: float, start_from: str,
-             learning_rate: float = 1e-4) -> None:  # fmt: skip
+             learning_rate: float | None = None) -> None:  # fmt: skip
     from core.tuning.claims import percent_points, score_change
-    from core.tuning.lab import feedback_tuning
+    from core.tuning.lab import FEEDBACK_LEARNING_RATE, feedback_tuning
+
+    learning_rate = FEEDBACK_LEARNING_RATE if learning_rate is None else learning_rate
 
     _, report, _ = feedback_tuning(session, method, reward, steps=steps, kl_coef=kl_coef, seed=0,
                                    start_from=start_from, learning_rate=learning_rate)  # fmt: skip
@@ -61,7 +63,7 @@ def main() -> None:
     for method in ("ppo", "dpo"):
         feedback(None, method, "correct_concise", 10, 0.1, "base")
     feedback(session, "ppo", "correct_concise", 10, 0.1, "tuned", learning_rate=3e-4)
-    for learning_rate in (1e-4, 3e-4):
+    for learning_rate in (None, 3e-4):  # the tab's default, then the larger step
         feedback(session, "ppo", "longer", 15, 0.02, "tuned", learning_rate)
     for row in compare_methods(steps=20, test_questions=16, seed=0):
         print(row, flush=True)

@@ -313,16 +313,22 @@ def smoke_call(space: Booting, api_name: str, args: tuple, kwargs: dict):
     cannot parse, a dropped stream) is tried once more with a new client, since every Space boots at once on a shared
     CPU; a second failure fails the test with both tracebacks and the Space's log. A wrong answer is never retried."""
     from gradio_client import Client
+    from gradio_client.exceptions import AppError
 
     failures = []
     for attempt in range(2):
         time.sleep(5 * attempt)
         try:
             return Client(space.url, verbose=False).predict(*args, **kwargs, api_name=api_name)
+        except AppError as err:  # the handler itself failed: a bug, never retried
+            raise AssertionError(f"{space.name} {api_name} failed: {err}\n{space.log.read_text()[-3000:]}") from None
         except Exception:  # noqa: BLE001 - the Space's log says why; show it
             failures.append(traceback.format_exc(limit=-6))
     raise AssertionError(
-        f"{space.name} {api_name} failed twice:\n" + "\n".join(failures) + space.log.read_text()[-3000:]
+        f"{space.name} {api_name} failed twice:\n"
+        + "\n".join(failures)
+        + "\n--- the Space's log ---\n"
+        + space.log.read_text()[-3000:]
     )
 
 

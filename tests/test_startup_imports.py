@@ -1,4 +1,4 @@
-"""Start-up stays fast: building and mounting every Gradio demo imports no deep-learning library. Models and
+"""Start-up stays fast: building and mounting every Gradio demo imports no deep-learning or statistics library. Models and
 their libraries load on a demo's first click, or in the launcher's background warm-up once the server is up."""
 
 import json
@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-HEAVY = ("torch", "diffusers", "zuko", "sklearn", "transformers")
+HEAVY = ("torch", "diffusers", "zuko", "sklearn", "transformers", "scipy", "statsmodels")  # claims load on a first run
 
 # In a fresh interpreter (the test process has torch already): import each Gradio demo in catalog order, noting
 # which heavy libraries each one pulls in first, then mount them all the way the launcher does.

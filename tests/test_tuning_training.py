@@ -37,7 +37,7 @@ def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
                               learning_rate=1e-3, seed=0)  # fmt: skip
     after = [score_task(result.lm, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
     assert sum(before) / 3 <= 0.1  # the base model answers "The answer is X." whatever the instruction says
-    assert sum(after) / 3 >= 0.3, after  # measured 0.61 on this seed
+    assert sum(after) / 3 >= 0.3, after  # measured 0.72 on this seed (5, 2 and 6 of 6)
     assert result.log.series("loss")[-1] < result.log.series("loss")[0] / 3
     assert 0.5 < result.changed_fraction <= 1.0
     assert weights_checksum(base.model) == shared_before  # the registry's model is never tuned in place
@@ -135,9 +135,14 @@ def test_the_gpu_path_tunes_a_hub_architecture_with_lora_through_the_registry(ti
 def test_feedback_tuning_after_instruction_tuning_trains_its_own_copy(base):
     """TRL's SFTTrainer patches the tuned model's forward with a closure over that model; a private copy must still
     run (and train) its own weights, or PPO and DPO from the tuned model would change nothing."""
+    from trl.trainer.utils import add_fused_lm_head
+
     from core.tuning.policy import private_copy
     from core.tuning.sft import instruction_tune
 
+    patched = private_copy(base)
+    add_fused_lm_head(patched.model)  # what SFTTrainer and DPOTrainer do to the model they train
+    assert "forward" in vars(patched.model) and "forward" not in vars(private_copy(patched).model)
     tuned = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 16, seed=0), steps=2, batch_size=8,
                              learning_rate=1e-3, seed=0).lm  # fmt: skip
     ids = torch.tensor([tuned.tokenizer("Q: A coin is heads up.\nA:").input_ids])
@@ -169,3 +174,18 @@ def test_the_reward_model_starts_from_the_policy_as_it_is_now(base):
     assert not torch.equal(rm.transformer.wte.weight, base.model.transformer.wte.weight)
     assert torch.equal(initial_reward_model(tuned, seed=0).score.weight, rm.score.weight)  # the head: from the seed
     assert not torch.equal(initial_reward_model(tuned, seed=1).score.weight, rm.score.weight)
+
+
+def test_held_out_replies_end_as_the_tuning_replies_do(base):
+    """The claims' batched greedy replies are the replies the tuning loop samples at temperature 0 (before the first
+    newline), so the reward model scores the format it was trained on; the questions are distinct."""
+    from core.tuning.claims import HELD_OUT_PROMPTS, greedy_replies, held_out_problems
+    from core.tuning.preferences import prompt_of
+    from core.tuning.sampling import sample_replies
+
+    problems = held_out_problems(seed=0)
+    assert len({p.question for p in problems}) == len(problems) == HELD_OUT_PROMPTS
+    prompts = [prompt_of(p) for p in problems[:12]]
+    one_by_one = [sample_replies(base, prompt, 1, 0, 32, temperature=0).texts[0] for prompt in prompts]
+    assert greedy_replies(base, prompts, 32) == one_by_one
+    assert all("\n" not in r for r in one_by_one) and any(r.startswith(" The answer is") for r in one_by_one)

@@ -3,15 +3,16 @@ and after tuning, as a paired difference with its 95% interval, n and a verdict 
 
 - Instruction tuning (FLAN's claim): zero-shot accuracy on phrasings never tuned on, and on tasks never tuned on,
   pooled over the tasks of each kind.
-- Feedback tuning: right answers (the gold standard) and the reward model's score, on held-out feedback questions
-  answered greedily by the starting model and by the tuned one.
+- Feedback tuning: right answers (the gold standard) and the reward model's score, on distinct held-out feedback
+  questions answered greedily by the starting model and by the tuned one.
 """
 
 from dataclasses import dataclass
 
 from core.prompting.models import LanguageModel
+from core.prompting.tasks import Problem
 from core.stats import Difference, format_claim, paired_accuracy_difference, paired_seed_difference
-from core.tuning.preferences import feedback_problems, prompt_of
+from core.tuning.preferences import MAX_PROMPTS, feedback_problems, prompt_of
 from core.tuning.rater import is_right
 
 HELD_OUT_PROMPTS = 48  # feedback questions from the test split: never tuned on, never ranked
@@ -42,20 +43,29 @@ class FeedbackClaims:
     reward: Difference  # mean reward-model score, tuned - start
 
 
+def held_out_problems(seed: int) -> list[Problem]:
+    """Up to HELD_OUT_PROMPTS distinct test questions (the draw is with replacement; a repeat would count twice)."""
+    distinct = {p.question: p for p in feedback_problems(MAX_PROMPTS, seed + HELD_OUT_SEED_OFFSET, split="test")}
+    return list(distinct.values())[:HELD_OUT_PROMPTS]
+
+
+def greedy_replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int) -> list[str]:
+    """Greedy replies, batched, each cut before its first newline as the tuning's sampled replies end
+    (`core.tuning.sampling`), so the reward model reads the format it was trained on."""
+    from core.tuning.zero_shot import replies
+
+    return [reply.split("\n", 1)[0] for reply in replies(lm, prompts, max_new_tokens)]
+
+
 def feedback_claims(
     start: LanguageModel, tuned: LanguageModel, score, max_new_tokens: int, seed: int
 ) -> FeedbackClaims:
-    """Greedy replies of both models to HELD_OUT_PROMPTS test questions; `score(prompts, replies)` (N,) is the
-    reward model the policy was tuned against."""
-    import torch
-
-    from core.tuning.zero_shot import replies
-
-    problems = feedback_problems(HELD_OUT_PROMPTS, seed + HELD_OUT_SEED_OFFSET, split="test")
+    """Both models' greedy replies to the held-out questions; `score(prompts, replies)` (N,) is the reward model the
+    policy was tuned against."""
+    problems = held_out_problems(seed)
     prompts = [prompt_of(p) for p in problems]
-    before, after = replies(start, prompts, max_new_tokens), replies(tuned, prompts, max_new_tokens)
-    with torch.inference_mode():
-        reward_before, reward_after = score(prompts, before).numpy(), score(prompts, after).numpy()
+    before, after = greedy_replies(start, prompts, max_new_tokens), greedy_replies(tuned, prompts, max_new_tokens)
+    reward_before, reward_after = score(prompts, before).numpy(), score(prompts, after).numpy()
     return FeedbackClaims(
         paired_accuracy_difference([is_right(r, p) for r, p in zip(before, problems, strict=True)],
                                    [is_right(r, p) for r, p in zip(after, problems, strict=True)]),
@@ -71,4 +81,5 @@ def percent_points(claim: Difference, what: str, n_label: str = "questions") -> 
 
 def score_change(claim: Difference, what: str, n_label: str = "questions") -> str:
     """'what: -0.80 -> 1.20, +2.00 [..], n = .., p = ..: verdict'."""
-    return f"{what}: {claim.a_mean:.2f} -> {claim.b_mean:.2f}, {format_claim(claim, '{:+.2f}', 1, '', n_label)}"
+    before, after = (round(x, 2) + 0.0 for x in (claim.a_mean, claim.b_mean))  # + 0.0: no "-0.00"
+    return f"{what}: {before:.2f} -> {after:.2f}, {format_claim(claim, '{:+.2f}', 1, '', n_label)}"

@@ -202,9 +202,11 @@ def tuning_set(tasks: list[str], n: int, seed: int = 0) -> list[Example]:
 
 
 def question_set(task: str, n: int, held_out_phrasing: bool, seed: int = 1) -> list[Example]:
-    """n test questions of `task`, under its first tuning phrasing or its held-out one."""
+    """n test questions of `task`, under its first tuning phrasing or its held-out one. Each task and phrasing draws
+    its own questions (a string seed: `random` hashes it with SHA-512, the same in every process), so claims that
+    pool several of them count different questions, not one question several times."""
     (chosen,) = check_tasks([task])
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}:{chosen.name}:{'held-out' if held_out_phrasing else 'tuning'}")
     phrasing = chosen.instruction.held_out_phrasing if held_out_phrasing else chosen.instruction.tuning_phrasings[0]
     examples = []
     for _ in range(n):

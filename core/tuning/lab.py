@@ -28,7 +28,7 @@ from core.tuning.sessions import STORE
 
 if TYPE_CHECKING:  # scipy and statsmodels load with the first run, not with the page
     from core.stats import Difference
-    from core.tuning.claims import FeedbackClaims
+    from core.tuning.claims import Bits, FeedbackClaims
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
 START_FROM = {"tuned": "this session's instruction-tuned model", "base": "the base model"}
@@ -76,8 +76,8 @@ class FeedbackReport:
     reward_model_accuracy: float  # on pairs it was not trained on
     pairs: int
     log: object  # StepLog
+    claims: "FeedbackClaims"  # on held-out questions
     before_after: list[tuple[str, str, str]] = field(default_factory=list)  # (question, before, after)
-    claims: "FeedbackClaims | None" = None  # on held-out questions
 
 
 def start_model(session: str | None, start_from: str, source: str | None = None) -> LanguageModel:
@@ -90,7 +90,7 @@ def start_model(session: str | None, start_from: str, source: str | None = None)
     return STORE.get(session, "instruction_tuned_model", "instruction tuning (step 1)")
 
 
-def _right_or_wrong(lm: LanguageModel, tasks: list[str], n: int, seed: int) -> dict[tuple[str, bool], tuple[bool, ...]]:
+def _right_or_wrong(lm: LanguageModel, tasks: list[str], n: int, seed: int) -> "Bits":
     from core.tuning.zero_shot import score_tasks
 
     return {k: tuple(g.correct for g in v.graded) for k, v in score_tasks(lm, tasks, n, seed).items()}
@@ -151,6 +151,7 @@ def instruction_tuning(
         for held in (False, True)
     )
     key = STORE.put(session, "instruction_tuned_model", result.lm)
+    STORE.put(key, "reward_model", None)  # one built on the previous tuned model (and its reports) no longer applies
     report = TuningReport(
         rows,
         tuple(result.log.series("loss")),
@@ -270,7 +271,7 @@ def feedback_tuning(
     say(1, 1, f"answering {HELD_OUT_PROMPTS} held-out questions before and after")
     claims = feedback_claims(start, result.lm, rm.score, config.max_new_tokens, seed)
     report = FeedbackReport(
-        method, reward, result.seconds, rm.seconds, rm.accuracy(held_out), len(pairs), result.log, before_after, claims
+        method, reward, result.seconds, rm.seconds, rm.accuracy(held_out), len(pairs), result.log, claims, before_after
     )
     reports = {**reports, method: report}
     key = STORE.put(session, "reward_model", (cache_key, rm, reports))

@@ -1,5 +1,6 @@
 """The tuning lab's base model in the registry as "tuning-base": a bundled small GPT-2 on a CPU, or a
-hub causal LM (a 0.5 B instruct-class model) on a GPU, loaded like the prompting lab's model."""
+hub causal LM (a 0.5 B instruct-class model) on a GPU, loaded like the prompting lab's model; and the question
+lengths the bundled model was trained on (`TRAINED_LENGTHS`), from which `base_question` draws every lab question."""
 
 import random
 from pathlib import Path
