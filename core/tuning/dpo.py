@@ -13,7 +13,7 @@ from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.runtime import check_seed
 from core.tuning.feedback import FeedbackResult, Reward, StepLog, measure
-from core.tuning.policy import own_random_state, private_copy, without_trainer_patch
+from core.tuning.policy import own_random_state, private_copy
 from core.tuning.preferences import Pair
 from core.tuning.sft import check_training, trainer_args
 
@@ -73,5 +73,5 @@ def dpo(
         )
         trainer.remove_callback(PrinterCallback)
         trainer.train()
-    without_trainer_patch(policy.model).eval()
+    policy.model.eval()
     return FeedbackResult(policy, log, time.perf_counter() - began - measuring[0], "dpo")

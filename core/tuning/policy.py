@@ -29,7 +29,8 @@ def private_copy(lm: LanguageModel) -> LanguageModel:
 def without_trainer_patch(model: Any) -> Any:
     """`model` with its class's own forward. TRL's SFT and DPO trainers replace `model.forward` on the instance with
     a fused-LM-head forward whose closure holds that very model (`trl.trainer.utils.add_fused_lm_head`); a deep copy
-    keeps the closure, so the copy would run the original's weights, and training the copy would change nothing."""
+    keeps the closure, so the copy would run the original's weights, and training the copy would change nothing.
+    `private_copy` drops it from every copy; the trained model keeps it, a closure over itself, which is harmless."""
     model.__dict__.pop("forward", None)
     return model
 

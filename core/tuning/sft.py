@@ -13,14 +13,7 @@ from typing import Any
 
 from core.prompting.models import LanguageModel
 from core.tuning.instructions import Example
-from core.tuning.policy import (
-    TrainerLog,
-    changed_fraction,
-    lora_config,
-    own_random_state,
-    private_copy,
-    without_trainer_patch,
-)
+from core.tuning.policy import TrainerLog, changed_fraction, lora_config, own_random_state, private_copy
 
 MAX_STEPS = 400  # a live run on a 2-core CPU stays under a minute
 MAX_BATCH = 32
@@ -122,7 +115,7 @@ def instruction_tune(
         )
         trainer.remove_callback(PrinterCallback)  # the page shows progress; the server log stays quiet
         trainer.train()
-    model = without_trainer_patch(trainer.model.merge_and_unload() if lora else trainer.model)
+    model = trainer.model.merge_and_unload() if lora else trainer.model
     model.eval()
     seconds = time.perf_counter() - began
     result_lm = LanguageModel(tuned.source, base.tokenizer, model, base.context)
