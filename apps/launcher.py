@@ -101,7 +101,7 @@ def build_app(
     from fastapi.responses import HTMLResponse, Response
 
     from apps.index import index_html
-    from apps.serving import MAX_FILE_SIZE, prepare
+    from apps.serving import MAX_FILE_SIZE, app_settings, prepare
     from core.runtime import warm_up as warm_up_models
 
     gradio_demos = [d for d in demos if d.kind == "gradio"]
@@ -128,7 +128,14 @@ def build_app(
 
     for d in gradio_demos:
         blocks = prepare(importlib.import_module(d.module).demo)
-        gr.mount_gradio_app(app, blocks, path=f"/{d.name}", max_file_size=MAX_FILE_SIZE, show_error=False)
+        gr.mount_gradio_app(
+            app,
+            blocks,
+            path=f"/{d.name}",
+            max_file_size=MAX_FILE_SIZE,
+            show_error=False,
+            app_kwargs=app_settings(blocks),
+        )
     return app
 
 

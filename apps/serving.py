@@ -2,29 +2,38 @@
 
 - Each event runs at most `CONCURRENCY` requests at once; long jobs (generators and functions that report
   progress: training runs, sweeps, evaluations) share `LONG_JOBS` workers per demo, so they cannot take every
-  core from the quick events. At most `QUEUE_SIZE` requests wait per demo; more get "the queue is full".
-- Uploads are refused above `MAX_FILE_SIZE`; temporary files (uploads, generated images) older than
-  `TEMP_MAX_AGE_S` are deleted every `TEMP_SWEEP_S`.
+  core from the quick events. At most `QUEUE_SIZE` requests wait per demo, and each visitor, address and the long
+  jobs only their share of them (`apps.admission`), so one visitor cannot fill a demo's queue.
+- Uploads are refused above `MAX_FILE_SIZE`, in demos without a file input, and above a visitor's and the
+  server's share (`apps.uploads`); temporary files (uploads, generated images) older than `TEMP_MAX_AGE_S` are
+  deleted every `TEMP_SWEEP_S`, and so are the folders they leave empty.
+- When a request ends, the memory it freed goes back to the system (`core.runtime.memory`).
 - Images above `MAX_IMAGE_PIXELS` are refused from their header, before their pixels are decoded.
 - Every event runs under `apps.errors.guard`.
 A long job stops itself after `GENAI_TIME_LIMIT_S` (see `core.runtime.limits`) and at its next step once its visitor
 has left (Gradio drops the events of a closed connection or a cancelled job; `visitor_left` reads that).
 """
 
+import functools
 import inspect
 import os
 import warnings
 
 import gradio as gr
 from PIL import Image
+from starlette.middleware import Middleware
 
+from apps.admission import admit_fairly
 from apps.errors import guard
+from apps.uploads import UploadLimits, sweep_empty_folders, takes_files
 from core.runtime.limits import MAX_IMAGE_PIXELS, set_cancel_check
+from core.runtime.memory import release_freed_memory
 
 CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 CONCURRENCY = max(1, CPUS)  # requests of one event that run at once
 LONG_JOBS = max(1, CPUS // 2)  # long jobs of one demo that run at once
-QUEUE_SIZE = 16 * CPUS  # requests waiting in one demo's queue
+QUEUE_SIZE = max(128, 16 * CPUS)  # requests waiting in one demo's queue: a class of 30, several clicks each
+LONG_WAITING = 4 * CPUS  # long jobs waiting in one demo's queue; more are refused, quick clicks never are
 MAX_FILE_SIZE = "10mb"
 SERVER_PID = os.getpid()  # the process whose queue `visitor_left` reads
 TEMP_SWEEP_S, TEMP_MAX_AGE_S = 300, 900
@@ -60,19 +69,61 @@ def limit_images() -> None:
     warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
+def releasing_memory(fn):
+    """`fn`, of the same kind (function or generator) and signature, returning freed memory when it ends."""
+    if getattr(fn, "releases_memory", False):
+        return fn
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def generator(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            finally:
+                release_freed_memory()
+
+        wrapped = generator
+    else:
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                release_freed_memory()
+
+        wrapped = call
+    wrapped.releases_memory = True
+    return wrapped
+
+
 def prepare(demo: gr.Blocks) -> gr.Blocks:
     """Apply the suite's limits to `demo` before it is served or mounted (idempotent)."""
     limit_images()
     set_cancel_check(visitor_left)
     guard(demo)
-    for block_fn in demo.fns.values():
-        if block_fn.fn is not None and block_fn.concurrency_limit == "default" and is_long_job(block_fn.fn):
-            block_fn.concurrency_id, block_fn.concurrency_limit = "long-jobs", LONG_JOBS
+    long_ids = set()
+    for fn_id, block_fn in demo.fns.items():
+        if block_fn.fn is None:
+            continue
+        if is_long_job(block_fn.fn):
+            long_ids.add(fn_id)
+            if block_fn.concurrency_limit == "default":
+                block_fn.concurrency_id, block_fn.concurrency_limit = "long-jobs", LONG_JOBS
+        if not (inspect.isasyncgenfunction(block_fn.fn) or inspect.iscoroutinefunction(block_fn.fn)):
+            block_fn.fn = releasing_memory(block_fn.fn)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    admit_fairly(demo._queue, long_ids, LONG_WAITING)
     demo.delete_cache = (TEMP_SWEEP_S, TEMP_MAX_AGE_S)
+    sweep_empty_folders(TEMP_SWEEP_S, TEMP_MAX_AGE_S)
     return demo
+
+
+def app_settings(demo: gr.Blocks) -> dict:
+    """The FastAPI settings of a demo's app: its upload limits (`apps.uploads`)."""
+    return {"middleware": [Middleware(UploadLimits, accepts_files=takes_files(demo))]}
 
 
 def launch(demo: gr.Blocks, **kwargs) -> None:
     """Serve one demo on its own (`python -m apps.<name>`) with the suite's limits."""
-    prepare(demo).launch(max_file_size=MAX_FILE_SIZE, show_error=False, **kwargs)
+    prepare(demo).launch(max_file_size=MAX_FILE_SIZE, show_error=False, app_kwargs=app_settings(demo), **kwargs)

@@ -69,11 +69,16 @@ def gradio_client() -> Iterator[Callable]:
     launched = []
 
     def launch(demo):
-        from apps.serving import MAX_FILE_SIZE, prepare
+        from apps.serving import MAX_FILE_SIZE, app_settings, prepare
 
         prepare(demo)  # the limits and error handling the launcher gives every demo
         _, local_url, _ = demo.launch(
-            prevent_thread_lock=True, server_port=free_port(), quiet=True, max_file_size=MAX_FILE_SIZE, show_error=False
+            prevent_thread_lock=True,
+            server_port=free_port(),
+            quiet=True,
+            max_file_size=MAX_FILE_SIZE,
+            show_error=False,
+            app_kwargs=app_settings(demo),
         )
         launched.append(demo)
         return Client(local_url, verbose=False, download_files=tempfile.mkdtemp(prefix="genai-demos-dl-"))

@@ -76,7 +76,7 @@ def test_a_huge_image_is_refused_before_it_is_decoded(gradio_client, tmp_path, o
 
 def test_uploads_above_the_limit_are_refused_and_old_ones_deleted(gradio_client, monkeypatch):
     from apps import serving
-    from apps.scale import demo
+    from apps.flows import demo  # its drawing box takes a file
 
     monkeypatch.setattr(serving, "TEMP_SWEEP_S", 1)
     monkeypatch.setattr(serving, "TEMP_MAX_AGE_S", 1)

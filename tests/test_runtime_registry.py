@@ -4,14 +4,15 @@ import os
 import subprocess
 import sys
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel
 
-from core.runtime import ModelSpec, ModelUnavailable, get_model, register, resolve
-from core.runtime.registry import is_loaded, public_mode
+from core.runtime import ModelSpec, ModelUnavailable, get_model, register, registry, resolve, spec_for
+from core.runtime.registry import BUNDLED, REGISTERED_BY, files_to_fetch, is_loaded, model_menu, public_mode
 from tests.conftest import ROOT
 
 
@@ -223,6 +224,7 @@ def test_public_mode_takes_only_the_menu_and_refuses_every_path_with_one_message
         )
     )
     monkeypatch.setenv("GENAI_PUBLIC", "1")
+    monkeypatch.setenv(spec.env_var, "someone/default")  # the server runs this model from the hub (a GPU Space)
     assert public_mode()
     assert resolve(spec.name, "someone/other") == "someone/other"
     assert resolve(spec.name, "bundled") == str(tiny_lm_dir)
@@ -279,3 +281,141 @@ def test_the_cache_keeps_bundled_models_and_the_most_recent_others(counted_spec,
         get_model(counted_spec.name, copy)
     assert [is_loaded(counted_spec.name, c) for c in copies] == [False, True, True]
     assert is_loaded(counted_spec.name)
+
+
+@pytest.fixture
+def hub_logger(monkeypatch, tmp_path):
+    """A local stand-in for the Hugging Face Hub that records every request and answers 500; an empty model cache."""
+    from huggingface_hub import constants, hf_api
+
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(f"{self.command} {self.path}")
+            self.send_response(500)
+            self.end_headers()
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("HF_ENDPOINT", url)  # read once, at import, into the constant and the module's client:
+    monkeypatch.setattr(constants, "ENDPOINT", url)
+    monkeypatch.setattr(hf_api.api, "endpoint", url)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub-cache"))
+    yield requests
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def public_cpu_server(monkeypatch, open_server):
+    """A public server that runs no model from the hub: no `GENAI_MODEL_<NAME>` is set."""
+    for var in [v for v in os.environ if v.startswith("GENAI_MODEL_")]:
+        monkeypatch.delenv(var)
+    monkeypatch.setenv("GENAI_PUBLIC", "1")
+
+
+def catalog_hub_ids() -> list[tuple[str, str]]:
+    """(registry name, hub id) for every hub id a model menu of the catalog offers."""
+    specs = [spec_for(name) for name in REGISTERED_BY]
+    return [(s.name, hub_id) for s in specs for hub_id in dict.fromkeys((s.hub_default, *s.choices)) if hub_id]
+
+
+def test_the_hub_logger_sees_the_probe_of_a_private_server_and_the_reply_names_no_class(
+    counted_spec, hub_logger, open_server
+):
+    counted_spec, loads = counted_spec
+    with pytest.raises(ModelUnavailable) as refused:
+        get_model(counted_spec.name, "someone/some-model")
+    assert "GET /api/models/someone/some-model" in hub_logger
+    assert "could not be reached for 'someone/some-model' (it answered with HTTP status 500)" in str(refused.value)
+    assert "Error" not in str(refused.value) and loads == []
+
+
+def test_a_public_cpu_server_refuses_every_catalog_hub_model_without_asking_the_hub(hub_logger, public_cpu_server):
+    asked = catalog_hub_ids()
+    named_in_the_issue = {"stable-diffusion-v1-5/stable-diffusion-v1-5", "stabilityai/sd-turbo", "gpt2",
+                          "SimianLuo/LCM_Dreamshaper_v7", "Qwen/Qwen2.5-0.5B"}  # fmt: skip
+    assert named_in_the_issue <= {hub_id for _, hub_id in asked}
+    for name, hub_id in asked:
+        with pytest.raises(ModelUnavailable) as refused:
+            get_model(name, hub_id)
+        assert str(refused.value).startswith("this public server runs only the models of its menu (bundled) and "
+                                             "downloads no others"), (name, hub_id)  # fmt: skip
+        assert model_menu(name, (BUNDLED, hub_id)) == [BUNDLED]
+    assert hub_logger == []
+
+
+def test_a_public_server_loads_a_hub_model_already_in_its_cache_without_asking_the_hub(
+    tiny_lm_dir, hub_logger, public_cpu_server, request
+):
+    from huggingface_hub import constants
+
+    snapshot = Path(constants.HF_HUB_CACHE) / "models--someone--preloaded" / "snapshots" / "abc"
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text("{}")
+    (snapshot.parents[1] / "refs").mkdir()
+    (snapshot.parents[1] / "refs" / "main").write_text("abc")
+    spec = register(ModelSpec(name=f"cached-{request.node.name}", bundled=tiny_lm_dir, load=lambda source: source))
+    assert model_menu(spec.name, (BUNDLED, "someone/preloaded", "someone/elsewhere")) == [BUNDLED, "someone/preloaded"]
+    assert get_model(spec.name, "someone/preloaded") == "someone/preloaded"
+    assert hub_logger == []
+
+
+def test_another_models_bundled_folder_is_named_by_its_model_not_by_its_path(monkeypatch, open_server):
+    monkeypatch.setenv("GENAI_PUBLIC", "1")
+    folder = str(spec_for("text-to-image").bundled)
+    with pytest.raises(ModelUnavailable) as refused:
+        get_model("lab-lm", folder)
+    assert str(refused.value) == (
+        "that folder holds the 'text-to-image' model, not a 'lab-lm' model: pick 'bundled' or a model from the menu"
+    )
+
+
+def test_a_slow_download_does_not_hold_up_a_bundled_model(counted_spec, tiny_lm_dir, monkeypatch, open_server, request):
+    """The download runs before the process-wide build lock: meanwhile another request loads and builds."""
+    counted_spec, loads = counted_spec
+    downloading, release = threading.Event(), threading.Event()
+
+    def slow_download(hub_id: str) -> None:
+        downloading.set()
+        release.wait(60)
+
+    monkeypatch.setattr(registry, "_download", slow_download)
+    hub = register(ModelSpec(name=f"hub-{request.node.name}", bundled=tiny_lm_dir, load=lambda source: source))
+    got = []
+    downloader = threading.Thread(target=lambda: got.append(get_model(hub.name, "someone/large-model")))
+    downloader.start()
+    assert downloading.wait(30)
+    bundled = threading.Thread(target=lambda: got.append(get_model(counted_spec.name)))
+    bundled.start()
+    bundled.join(60)
+    finished_during_download = not bundled.is_alive() and not release.is_set()
+    release.set()
+    downloader.join(60)
+    assert finished_during_download and loads == [str(tiny_lm_dir)]
+    assert got[1] == "someone/large-model"
+
+
+def test_only_the_pytorch_weights_a_loader_reads_are_downloaded():
+    gpt2 = ["config.json", "merges.txt", "vocab.json", "tokenizer.json", "model.safetensors", "pytorch_model.bin",
+            "tf_model.h5", "flax_model.msgpack", "rust_model.ot", "64-8bits.tflite", "onnx/decoder_model.onnx",
+            "onnx/config.json"]  # fmt: skip
+    assert sorted(files_to_fetch(gpt2)) == sorted(
+        ["config.json", "merges.txt", "vocab.json", "tokenizer.json", "onnx/config.json", "model.safetensors"]
+    )
+    pipeline = ["model_index.json", "sd_turbo.safetensors", "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
+                "unet/diffusion_pytorch_model.fp16.safetensors", "vae/diffusion_pytorch_model.bin",
+                "vae/diffusion_pytorch_model.non_ema.bin", "text_encoder/pytorch_model.bin"]  # fmt: skip
+    assert sorted(files_to_fetch(pipeline)) == sorted(
+        ["model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.safetensors",
+         "vae/diffusion_pytorch_model.bin", "text_encoder/pytorch_model.bin"]
+    )  # fmt: skip

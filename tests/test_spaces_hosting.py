@@ -1,6 +1,7 @@
 """How a Space runs: the hub model on a GPU and the bundled one on a CPU, said in the page; models loaded at
 import on ZeroGPU and handed to GPU workers by name; and the suite linking its Streamlit page."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -11,9 +12,9 @@ import pytest
 
 import apps.hosting as hosting
 from apps.launcher import stop
-from core.prompting.choices import BASE, NAME
+from core.prompting.choices import BASE, INSTRUCT, NAME, SOURCES
 from core.runtime import default_source, get_model, spec_for
-from core.runtime.registry import BUNDLED, is_loaded
+from core.runtime.registry import BUNDLED, is_loaded, model_menu
 from tests.conftest import ROOT, free_port, wait_for_http
 
 LAB_LM = NAME  # the registry imports core.prompting.models, which registers it
@@ -53,6 +54,47 @@ def test_an_explicit_model_choice_wins_over_the_gpu_default(cpu_only, monkeypatc
     monkeypatch.setenv(spec_for_lab().env_var, "Qwen/Qwen2.5-0.5B-Instruct")
     assert hosting.prefer_hub_models((LAB_LM,)) == []
     assert default_source(NAME) == "Qwen/Qwen2.5-0.5B-Instruct"
+
+
+@pytest.fixture
+def public_server(monkeypatch, tmp_path):
+    """A public server whose Hugging Face cache is empty."""
+    from huggingface_hub import constants
+
+    monkeypatch.setenv("GENAI_PUBLIC", "1")
+    monkeypatch.delenv("GENAI_ALLOWED_MODELS", raising=False)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub-cache"))
+    return tmp_path / "hub-cache"
+
+
+def test_a_public_cpu_server_offers_only_the_bundled_model_and_what_the_operator_allows(
+    cpu_only, public_server, monkeypatch
+):
+    assert hosting.prefer_hub_models((LAB_LM,)) == []
+    assert model_menu(NAME, SOURCES) == [BUNDLED]
+    monkeypatch.setenv("GENAI_ALLOWED_MODELS", INSTRUCT)
+    assert model_menu(NAME, SOURCES) == [BUNDLED, INSTRUCT]
+
+
+def test_a_public_gpu_space_offers_its_menu_of_hub_models(cpu_only, public_server, monkeypatch):
+    monkeypatch.setattr(hosting, "gpu_available", lambda: True)
+    hosting.prefer_hub_models((LAB_LM,))
+    assert model_menu(NAME, SOURCES) == list(SOURCES)
+
+
+def test_the_pages_of_a_public_cpu_server_build_their_menus_from_the_bundled_models(tmp_path):
+    """In a fresh process, as a CPU Space starts: the model dropdowns of both hub-model demos hold "bundled" alone."""
+    code = """
+import apps.prompting as lab, apps.text_to_image as t2i
+menus = [lab.source, lab.source_a, lab.source_b, t2i.source, t2i.fast_source]
+print([[value for _, value in menu.choices] for menu in menus])
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENAI_MODEL_")}
+    env |= {"GENAI_PUBLIC": "1", "HF_HUB_CACHE": str(tmp_path / "hub-cache"), "GENAI_ALLOWED_MODELS": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.stdout.strip().splitlines()[-1:] == [str([[BUNDLED]] * 5)], result.stderr[-2000:]
 
 
 def test_on_zerogpu_spaces_is_imported_first_and_models_load_at_import(cpu_only, monkeypatch):

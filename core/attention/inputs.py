@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import torch
 
 from core.attention.models import Transformer
+from core.runtime.limits import check_text_fits
 
 MAX_TOKENS = 96
 
@@ -39,6 +40,7 @@ def encode(tf: Transformer, text: str, max_tokens: int = MAX_TOKENS) -> Encoded:
     """Token ids of `text` (at most `max_tokens` and the model's position limit, keeping the tokenizer's end token)."""
     if not text or not text.strip():
         raise ValueError("the text is empty: type a sentence such as 'the small red car sees a dog'")
+    check_text_fits(text, "the text", tf.tokenizer, max_tokens, "type a sentence or a short paragraph")
     encoded = tf.tokenizer(text, return_tensors="pt", return_offsets_mapping=tf.tokenizer.is_fast)
     ids = encoded["input_ids"][0]  # (T,)
     unknown = _unknown_words(text, ids, encoded.get("offset_mapping"), tf.tokenizer.unk_token_id)

@@ -14,6 +14,7 @@ from core.prompting.answers import NEXT_QUESTION
 from core.prompting.models import LanguageModel
 from core.prompting.tokenizer import describe
 from core.runtime import check_seed, gpu, make_generator
+from core.runtime.limits import check_text_fits
 
 MAX_NEW_TOKENS = 1024
 MAX_TEMPERATURE = 2.0
@@ -66,6 +67,7 @@ def encode(lm: LanguageModel, text: str, max_new_tokens: int) -> list[int]:
     """Token ids of `text`, or a ValueError for an empty prompt, unknown characters or too long a prompt."""
     if not text.strip():
         raise ValueError("the prompt is empty: build one with 'Build prompt' or type a question such as 'Q: ...\\nA:'")
+    check_text_fits(text, "the prompt", lm.tokenizer, lm.context, "shorten it (fewer examples)")
     encoded = lm.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     ids = encoded.input_ids
     unknown = [

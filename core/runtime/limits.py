@@ -1,5 +1,5 @@
 """Limits that keep one visitor from holding a shared server: a time limit on long jobs, checked between their
-steps, and the largest image that is decoded at all.
+steps, the largest image that is decoded at all, and the longest text that is tokenized at all.
 
 A long job (an evaluation, a training run, a sweep) runs as a loop over steps; `time_limited` (or a `Deadline`
 checked in the loop) stops it with a `TooLong` error, which the demos show like any input error, once
@@ -9,12 +9,14 @@ checked in the loop) stops it with a `TooLong` error, which the demos show like 
 
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 TIME_LIMIT_ENV = "GENAI_TIME_LIMIT_S"
 DEFAULT_TIME_LIMIT_S = 180.0
 MAX_IMAGE_PIXELS = 3000 * 3000  # larger uploads are refused from the header, before their pixels are decoded
+MAX_TEXT_CHARS = 20_000  # longer text is refused before a tokenizer sees it, whatever the model
 
 T = TypeVar("T")
 
@@ -74,4 +76,28 @@ def check_image_size(width: int, height: int) -> None:
         raise ValueError(
             f"the image is {width}x{height} pixels: send at most {MAX_IMAGE_PIXELS / 1e6:g} megapixels "
             "(e.g. 3000x3000); shrink it first"
+        )
+
+
+_longest_token: "weakref.WeakKeyDictionary[object, int]" = weakref.WeakKeyDictionary()
+
+
+def longest_token_chars(tokenizer) -> int:
+    """The most characters one token of `tokenizer` can stand for: the length of its longest vocabulary entry.
+
+    A vocabulary entry is written with at least one character per character of text it covers (byte-level BPE
+    spells each byte as one character; SentencePiece and WordPiece add a marker), so its length bounds the text."""
+    if tokenizer not in _longest_token:
+        _longest_token[tokenizer] = max(map(len, tokenizer.get_vocab()), default=1)
+    return _longest_token[tokenizer]
+
+
+def check_text_fits(text: str, name: str, tokenizer, max_tokens: int, hint: str) -> None:
+    """A ValueError, before any tokenizing, for `text` too long to fit `max_tokens` tokens of `tokenizer` (or longer
+    than MAX_TEXT_CHARS): a huge paste is refused by its length alone, and never costs the server a tokenization."""
+    limit = min(MAX_TEXT_CHARS, max_tokens * longest_token_chars(tokenizer))
+    if len(text) > limit:
+        raise ValueError(
+            f"{name} is {len(text):,} characters long, but the model reads at most {max_tokens} tokens "
+            f"(at most {limit:,} characters): {hint}"
         )

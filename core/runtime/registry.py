@@ -8,14 +8,20 @@ bundled alternative.
 Each bundled name is registered by its subpackage's `models` module (`REGISTERED_BY`), which `spec_for` imports
 on first use: a demo, the warm-up and a Space ask for a model by its name alone.
 
-On a public server (`public_mode()`: on Spaces, with `--share` or `--public`) a model menu accepts only the
-bundled models, the hub ids the catalog names (`ModelSpec.hub_default` and `choices`) and those the operator
-lists in `GENAI_ALLOWED_MODELS`; anything else, a local path included, gets one and the same refusal.
+On a public server (`public_mode()`: on Spaces, with `--share` or `--public`) visitors load only what the
+operator chose or already has: the bundled models (any demo's folder), every `GENAI_MODEL_<NAME>` value, the hub
+ids listed in `GENAI_ALLOWED_MODELS`, and hub ids already in the local Hugging Face cache (a GPU Space preloads
+its menu's). The catalog's other hub ids (`ModelSpec.hub_default` and `choices`) load only for a model the server
+runs from the hub (its `GENAI_MODEL_<NAME>` is set, as a GPU Space's `app.py` does), so a CPU server downloads
+nothing. Anything else, a local path included, gets one and the same refusal before any request to the Hub, and
+the model menus (`model_menu`) offer only what loads. A private server (a lecturer's own machine) loads any hub
+id or folder.
 
 Loading builds torch modules, and `from_pretrained` in transformers, diffusers and accelerate does it by
 patching process-wide state (the meta device, `nn.Module.register_parameter`, `torch.nn.init`), so a module
 built in another thread meanwhile comes out on the meta device or uninitialised. Every load, and every request
-that builds a fresh module (`building()`), therefore holds one process-wide lock.
+that builds a fresh module (`building()`), therefore holds one process-wide lock. A hub model's files are
+downloaded before that lock is taken, so a download holds up no other request.
 """
 
 import dataclasses
@@ -151,12 +157,21 @@ def public_mode() -> bool:
     return on_spaces()
 
 
-def allowed_hub_ids(name: str) -> tuple[str, ...]:
-    """The hub ids a public server loads for `name`: the catalog's, `GENAI_MODEL_<NAME>` and `GENAI_ALLOWED_MODELS`."""
-    spec = spec_for(name)
-    operator = re.split(r"[,\s]+", os.environ.get(ALLOWED_ENV, "").strip())
-    ids = [spec.hub_default, *spec.choices, os.environ.get(spec.env_var, "").strip(), *operator]
-    return tuple(dict.fromkeys(i for i in ids if i))
+def _operator_choices() -> set[str]:
+    """What the server's operator chose: every `GENAI_MODEL_<NAME>` value and the hub ids in `GENAI_ALLOWED_MODELS`."""
+    settings = [v.strip() for k, v in os.environ.items() if k.startswith("GENAI_MODEL_") and k != CACHE_ENV]
+    listed = re.split(r"[,\s]+", os.environ.get(ALLOWED_ENV, "").strip())
+    return {choice for choice in (*settings, *listed) if choice}
+
+
+def _in_hub_cache(hub_id: str) -> bool:
+    """Whether `hub_id` is in the local Hugging Face cache (its config is there), looked up without the network."""
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return any(isinstance(try_to_load_from_cache(hub_id, f), str) for f in ("config.json", "model_index.json"))
+    except ValueError:  # not a hub id at all (a path, say)
+        return False
 
 
 def _bundled_dirs() -> set[str]:
@@ -164,10 +179,22 @@ def _bundled_dirs() -> set[str]:
 
 
 def _trusted(name: str, choice: str) -> bool:
-    """Whether a public server may load `choice` for `name`: a bundled folder (any demo's, so one demo can open
-    another's bundled model), a `GENAI_MODEL_*` setting of the operator, or an allowed hub id."""
-    operator_settings = {v.strip() for k, v in os.environ.items() if k.startswith("GENAI_MODEL_") and k != CACHE_ENV}
-    return choice in _bundled_dirs() or choice in operator_settings or choice in allowed_hub_ids(name)
+    """Whether a public server may load `choice` for `name` (the rule in this module's docstring)."""
+    spec = spec_for(name)
+    runs_from_hub = bool(os.environ.get(spec.env_var, "").strip())
+    return (
+        choice in _bundled_dirs()
+        or choice in _operator_choices()
+        or (runs_from_hub and choice in (spec.hub_default, *spec.choices))
+        or _in_hub_cache(choice)
+    )
+
+
+def model_menu(name: str, sources: Iterable[str]) -> list[str]:
+    """The entries of `name`'s model menu: `sources` ("bundled" and hub ids), on a public server only those it loads."""
+    if not public_mode():
+        return list(sources)
+    return [source for source in sources if source == BUNDLED or _trusted(name, source)]
 
 
 def resolve(name: str, source: object = None) -> str:
@@ -187,10 +214,10 @@ def resolve(name: str, source: object = None) -> str:
             )
         return str(spec.bundled)
     if public_mode() and not _trusted(name, choice):
-        menu = ", ".join([BUNDLED, *allowed_hub_ids(name)])
+        menu = ", ".join(model_menu(name, [BUNDLED, *(i for i in (spec.hub_default, *spec.choices) if i)]))
         raise ModelUnavailable(
-            f"this public server runs only the models of its menu ({menu}): choose one of them. "
-            f"The server's operator can allow more hub ids in {ALLOWED_ENV}."
+            f"this public server runs only the models of its menu ({menu}) and downloads no others: choose one of "
+            f"them. The server's operator can allow more hub ids in {ALLOWED_ENV}."
         )
     local = Path(choice).expanduser()
     return str(local.resolve()) if local.is_dir() else choice
@@ -219,22 +246,32 @@ def get_model(name: str, source: object = None) -> Any:
                 return _loaded[key]
         target = key[1]
         if not Path(target).is_dir():
-            _check_hub_reachable(target)
+            _download(target)  # before the build lock: other requests build their modules meanwhile
         with _build_lock:
             try:
                 model = spec_for(name).load(target)
             except (OSError, ValueError) as err:  # a folder or id that holds no such model
-                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-                raise ModelUnavailable(
-                    f"could not load {target!r} as the {name!r} model ({first[:200]}): pick 'bundled' or a model "
-                    "from the menu"
-                ) from err
+                raise _not_a_model(name, target, err) from err
         if _half_built(model):
             raise ModelUnavailable(f"loading {name!r} left parameters on the meta device: try again in a moment")
         with _guard:
             _loaded[key] = model
             _evict()
     return model
+
+
+def _not_a_model(name: str, target: str, err: Exception) -> ModelUnavailable:
+    """The refusal of a folder or hub id that holds no `name` model. Another model's bundled folder is named by its
+    model, without the server's path or the loader's words."""
+    owners = [spec.name for spec in _specs.values() if str(spec.bundled) == target]
+    if owners and name not in owners:
+        return ModelUnavailable(
+            f"that folder holds the {owners[0]!r} model, not a {name!r} model: pick 'bundled' or a model from the menu"
+        )
+    first = str(err).strip().splitlines()[0] if str(err).strip() else "it holds no such model"
+    return ModelUnavailable(
+        f"could not load {target!r} as the {name!r} model ({first[:200]}): pick 'bundled' or a model from the menu"
+    )
 
 
 def _evict() -> None:
@@ -265,6 +302,9 @@ def is_loaded(name: str, source: str | None = None) -> bool:
     return (name, resolve(name, source)) in _loaded
 
 
+# imported by the warm-up too: every demo draws its charts with plotly, whose first use in two request threads at
+# once can deadlock (`_DeadlockError`: the narwhals modules it imports on first use import each other)
+SHARED_IMPORTS = ["plotly.graph_objects"]
 WARM_UP_WAIT_S = 60.0  # the longest a request waits for the warm-up's imports before it runs anyway
 LAZY_NAMES = {  # classes that diffusers and transformers import on first use, resolved by the warm-up first
     "diffusers": (
@@ -272,6 +312,7 @@ LAZY_NAMES = {  # classes that diffusers and transformers import on first use, r
         "UNet2DModel", "UNet2DConditionModel", "DiffusionPipeline", "AutoPipelineForText2Image",
     ),
     "transformers": ("AutoModelForCausalLM", "AutoTokenizer", "GPT2LMHeadModel", "PreTrainedTokenizerFast"),
+    "plotly.graph_objects": ("Figure",),
 }  # fmt: skip
 _imported = threading.Event()
 _imported.set()  # nothing to wait for until a warm-up starts
@@ -308,6 +349,7 @@ def warm_up(names: Iterable[str]) -> threading.Thread:
     """
     names = list(names)
     modules = list(dict.fromkeys(REGISTERED_BY[name] for name in names if name in REGISTERED_BY))
+    modules += SHARED_IMPORTS
     _imported.clear()
 
     def run() -> None:
@@ -327,26 +369,65 @@ def warm_up(names: Iterable[str]) -> threading.Thread:
     return thread
 
 
-def _check_hub_reachable(hub_id: str) -> None:
-    """Fail fast, with the bundled alternative named, when `hub_id` is neither cached nor reachable."""
+WEIGHTS = (".safetensors", ".bin", ".ckpt", ".pt", ".pth", ".h5", ".msgpack", ".ot", ".onnx", ".onnx_data",
+           ".tflite", ".gguf")  # fmt: skip
+
+
+def files_to_fetch(files: Iterable[str]) -> list[str]:
+    """The files of a hub repository that `from_pretrained` reads: every file but weights, and in each folder the
+    PyTorch weights (safetensors rather than .bin; no precision variant such as `model.fp16.safetensors`; in a
+    diffusers pipeline, none of the single-file checkpoints beside its folders)."""
+    files = list(files)
+    pipeline = "model_index.json" in files
+    chosen = [f for f in files if not f.endswith(WEIGHTS)]
+    folders: dict[str, list[str]] = {}
+    for f in files:
+        folder, _, file = f.rpartition("/")
+        if f.endswith(WEIGHTS) and file.count(".") == 1 and (folder or not pipeline):
+            folders.setdefault(folder, []).append(f)
+    for weights in folders.values():
+        safetensors = [f for f in weights if f.endswith(".safetensors")]
+        chosen += safetensors or [f for f in weights if f.endswith(".bin") and "pytorch_model" in f]
+    return chosen
+
+
+def _download(hub_id: str) -> None:
+    """Fetch what a loader reads of `hub_id` into the local Hugging Face cache, unless it is there already; fail
+    fast, with the bundled alternative named, when the Hub cannot be reached."""
     from huggingface_hub import model_info, snapshot_download
-    from huggingface_hub.errors import LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError
 
     alternative = "pick one of the bundled models in the model menu instead"
-    try:
-        snapshot_download(hub_id, local_files_only=True)
-        return  # already in the local cache: loads without the network
-    except (LocalEntryNotFoundError, FileNotFoundError, ValueError):
-        pass
+    if _in_hub_cache(hub_id):
+        return
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
         raise ModelUnavailable(f"{hub_id!r} is not downloaded on this server, which works offline: {alternative}")
     try:
-        model_info(hub_id, timeout=HUB_PROBE_TIMEOUT_S)
+        info = model_info(hub_id, timeout=HUB_PROBE_TIMEOUT_S)
     except RepositoryNotFoundError:
         raise ModelUnavailable(
             f"{hub_id!r} does not exist on the Hugging Face Hub (check the id): {alternative}"
         ) from None
     except Exception as err:  # noqa: BLE001 - any failure of the probe (DNS, TLS, HTTP, timeout) means unreachable
         raise ModelUnavailable(
-            f"the Hugging Face Hub could not be reached for {hub_id!r} ({type(err).__name__}): {alternative}"
+            f"the Hugging Face Hub could not be reached for {hub_id!r} ({_what_failed(err)}): {alternative}"
         ) from None
+    try:
+        snapshot_download(hub_id, allow_patterns=files_to_fetch(s.rfilename for s in info.siblings or ()))
+    except GatedRepoError:
+        raise ModelUnavailable(
+            f"{hub_id!r} is gated on the Hub and this server has no access token: {alternative}"
+        ) from None
+    except Exception as err:  # noqa: BLE001 - a dropped connection or a full disk: the model is not there either way
+        raise ModelUnavailable(
+            f"the download of {hub_id!r} stopped ({_what_failed(err)}, or no room for its files): try again, or "
+            f"{alternative}"
+        ) from None
+
+
+def _what_failed(err: Exception) -> str:
+    """A failed request to the Hub in words, for a visitor (no class names, no server paths)."""
+    status = getattr(getattr(err, "response", None), "status_code", None)
+    if status:
+        return f"it answered with HTTP status {status}"
+    return f"no network, or no answer within {HUB_PROBE_TIMEOUT_S:g} s"
