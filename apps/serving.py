@@ -7,14 +7,13 @@
 - Uploads are refused above `MAX_FILE_SIZE`, in demos without a file input, and above a visitor's and the
   server's share (`apps.uploads`); temporary files (uploads, generated images) older than `TEMP_MAX_AGE_S` are
   deleted every `TEMP_SWEEP_S`, and so are the folders they leave empty.
-- When a request ends, the memory it freed goes back to the system (`core.runtime.memory`).
+- Memory that requests freed goes back to the system within seconds (`core.runtime.memory`).
 - Images above `MAX_IMAGE_PIXELS` are refused from their header, before their pixels are decoded.
 - Every event runs under `apps.errors.guard`.
 A long job stops itself after `GENAI_TIME_LIMIT_S` (see `core.runtime.limits`) and at its next step once its visitor
 has left (Gradio drops the events of a closed connection or a cancelled job; `visitor_left` reads that).
 """
 
-import functools
 import inspect
 import os
 import warnings
@@ -27,7 +26,7 @@ from apps.admission import admit_fairly
 from apps.errors import guard
 from apps.uploads import UploadLimits, sweep_empty_folders, takes_files
 from core.runtime.limits import MAX_IMAGE_PIXELS, set_cancel_check
-from core.runtime.memory import release_freed_memory
+from core.runtime.memory import release_periodically
 
 CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 CONCURRENCY = max(1, CPUS)  # requests of one event that run at once
@@ -69,34 +68,6 @@ def limit_images() -> None:
     warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
-def releasing_memory(fn):
-    """`fn`, of the same kind (function or generator) and signature, returning freed memory when it ends."""
-    if getattr(fn, "releases_memory", False):
-        return fn
-    if inspect.isgeneratorfunction(fn):
-
-        @functools.wraps(fn)
-        def generator(*args, **kwargs):
-            try:
-                yield from fn(*args, **kwargs)
-            finally:
-                release_freed_memory()
-
-        wrapped = generator
-    else:
-
-        @functools.wraps(fn)
-        def call(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                release_freed_memory()
-
-        wrapped = call
-    wrapped.releases_memory = True
-    return wrapped
-
-
 def prepare(demo: gr.Blocks) -> gr.Blocks:
     """Apply the suite's limits to `demo` before it is served or mounted (idempotent)."""
     limit_images()
@@ -110,12 +81,11 @@ def prepare(demo: gr.Blocks) -> gr.Blocks:
             long_ids.add(fn_id)
             if block_fn.concurrency_limit == "default":
                 block_fn.concurrency_id, block_fn.concurrency_limit = "long-jobs", LONG_JOBS
-        if not (inspect.isasyncgenfunction(block_fn.fn) or inspect.iscoroutinefunction(block_fn.fn)):
-            block_fn.fn = releasing_memory(block_fn.fn)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     admit_fairly(demo._queue, long_ids, LONG_WAITING)
     demo.delete_cache = (TEMP_SWEEP_S, TEMP_MAX_AGE_S)
     sweep_empty_folders(TEMP_SWEEP_S, TEMP_MAX_AGE_S)
+    release_periodically()
     return demo
 
 

@@ -22,9 +22,12 @@ from core.tuning.lab import (
     feedback_tuning,
     instruction_tuning,
     rank,
+    restore_weights,
+    tuned_weights_files,
 )
 from core.tuning.models import NAME
 from core.tuning.sessions import TTL_S
+from core.tuning.weights_file import SUFFIX
 
 TITLE = "Tuning lab"
 ANSWERS = 4  # answers a student ranks at a time
@@ -140,6 +143,18 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
     return summary, feedback_curves({m: r.log for m, r in reports.items()}), times, answers, session
 
 
+def on_download(session):
+    with user_errors():
+        files = tuned_weights_files(session)
+    return [str(f) for f in files]
+
+
+def on_upload(weights, session):
+    with user_errors():
+        session, restored = restore_weights(session, weights)
+    return f"Restored the {' and the '.join(restored)}.", session
+
+
 def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     from core.tuning.comparison import NOTES
 
@@ -174,6 +189,19 @@ with gr.Blocks(title=TITLE) as demo:
         "the rankings and PPO optimises against it, with a KL penalty that keeps the model near where it started."
     )
     gr.Markdown(model_line(NAME))
+    with gr.Accordion("Keep your tuned models", open=False):
+        gr.Markdown(
+            f"The server keeps this page's tuned models for {TTL_S // 60} minutes after their last use, and drops "
+            "the least recently used ones first when many visitors tune at once. Download them to keep them; after "
+            "a reload, upload the files again to go on where you left off."
+        )
+        with gr.Row():
+            download_btn = gr.Button("Download my tuned models")
+            downloads = gr.File(label="Tuned weights (safetensors)", file_count="multiple", interactive=False)
+        with gr.Row():
+            uploads = gr.File(label="Tuned weights to restore", file_count="multiple", file_types=[SUFFIX])
+            upload_btn = gr.Button("Restore my tuned models")
+        restored_md = gr.Markdown()
 
     with gr.Tab("1. Instruction tuning"):
         gr.Markdown(
@@ -277,6 +305,8 @@ with gr.Blocks(title=TITLE) as demo:
         concurrency_id="train",
         concurrency_limit=1,
     )
+    download_btn.click(on_download, [session], [downloads], api_name="download_weights")
+    upload_btn.click(on_upload, [uploads, session], [restored_md, session], api_name="restore_weights")
     compare_btn.click(
         on_compare,
         [compare_steps, compare_questions, compare_seed],

@@ -3,7 +3,8 @@ are still warming up (a cold-start burst), keep them clicking for a while, then 
 
     python bench/classroom.py [--users 30] [--run-time 90s]
 
-Binds to 127.0.0.1 only. Prints, per endpoint, clicks, failures, median and 95th-percentile time (a click is
+Binds to 127.0.0.1 only; the server's output is kept in a log file in its temporary folder (printed), and a
+server that does not answer within `bench.server.START_TIMEOUT_S` stops the run with the log's end. Prints, per endpoint, clicks, failures, median and 95th-percentile time (a click is
 joining the queue and reading the result to its end), the server's memory (RSS of the launcher and its
 Streamlit child) and temporary-folder size at the start and at the end, and the CPU seconds the server spent per
 click: unlike the times, that figure does not depend on what else the machine is doing, so it gives the number of
@@ -12,29 +13,15 @@ students a core can serve.
 
 import argparse
 import csv
-import os
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    proc = psutil.Process(pid)
-    return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 1e6
+from bench.server import ROOT, rss_mb, suite, wait_for_index  # noqa: E402
 
 
 def cpu_s(pid: int) -> float:
@@ -54,50 +41,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-time", default="90s", help="how long they click, locust's format (default 90s)")
     args = parser.parse_args(argv)
 
-    port, st_port = free_port(), free_port()
-    temp = Path(tempfile.mkdtemp(prefix="genai-demos-classroom-"))
-    env = {**os.environ, "GRADIO_TEMP_DIR": str(temp), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "apps",
-            "--public",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--streamlit-port",
-            str(st_port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        started = time.monotonic()
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        print(f"index answered after {time.monotonic() - started:.1f} s; students arrive now, during the warm-up")
-        rss_start, (temp_start, files_start), cpu_start = rss_mb(server.pid), folder_mb(temp), cpu_s(server.pid)
+    with suite() as server:
+        started = wait_for_index(server)
+        print(f"index answered after {started:.1f} s; students arrive now, during the warm-up (log: {server.log})")
+        temp = server.temp
+        rss_start, (temp_start, files_start), cpu_start = (
+            rss_mb(server.process.pid),
+            folder_mb(temp),
+            cpu_s(server.process.pid),
+        )
         stats = temp / "locust"
         locust = [
             sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-            "-u", str(args.users), "-r", str(args.users), "--run-time", args.run_time, "--host", base,
+            "-u", str(args.users), "-r", str(args.users), "--run-time", args.run_time, "--host", server.base,
             "--csv", str(stats), "--only-summary", "--stop-timeout", "60",
         ]  # fmt: skip
         subprocess.run(locust, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        rss_end, (temp_end, files_end), cpu_end = rss_mb(server.pid), folder_mb(temp), cpu_s(server.pid)
-        alive = server.poll() is None
-    finally:
-        server.terminate()
-        server.wait(30)
+        rss_end, (temp_end, files_end), cpu_end = rss_mb(server.process.pid), folder_mb(temp), cpu_s(server.process.pid)
+        alive = server.process.poll() is None
 
     rows = list(csv.DictReader(open(f"{stats}_stats.csv")))
     print(f"\n{args.users} students for {args.run_time} (think time 5-15 s), server still up: {alive}")

@@ -9,6 +9,7 @@ already serving on 127.0.0.1:7860:
 
 import json
 import random
+import secrets
 import time
 
 from locust import HttpUser, between, events, task
@@ -25,6 +26,7 @@ class Student(HttpUser):
         if not self.host.startswith(("http://127.0.0.1", "http://localhost")):
             raise RuntimeError("the load test only runs against this machine (127.0.0.1)")
         self.client.get("/", name="index")
+        self.session = secrets.token_hex(6)  # one open page: the server counts a visitor's requests by it
 
     def call(self, demo: str, api: str, data: list) -> None:
         """One click: join the queue, then read the event stream until the result or an error; timed as one."""
@@ -33,7 +35,11 @@ class Student(HttpUser):
         error = None
         length = 0
         try:
-            joined = self.client.post(f"/{demo}/gradio_api/call{api}", json={"data": data}, name=name + " (join)")
+            joined = self.client.post(
+                f"/{demo}/gradio_api/call{api}",
+                json={"data": data, "session_hash": self.session},
+                name=name + " (join)",
+            )
             joined.raise_for_status()
             event_id = joined.json()["event_id"]
             stream = self.client.get(

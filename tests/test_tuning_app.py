@@ -1,10 +1,18 @@
 """The tuning lab as a script and a student use it: every endpoint through `gradio_client` (one browser session
-per client, so tuned models and rankings carry from call to call), clear messages for bad input, and a browser
-in which a student ranks four answers and runs feedback tuning on the ranking."""
+per client, so tuned models and rankings carry from call to call), a message naming the parameter for every bad
+value each handler can get, tuned weights downloaded and uploaded again after they expired, and a browser in which
+a student ranks four answers and runs feedback tuning on the ranking."""
 
+import math
+import re
+from pathlib import Path
+
+import gradio as gr
 import pytest
+from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 
+from apps.errors import INTERNAL
 from tests.conftest import free_port
 
 pytestmark = pytest.mark.timeout(1200)  # every test trains a model: tens of seconds on an idle 2-core CPU
@@ -53,13 +61,13 @@ def test_rank_then_feedback_tune_with_ppo_and_dpo_side_by_side(gradio_client, de
     assert [row[0] for row in times["data"]] == ["PPO", "DPO"]  # the same preferences, side by side
 
 
-def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, one_torch_thread):
+def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, one_torch_thread, monkeypatch):
     from core.tuning.sessions import STORE
 
     client = gradio_client(demo)
-    with pytest.raises(AppError, match="no instruction task chosen"):
+    with pytest.raises(AppError, match="no tasks to tune on chosen"):
         client.predict([], 16, 5, 1e-3, False, 0, 1, api_name="/instruction_tune")
-    with pytest.raises(AppError, match="learning rate must be from"):
+    with pytest.raises(AppError, match="learning rate must be a number from"):
         client.predict(["one_word:coin_flip"], 16, 5, 1.0, False, 0, 1, api_name="/instruction_tune")
     with pytest.raises(AppError, match="Value 1000 is greater than maximum value 400"):
         client.predict(["one_word:coin_flip"], 16, 1000, 1e-3, False, 0, 1, api_name="/instruction_tune")
@@ -71,11 +79,64 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
     rows = table["data"]
     assert ["one word: coin flip", "tuned on", "tuned on"] == rows[0][:3]
     assert {r[1] for r in rows} == {"tuned on", "held out"} and {r[2] for r in rows} == {"tuned on", "held out"}
-    question, *answers = client.predict("tuned", 1, 0, api_name="/answers")
-    assert "Q: " in question
-    STORE._items.clear()  # as if the session's models had outlived their time to live
-    with pytest.raises(AppError, match="expired .* run instruction tuning \\(step 1\\) again"):
-        client.predict("tuned", 1, 0, api_name="/answers")
+    answered = client.predict("tuned", 1, 0, api_name="/answers")
+    assert "Q: " in answered[0]
+    files = client.predict(api_name="/download_weights")
+    assert [Path(f).name for f in files] == ["instruction_tuned_model.safetensors"]
+    with monkeypatch.context() as later:
+        later.setattr(STORE, "ttl_s", -1)  # as if the session's models had outlived their time to live
+        with pytest.raises(AppError, match="expired .* upload the weights you downloaded .* run instruction tuning"):
+            client.predict("tuned", 1, 0, api_name="/answers")
+    restored = client.predict([handle_file(f) for f in files], api_name="/restore_weights")
+    assert restored == "Restored the instruction-tuned model."
+    assert client.predict("tuned", 1, 0, api_name="/answers") == answered  # the same model, the same answers
+
+
+def test_cleared_number_boxes_name_their_parameter(gradio_client, demo):
+    """A number box the student emptied sends None; the message names the box."""
+    client = gradio_client(demo)
+    with pytest.raises(AppError, match="question number must be a whole number from 0 to 999, got None"):
+        client.predict("base", None, 0, api_name="/answers")
+    for rates, name in [((None, 0.1), "learning rate"), ((1e-4, None), "KL coefficient \\(beta\\)")]:
+        with pytest.raises(AppError, match=f"{name} must be a number from .*, got None"):
+            client.predict("ppo", "correct_concise", 2, 0, *rates, "base", api_name="/feedback_tune")
+
+
+BAD_VALUES = [None, "abc", "", math.nan, math.inf, -math.inf, 1e308, 10**30, -1, [], {}]
+VALID = {  # handler -> valid arguments; the named ones are each replaced by every bad value in turn
+    "on_instruction_tune": {"tasks": ["one_word:coin_flip"], "examples": 16, "steps": 5, "learning_rate": 1e-3,
+                            "lora": False, "seed": 0, "questions": 1, "session": None},
+    "on_answers": {"start_from": "base", "question": 0, "seed": 0, "session": None},
+    "on_rank": {"rank_1": 1, "rank_2": 2, "rank_3": 3, "rank_4": 4, "session": "answers"},
+    "on_feedback_tune": {"method": "ppo", "reward": "correct_concise", "steps": 2, "seed": 0, "learning_rate": 1e-4,
+                         "kl_coef": 0.1, "start_from": "base", "session": None},
+    "on_upload": {"weights": ["instruction_tuned_model.safetensors"], "session": None},
+    "on_compare": {"steps": 2, "test_questions": 4, "seed": 0},
+}  # fmt: skip
+NAMED = {"tasks": "task", "examples": "tuning examples", "steps": "steps", "learning_rate": "learning rate",
+         "lora": "LoRA", "seed": "seed", "questions": "test questions per task", "question": "question number",
+         "start_from": "the model that answers", "method": "method", "reward": "reward", "kl_coef": "KL coefficient",
+         "weights": "tuned weights", "test_questions": "held-out test questions"} | {
+    f"rank_{i}": f"(rank of answer {i}|ranking)" for i in range(1, 5)}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("handler", "parameter"), [(h, p) for h, args in VALID.items() for p in args if p != "session"]
+)
+def test_every_bad_value_of_every_parameter_gets_a_message_naming_it(demo, handler, parameter):
+    """None (a cleared box), text, NaN, infinities, huge and negative numbers, empty lists and dicts: each, with
+    the other parameters valid, gets a message that names the parameter, never the generic one."""
+    import apps.tuning
+    from core.tuning.sessions import STORE
+
+    valid = dict(VALID[handler])
+    if valid.get("session") == "answers":
+        valid["session"] = STORE.put(None, answers=("Q: x\nA:", ["a", "b", "c", "d"]))
+    for bad in BAD_VALUES:
+        with pytest.raises(gr.Error) as raised:
+            getattr(apps.tuning, handler)(*(valid | {parameter: bad}).values())
+        message = raised.value.message
+        assert message != INTERNAL and re.search(NAMED[parameter], message, re.IGNORECASE), (bad, message)
 
 
 def test_compare_methods_fills_the_notes_table(gradio_client, demo, one_torch_thread):

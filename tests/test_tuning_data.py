@@ -1,5 +1,5 @@
-"""The tuning lab's data: instruction tasks and their grading, rankings turned into preference pairs, the raters,
-and the per-session store of tuned models. No model runs here."""
+"""The tuning lab's data: instruction tasks and their grading, rankings turned into preference pairs and the
+raters. No model runs here."""
 
 import pytest
 
@@ -17,7 +17,6 @@ from core.tuning.instructions import (
 )
 from core.tuning.preferences import Pair, pairs_from_ranking, rater_ranking
 from core.tuning.rater import is_right, rate
-from core.tuning.sessions import Expired, SessionStore
 
 COIN = Problem("coin_flip", "A coin is heads up. Ann flips it. Is the coin still heads up?", ("Ann flips: tails.",),
                "no", 1)  # fmt: skip
@@ -54,7 +53,7 @@ def test_test_questions_are_never_tuned_on():
 
 @pytest.mark.parametrize(
     ("tasks", "n", "message"),
-    [([], 10, "no instruction task chosen"), (["sing:coin_flip"], 10, "unknown task 'sing:coin_flip'"),
+    [([], 10, "no tasks to tune on chosen"), (["sing:coin_flip"], 10, "unknown task 'sing:coin_flip'"),
      (["one_word:coin_flip"], 0, "from 1 to 2000"), (["one_word:coin_flip"], 5000, "from 1 to 2000")],
 )  # fmt: skip
 def test_bad_tuning_requests_say_what_to_fix(tasks, n, message):
@@ -73,8 +72,10 @@ def test_a_ranking_gives_one_pair_per_two_answers_of_different_rank():
 @pytest.mark.parametrize(
     ("ranks", "message"),
     [([], "the ranking is empty"), ([None, None, None, None], "the ranking is empty"),
-     ([2, 2, 2, 2], "ties only"), ([1, 2, 3, 9], "from 1 \\(best\\) to 4"), ([1, 2], "rank all 4 answers"),
-     ([1, "x", 2, 3], "a whole number")],
+     ([2, 2, 2, 2], "ties only"), ([1, 2, 3, 9], "rank of answer 4 must be a whole number from 1 to 4, got 9"),
+     ([1, 2], "rank all 4 answers"), ([1, "x", 2, 3], "rank of answer 2 must be a whole number"),
+     ([None, 2, 3, 4], "rank of answer 1 .* got None: 1 for the best, 4 for the worst"),
+     ([1, 2, float("inf"), 4], "rank of answer 3 .* got inf"), ("1234", "a list of 4 ranks")],
 )  # fmt: skip
 def test_bad_rankings_get_a_clear_message(ranks, message):
     with pytest.raises(ValueError, match=message):
@@ -90,21 +91,6 @@ def test_raters_prefer_what_they_say_and_the_flawed_one_prefers_length():
     assert rate("shows_steps", " Ann flips: tails. So the answer is no.", COIN) > rate("shows_steps", right, COIN)
     with pytest.raises(ValueError, match="unknown rater"):
         rate("kind", right, COIN)
-
-
-def test_a_session_model_expires_with_a_message_and_the_store_stays_bounded():
-    store = SessionStore(ttl_s=60, max_sessions=2)
-    key = store.put(None, "instruction_tuned_model", "weights")
-    assert store.get(key, "instruction_tuned_model", "step 1") == "weights"
-    with pytest.raises(Expired, match="no instruction tuned model yet: run step 1 first"):
-        store.get(None, "instruction_tuned_model", "step 1")
-    store.put(None, "instruction_tuned_model", "other")
-    store.put(None, "instruction_tuned_model", "third")  # pushes the oldest session out
-    with pytest.raises(Expired, match="have expired .* run step 1 again"):
-        store.get(key, "instruction_tuned_model", "step 1")
-    store.ttl_s = -1  # every session is now older than its time to live
-    with pytest.raises(Expired, match="expired"):
-        store.get(store.put(None, "x", 1), "x", "step 1")
 
 
 def test_zero_shot_claims_pool_the_held_out_questions_of_each_kind():

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
+from core.runtime.limits import Deadline
 from core.tuning.instructions import Example, one_word
 from core.tuning.models import base_question
 from core.tuning.policy import changed_fraction
@@ -86,14 +87,19 @@ def compare(
     n_test: int = 16,
     seed: int = 0,
     progress: Callable[[float, str], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> list[Row]:
-    """The three rows of the table, each measured on the same `n_test` held-out questions."""
+    """The three rows of the table, each measured on the same `n_test` held-out questions; `deadline` is checked
+    before each row and each training step."""
     from core.tuning.ppo import PPOConfig, ppo
     from core.tuning.preferences import rater_preferences
     from core.tuning.reward_model import train_reward_model
     from core.tuning.sft import instruction_tune
 
     def report(fraction: float, what: str) -> None:
+        """Say what runs next, after stopping if the deadline has passed."""
+        if deadline is not None:
+            deadline.check()
         if progress is not None:
             progress(fraction, what)
 
@@ -106,7 +112,7 @@ def compare(
     report(0.1, "fine-tuning (SFT on labelled one-word answers)")
     train = questions("coin_flip", examples, seed, "train")
     labelled = [Example("one_word:coin_flip", plain(p), " " + p.answer, p, False) for p in train]
-    sft = instruction_tune(base, labelled, steps=steps, batch_size=8, learning_rate=1e-3, seed=seed)
+    sft = instruction_tune(base, labelled, steps=steps, batch_size=8, learning_rate=1e-3, seed=seed, deadline=deadline)
     rows.append(
         Row(
             "Fine-tuning",
@@ -142,9 +148,10 @@ def compare(
 
     report(0.6, "RLHF (rankings, reward model, PPO)")
     began = time.perf_counter()
-    pairs = rater_preferences(base, "correct_concise", rankings, 4, seed)
-    rm = train_reward_model(base, pairs, steps=steps, batch_size=8, seed=seed)
-    tuned = ppo(base, rm.score, questions("coin_flip", 32, seed + 4, "train"), PPOConfig(steps=steps // 2), seed)
+    pairs = rater_preferences(base, "correct_concise", rankings, 4, seed, deadline=deadline)
+    rm = train_reward_model(base, pairs, steps=steps, batch_size=8, seed=seed, deadline=deadline)
+    train_questions = questions("coin_flip", 32, seed + 4, "train")
+    tuned = ppo(base, rm.score, train_questions, PPOConfig(steps=steps // 2), seed, deadline=deadline)
     rows.append(
         Row(
             "RLHF",
@@ -157,5 +164,4 @@ def compare(
             f"reward model {rm.seconds:.0f} s, PPO {tuned.seconds:.0f} s ({steps // 2} steps)",
         )
     )
-    report(1.0, "done")
     return rows

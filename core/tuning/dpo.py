@@ -12,10 +12,11 @@ from collections.abc import Callable
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.runtime import check_seed
+from core.runtime.limits import Deadline
 from core.tuning.feedback import FeedbackResult, Reward, StepLog, measure
 from core.tuning.policy import own_random_state, private_copy
 from core.tuning.preferences import Pair
-from core.tuning.sft import check_training, trainer_args
+from core.tuning.sft import check_training, step_callbacks, trainer_args
 
 MAX_STEPS = 60
 
@@ -32,8 +33,10 @@ def dpo(
     seed: int = 0,
     max_new_tokens: int = 32,
     progress: Callable[[int, int], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> FeedbackResult:
-    """Tune a private copy of `start` on `pairs`; `start` is the reference. `reward` and `problems` only measure."""
+    """Tune a private copy of `start` on `pairs`; `start` is the reference. `reward` and `problems` only measure.
+    `deadline` is checked before every step."""
     from datasets import Dataset
     from transformers import TrainerCallback
     from transformers.trainer_callback import PrinterCallback
@@ -69,7 +72,7 @@ def dpo(
             args=args,
             train_dataset=data,
             processing_class=start.tokenizer,
-            callbacks=[Measure()],
+            callbacks=[Measure(), *step_callbacks(deadline=deadline)],
         )
         trainer.remove_callback(PrinterCallback)
         trainer.train()

@@ -16,6 +16,7 @@ from core.prompting.prompts import CONCLUSION
 from core.prompting.tasks import Problem
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
+from core.runtime.validate import whole_number
 from core.tuning.models import base_question
 
 MAX_EXAMPLES = 2000  # the most tuning examples one request may ask for
@@ -175,23 +176,25 @@ def prompt_for(phrasing: str, problem: Problem) -> str:
     return f"{phrasing}\nQ: {problem.question}\nA:"
 
 
-def check_tasks(tasks: list[str]) -> list[Task]:
-    if not tasks:
-        raise ValueError("no instruction task chosen: tick at least one, e.g. 'one word: coin flip'")
-    unknown = [t for t in tasks if t not in TASKS]
+def check_tasks(tasks: object) -> list[Task]:
+    """The chosen tasks, from a list of their names, or a ValueError that says what to choose."""
+    if tasks is None or (isinstance(tasks, list | tuple) and not tasks):
+        raise ValueError("no tasks to tune on chosen: tick at least one, e.g. 'one word: coin flip'")
+    if not isinstance(tasks, list | tuple):
+        raise ValueError(f"tasks to tune on must be a list of task names such as ['one_word:coin_flip'], got {tasks!r}")
+    unknown = [t for t in tasks if not isinstance(t, str) or t not in TASKS]
     if unknown:
-        raise ValueError(f"unknown task {unknown[0]!r}: choose from {', '.join(TASKS)}")
+        raise ValueError(f"unknown task {unknown[0]!r} in the tasks to tune on: choose from {', '.join(TASKS)}")
     return [TASKS[t] for t in tasks]
 
 
 def tuning_set(tasks: list[str], n: int, seed: int = 0) -> list[Example]:
     """n tuning examples, the tasks and their tuning phrasings taking turns, questions from the train split."""
     chosen = check_tasks(tasks)
-    if not 1 <= int(n) <= MAX_EXAMPLES:
-        raise ValueError(f"the number of examples must be from 1 to {MAX_EXAMPLES}, got {n}")
+    n = whole_number(n, "the number of tuning examples", 1, MAX_EXAMPLES)
     rng = random.Random(seed)
     examples = []
-    for i in range(int(n)):
+    for i in range(n):
         task = chosen[i % len(chosen)]
         phrasing = rng.choice(task.instruction.tuning_phrasings)
         problem = problem_for(task, rng, "train")

@@ -5,16 +5,22 @@ the browser session's store (`core.tuning.sessions`). The Gradio app only lays t
 2. `answers_to_rank` and `rank`: the policy writes k answers to a question; a ranking becomes preference pairs.
 3. `feedback_tuning`: a reward model from the pairs (or from a built-in rater's rankings), then PPO or DPO.
 4. `compare_methods`: the notes' table, measured.
+5. `tuned_weights_files` and `restore_weights`: the session's tuned models as files to keep, and back.
+
+Each long step runs under a `Deadline`: it stops at the server's time limit, or as soon as its visitor has left,
+and keeps nothing in the store unless it finished.
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.prompting.models import LanguageModel
 from core.runtime import check_seed, gpu
-from core.tuning.instructions import DEFAULT_TUNING_TASKS, TASKS, check_tasks, tuning_set
+from core.runtime.limits import Deadline
+from core.runtime.validate import choice, shown, whole_number
+from core.tuning.instructions import DEFAULT_TUNING_TASKS, MAX_EXAMPLES, TASKS, check_tasks, tuning_set
 from core.tuning.preferences import (
     MAX_REPLIES,
     Pair,
@@ -24,7 +30,7 @@ from core.tuning.preferences import (
     rater_preferences,
 )
 from core.tuning.rater import RATERS, is_right
-from core.tuning.sessions import STORE
+from core.tuning.sessions import MODELS, STORE
 
 if TYPE_CHECKING:  # scipy and statsmodels load with the first run, not with the page
     from core.stats import Difference
@@ -41,6 +47,8 @@ RATER_RANKINGS = 12  # rankings the built-in rater makes (4 replies each)
 COMPARE_PROMPTS = 4  # questions shown before vs after
 EVAL_QUESTIONS = 6  # per task and phrasing
 MAX_EVAL_QUESTIONS = 20
+MAX_QUESTION = 999  # feedback question numbers a student can ask for: 0 to 999
+STEP_1 = "instruction tuning (step 1)"
 # PPO and DPO's default step size: at 3e-4, 10 PPO steps from the instruction-tuned model go up to 9 nats from it
 # and its right answers fall from 23% to 6%; at 1e-4 it stays within 3 nats and the reward model's score rises
 # (bench/tuning_figures.py).
@@ -80,28 +88,38 @@ class FeedbackReport:
     before_after: list[tuple[str, str, str]] = field(default_factory=list)  # (question, before, after)
 
 
+def check_start(start_from: object) -> str:
+    return choice(start_from, "the model that answers (start from)", START_FROM)
+
+
+def check_flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, got {shown(value)}: tick or untick it")
+    return value
+
+
 def start_model(session: str | None, start_from: str, source: str | None = None) -> LanguageModel:
     from core.tuning.policy import base_model
 
-    if start_from not in START_FROM:
-        raise ValueError(f"start from must be one of {', '.join(START_FROM)}, got {start_from!r}")
-    if start_from == "base":
+    if check_start(start_from) == "base":
         return base_model(source)
-    return STORE.get(session, "instruction_tuned_model", "instruction tuning (step 1)")
+    return STORE.get(session, "instruction_tuned_model", STEP_1)
 
 
-def _right_or_wrong(lm: LanguageModel, tasks: list[str], n: int, seed: int) -> "Bits":
+def _right_or_wrong(lm: LanguageModel, tasks: list[str], n: int, seed: int, deadline: Deadline) -> "Bits":
     from core.tuning.zero_shot import score_tasks
 
-    return {k: tuple(g.correct for g in v.graded) for k, v in score_tasks(lm, tasks, n, seed).items()}
+    return {k: tuple(g.correct for g in v.graded) for k, v in score_tasks(lm, tasks, n, seed, deadline).items()}
 
 
-@functools.lru_cache(maxsize=8)
-def _base_scores(source: str, tasks: tuple[str, ...], n: int, seed: int) -> dict:
-    """The base model never changes, so its graded replies are computed once per process."""
-    from core.tuning.policy import base_model
+_BASE_SCORES: dict[tuple[str, int, int], "Bits"] = {}  # (base model's source, questions, seed) -> its bits
 
-    return _right_or_wrong(base_model(source), list(tasks), n, seed)
+
+def _base_scores(base: LanguageModel, n: int, seed: int, deadline: Deadline) -> "Bits":
+    """A base model never changes, so its graded replies to every task are computed once per process."""
+    if (base.source, n, seed) not in _BASE_SCORES:
+        _BASE_SCORES[base.source, n, seed] = _right_or_wrong(base, list(TASKS), n, seed, deadline)
+    return _BASE_SCORES[base.source, n, seed]
 
 
 @gpu(duration=120)
@@ -122,23 +140,25 @@ def instruction_tuning(
     from core.tuning.policy import base_model
     from core.tuning.sft import check_training, instruction_tune
 
-    check_training(steps, 8, learning_rate)
+    chosen = [t.name for t in check_tasks(tasks)]
+    examples = whole_number(examples, "tuning examples", 1, MAX_EXAMPLES)
+    steps, _, learning_rate = check_training(steps, 8, learning_rate)
+    lora = check_flag(lora, "LoRA")
     seed = check_seed(seed)
-    if not 1 <= int(questions) <= MAX_EVAL_QUESTIONS:
-        raise ValueError(f"test questions per task must be from 1 to {MAX_EVAL_QUESTIONS}, got {questions}")
-    chosen = [t.name for t in check_tasks(list(tasks))]
-    data = tuning_set(chosen, int(examples), seed)
+    questions = whole_number(questions, "test questions per task", 1, MAX_EVAL_QUESTIONS)
+    deadline = Deadline("ask for fewer steps or fewer test questions per task")
+    data = tuning_set(chosen, examples, seed)
     base = base_model(source)
-    before = _base_scores(source, tuple(TASKS), int(questions), 1)
+    before = _base_scores(base, questions, 1, deadline)
 
     def tick(step: int, total: int) -> None:
         if progress is not None:
             progress(step, total, f"instruction tuning: step {step}/{total}")
 
-    result = instruction_tune(base, data, int(steps), 8, float(learning_rate), bool(lora), seed, tick)
+    result = instruction_tune(base, data, steps, 8, learning_rate, lora, seed, tick, deadline)
     if progress is not None:
-        progress(int(steps), int(steps), "measuring zero-shot accuracy after tuning")
-    after = _right_or_wrong(result.lm, list(TASKS), int(questions), 1)
+        progress(steps, steps, "measuring zero-shot accuracy after tuning")
+    after = _right_or_wrong(result.lm, list(TASKS), questions, 1, deadline)
 
     def accuracy(bits: tuple[bool, ...]) -> float:
         return sum(bits) / len(bits)
@@ -150,8 +170,8 @@ def instruction_tuning(
         for name in TASKS
         for held in (False, True)
     )
-    key = STORE.put(session, "instruction_tuned_model", result.lm)
-    STORE.put(key, "reward_model", None)  # one built on the previous tuned model (and its reports) no longer applies
+    # a reward model built on the previous tuned model (and its reports) no longer applies
+    key = STORE.put(session, instruction_tuned_model=result.lm, reward_model=None)
     report = TuningReport(
         rows,
         tuple(result.log.series("loss")),
@@ -169,14 +189,14 @@ def answers_to_rank(
     """k sampled answers of the starting policy to feedback question number `question`, kept for `rank`."""
     from core.tuning.sampling import sample_replies
 
-    if not 2 <= int(k) <= MAX_REPLIES:
-        raise ValueError(f"answers per question must be from 2 to {MAX_REPLIES}, got {k}")
-    if not 0 <= int(question) < 1000:
-        raise ValueError(f"question number must be from 0 to 999, got {question}")
+    start_from = check_start(start_from)
+    question = whole_number(question, "question number", 0, MAX_QUESTION)
+    k = whole_number(k, "answers per question", 2, MAX_REPLIES)
+    seed = check_seed(seed)
     lm = start_model(session, start_from)
-    problem = feedback_problems(1, 10_000 + int(question))[0]
-    replies = sample_replies(lm, prompt_of(problem), int(k), check_seed(seed)).texts
-    key = STORE.put(session, "answers", (prompt_of(problem), replies))
+    problem = feedback_problems(1, 10_000 + question)[0]
+    replies = sample_replies(lm, prompt_of(problem), k, seed).texts
+    key = STORE.put(session, answers=(prompt_of(problem), replies))
     return key, prompt_of(problem), replies
 
 
@@ -189,7 +209,7 @@ def rank(session: str | None, ranks: list) -> tuple[str, list[Pair]]:
     except ValueError:
         pairs = []
     pairs = [*pairs, *new]
-    key = STORE.put(session, "preferences", pairs)
+    key = STORE.put(session, preferences=pairs)
     return key, pairs
 
 
@@ -213,12 +233,12 @@ def feedback_tuning(
     from core.tuning.reward_model import train_reward_model
     from core.tuning.sampling import sample_replies
 
-    if method not in METHODS:
-        raise ValueError(f"method must be 'ppo' or 'dpo', got {method!r}")
-    if reward not in REWARDS:
-        raise ValueError(f"reward must be one of {', '.join(REWARDS)}, got {reward!r}")
+    method = choice(method, "method", METHODS)
+    reward = choice(reward, "reward", REWARDS)
     seed = check_seed(seed)
-    config = check_ppo(PPOConfig(steps=int(steps), learning_rate=float(learning_rate), kl_coef=float(kl_coef)))
+    config = check_ppo(PPOConfig(steps=steps, learning_rate=learning_rate, kl_coef=kl_coef))
+    start_from = check_start(start_from)
+    deadline = Deadline("ask for fewer steps")
     start = start_model(session, start_from)
 
     def say(done: int, total: int, what: str) -> None:
@@ -230,8 +250,8 @@ def feedback_tuning(
         pairs = STORE.get(session, "preferences", "'Rank' (step 2) on at least one question")
         held_out = pairs  # a student's few rankings leave none to spare; accuracy is then on the training pairs
     else:
-        pairs = rater_preferences(start, reward, RATER_RANKINGS, 4, seed)
-        held_out = rater_preferences(start, reward, 6, 4, seed + 1, split="test")
+        pairs = rater_preferences(start, reward, RATER_RANKINGS, 4, seed, deadline=deadline)
+        held_out = rater_preferences(start, reward, 6, 4, seed + 1, split="test", deadline=deadline)
     if not pairs:
         raise ValueError("the rater tied every answer, so there are no preferences: pick another reward or seed")
     cache_key = (reward, start_from, seed, tuple((p.prompt, p.chosen, p.rejected) for p in pairs))
@@ -244,20 +264,20 @@ def feedback_tuning(
     else:
         say(0, 1, f"training the reward model on {len(pairs)} pairs")
         rm_steps = min(40, 5 * -(-len(pairs) // 8))  # about five passes over the pairs, at most 40 steps
-        rm, reports = train_reward_model(start, pairs, steps=rm_steps, batch_size=8, seed=seed), {}
+        rm, reports = train_reward_model(start, pairs, steps=rm_steps, batch_size=8, seed=seed, deadline=deadline), {}
     problems = feedback_problems(FEEDBACK_PROMPTS, seed + 7)
 
     def tick(step: int, total: int) -> None:
         say(step, total, f"{method.upper()}: step {step}/{total}")
 
     if method == "ppo":
-        result = ppo(start, rm.score, problems, config, seed, tick)
+        result = ppo(start, rm.score, problems, config, seed, tick, deadline)
     else:
         result = dpo(start, pairs, rm.score, problems, config.steps, config.batch_size, config.learning_rate,
-                     config.kl_coef, seed, config.max_new_tokens, tick)  # fmt: skip
-    shown = feedback_problems(COMPARE_PROMPTS, seed + 99, split="test")
+                     config.kl_coef, seed, config.max_new_tokens, tick, deadline)  # fmt: skip
     before_after = []
-    for i, problem in enumerate(shown):
+    for i, problem in enumerate(feedback_problems(COMPARE_PROMPTS, seed + 99, split="test")):
+        deadline.check()
         before = sample_replies(start, prompt_of(problem), 1, seed + i).texts[0]
         after = sample_replies(result.lm, prompt_of(problem), 1, seed + i).texts[0]
         mark = {True: "right", False: "wrong"}
@@ -269,13 +289,13 @@ def feedback_tuning(
             )
         )
     say(1, 1, f"answering {HELD_OUT_PROMPTS} held-out questions before and after")
+    deadline.check()
     claims = feedback_claims(start, result.lm, rm.score, config.max_new_tokens, seed)
     report = FeedbackReport(
         method, reward, result.seconds, rm.seconds, rm.accuracy(held_out), len(pairs), result.log, claims, before_after
     )
     reports = {**reports, method: report}
-    key = STORE.put(session, "reward_model", (cache_key, rm, reports))
-    STORE.put(key, "feedback_tuned_model", result.lm)
+    key = STORE.put(session, reward_model=(cache_key, rm, reports), **{f"{method}_tuned_model": result.lm})
     return key, report, reports
 
 
@@ -287,11 +307,41 @@ def compare_methods(
     from core.tuning.comparison import compare
     from core.tuning.policy import base_model
 
-    if not 2 <= int(steps) <= 60:
-        raise ValueError(f"training steps must be from 2 to 60, got {steps}")
-    if not 4 <= int(test_questions) <= 32:
-        raise ValueError(f"test questions must be from 4 to 32, got {test_questions}")
-    return compare(base_model(), steps=int(steps), n_test=int(test_questions), seed=check_seed(seed), progress=progress)
+    steps = whole_number(steps, "training steps", 2, 60)
+    test_questions = whole_number(test_questions, "held-out test questions", 4, 32)
+    seed = check_seed(seed)
+    deadline = Deadline("ask for fewer training steps or test questions")
+    return compare(base_model(), steps=steps, n_test=test_questions, seed=seed, progress=progress, deadline=deadline)
+
+
+def tuned_weights_files(session: str | None) -> list[Path]:
+    """One safetensors file for each tuned model the session keeps (`core.tuning.weights_file`), in a new folder."""
+    from core.tuning.weights_file import download_folder, save_weights
+
+    values = STORE.session(session, STEP_1)
+    kept = [name for name in MODELS if values.get(name) is not None]
+    if not kept:
+        raise ValueError(f"this session has no tuned model yet: run {STEP_1} or feedback tuning (step 3) first")
+    folder = download_folder()
+    return [save_weights(values[name], name, folder) for name in kept]
+
+
+def restore_weights(session: str | None, paths: object) -> tuple[str, list[str]]:
+    """Check every uploaded file, then keep its model in the session; the session's key and what was restored."""
+    from core.tuning.policy import base_model
+    from core.tuning.weights_file import UPLOAD_THESE, load_weights
+
+    files = [paths] if isinstance(paths, str | Path) else paths
+    if not files or not isinstance(files, list | tuple):
+        raise ValueError(f"no tuned weights uploaded: {UPLOAD_THESE}")
+    if len(files) > len(MODELS):
+        raise ValueError(f"{len(files)} files of tuned weights uploaded: upload at most {len(MODELS)}, one per model")
+    base = base_model()
+    loaded = dict(load_weights(path, base) for path in files)
+    if "instruction_tuned_model" in loaded:
+        loaded["reward_model"] = None  # one built on the session's previous tuned model no longer applies
+    key = STORE.put(session, **loaded)
+    return key, [MODELS[name] for name in MODELS if name in loaded]
 
 
 DEFAULT_TASKS = list(DEFAULT_TUNING_TASKS)

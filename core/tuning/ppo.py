@@ -15,14 +15,16 @@ removed trainer's algorithm, one batch per step:
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.runtime import check_seed
+from core.runtime.limits import Deadline
 from core.runtime.seeding import make_generator, reset_parameters
+from core.runtime.validate import number, whole_number
 from core.tuning.feedback import (
     FeedbackResult,
     Reward,
@@ -35,6 +37,7 @@ from core.tuning.feedback import (
 )
 from core.tuning.policy import private_copy
 from core.tuning.preferences import prompt_of
+from core.tuning.sft import LEARNING_RATES
 
 MAX_STEPS = 60
 MAX_BATCH = 16
@@ -56,15 +59,15 @@ class PPOConfig:
 
 
 def check_ppo(config: PPOConfig) -> PPOConfig:
-    if not 1 <= int(config.steps) <= MAX_STEPS:
-        raise ValueError(f"PPO steps must be from 1 to {MAX_STEPS}, got {config.steps}")
-    if not 1 <= int(config.batch_size) <= MAX_BATCH:
-        raise ValueError(f"PPO batch size must be from 1 to {MAX_BATCH}, got {config.batch_size}")
-    if not 1e-6 <= float(config.learning_rate) <= 1e-2:
-        raise ValueError(f"learning rate must be from 1e-06 to 0.01, got {config.learning_rate}")
-    if not 0 <= float(config.kl_coef) <= 10:
-        raise ValueError(f"the KL coefficient must be from 0 to 10, got {config.kl_coef}")
-    return config
+    """`config` with its steps, batch size, learning rate and KL coefficient checked (a ValueError names the one
+    out of range) and made numbers."""
+    return replace(
+        config,
+        steps=whole_number(config.steps, "steps", 1, MAX_STEPS),
+        batch_size=whole_number(config.batch_size, "batch size", 1, MAX_BATCH),
+        learning_rate=number(config.learning_rate, "learning rate", *LEARNING_RATES, hint="e.g. 0.0001"),
+        kl_coef=number(config.kl_coef, "KL coefficient (beta)", 0, 10, hint="e.g. 0.1"),
+    )
 
 
 def whiten(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -92,8 +95,10 @@ def ppo(
     config: PPOConfig | None = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> FeedbackResult:
-    """Optimise a private copy of `start` against `reward(prompts, replies)`; `start` is the frozen reference."""
+    """Optimise a private copy of `start` against `reward(prompts, replies)`; `start` is the frozen reference.
+    `deadline` is checked before every step."""
     config = check_ppo(config or PPOConfig())
     seed = check_seed(seed)
     policy = private_copy(start)
@@ -104,7 +109,9 @@ def ppo(
     optimiser = torch.optim.Adam([*model.parameters(), *value_head.parameters()], lr=config.learning_rate)
     log = StepLog()
     began = time.perf_counter()
-    for step in range(int(config.steps)):
+    for step in range(config.steps):
+        if deadline is not None:
+            deadline.check()
         # 1. Roll out one reply per prompt of this step's batch.
         batch = [problems[(step * config.batch_size + i) % len(problems)] for i in range(config.batch_size)]
         model.eval()
@@ -142,6 +149,7 @@ def ppo(
             optimiser.step()
         log.add(scores.cpu(), kl_per_reply(old_logp, ref_logp, maskf).cpu(), texts, batch)
         if progress is not None:
-            progress(step + 1, int(config.steps))
+            progress(step + 1, config.steps)
+    optimiser.zero_grad(set_to_none=True)  # the stored model keeps its weights, not the last step's gradients
     model.eval()
     return FeedbackResult(policy, log, time.perf_counter() - began, "ppo")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
+from core.runtime.limits import Deadline
+from core.runtime.validate import shown, whole_number
 from core.tuning.models import base_question
 from core.tuning.rater import rate
 
@@ -41,16 +43,16 @@ def prompt_of(problem: Problem) -> str:
 
 def check_ranking(ranks: list, k: int) -> list[int]:
     """The ranks as whole numbers from 1 to k, or a ValueError that says what to fix."""
-    if ranks is None or len(ranks) == 0 or all(r is None or r == "" for r in ranks):
+    if ranks is None or (isinstance(ranks, list | tuple) and all(r is None or r == "" for r in ranks)):
         raise ValueError("the ranking is empty: give each answer a rank, 1 for the best")
+    if not isinstance(ranks, list | tuple):
+        raise ValueError(f"the ranking must be a list of {k} ranks, 1 for the best, got {shown(ranks)}")
     if len(ranks) != k:
         raise ValueError(f"rank all {k} answers (got {len(ranks)} ranks)")
-    try:
-        values = [int(r) for r in ranks]
-    except (TypeError, ValueError):
-        raise ValueError("every answer needs a rank: a whole number, 1 for the best") from None
-    if any(not 1 <= r <= k for r in values):
-        raise ValueError(f"ranks must be from 1 (best) to {k} (worst), got {values}")
+    values = [
+        whole_number(r, f"the rank of answer {i}", 1, k, hint=f"1 for the best, {k} for the worst")
+        for i, r in enumerate(ranks, start=1)
+    ]
     if len(set(values)) == 1:
         raise ValueError("all answers share one rank (ties only), so there is no preference to learn: rank them apart")
     return values
@@ -75,15 +77,24 @@ def rater_ranking(rater: str, replies: list[str], problem: Problem) -> list[int]
 
 
 def rater_preferences(
-    lm: LanguageModel, rater: str, n_prompts: int, k: int, seed: int, split: str = "train"
+    lm: LanguageModel,
+    rater: str,
+    n_prompts: int,
+    k: int,
+    seed: int,
+    split: str = "train",
+    deadline: Deadline | None = None,
 ) -> list[Pair]:
-    """Pairs from k sampled replies to each of n_prompts questions, ranked by a built-in rater."""
+    """Pairs from k sampled replies to each of n_prompts questions, ranked by a built-in rater; `deadline` is
+    checked before each question."""
     from core.tuning.sampling import sample_replies
 
     if not 2 <= int(k) <= MAX_REPLIES:
         raise ValueError(f"replies per prompt must be from 2 to {MAX_REPLIES}, got {k}")
     pairs = []
     for i, problem in enumerate(feedback_problems(n_prompts, seed, split)):
+        if deadline is not None:
+            deadline.check()
         replies = sample_replies(lm, prompt_of(problem), int(k), seed + i).texts
         ranks = rater_ranking(rater, replies, problem)
         if len(set(ranks)) > 1:

@@ -12,10 +12,11 @@ from typing import Any
 import torch
 
 from core.prompting.models import LanguageModel
+from core.runtime.limits import Deadline
 from core.runtime.seeding import make_generator
 from core.tuning.policy import TrainerLog, own_random_state
 from core.tuning.preferences import Pair
-from core.tuning.sft import check_training, trainer_args
+from core.tuning.sft import check_training, step_callbacks, trainer_args
 
 MAX_STEPS = 300
 
@@ -73,8 +74,10 @@ def train_reward_model(
     batch_size: int = 16,
     learning_rate: float = 1e-3,
     seed: int = 0,
+    deadline: Deadline | None = None,
 ) -> RewardModel:
-    """A reward model initialised from `base` (its weights, a fresh scalar head) and fit to `pairs`."""
+    """A reward model initialised from `base` (its weights, a fresh scalar head) and fit to `pairs`, checking
+    `deadline` before every step."""
     from datasets import Dataset
     from transformers.trainer_callback import PrinterCallback
     from trl import RewardConfig, RewardTrainer
@@ -88,7 +91,13 @@ def train_reward_model(
         data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
         args = trainer_args(RewardConfig, steps, batch_size, learning_rate, seed, max_length=256)
         began = time.perf_counter()
-        trainer = RewardTrainer(model=model, args=args, train_dataset=data, processing_class=tokenizer)
+        trainer = RewardTrainer(
+            model=model,
+            args=args,
+            train_dataset=data,
+            processing_class=tokenizer,
+            callbacks=step_callbacks(deadline=deadline),
+        )
         trainer.remove_callback(PrinterCallback)
         trainer.train()
     model.eval()

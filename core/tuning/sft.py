@@ -2,7 +2,9 @@
 
 The loss is the next-token cross-entropy on the response only (TRL's prompt-completion format), so the model
 learns to answer, not to write instructions. `lora=True` trains low-rank adapters on every linear layer
-(peft; Hu et al. 2021) and merges them after, so the tuned model runs as fast as the base one.
+(peft; Hu et al. 2021) and merges them after, so the tuned model runs as fast as the base one. Every Trainer run
+of the lab checks its `Deadline` before each step (`step_callbacks`), so it stops at the server's time limit or
+as soon as its visitor has left.
 """
 
 import tempfile
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.prompting.models import LanguageModel
+from core.runtime.limits import Deadline
+from core.runtime.validate import number, whole_number
 from core.tuning.instructions import Example
 from core.tuning.policy import TrainerLog, changed_fraction, lora_config, own_random_state, private_copy
 
@@ -32,30 +36,30 @@ class SFTResult:
 def check_training(
     steps: Any, batch_size: Any, learning_rate: Any, max_steps: int = MAX_STEPS
 ) -> tuple[int, int, float]:
-    """Steps, batch size and learning rate as numbers inside the caps, or a ValueError naming the range."""
-    try:
-        steps, batch_size, learning_rate = int(steps), int(batch_size), float(learning_rate)
-    except (TypeError, ValueError):
-        raise ValueError("steps, batch size and learning rate must be numbers") from None
-    if not 1 <= steps <= max_steps:
-        raise ValueError(f"steps must be from 1 to {max_steps}, got {steps}")
-    if not 1 <= batch_size <= MAX_BATCH:
-        raise ValueError(f"batch size must be from 1 to {MAX_BATCH}, got {batch_size}")
+    """Steps, batch size and learning rate as numbers inside the caps, or a ValueError naming the one out of range."""
     low, high = LEARNING_RATES
-    if not low <= learning_rate <= high:  # also False for NaN
-        raise ValueError(f"learning rate must be from {low:g} to {high:g}, got {learning_rate:g}")
-    return steps, batch_size, learning_rate
+    return (
+        whole_number(steps, "steps", 1, max_steps),
+        whole_number(batch_size, "batch size", 1, MAX_BATCH),
+        number(learning_rate, "learning rate", low, high, hint="e.g. 0.001"),
+    )
 
 
-def progress_callback(report: Callable[[int, int], None]):
-    """A transformers `TrainerCallback` that calls `report(step, max_steps)` after every optimisation step."""
+def step_callbacks(progress: Callable[[int, int], None] | None = None, deadline: Deadline | None = None) -> list:
+    """A transformers `TrainerCallback` that calls `deadline.check()` before every optimisation step (its `TooLong`
+    or `Cancelled` ends the run) and `progress(step, max_steps)` after it."""
     from transformers import TrainerCallback
 
-    class Report(TrainerCallback):
-        def on_step_end(self, args, state, control, **kwargs):
-            report(state.global_step, state.max_steps)
+    class Steps(TrainerCallback):
+        def on_step_begin(self, args, state, control, **kwargs):
+            if deadline is not None:
+                deadline.check()
 
-    return Report()
+        def on_step_end(self, args, state, control, **kwargs):
+            if progress is not None:
+                progress(state.global_step, state.max_steps)
+
+    return [Steps()]
 
 
 def trainer_args(config_class, steps: int, batch_size: int, learning_rate: float, seed: int, **extra):
@@ -91,8 +95,10 @@ def instruction_tune(
     lora: bool = False,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> SFTResult:
-    """Fine-tune a private copy of `base` on `examples` (prompt -> worked response) for `steps` steps."""
+    """Fine-tune a private copy of `base` on `examples` (prompt -> worked response) for `steps` steps, checking
+    `deadline` before each."""
     from datasets import Dataset
     from transformers.trainer_callback import PrinterCallback
     from trl import SFTConfig, SFTTrainer
@@ -111,7 +117,7 @@ def instruction_tune(
             train_dataset=data,
             processing_class=base.tokenizer,
             peft_config=lora_config() if lora else None,
-            callbacks=[progress_callback(progress)] if progress is not None else None,
+            callbacks=step_callbacks(progress, deadline),
         )
         trainer.remove_callback(PrinterCallback)  # the page shows progress; the server log stays quiet
         trainer.train()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from core.prompting.answers import is_correct
 from core.prompting.models import LanguageModel
+from core.runtime.limits import Deadline
 from core.tuning.instructions import TASKS, Example, question_set
 
 MAX_QUESTIONS = 50
@@ -53,9 +54,18 @@ def score_task(lm: LanguageModel, task: str, n: int, held_out_phrasing: bool, se
     return TaskScore(task, held_out_phrasing, tuple(graded))
 
 
-def score_tasks(lm: LanguageModel, tasks: list[str], n: int, seed: int = 1) -> dict[tuple[str, bool], TaskScore]:
-    """Scores of every task under a tuning phrasing (False) and its held-out phrasing (True)."""
-    return {(t, h): score_task(lm, t, n, h, seed) for t in tasks for h in (False, True)}
+def score_tasks(
+    lm: LanguageModel, tasks: list[str], n: int, seed: int = 1, deadline: Deadline | None = None
+) -> dict[tuple[str, bool], TaskScore]:
+    """Scores of every task under a tuning phrasing (False) and its held-out phrasing (True); `deadline` is checked
+    before each."""
+    scores = {}
+    for task in tasks:
+        for held_out in (False, True):
+            if deadline is not None:
+                deadline.check()
+            scores[task, held_out] = score_task(lm, task, n, held_out, seed)
+    return scores
 
 
 def plain_accuracy(lm: LanguageModel, problems: list, max_new_tokens: int = 120) -> float:
