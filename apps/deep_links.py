@@ -12,12 +12,16 @@ parameter and what it accepts; parameters the demo does not name are ignored sil
 with its own parser, a function from the text to the value that raises ValueError saying what to send:
 `{"steps": (steps_box, number_in(1, 5000, whole=True))}`.
 
+The page also gets a "Link to this setup" button: it writes the link to the inputs' current values in a box,
+and copies it to the clipboard, ready for a lecture slide.
+
 Called after the block instead, `link_inputs` reopens the Blocks, which rebuilds its app (under a second):
 needed only to link `some_tab.parent`, the `gr.Tabs` that Gradio puts around bare tabs when the block closes.
 """
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urlencode
 
 import gradio as gr
 from gradio.context import Context
@@ -108,6 +112,70 @@ def parser_for(component) -> Parse:
     )
 
 
+def query_text(value) -> str | None:
+    """A component's value as the text its parser reads back: `3` not `3.0`, `true`, `a,b`; None for no value."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def link_query(names: Sequence[str], values: Sequence) -> str:
+    """`?name=value&...` for the values that have one, each encoded so that a space or `&` survives."""
+    pairs = [(name, query_text(value)) for name, value in zip(names, values, strict=True)]
+    return "?" + urlencode([(name, text) for name, text in pairs if text is not None], safe=",")
+
+
+# Runs in the browser on the query the server built: prefixes the page's own address and copies the link.
+COPY_LINK_JS = """(query) => {
+    const link = window.location.origin + window.location.pathname + query;
+    navigator.clipboard?.writeText(link).catch(() => {});
+    return link;
+}"""
+
+
+def _first_tab(tabs: gr.Tabs):
+    ids = [tab.id for tab in tabs.children if tab.id is not None]
+    return tabs.selected if tabs.selected is not None else (ids[0] if ids else None)
+
+
+def _follow_tab(tabs: gr.Tabs) -> gr.State:
+    """A gr.Tabs cannot be an event's input, so a State follows the selected tab's id."""
+    selected = gr.State(_first_tab(tabs))
+
+    def follow(evt: gr.SelectData):
+        return tabs.children[evt.index].id
+
+    tabs.select(follow, None, selected, api_visibility="private", show_progress="hidden", concurrency_limit=None)
+    return selected
+
+
+def _copy_link_button(names: Sequence[str], components: Sequence) -> list:
+    """The "Link to this setup" button and its box; returns the inputs it reads, a State standing in for a Tabs."""
+    inputs = [_follow_tab(c) if isinstance(c, gr.Tabs) else c for c in components]
+    with gr.Row():
+        button = gr.Button("Link to this setup", size="sm", scale=0, min_width=180)
+        box = gr.Textbox(
+            label="Link to paste into a slide (also copied to the clipboard)",
+            interactive=True,  # an input's label names its box for screen readers, and its text selects at a click
+            scale=4,
+        )
+    button.click(
+        lambda *values: link_query(names, values),
+        inputs=inputs,
+        outputs=box,
+        api_visibility="private",
+        show_progress="hidden",
+        concurrency_limit=None,
+    ).then(None, inputs=box, outputs=box, js=COPY_LINK_JS, show_progress="hidden")
+    return inputs
+
+
 def _update(component, value) -> dict:
     return gr.update(selected=value) if isinstance(component, gr.Tabs) else gr.update(value=value)
 
@@ -134,11 +202,24 @@ def link_inputs(demo: gr.Blocks, params: Mapping[str, object]) -> None:
                 updates.append(gr.skip())
         return updates if len(updates) > 1 else updates[0]
 
+    demo.link_params = dict(zip(names, specs, strict=True))  # what docs/deploy.md's table is checked against
+    components = [component for component, _ in specs]
+    tab_indices = [i for i, component in enumerate(components) if isinstance(component, gr.Tabs)]
+
+    def prefill_and_follow(request: gr.Request):
+        """The prefill, plus each linked tab's id for the State that follows it."""
+        updates = prefill(request)
+        updates = updates if len(names) > 1 else [updates]
+        followed = [updates[i]["selected"] if "selected" in updates[i] else gr.skip() for i in tab_indices]
+        return [*updates, *followed]
+
     def attach() -> None:
+        inputs = _copy_link_button(names, components)
+        followers = [i for i, c in zip(inputs, components, strict=True) if isinstance(c, gr.Tabs)]
         demo.load(
-            prefill,
+            prefill_and_follow if followers else prefill,
             inputs=None,
-            outputs=[component for component, _ in specs],
+            outputs=components + followers,
             api_visibility="private",
             show_progress="hidden",
             concurrency_limit=None,

@@ -145,11 +145,11 @@ def _seed(seed) -> int:
         return check_seed(seed)
 
 
-def _digit(index) -> "torch.Tensor":
+def _digit(index, name: str = "held-out digit") -> "torch.Tensor":
     from core.flows.digits import load_split
 
     with user_errors():
-        return load_split()[2][whole_number(index, "digit index", 0, TEST_SIZE - 1)]
+        return load_split()[2][whole_number(index, name, 0, TEST_SIZE - 1)]
 
 
 def roundtrip_digit(index, seed):
@@ -177,7 +177,7 @@ def interpolate_digits(index_a, index_b, seed):
     from core.flows.digits import to_image
     from core.flows.invertibility import interpolate
 
-    frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b), 10, _seed(seed))
+    frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b, "second digit"), 10, _seed(seed))
     return digits_picture(to_image(frames))
 
 
@@ -207,7 +207,8 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
     from core.flows import compare, train2d
 
     with user_errors():
-        flow_steps, ddpm_steps = train2d.check_steps(flow_steps), train2d.check_steps(ddpm_steps)
+        flow_steps = train2d.check_steps(flow_steps, "steps to train the flow")
+        ddpm_steps = train2d.check_steps(ddpm_steps, "steps to train the DDPM")
     data, heldout, seed = _data(dataset, seed, drawing)
     with user_errors():
         config = train2d.flow_config(kind, layers)

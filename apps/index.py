@@ -13,9 +13,7 @@ a.demo { font-size: 1.15rem; font-weight: 600; } .concept { color: #4c78a8; font
 
 
 def _concept(demo: Demo) -> str:
-    """The course concept, when the title does not already say it."""
-    if demo.concept.lower() in demo.title.lower():
-        return ""
+    """The course concept, a line under every entry, so that each one names it in the same place."""
     return f'<div class="concept">Course concept: {escape(demo.concept)}</div>'
 
 

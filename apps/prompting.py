@@ -2,6 +2,7 @@
 and on real LLMs (Wei et al. 2022). UI only; the model layer lives in `core.prompting`."""
 
 import random
+import re
 from html import escape
 
 import gradio as gr
@@ -12,15 +13,16 @@ from apps.hosting import model_line
 from core.prompting import models  # noqa: F401 - registers the lab model (its menu default is read below)
 from core.prompting.choices import BUNDLED, NAME, SOURCES
 from core.prompting.exemplars import EXEMPLARS, SOURCE
-from core.prompting.in_context import LABEL_KS, MAPPING_KS, MAX_MAPPING_K
+from core.prompting.in_context import LABEL_KS, MAX_MAPPING_K, default_ks, k_choices
 from core.prompting.in_context import chance as probe_chance
-from core.prompting.prompts import MAX_K, STRATEGIES, build_prompt
+from core.prompting.prompts import MAX_K, STRATEGIES, build_prompt, check_k
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 from core.runtime import default_source
 from core.runtime.limits import Deadline
-from core.runtime.seeding import check_seed
-from core.runtime.validate import choice, whole_number
+from core.runtime.registry import model_menu
+from core.runtime.seeding import MAX_SEED
+from core.runtime.validate import MAX_MODEL_CHARS, choice, shown, text, whole_number
 
 TITLE = "Prompting lab"
 TASK_CHOICES = [(f.title, f.name) for f in FAMILIES.values()]
@@ -37,8 +39,10 @@ PROBES = [
     ("Word mapping, fresh pairs in the roster layout of pre-training", "mapping"),
     ("Word mapping in a layout never seen (Ann = fox.)", "mapping-new-layout"),
 ]
-PROBE_KS = sorted(set(LABEL_KS) | set(MAPPING_KS))
 API_K = 4  # worked examples in the few-shot prompts of the /evaluate API, as in the README table
+FEWER_QUESTIONS = "ask for fewer questions or strategies"
+RUNNING = "**Running:**"  # the start of the Evaluate note while a run goes on
+PARTIAL = "The table shows the questions answered until then (Asked); strategies not reached are missing."
 DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_LAB_LM
 
 
@@ -54,7 +58,8 @@ def problem_for(task: str, length: int, question_seed: int) -> Problem:
     with user_errors():
         family = FAMILIES[choice(task, "task", FAMILIES)]
         length = whole_number(length, "problem length", 1, MAX_LENGTH)
-        return sample(family, random.Random(check_seed(question_seed)), length, "test")
+        question = whole_number(question_seed, "question number", 0, MAX_SEED)
+        return sample(family, random.Random(question), length, "test")
 
 
 def describe_problem(task: str, length: int, question_seed: int) -> str:
@@ -69,13 +74,18 @@ def describe_problem(task: str, length: int, question_seed: int) -> str:
 
 def build(task: str, length: int, question_seed: int, strategy: str, k: int, exemplar_source: str) -> str:
     with user_errors():
-        return build_prompt(problem_for(task, length, question_seed), strategy, int(k), exemplar_source)
+        return build_prompt(problem_for(task, length, question_seed), strategy, k, exemplar_source)
 
 
 def run_generation(prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed):
-    from core.prompting.generate import generate
+    from core.prompting.generate import MAX_NEW_TOKENS, generate
 
     with user_errors():
+        if not isinstance(prompt, str):
+            raise ValueError(
+                f"prompt must be text, got {shown(prompt)}: build one with 'Build prompt' or type 'Q: ...'"
+            )
+        max_new_tokens = whole_number(max_new_tokens, "max_new_tokens", 1, MAX_NEW_TOKENS)
         return generate(language_model(source), prompt, max_new_tokens, temperature, top_k, top_p, seed, chat)
 
 
@@ -102,6 +112,10 @@ def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_to
     from core.prompting.tokens_html import render
 
     truth = problem_for(task, length, question_seed).answer
+    with user_errors():
+        for side, (strategy, source) in zip("AB", (sides[:2], sides[2:]), strict=True):
+            choice(strategy, f"strategy {side}", STRATEGIES)
+            text(source, f"model {side}", max_chars=MAX_MODEL_CHARS, example=BUNDLED, allow_empty=True)
     outputs = []
     for strategy, source in (sides[:2], sides[2:]):
         prompt = build(task, length, question_seed, strategy, k, exemplar_source)
@@ -111,32 +125,47 @@ def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_to
     return outputs
 
 
-def run_evaluation(task, strategies, n, length_set, k, source, chat, progress=None):
-    from core.prompting.evaluate import MAX_N, chance, evaluate, held_out_problems, lengths_of
+def evaluation_steps(task, strategies, n, length_set, k, source, chat, progress=None):
+    """Check the settings, then yield (the strategies' reports so far, the chance baseline) after every batch of
+    answers: the last strategy's report covers the questions it has answered."""
+    from core.prompting.evaluate import MAX_N, chance, evaluate_in_batches, held_out_problems, lengths_of
 
     if not strategies:
-        raise gr.Error("no strategy chosen: tick at least one, e.g. zero-shot and few-shot chain-of-thought")
+        raise gr.Error("no strategies chosen: tick at least one, e.g. zero-shot and few-shot chain-of-thought")
     with user_errors():
         problems = held_out_problems(task, whole_number(n, "n", 1, MAX_N), lengths_of(task, length_set))
+        k = check_k(k)
     lm = language_model(source)
-    deadline = Deadline("ask for fewer questions or strategies")
-    reports = []
+    done = []
     for i, strategy in enumerate(strategies):
-
-        def tick(done, total, i=i, strategy=strategy):
-            deadline.check()
-            if progress is not None:  # a gr.Progress is falsy (its len is 0 until it tracks an iterable)
-                progress((i * total + done, len(strategies) * total), desc=f"{STRATEGIES[strategy]}: {done}/{total}")
-
         with user_errors():
-            reports.append(evaluate(lm, problems, strategy, k=int(k), chat=chat, progress=tick))
-    return reports, chance(problems)
+            for report in evaluate_in_batches(lm, problems, strategy, k=k, chat=chat):
+                answered = len(report.items)
+                if progress is not None:  # a gr.Progress is falsy (its len is 0 until it tracks an iterable)
+                    total = len(strategies) * len(problems)
+                    progress(
+                        (i * len(problems) + answered, total),
+                        desc=f"{STRATEGIES[strategy]}: {answered}/{len(problems)}",
+                    )
+                yield [*done, report], chance(problems)
+        done.append(report)
 
 
-def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+def run_evaluation(task, strategies, n, length_set, k, source, chat):
+    """Every strategy's report on all n questions, and the chance baseline."""
+    from core.runtime.limits import time_limited
+
+    with user_errors():
+        *_, (reports, baseline) = time_limited(
+            evaluation_steps(task, strategies, n, length_set, k, source, chat), FEWER_QUESTIONS
+        )
+    return reports, baseline
+
+
+def evaluation_outputs(task, reports, baseline, note):
+    """The Evaluate tab's note, table, charts, wrong-answer menu and stored reports."""
     from core.prompting.charts import accuracy_bars, accuracy_by_length
 
-    reports, baseline = run_evaluation(task, strategies, n, length_set, k, source, chat, progress)
     table = [
         [STRATEGIES[r.strategy], f"{r.accuracy:.0%}", sum(i.correct for i in r.items), len(r.items)] for r in reports
     ]
@@ -150,7 +179,30 @@ def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Pr
     bars = accuracy_bars({r.strategy: r.accuracy for r in reports}, baseline)
     curve = accuracy_by_length(task, {r.strategy: r.accuracy_by_length() for r in reports})
     stored = {r.strategy: r for r in reports}
-    return table, bars, curve, gr.update(choices=wrong, value=wrong[0][1] if wrong else None), stored
+    return note, table, bars, curve, gr.update(choices=wrong, value=wrong[0][1] if wrong else None), stored
+
+
+def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    """The table after every batch of answers, so that Stop or the time limit leaves what was answered, marked."""
+    from core.runtime.limits import TooLong
+
+    yield f"{RUNNING} the table fills in as questions are answered.", [], None, None, gr.update(choices=[]), None
+    deadline = Deadline(FEWER_QUESTIONS)
+    for reports, baseline in evaluation_steps(task, strategies, n, length_set, k, source, chat, progress):
+        try:
+            deadline.check()
+        except TooLong as err:
+            yield evaluation_outputs(task, reports, baseline, f"**Stopped:** {err}. {PARTIAL}")
+            return
+        latest = reports[-1]
+        note = f"{RUNNING} {len(latest.items)} questions of {STRATEGIES[latest.strategy]} answered; Stop keeps them."
+        yield evaluation_outputs(task, reports, baseline, note)
+    yield evaluation_outputs(task, reports, baseline, "")
+
+
+def stopped(note: str) -> str:
+    """The note of a run that Stop ended: what the table shows."""
+    return f"**Stopped** by you. {PARTIAL}" if note.startswith(RUNNING) else note
 
 
 def show_wrong(choice, stored) -> str:
@@ -174,8 +226,8 @@ def api_evaluate(task: str, strategy: str, n: int = 20) -> dict:
     lengths (the README's cells), with k = 4 examples in few-shot prompts, and each item."""
     from core.prompting.evaluate import as_rows
 
-    if strategy not in STRATEGIES:
-        raise gr.Error(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+    with user_errors():
+        strategy = choice(strategy, "strategy", STRATEGIES)
     (report,), baseline = run_evaluation(task, [strategy], n, "multi-step", API_K, BUNDLED, True)
     return {"accuracy": report.accuracy, "chance": baseline, "items": as_rows(report)}
 
@@ -188,7 +240,7 @@ def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict:
         probe = choice(probe, "probe", dict(PROBES).values())
         n = whole_number(n, "n", 1, MAX_N)
         if not isinstance(ks, list | tuple) or not ks:
-            raise ValueError("no k chosen: tick at least one number of examples, e.g. 0 and 4")
+            raise ValueError("no worked examples (k) chosen: tick at least one number, e.g. 0 and 4")
         ks = sorted({whole_number(k, "k", 0, MAX_MAPPING_K) for k in ks})
         if probe != "labels" and ks[0] < 1:
             raise ValueError(f"the word mapping needs k from 1 to {MAX_MAPPING_K} pairs: k = 0 leaves nothing to copy")
@@ -212,8 +264,30 @@ def on_in_context(probe, ks, n, progress=gr.Progress()):  # noqa: B008 - Gradio 
     name = {key: label for label, key in PROBES}[probe]
     curve = {k: accuracy(b) for k, b in bits.items()}
     chance = {k: probe_chance(probe, k) for k in bits}
-    rows = [[k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", f"{chance[k]:.0%}", e.n] for k, e in curve.items()]
+    rows = [
+        [k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", chance_cell(chance[k]), e.n] for k, e in curve.items()
+    ]
     return rows, accuracy_by_k({name: curve}, {name: chance}, LABEL_TARGET)
+
+
+TARGET_NOTE = (
+    'The dashed **target** line is the accuracy that the claim "with 8 examples the unrelated-label accuracy '
+    'reaches ..." asks for (tab *What the numbers show*): above it, the examples were read, not guessed.'
+)
+
+
+def chance_cell(chance: float) -> str:
+    """A guess's accuracy; with one pair in the prompt (k = 1) its only word is always right, so say why."""
+    return f"{chance:.0%} (only one word to copy)" if chance == 1 else f"{chance:.0%}"
+
+
+def evaluate_uses(task: str, k: int) -> str:
+    """The settings Evaluate takes from the first tab, shown beside its button."""
+    title = dict((key, label) for label, key in TASK_CHOICES).get(task, task)
+    return (
+        f"Uses the first tab's task (**{title}**), model, and **k = {int(k)}** worked examples for the few-shot "
+        "strategies."
+    )
 
 
 def example_probe(probe: str, k: int) -> str:
@@ -221,8 +295,20 @@ def example_probe(probe: str, k: int) -> str:
 
     with user_errors():
         probe = choice(probe, "probe", dict(PROBES).values())
-        item = probes(probe, whole_number(k, "k", 0, MAX_K), 1)[0]
+        item = probes(probe, whole_number(k, "k", 0, MAX_MAPPING_K), 1)[0]
     return f"{item.prompt}\n\n(expected: {item.truth})"
+
+
+def probe_controls(probe: str, k: int):
+    """The k boxes and the example slider of a probe, offering only the k that probe takes."""
+    with user_errors():
+        probe = choice(probe, "probe", dict(PROBES).values())
+        k = whole_number(k, "k", 0, MAX_MAPPING_K)
+    ks = k_choices(probe)
+    return (
+        gr.CheckboxGroup(choices=list(ks), value=list(default_ks(probe))),
+        gr.Slider(minimum=ks[0], maximum=ks[-1], value=min(max(k, ks[0]), ks[-1])),
+    )
 
 
 def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
@@ -236,13 +322,14 @@ def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
 def claim_check():
     from core.prompting.charts import accuracy_by_k, accuracy_by_length
     from core.prompting.claims import (
+        LABEL_ROW,
         LABEL_TARGET,
-        MAPPING_ROWS,
         accuracy,
         by_length,
         claims,
         claims_table,
         curve_table,
+        k_curves,
         load,
     )
 
@@ -258,18 +345,11 @@ def claim_check():
         f"{checked}\n\n### Accuracy per strategy\n\n{claims_table(results)}\n\n"
         f"### Accuracy against the number of examples\n\n{curve_table(results)}"
     )
-    curves = {
-        "unrelated answer words": {int(k): accuracy(b) for k, b in results["unrelated_labels"].items()},
-        **{
-            title: {int(k): accuracy(b) for k, b in results.get(key, {}).items()} for title, key in MAPPING_ROWS.items()
-        },
-    }
+    bits = k_curves(results)  # the rows of the table above, one line each
+    curves = {title: {k: accuracy(b) for k, b in curve.items()} for title, curve in bits.items()}
     chances = {
-        "unrelated answer words": {int(k): probe_chance("labels", int(k)) for k in results["unrelated_labels"]},
-        **{
-            title: {int(k): probe_chance("mapping", int(k)) for k in results.get(key, {})}
-            for title, key in MAPPING_ROWS.items()
-        },
+        title: {k: probe_chance("labels" if title == LABEL_ROW else "mapping", k) for k in curve}
+        for title, curve in bits.items()
     }
     return (
         text,
@@ -279,9 +359,16 @@ def claim_check():
     )
 
 
+def plain_math(text: str) -> str:
+    """The notes' inline LaTeX as plain text: `$5 + 6 = 11$` -> `5 + 6 = 11`."""
+    return re.sub(r"\$([^$]+)\$", r"\1", text)
+
+
 def exemplars_markdown() -> str:
     # preformatted, but the long lines wrap: readable on a phone and a projector without scrolling each block
-    blocks = [f'**{e.family}**\n\n<pre style="white-space: pre-wrap">{escape(e.text)}</pre>' for e in EXEMPLARS]
+    blocks = [
+        f'**{e.family}**\n\n<pre style="white-space: pre-wrap">{escape(plain_math(e.text))}</pre>' for e in EXEMPLARS
+    ]
     return f"Source: {SOURCE}.\n\n" + "\n\n".join(blocks)
 
 
@@ -296,7 +383,9 @@ with gr.Blocks(title=TITLE) as demo:
     )
     gr.Markdown(model_line(NAME))
     with gr.Row():
-        source = gr.Dropdown(SOURCES, value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2)
+        source = gr.Dropdown(
+            model_menu(NAME, SOURCES), value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2
+        )
         chat = gr.Checkbox(value=True, label="Use the model's chat template (if it has one)")
     with gr.Row():
         task = gr.Dropdown(TASK_CHOICES, value="coin_flip", label="Task family")
@@ -329,10 +418,14 @@ with gr.Blocks(title=TITLE) as demo:
         with gr.Row():
             with gr.Column():
                 strategy_a = gr.Dropdown(STRATEGY_CHOICES, value="zero-shot", label="Strategy A")
-                source_a = gr.Dropdown(SOURCES, value=DEFAULT_SOURCE, label="Model A", allow_custom_value=True)
+                source_a = gr.Dropdown(
+                    model_menu(NAME, SOURCES), value=DEFAULT_SOURCE, label="Model A", allow_custom_value=True
+                )
             with gr.Column():
                 strategy_b = gr.Dropdown(STRATEGY_CHOICES, value="few-shot-cot", label="Strategy B")
-                source_b = gr.Dropdown(SOURCES, value=DEFAULT_SOURCE, label="Model B", allow_custom_value=True)
+                source_b = gr.Dropdown(
+                    model_menu(NAME, SOURCES), value=DEFAULT_SOURCE, label="Model B", allow_custom_value=True
+                )
         compare_btn = gr.Button("Compare", variant="primary")
         with gr.Row():
             with gr.Column():
@@ -350,6 +443,8 @@ with gr.Blocks(title=TITLE) as demo:
         with gr.Row():
             evaluate_btn = gr.Button("Run evaluation", variant="primary", scale=3)
             evaluate_stop = gr.Button("Stop", variant="stop", scale=1)
+        evaluate_settings = gr.Markdown(evaluate_uses(task.value, k.value))
+        evaluate_note = gr.Markdown()
         accuracy_table = gr.Dataframe(headers=["Strategy", "Accuracy", "Right", "Asked"], label="Accuracy")
         with gr.Row():
             bars = gr.Plot(label="Accuracy per strategy")
@@ -369,20 +464,24 @@ with gr.Blocks(title=TITLE) as demo:
         )
         with gr.Row():
             probe = gr.Radio(PROBES, value="labels", label="Task")
-            probe_ks = gr.CheckboxGroup(PROBE_KS, value=list(LABEL_KS), label="Worked examples (k)")
+            probe_ks = gr.CheckboxGroup(
+                list(k_choices("labels")), value=list(default_ks("labels")), label="Worked examples (k)"
+            )
             probe_n = gr.Slider(10, 200, value=40, step=10, label="Questions per k")
         with gr.Row():
-            probe_example_k = gr.Slider(0, MAX_K, value=2, step=1, label="Show a prompt with k examples")
+            probe_example_k = gr.Slider(0, max(LABEL_KS), value=2, step=1, label="Show a prompt with k examples")
             probe_example_btn = gr.Button("Show a prompt")
         probe_example = gr.Textbox(label="A probe prompt and the answer its examples imply", lines=8)
         probe_btn = gr.Button("Measure accuracy against k", variant="primary")
         probe_table = gr.Dataframe(headers=["k", "Accuracy", "95% interval", "Chance", "Questions"], label="Accuracy")
         probe_curve = gr.Plot(label="Accuracy against the number of examples")
+        gr.Markdown(TARGET_NOTE)
 
     with gr.Tab("What the numbers show", id="claims"):
         claims = gr.Markdown()
         with gr.Row():
             claims_k = gr.Plot(label="Accuracy against k (stored evaluation)")
+        gr.Markdown(TARGET_NOTE)
         with gr.Row():
             claims_coin = gr.Plot(label="Coin flip: chain-of-thought vs answer-only, by length")
             claims_arithmetic = gr.Plot(label="Arithmetic: chain-of-thought vs answer-only, by length")
@@ -408,11 +507,13 @@ with gr.Blocks(title=TITLE) as demo:
     evaluating = evaluate_btn.click(
         on_evaluate,
         [task, eval_strategies, n, length_set, k, source, chat],
-        [accuracy_table, bars, curve, wrong, reports],
+        [evaluate_note, accuracy_table, bars, curve, wrong, reports],
         api_name="evaluate_ui",
     )
-    evaluate_stop.click(None, cancels=[evaluating])
+    evaluate_stop.click(stopped, evaluate_note, evaluate_note, cancels=[evaluating], api_visibility="private")
+    gr.on([task.change, k.change], evaluate_uses, [task, k], evaluate_settings, api_visibility="private")
     wrong.change(show_wrong, [wrong, reports], wrong_text, api_name="show_wrong")
+    probe.change(probe_controls, [probe, probe_example_k], [probe_ks, probe_example_k], api_visibility="private")
     probe_example_btn.click(example_probe, [probe, probe_example_k], probe_example, api_name="example_probe")
     probe_btn.click(on_in_context, [probe, probe_ks, probe_n], [probe_table, probe_curve], api_name="in_context_ui")
     demo.load(claim_check, None, [claims, claims_k, claims_coin, claims_arithmetic], api_name="claims")

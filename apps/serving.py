@@ -19,8 +19,8 @@ import os
 import warnings
 
 import gradio as gr
+from fastapi.middleware import Middleware
 from PIL import Image
-from starlette.middleware import Middleware
 
 from apps.admission import admit_fairly
 from apps.errors import guard

@@ -39,19 +39,25 @@ from core.diffusion.display import PAINTED, REGIONS, editor_image, enlarge, eras
 from core.diffusion.shapes import known_phrases, render_caption
 from core.runtime import default_source, get_model
 from core.runtime.limits import Deadline, time_limited
+from core.runtime.registry import model_menu
 from core.runtime.seeding import MAX_SEED, check_seed
-from core.runtime.validate import whole_number
+from core.runtime.validate import MAX_MODEL_CHARS, text, whole_number
 
 DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space sets in GENAI_MODEL_TEXT_TO_IMAGE
 DEFAULT_FAST = default_source(DISTILLED_NAME)  # "bundled", or SD-Turbo on a GPU Space
 DEFAULT_PROMPT = "a small red circle on the left"
 EXAMPLES = [
     ["a large blue square in the centre", 0],
-    ["a small yellow triangle at the top", 1],
     ["a green circle on the right", 2],
+    ["a small yellow triangle at the top", 1],
     ["a blue square above a yellow triangle", 3],
     ["a red circle to the left of a green triangle", 4],
 ]
+WEAKNESSES = """**This model's known weaknesses, which some examples show on purpose.** *Binding* of two shapes
+fails: it often swaps their colours or shapes (25% of two-shape samples [19%, 32%], n = 160) and gets both shapes
+right in the right places in only 19% [14%, 26%]: the two-shape examples show it. *Placement*: one shape lands in the
+named place 82% of the time [76%, 87%], n = 192, so some of four images put it elsewhere (the triangle at the top
+shows it). Brackets: 95% Wilson intervals, measured by `python -m core.diffusion.evaluate` (README)."""
 IMAGE_SOURCES = ("rendered from a caption", "last generated image", "upload")
 REGION_CHOICES = (PAINTED, *REGIONS)
 
@@ -114,16 +120,26 @@ def generate_final(prompt, seed, steps, guidance_scale, scheduler="DPM-Solver++"
 
 
 def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
-    """Gradio batching: requests that arrive together (each argument a list) share one pass through the UNet."""
-    if len(set(map(str, model))) > 1:
-        raise gr.Error("a batch mixes models: send requests for one model at a time")
-    loaded = _model(model[0])
-    requests = [
-        _request(loaded, p, s, n, g, sch, 1)
-        for p, s, n, g, sch in zip(prompt, seed, steps, guidance_scale, scheduler, strict=True)
-    ]
-    images = diffusion.generate.generate_many(loaded, requests)
-    return [enlarge(im) for im in images], [r.seed for r in requests]
+    """Gradio batching: requests that arrive together come as lists, one item per request, unprocessed (the event
+    skips Gradio's own checks, which would fail the whole batch). Each request is checked on its own, and the valid
+    ones for the same model share passes through the UNet. Gradio answers a batch as a whole and cannot fail one
+    item, so every request gets (image, seed, message): a request that ran gets its image, its seed and "", one
+    that could not gets no image, no seed and its own message, and never fails the others."""
+    asks = list(zip(prompt, seed, steps, guidance_scale, scheduler, model, strict=True))
+    answers = [_batched_answer(outcome) for outcome in diffusion.generate.generate_each(asks)]
+    return [list(column) for column in zip(*answers, strict=True)]
+
+
+def _batched_answer(outcome):
+    """(image, seed, "") for a request that ran, (None, None, message) for one that failed (`user_errors`' text)."""
+    if not isinstance(outcome, Exception):
+        request, image = outcome
+        return enlarge(image), request.seed, ""
+    try:
+        with user_errors():
+            raise outcome
+    except gr.Error as err:
+        return None, None, err.message
 
 
 def model_changed(source: str):
@@ -148,12 +164,14 @@ def explore_image(kind: str, caption: str, upload, last, seed) -> np.ndarray:
 
 
 def forward_explore(kind, caption, upload, last, t, schedule, seed):
+    with user_errors():
+        t, seed = whole_number(t, "timestep t", 0, TIMESTEPS - 1), check_seed(seed)
     x_0 = explore_image(kind, caption, upload, last, seed)
     with user_errors():
-        x_t = diffusion.forward.q_sample_picture(x_0, int(t), int(seed), schedule)
-        abar = float(diffusion.forward.schedule(schedule).alphas_cumprod[int(t)])
-    info = f"t = {int(t)}: sqrt(alpha-bar) = {abar**0.5:.3f} of the signal is left, noise std {(1 - abar) ** 0.5:.3f}"
-    return enlarge(x_0), enlarge(x_t), diffusion.charts.schedule_figure(int(t)), info
+        x_t = diffusion.forward.q_sample_picture(x_0, t, seed, schedule)
+        abar = float(diffusion.forward.schedule(schedule).alphas_cumprod[t])
+    info = f"t = {t}: sqrt(alpha-bar) = {abar**0.5:.3f} of the signal is left, noise std {(1 - abar) ** 0.5:.3f}"
+    return enlarge(x_0), enlarge(x_t), diffusion.charts.schedule_figure(t), info
 
 
 COMPOSE_INTRO = """Does the model compose words it never saw together? Twelve colour-shape-place combinations (e.g.
@@ -201,6 +219,8 @@ def _few_step_requests(original, fast, prompt, seed, steps, guidance, scheduler,
     """The original's request and the distilled model's (its own sampler; the bundled student takes the same w)."""
     settings = few_step_settings(fast_source)
     fast_guidance = guidance if fast.source == BUNDLED else settings.guidance
+    with user_errors():
+        fast_steps = whole_number(fast_steps, "distilled steps", 1, MAX_DISTILLED_STEPS)
     return (
         _request(original, prompt, seed, steps, guidance, scheduler, 1),
         _request(fast, prompt, seed, fast_steps, fast_guidance, settings.scheduler, 1),
@@ -211,6 +231,8 @@ def compare_few_steps(prompt, seed, steps, guidance, scheduler, source, fast_sou
     """Both images for the same prompt and seed, each with its time and number of network evaluations."""
     from core.diffusion.few_steps import side_by_side, speed_line
 
+    with user_errors():
+        text(fast_source, "distilled model", max_chars=MAX_MODEL_CHARS, example=BUNDLED, allow_empty=True)
     original, fast = _model(source), _distilled(fast_source)
     requests = _few_step_requests(original, fast, prompt, seed, steps, guidance, scheduler, fast_source, fast_steps)
     with user_errors():
@@ -260,13 +282,24 @@ def inpaint_run(editor, region, prompt, seed, steps, guidance, scheduler, source
     return enlarge(shown), enlarge(result.images[0])
 
 
+# On a phone (under 640 px) the galleries' 100 px minimum per column hides images past the right edge: there the
+# 4 images go 2 by 2, and the 8 timeline frames 4 by 2 at their full height, so that t = 0 shows too.
+PHONE_GALLERIES = """<style>
+@media (max-width: 640px) {
+  #images .grid-container { grid-template-columns: repeat(2, minmax(0, 1fr)) !important; }
+  #timeline .grid-container { grid-template-columns: repeat(4, minmax(0, 1fr)) !important; }
+  #timeline, #timeline .grid-wrap { height: auto !important; }
+}
+</style>"""
+
+
 with gr.Blocks(title="Text to image with diffusion") as demo:
     gr.Markdown(INTRO)
     gr.Markdown(model_line(NAME))
     with gr.Row():
         prompt = gr.Textbox(value=DEFAULT_PROMPT, label="Prompt", scale=3, max_lines=2, min_width=300)
         source = gr.Dropdown(
-            list(SOURCES), value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2,
+            model_menu(NAME, SOURCES), value=DEFAULT_SOURCE, label="Model", allow_custom_value=True, scale=2,
             info="'bundled' runs offline on a CPU; hub ids need a GPU and internet",
         )  # fmt: skip
     words = gr.Dataset(
@@ -281,17 +314,20 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
                 seed = gr.Number(value=0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
                 randomize = gr.Checkbox(value=False, label="Randomize seed")
                 steps = gr.Slider(
-                    1, MAX_STEPS, value=settings_for(DEFAULT_SOURCE).steps, step=1, label="Steps",
+                    1, MAX_STEPS, value=settings_for(DEFAULT_SOURCE).steps, step=1, label="Steps", min_width=260,
                     info=f"up to {MAX_STEPS}, about half a minute for 4 images on a laptop CPU",
                 )  # fmt: skip
                 guidance = gr.Slider(
                     0, MAX_GUIDANCE, value=settings_for(DEFAULT_SOURCE).guidance, step=0.5, label="Guidance scale",
-                    info="w; at 1 or below guidance is off",
+                    info="w; at 1 or below guidance is off", min_width=260,
                 )  # fmt: skip
             with gr.Row():
                 scheduler = gr.Radio(list(SCHEDULER_NAMES), value=DEFAULT_SCHEDULER, label="Scheduler")
                 batch = gr.Slider(1, MAX_BATCH, value=4, step=1, label="Batch size")
-            examples = gr.Examples(EXAMPLES, [prompt, seed], label="Examples: click one to generate it")
+            gr.Markdown(WEAKNESSES)
+            examples = gr.Examples(
+                EXAMPLES, [prompt, seed], label="Examples: click one; the last 3 show the weaknesses"
+            )
             with gr.Row():
                 run = gr.Button("Generate", variant="primary", scale=3)
                 stop = gr.Button("Stop", variant="stop", scale=1)
@@ -310,6 +346,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
                 label="Reverse timeline: predicted x_0 from t = T to 0", columns=8, height=190, preview=False,
                 object_fit="contain", elem_id="timeline",
             )  # fmt: skip
+            gr.HTML(head=PHONE_GALLERIES, container=False, padding=False)
         with gr.Tab("Forward process", id="forward") as forward_tab:
             with gr.Row():
                 image_kind = gr.Radio(list(IMAGE_SOURCES), value=IMAGE_SOURCES[0], label="Image")
@@ -352,7 +389,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
                     MAX_COMPOSE_SEEDS,
                     value=1,
                     step=1,
-                    label="Samples per prompt (1: about 40 s on a CPU, 4: about 2 min)",
+                    label="Samples per prompt (1: about 3 min on a busy 2-core CPU, at the 180 s limit; more: a GPU)",
                 )
                 compose_btn = gr.Button("Measure", variant="primary")
                 compose_stop = gr.Button("Stop", variant="stop")
@@ -368,7 +405,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
             gr.Markdown(FEW_STEPS_INTRO)
             with gr.Row():
                 fast_source = gr.Dropdown(
-                    list(DISTILLED_SOURCES), value=DEFAULT_FAST,
+                    model_menu(DISTILLED_NAME, DISTILLED_SOURCES), value=DEFAULT_FAST,
                     label="Distilled model", allow_custom_value=True,
                     info="'bundled': the bundled model distilled here; hub ids need a GPU",
                 )  # fmt: skip
@@ -398,6 +435,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     api_gallery = gr.Gallery(visible=False, format="png")
     api_image = gr.Image(visible=False, format="png")
     api_seed = gr.Number(visible=False, precision=0)
+    api_message = gr.Textbox(visible=False)
     api_button = gr.Button(visible=False)
     api_batched = gr.Button(visible=False)
 
@@ -431,8 +469,8 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     api_inputs = [prompt, seed, steps, guidance, scheduler, batch, source]
     api_button.click(generate_final, api_inputs, [api_gallery, api_seed], api_name="generate")
     api_batched.click(
-        generate_batched, [prompt, seed, steps, guidance, scheduler, source], [api_image, api_seed], batch=True,
-        max_batch_size=MAX_BATCH, api_name="generate_batched",
+        generate_batched, [prompt, seed, steps, guidance, scheduler, source], [api_image, api_seed, api_message],
+        batch=True, max_batch_size=MAX_BATCH, preprocess=False, api_name="generate_batched",
     )  # fmt: skip
     forward_inputs = [image_kind, caption, upload, last_image, timestep, schedule, seed]
     gr.on(

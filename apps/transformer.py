@@ -17,7 +17,7 @@ EXAMPLES = [
     ["Q: A coin is heads up. Dan flips it. Is the coin still heads up?", LAB_LM],
     ["Ann likes fox.\nBob likes 7.\nCora likes red.\nDan likes owl.\nAgain:\nBob likes", LAB_LM],
 ]
-INDUCTION_SHOWN = 0.3  # open the strongest induction head first when it puts this share on the copied answer
+INDUCTION_SHOWN = 0.3  # open the induction head first when, at the last position, it puts this share on the answer
 
 
 def _open(model: str):
@@ -46,7 +46,7 @@ def attention(text: str, model: str):
     n_layers, n_heads = view.maps[stack].shape[:2]
     layer, head, note = 0, 0, ""
     if stack == "decoder":
-        layer, head, note = _induction_head(view)
+        layer, head, note = _induction_head(tf, view)
     return (
         _status(tf, view) + note,
         _token_rows(view),
@@ -58,31 +58,34 @@ def attention(text: str, model: str):
     )
 
 
-def _induction_head(view) -> tuple[int, int, str]:
-    """The decoder head that copies what followed an earlier copy of the last two tokens, when one does."""
-    from core.attention.head_patterns import INDUCTION, label_heads, strongest
+def _induction_head(tf, view) -> tuple[int, int, str]:
+    """The decoder head that reads the answer at the last position, when one does, and what removing it does."""
+    from core.attention.induction import induction_at_query
 
-    ids = view.query_ids("decoder")
-    best = strongest(label_heads(view.maps["decoder"], "decoder", ids, ids), INDUCTION)
-    share = best.scores.get(INDUCTION, 0.0)
-    if share == 0.0:
-        return 0, 0, ""  # nothing in the text repeats: no head can copy
-    if share < INDUCTION_SHOWN:
+    found = induction_at_query(tf, view)
+    if found is None:
+        return 0, 0, ""  # the last two tokens never occurred earlier: no head can copy
+    where = f"layer {found.layer}, head {found.head}"
+    if found.attention < INDUCTION_SHOWN:
         return (
             0,
             0,
-            f"\n\n**No induction head here:** the head that best follows the rule (layer {best.layer}, head "
-            f"{best.head}) puts only {share:.0%} of its attention on the token that followed an earlier copy of the "
-            "last two tokens. An induction head is how a model copies an answer from the matching example of a "
-            "few-shot prompt (Olsson et al. 2022); without one, the prompting lab's bundled model does not learn a "
-            "new task from its examples.",
+            f"\n\n**No induction head here:** at the last position, the head that reads '{found.answer}' most "
+            f"({where}) puts only {found.attention:.0%} of its attention on it, the token that followed an earlier "
+            "copy of the last two tokens. An induction head is how a model copies an answer from the matching "
+            "example of a few-shot prompt (Olsson et al. 2022); without one, the prompting lab's bundled model does "
+            "not learn a new task from its examples.",
         )
     return (
-        best.layer,
-        best.head,
-        f"\n\n**Induction head:** layer {best.layer}, head {best.head} puts {share:.0%} of its attention on the "
-        "token that followed an earlier copy of the last two tokens. At the end of a few-shot prompt that is the "
-        "answer of the matching example, the one the model copies (Olsson et al. 2022). It is shown below.",
+        found.layer,
+        found.head,
+        f"\n\n**Induction head:** at the last position, {where} puts {found.attention:.0%} of its attention on "
+        f"'{found.answer}', the token that followed the earlier copy of the last two tokens: in a few-shot prompt, "
+        f"the answer of the matching example (Olsson et al. 2022). The model gives '{found.answer}' a probability "
+        f"of {found.p_full:.0%} as the next token; with this head removed, {found.p_ablated:.0%}. Its induction "
+        f"score in the head labels, {found.score:.0%}, is the same share averaged over every position whose last "
+        "two tokens occurred earlier (repeated pairs such as '.' and a line break included), so a head can score "
+        "high there without reading the answer here. It is shown below.",
     )
 
 
@@ -223,7 +226,7 @@ def ablate(text: str, model: str, stack_label: str, layer: float, head: float):
 
     tf = _open(model)
     with user_errors():
-        result = remove_head(tf, text, _stack_key(stack_label), int(layer), int(head))
+        result = remove_head(tf, text, _stack_key(stack_label), layer, head)
     top = result.before.topk(TOP_K)
     worst = result.most_affected
     bars = top_tokens(

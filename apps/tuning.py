@@ -7,6 +7,7 @@ torch, transformers and TRL load on the first click (inside the handlers), so th
 import gradio as gr
 import pandas as pd
 
+from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
 from core.tuning.instructions import TASKS
@@ -19,6 +20,7 @@ from core.tuning.lab import (
     START_FROM,
     answers_to_rank,
     compare_methods,
+    default_reward,
     feedback_tuning,
     instruction_tuning,
     rank,
@@ -38,9 +40,12 @@ METHOD_CHOICES = [("PPO (reward model + RL)", "ppo"), ("DPO (preferences directl
 # Column headers of the result tables, shown before the first run too.
 TUNE_COLUMNS = ["task", "task in tuning set", "phrasing", "before", "after"]
 PAIR_COLUMNS = ["question", "preferred", "over"]
-TIME_COLUMNS = ["method", "wall time (s)", "final reward", "final KL", "right answers"]
+TIME_COLUMNS = ["method", "training (s)", "last batch: reward-model score", "last batch: KL",
+                "last batch: right answers", "held out: reward-model score", "held out: right answers"]  # fmt: skip
 ANSWER_COLUMNS = ["question", "before", "after"]
 NOTES_COLUMNS = ["", "what", "how", "when"]
+FEEDBACK_DEFAULTS = {"method": "ppo", "steps": 15, "learning_rate": FEEDBACK_LEARNING_RATE, "kl_coef": 0.1,
+                     "seed": 0}  # fmt: skip
 MEASURED_COLUMNS = ["", "examples / rankings used", "compute (s)", "weights changed", "target reached",
                     "unrelated task (forgetting)", "how it was run"]  # fmt: skip
 
@@ -82,12 +87,18 @@ def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, quest
         return f"{sum(r.before for r in rows) / len(rows):.0%} -> {sum(r.after for r in rows) / len(rows):.0%}"
 
     summary = (
-        f"Tuned on **{report.examples} examples** in **{report.seconds:.0f} s**; "
+        f"Tuned on **{report.examples} examples**: training **{report.seconds:.0f} s**, answering the test questions "
+        f"before and after **{report.evaluation_seconds:.0f} s** (total {report.seconds + report.evaluation_seconds:.0f}"
+        " s); "
         f"{report.changed_fraction:.0%} of the weights changed. Mean zero-shot accuracy before -> after: "
         f"tuned tasks, tuned phrasing {mean(True, False)}; tuned tasks, **held-out phrasing {mean(True, True)}**; "
         f"**held-out tasks {mean(False, False)}** (held-out phrasing {mean(False, True)})."
     )
     summary += "".join(f"\n\n{percent_points(claim, name.capitalize())}" for name, claim in report.claims.items())
+    summary += (
+        "\n\n**Next:** open **2. Rank** to rank this tuned model's answers, or go straight to **3. RLHF** "
+        "and tune it with a built-in rater."
+    )
     bars = accuracy_before_after(
         [(f"{r.title}{' (new phrasing)' if r.held_out_phrasing else ''}", r.before, r.after) for r in report.rows]
     )
@@ -106,13 +117,20 @@ def on_rank(*args):
         session, pairs = rank(session, list(ranks))
     table = pd.DataFrame([[p.prompt.split("\n")[0][3:60], p.chosen, p.rejected] for p in pairs],
                          columns=PAIR_COLUMNS)  # fmt: skip
-    return f"{len(pairs)} preference pairs so far.", table, session
+    questions = len({p.prompt for p in pairs})
+    held_out = "the last one is held out to test the reward model" if questions > 1 else "rank a second to hold one out"
+    summary = (
+        f"{len(pairs)} preference pairs so far, from {questions} question{'s' if questions > 1 else ''} ({held_out})."
+        "\n\n**Next:** change the question number, write answers and rank them again; or open **3. RLHF**, "
+        "where the reward is now a reward model of your rankings."
+    )
+    return summary, table, "rankings", session
 
 
 def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_from, session,
                      progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
     from core.tuning.charts import feedback_curves
-    from core.tuning.claims import percent_points, score_change
+    from core.tuning.claims import feedback_reading, percent_points, score_change
 
     def tick(done, total, what):
         progress((done, total), desc=what)
@@ -121,26 +139,37 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
         session, report, reports = feedback_tuning(
             session, method, reward, steps, seed, learning_rate, kl_coef, start_from, progress=tick
         )
-    log = report.log
+    log, claims = report.log, report.claims
+    other = "DPO" if method == "ppo" else "PPO"
     summary = (
-        f"**{method.upper()}** in **{report.seconds:.1f} s** on {report.pairs} preference pairs (reward model: "
-        f"{report.reward_model_seconds:.1f} s, ranks {report.reward_model_accuracy:.0%} of held-out pairs right). "
-        f"Reward {log.reward[0]:.2f} -> {log.reward[-1]:.2f}; KL to the start {log.kl[-1]:.2f} nats; "
-        f"right answers {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length {log.length[0]:.0f} -> "
-        f"{log.length[-1]:.0f} characters (training batches of 8)."
-    )
-    summary += (
-        f"\n\nOn {report.claims.right.n} held-out questions, answered greedily before and after tuning:"
-        f"\n\n{percent_points(report.claims.right, 'Right answers')}"
-        f"\n\n{score_change(report.claims.reward, 'Reward-model score')}"
+        f"**{method.upper()}** in **{report.seconds:.1f} s** of training, then **{report.evaluation_seconds:.1f} s** "
+        f"answering held-out questions, on {report.pairs} preference pairs (reward model: "
+        f"{report.reward_model_seconds:.1f} s, ranks {report.reward_model_accuracy:.0%} of {report.accuracy_pairs} "
+        "right)."
+        "\n\n**In the training batches** (one sampled reply to each of 8 tuning prompts per step; first step -> last): "
+        f"training-batch reward (the reward model's score) {log.reward[0]:.2f} -> {log.reward[-1]:.2f}; "
+        f"right answers in the batches {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length "
+        f"{log.length[0]:.0f} -> {log.length[-1]:.0f} characters; KL to the start {log.kl[-1]:.2f} nats."
+        f"\n\n**On {claims.right.n} held-out questions** (never tuned on; greedy replies before -> after tuning):"
+        f"\n\n- {percent_points(claims.right, 'Held-out right answers')}"
+        f"\n- {score_change(claims.reward, 'Held-out reward-model score')}"
+        f"\n- Held-out reply length: {claims.length[0]:.0f} -> {claims.length[1]:.0f} characters"
+        f"\n\n{feedback_reading(claims)}"
+        f"\n\n**Next:** run {other} on the same preferences to compare the two in the table below; try another "
+        "reward, then **Restore defaults**; or open **4. Compare**."
     )
     times = pd.DataFrame(
-        [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1])]
+        [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1]),
+          f"{r.claims.reward.b_mean:.2f}", percent(r.claims.right.b_mean)]
          for m, r in reports.items()],
         columns=TIME_COLUMNS,
     )  # fmt: skip
     answers = pd.DataFrame(report.before_after, columns=ANSWER_COLUMNS)
     return summary, feedback_curves({m: r.log for m, r in reports.items()}), times, answers, session
+
+
+def on_restore_defaults(session):
+    return *FEEDBACK_DEFAULTS.values(), default_reward(session), "tuned"
 
 
 def on_download(session):
@@ -156,7 +185,7 @@ def on_upload(weights, session):
 
 
 def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
-    from core.tuning.comparison import NOTES
+    from core.tuning.comparison import NOTES, reading
 
     with user_errors():
         rows = compare_methods(steps, test_questions, seed, progress=lambda f, what: progress(f, desc=what))
@@ -176,7 +205,7 @@ def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B0
         ],
         columns=MEASURED_COLUMNS,
     )
-    return notes, measured
+    return notes, measured, reading(rows)
 
 
 with gr.Blocks(title=TITLE) as demo:
@@ -203,9 +232,9 @@ with gr.Blocks(title=TITLE) as demo:
             upload_btn = gr.Button("Restore my tuned models")
         restored_md = gr.Markdown()
 
-    with gr.Tab("1. Instruction tuning"):
+    with gr.Tab("1. SFT"):
         gr.Markdown(
-            "Tick the tasks to tune on; the others are **held out**. Every task is also asked in a **phrasing "
+            "**Instruction tuning** (supervised fine-tuning, SFT). Tick the tasks to tune on; the others are **held out**. Every task is also asked in a **phrasing "
             "never tuned on**. FLAN (Wei et al. 2021) found that tuning on many instructions helps unseen ones "
             "zero-shot, in models of many billions of parameters."
         )
@@ -219,13 +248,16 @@ with gr.Blocks(title=TITLE) as demo:
             questions = gr.Slider(1, MAX_EVAL_QUESTIONS, value=EVAL_QUESTIONS, step=1, label="Test questions per task")
         tune_btn = gr.Button("Run instruction tuning", variant="primary")
         tune_summary = gr.Markdown()
-        tune_table = gr.Dataframe(headers=TUNE_COLUMNS, label="Zero-shot accuracy per task, before and after")
-        with gr.Row():
-            tune_bars = gr.Plot(label="Accuracy before vs after")
-            tune_loss = gr.Plot(label="Training loss")
+        tune_table = gr.Dataframe(
+            headers=TUNE_COLUMNS, label="Zero-shot accuracy per task, before and after", wrap=True
+        )
+        tune_bars = gr.Plot(label="Accuracy before vs after", elem_id="accuracy-bars")
+        tune_loss = gr.Plot(label="Training loss")
 
-    with gr.Tab("2. Rank answers"):
-        gr.Markdown("The model writes four answers to one question. Rank them: 1 for the best; equal ranks tie.")
+    with gr.Tab("2. Rank"):
+        gr.Markdown(
+            "**Rank answers.** The model writes four answers to one question. Rank them: 1 for the best; equal ranks tie."
+        )
         with gr.Row():
             start_from = gr.Radio(START_CHOICES, value="tuned", label="Model that answers (and is tuned in step 3)")
             question = gr.Number(0, precision=0, label="Question number")
@@ -241,33 +273,48 @@ with gr.Blocks(title=TITLE) as demo:
         pairs_md = gr.Markdown()
         pairs_table = gr.Dataframe(headers=PAIR_COLUMNS, label="Preference pairs")
 
-    with gr.Tab("3. Feedback tuning"):
+    with gr.Tab("3. RLHF"):
         gr.Markdown(
-            "Pick where the preferences come from: your rankings, or a built-in rater. **Longer is better** is a "
-            "flawed reward: with a larger step (learning rate 3e-4) and a small KL coefficient (0.02), watch the "
-            "reward model's score climb while right answers fall (reward hacking, Gao et al. 2022). Run PPO, then "
-            "DPO on the same preferences, to see both side by side. The claims below the curves are measured on "
-            "held-out questions the tuning never saw."
+            "**Feedback tuning** (RLHF: PPO, or DPO). Pick where the preferences come from: your rankings, or a "
+            "built-in rater. **Longer is better** is a flawed reward. To see reward hacking, answer with **the base "
+            "model** (step 2), pick longer is better and set the KL coefficient to 0.02: on held-out questions the "
+            "reward model's score rises while right answers fall to none, and the replies ramble to the length "
+            "limit (Gao et al. 2022). From the instruction-tuned model at learning rate 3e-4 the policy collapses "
+            "instead: the score rises, but the replies shrink to a word such as 'The'. **Restore defaults** puts the "
+            "settings back. Run PPO, then DPO on the same preferences, to see both side by side. The summary above "
+            "the curves names where each number comes from: the training batches (what the curves show), or "
+            "held-out questions the tuning never saw (the claims)."
         )
         with gr.Row():
-            method = gr.Radio(METHOD_CHOICES, value="ppo", label="Method")
+            method = gr.Radio(METHOD_CHOICES, value=FEEDBACK_DEFAULTS["method"], label="Method")
             reward = gr.Dropdown(REWARD_CHOICES, value="correct_concise", label="Reward", min_width=300)
         with gr.Row():
-            fb_steps = gr.Slider(1, 60, value=15, step=1, label="Steps (8 prompts each)")
-            fb_lr = gr.Number(FEEDBACK_LEARNING_RATE, label="Learning rate")
-            kl_coef = gr.Number(0.1, label="KL coefficient (beta)")
-            fb_seed = gr.Number(0, precision=0, label="Seed")
-        feedback_btn = gr.Button("Run feedback tuning", variant="primary")
+            fb_steps = gr.Slider(1, 60, value=FEEDBACK_DEFAULTS["steps"], step=1, label="Steps (8 prompts each)")
+            fb_lr = gr.Number(FEEDBACK_DEFAULTS["learning_rate"], label="Learning rate")
+            kl_coef = gr.Number(FEEDBACK_DEFAULTS["kl_coef"], label="KL coefficient (beta)")
+            fb_seed = gr.Number(FEEDBACK_DEFAULTS["seed"], precision=0, label="Seed")
+        with gr.Row():
+            feedback_btn = gr.Button("Run feedback tuning", variant="primary")
+            defaults_btn = gr.Button("Restore defaults")
         feedback_summary = gr.Markdown()
         curves = gr.Plot(label="Per step")
-        times = gr.Dataframe(headers=TIME_COLUMNS, label="PPO vs DPO on the same preferences")
+        times = gr.Dataframe(
+            headers=TIME_COLUMNS,
+            label="PPO vs DPO on the same preferences",
+            wrap=True,
+            column_widths=["10%", "11%", "16%", "11%", "16%", "18%", "18%"],
+        )
         before_after = gr.Dataframe(
-            headers=ANSWER_COLUMNS, label="Answers before vs after (same questions, same seeds)"
+            headers=ANSWER_COLUMNS,
+            label="Answers before vs after (same questions, same seeds)",
+            wrap=True,
+            column_widths=["40%", "30%", "30%"],
+            elem_id="before-after",
         )
 
-    with gr.Tab("4. Fine-tuning vs prompting vs RLHF"):
+    with gr.Tab("4. Compare"):
         gr.Markdown(
-            "The notes' table, with measured columns. One target: answer a coin-flip question with the right "
+            "**Fine-tuning vs prompting vs RLHF**: the notes' table, with measured columns. One target: answer a coin-flip question with the right "
             "word only (the base model says 'The answer is yes.'). Each way is scored on the same held-out questions."
         )
         with gr.Row():
@@ -278,9 +325,14 @@ with gr.Blocks(title=TITLE) as demo:
             compare_seed = gr.Number(0, precision=0, label="Seed")
         compare_btn = gr.Button("Measure the table", variant="primary")
         notes_table = gr.Dataframe(
-            headers=NOTES_COLUMNS, label="Getting the most out of large language models (the notes)"
+            headers=NOTES_COLUMNS,
+            label="Getting the most out of large language models (the notes)",
+            wrap=True,
+            column_widths=["16%", "28%", "28%", "28%"],
+            elem_id="notes-table",
         )
-        measured_table = gr.Dataframe(headers=MEASURED_COLUMNS, label="Measured here")
+        measured_table = gr.Dataframe(headers=MEASURED_COLUMNS, label="Measured here", wrap=True)
+        measured_md = gr.Markdown()
 
     tune_btn.click(
         on_instruction_tune,
@@ -296,7 +348,7 @@ with gr.Blocks(title=TITLE) as demo:
         [question_md, *answer_boxes, *rank_boxes, session],
         api_name="answers",
     )
-    rank_btn.click(on_rank, [*rank_boxes, session], [pairs_md, pairs_table, session], api_name="rank")
+    rank_btn.click(on_rank, [*rank_boxes, session], [pairs_md, pairs_table, reward, session], api_name="rank")
     feedback_btn.click(
         on_feedback_tune,
         [method, reward, fb_steps, fb_seed, fb_lr, kl_coef, start_from, session],
@@ -305,16 +357,28 @@ with gr.Blocks(title=TITLE) as demo:
         concurrency_id="train",
         concurrency_limit=1,
     )
+    defaults_btn.click(
+        on_restore_defaults, [session], [method, fb_steps, fb_lr, kl_coef, fb_seed, reward, start_from], api_name=False
+    )
     download_btn.click(on_download, [session], [downloads], api_name="download_weights")
     upload_btn.click(on_upload, [uploads, session], [restored_md, session], api_name="restore_weights")
     compare_btn.click(
         on_compare,
         [compare_steps, compare_questions, compare_seed],
-        [notes_table, measured_table],
+        [notes_table, measured_table, measured_md],
         api_name="compare_methods",
         concurrency_id="train",
         concurrency_limit=1,
     )
+    link_inputs(
+        demo,
+        {
+            "tasks": tasks, "examples": examples, "steps": sft_steps, "lr": sft_lr, "lora": lora, "seed": sft_seed,
+            "questions": questions, "start": start_from, "question": question, "method": method, "reward": reward,
+            "feedback_steps": fb_steps, "feedback_lr": fb_lr, "kl": kl_coef, "compare_steps": compare_steps,
+            "compare_questions": compare_questions,
+        },
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

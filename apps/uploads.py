@@ -15,8 +15,8 @@ import time
 from collections import deque
 from pathlib import Path
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from fastapi import Request
+from fastapi.responses import PlainTextResponse
 
 from apps.admission import client_address
 

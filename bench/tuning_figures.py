@@ -7,7 +7,8 @@ step counts named below).
 2. Feedback tuning of that instruction-tuned model (the tab's default start): PPO and DPO, 10 steps each, against
    the reward model of the "correct and concise" rater; then from the base model; then PPO at 3e-4, the earlier
    default learning rate.
-3. Reward hacking: PPO (15 steps, KL coefficient 0.02) against "longer is better", at 1e-4 and 3e-4.
+3. Reward hacking: PPO (15 steps, KL coefficient 0.02) against "longer is better": from the instruction-tuned model
+   at 1e-4 and 3e-4, then from the base model at 1e-4.
 4. The notes' table (20 training steps, 16 held-out questions).
 Every feedback run's claims are measured on 48 held-out questions, answered greedily before and after.
 """
@@ -43,6 +44,7 @@ def feedback(session: str | None, method: str, reward: str, steps: int, kl_coef:
     )
     print(f"    {percent_points(claims.right, 'right answers')}", flush=True)
     print(f"    {score_change(claims.reward, 'reward-model score')}", flush=True)
+    print(f"    held-out reply length {claims.length[0]:.0f} -> {claims.length[1]:.0f} characters", flush=True)
 
 
 def main() -> None:
@@ -65,6 +67,7 @@ def main() -> None:
     feedback(session, "ppo", "correct_concise", 10, 0.1, "tuned", learning_rate=3e-4)
     for learning_rate in (None, 3e-4):  # the tab's default, then the larger step
         feedback(session, "ppo", "longer", 15, 0.02, "tuned", learning_rate)
+    feedback(None, "ppo", "longer", 15, 0.02, "base")
     for row in compare_methods(steps=20, test_questions=16, seed=0):
         print(row, flush=True)
     print(f"total {time.perf_counter() - began:.0f} s")

@@ -67,3 +67,28 @@ def test_a_student_types_a_sentence_and_sees_the_attention_map(page, demo):
         assert page.console_errors == []
     finally:
         demo.close()
+
+
+def test_a_student_opens_the_few_shot_example_on_its_induction_head(page, demo):
+    from apps.transformer import EXAMPLES
+    from core.attention.choices import LAB_LM
+
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("heading", name="Transformer explorer").wait_for()
+        page.get_by_label("Sentence").fill(EXAMPLES[-1][0])
+        model = page.get_by_label("Model")
+        model.fill(LAB_LM)
+        model.press("Enter")
+        page.get_by_role("button", name="Look inside").click()
+        note = page.locator("p", has_text="Induction head:")
+        note.wait_for(timeout=60_000)
+        note = note.inner_text()
+        assert "layer 5, head 1 puts 68% of its attention on ' 7'" in note
+        assert "probability of 100% as the next token; with this head removed, 1%" in note
+        assert page.get_by_label("Layer").first.input_value() == "5"
+        assert page.get_by_label("Head").first.input_value() == "1"
+        assert page.console_errors == []
+    finally:
+        demo.close()

@@ -111,3 +111,18 @@ def test_words_outside_the_vocabulary_are_named_not_silently_unknown(translator)
     assert encoded.unknown == ("purple", "elephant")
     assert "'purple', 'elephant'" in encoded.message
     assert encode(translator, "the cat sees the dog").unknown == ()
+
+
+def test_the_induction_head_reads_the_matching_examples_answer_and_the_prediction_needs_it():
+    from apps.transformer import EXAMPLES
+    from core.attention.induction import induction_at_query
+
+    lm = open_transformer(LAB_LM)
+    few_shot = EXAMPLES[-1][0]  # "Ann likes fox.\nBob likes 7.\n ... Again:\nBob likes"
+    found = induction_at_query(lm, attention_view(lm, few_shot))
+    assert (found.layer, found.head, found.answer) == (5, 1, " 7")
+    assert found.attention == pytest.approx(0.682, abs=0.005)
+    assert found.p_full == pytest.approx(0.9986, abs=0.001)
+    assert found.p_ablated == pytest.approx(0.0141, abs=0.005)  # without the head the model says " 22"
+    assert found.score == pytest.approx(0.241, abs=0.005)  # the average over repeated pairs ranks it lower
+    assert induction_at_query(lm, attention_view(lm, "Ann likes fox.")) is None  # nothing repeats: nothing to copy

@@ -178,8 +178,10 @@ def test_a_request_never_sees_another_requests_ablation(tiny_dirs):
 
 
 def test_ablation_names_the_valid_range(tf):
-    with pytest.raises(ValueError, match="head must be between 0 and"):
+    with pytest.raises(ValueError, match=r"head must be a whole number from 0 to \d+, got 99"):
         ablate(tf, SENTENCE, "decoder", layer=0, head=99)
+    with pytest.raises(ValueError, match=r"layer must be a whole number from 0 to \d+, got nan"):
+        ablate(tf, SENTENCE, "decoder", layer=float("nan"), head=0)
 
 
 def test_generation_keeps_each_steps_distribution_and_attention(tf):

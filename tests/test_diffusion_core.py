@@ -10,11 +10,20 @@ import torch
 from core.diffusion import forward, shapes
 from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
 from core.diffusion.choices import MAX_STEPS, NAME
-from core.diffusion.generate import Preview, Result, check_request, final, generate, generate_many, inpaint
+from core.diffusion.generate import (
+    Preview,
+    Result,
+    check_request,
+    final,
+    generate,
+    generate_each,
+    generate_many,
+    inpaint,
+)
 from core.diffusion.sampling import denoise, predict_start_from_noise
 from core.diffusion.schedulers import SCHEDULERS, make_scheduler, set_timesteps, training_scheduler
 from core.diffusion.text import build_tokenizer, unknown_words
-from core.runtime import get_model
+from core.runtime import ModelUnavailable, get_model
 
 
 @pytest.fixture(scope="module")
@@ -347,3 +356,37 @@ def test_the_inpainting_inputs_come_from_the_brush_or_a_named_region():
         editor_image(None, 32)
     picture = np.full((256, 256, 4), 200, dtype=np.uint8)
     assert editor_image(picture, 32).shape == (32, 32, 3)
+
+
+def test_a_batch_answers_each_request_on_its_own(bundled, tiny_sd):
+    """Six requests arrive together: an empty prompt and a hub model this offline server lacks get their own
+    errors, a request for another model runs on its own, and the valid ones draw what they draw alone."""
+    red, green = "a small red circle on the left", "a large green square at the top"
+    outcomes = generate_each(
+        [
+            (red, 0, 8, 3.0, "DDIM", "bundled"),
+            ("", 1, 8, 3.0, "DDIM", "bundled"),
+            ("a red circle on the left", 5, 3, 4.0, "DPM-Solver++", tiny_sd.source),
+            (green, 3, 8, 3.0, "DDIM", "bundled"),
+            (red, 2, 1, 0.0, "DDIM", "stabilityai/sd-turbo"),
+            (green, 4, 6, 3.0, "DDPM", "bundled"),  # other steps and scheduler: a group of its own
+        ]
+    )
+    assert isinstance(outcomes[1], ValueError) and str(outcomes[1]).startswith("prompt is empty")
+    assert isinstance(outcomes[4], ModelUnavailable) and "'stabilityai/sd-turbo' is not downloaded" in str(outcomes[4])
+    for i, model in ((0, bundled), (2, tiny_sd), (3, bundled), (5, bundled)):
+        request, image = outcomes[i]
+        alone = final(model, request).images[0]
+        assert image.shape == alone.shape and np.abs(image.astype(int) - alone.astype(int)).max() <= 2
+    # the first image of the golden DDIM run: seed 0 draws the same x_T whether one or two images are asked for
+    np.testing.assert_allclose(outcomes[0][1][16, 0:16:2].astype(int), GOLDEN["DDIM"], atol=2, rtol=0)
+    assert [outcomes[i][0].seed for i in (0, 2, 3, 5)] == [0, 5, 3, 4]
+
+
+def test_the_speed_line_of_one_step_is_singular():
+    from core.diffusion.few_steps import Side
+    from core.diffusion.generate import Request, Result
+
+    one = Request(prompt="a red circle", seed=0, steps=1, guidance=0.0, scheduler="LCM")
+    line = Side("distilled", one, Result(images=np.zeros((1, 8, 8, 3), np.uint8), seed=0, seconds=0.05), 1).line()
+    assert line == "**Distilled**: 1 step with LCM, 1 network evaluation per image, 50 ms"

@@ -60,6 +60,7 @@ with TestClient(build_app(DEMOS, streamlit_port=8999, warm_up=False)) as client:
     assert index.status_code == 200
     for demo in DEMOS:
         assert escape(demo.title) in index.text and escape(demo.concept) in index.text, demo.name
+    assert index.text.count("Course concept:") == len(DEMOS), "every entry names its course concept"
     for demo in gradio_demos():
         assert client.get(f"/{demo.name}/").status_code == 200, demo.name
 assert registry._loaded == {}, registry._loaded

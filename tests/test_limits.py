@@ -4,6 +4,7 @@ uploads, clean-up of temporary files, and seeds that give the same result whatev
 import math
 import threading
 import time
+from types import SimpleNamespace
 
 import httpx
 import numpy as np
@@ -156,16 +157,16 @@ def test_an_evaluation_stops_when_its_visitor_leaves(gradio_client, monkeypatch)
     monkeypatch.setenv("GENAI_TIME_LIMIT_S", "1000")
     steps, ended = [], threading.Event()
 
-    def endless(lm, problems, strategy, k, chat, progress):  # an evaluation that never finishes on its own
+    def endless(lm, problems, strategy, k, chat):  # an evaluation that never finishes on its own
         try:
             while True:
                 steps.append(1)
-                progress(len(steps), 10**6)
+                yield SimpleNamespace(items=[None] * len(steps))  # the report so far
                 time.sleep(0.05)
         finally:
             ended.set()
 
-    monkeypatch.setattr(evaluate, "evaluate", endless)
+    monkeypatch.setattr(evaluate, "evaluate_in_batches", endless)
     client = gradio_client(demo)
     base = client.src.rstrip("/")
     event = httpx.post(base + "/gradio_api/call/evaluate", json={"data": ["coin_flip", "zero-shot", 5]}).json()

@@ -9,7 +9,15 @@ from collections import Counter
 import pytest
 
 from core.prompting.corpus import document
-from core.prompting.in_context import mapping_answer, probes, unrelated_label_probe, word_mapping_probe
+from core.prompting.in_context import (
+    PROBE_KINDS,
+    default_ks,
+    k_choices,
+    mapping_answer,
+    probes,
+    unrelated_label_probe,
+    word_mapping_probe,
+)
 from core.prompting.words import LABEL_WORDS
 
 
@@ -87,3 +95,12 @@ def test_probes_reject_impossible_k():
         unrelated_label_probe(9, random.Random(0))
     with pytest.raises(ValueError, match="k must be from 1 to 12"):
         word_mapping_probe(0, random.Random(0))
+
+
+@pytest.mark.parametrize("kind", PROBE_KINDS)
+def test_every_k_a_page_offers_is_one_the_probe_takes(kind):
+    assert set(default_ks(kind)) <= set(k_choices(kind))
+    for k in k_choices(kind):
+        (probe,) = probes(kind, k, 1)
+        assert probe.truth in probe.prompt  # the coin flip's instruction names both answer words
+    assert k_choices("mapping") == (1, 2, 4, 8, 12) and k_choices("labels") == (0, 1, 2, 4, 8)

@@ -95,8 +95,10 @@ def test_notes_source_opens_with_the_notes_exemplar():
     problem = sample(FAMILIES["coin_flip"], random.Random(0), 2, "test")
     prompt = build_prompt(problem, "few-shot-cot", k=2, source="notes")
     assert prompt.startswith(f"Q: {FOR_TASK['coin_flip'].question}\nA: {FOR_TASK['coin_flip'].answer}")
-    with pytest.raises(ValueError, match="k must be from 1 to 8"):
+    with pytest.raises(ValueError, match="k must be a whole number from 1 to 8, got 0"):
         build_prompt(problem, "few-shot", k=0)
+    with pytest.raises(ValueError, match="k must be a whole number from 1 to 8, got nan"):
+        build_prompt(problem, "few-shot", k=float("nan"))
 
 
 @pytest.mark.skipif(not NOTES.exists(), reason="the course notes are not next to this checkout")

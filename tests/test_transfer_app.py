@@ -3,7 +3,11 @@ browser run of one fine-tune that draws its learning curve."""
 
 import pytest
 
-from apps.transfer import MODE_CHOICES, demo
+import apps.transfer
+from apps.transfer import MODE_CHOICES, check_claims, demo
+from core.runtime.limits import TooLong
+from core.transfer import claims
+from core.transfer.finetune import EpochResult
 from tests.conftest import free_port
 from tests.table_fit import CELL, assert_table_fits
 
@@ -108,3 +112,50 @@ def test_the_claim_check_verdicts_fit_a_1400_px_page(page):
         assert page.console_errors == []
     finally:
         demo.close()
+
+
+def test_a_student_runs_the_claim_check_and_reads_its_verdicts(page):
+    """The claim check at its defaults but 2 seeds (5 take about 80 s on a busy CPU): a status, then verdicts."""
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
+    _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url + "?seeds=2")
+        page.get_by_role("tab", name="Claim check").click()
+        page.get_by_role("button", name="Run the claim check").click()
+        page.get_by_text("All 2 seeds finished in").wait_for(timeout=300_000)
+        table = page.locator("#claims-table")
+        for claim in ("Faster", "More accurate", "Less data"):
+            assert table.locator(CELL, has_text=claim).count() == 1
+        assert table.locator(CELL, has_text="n = 2 seeds").count() >= 4
+        assert "nan" not in table.inner_text()
+        assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def test_the_claim_check_shows_each_seed_and_keeps_them_past_the_time_limit(monkeypatch):
+    """Results after every finished seed; when the limit stops the sweep, the finished seeds' table stays."""
+
+    def fake_finetune(mode, shots, epochs, seed, lr, source):
+        reached = 0.6 if mode != "scratch" or shots >= 10 else 0.3
+        return iter([EpochResult(0, 0.2, 0.0), EpochResult(epochs, reached - 0.01 * seed, 1.0)])
+
+    def stops_after(items, what, limit=15):  # 7 runs a seed: scratch at 1, 2, 5, 10 labels, full at 1, 2, 5
+        for i, item in enumerate(items):
+            if i == limit:
+                raise TooLong(f"this job ran past the server's time limit of 180 s: {what}")
+            yield item
+
+    monkeypatch.setattr(claims, "finetune", fake_finetune)
+    monkeypatch.setattr(apps.transfer, "time_limited", stops_after)
+    shown = list(check_claims(["full"], 5, 30, 3e-3, 0, 3, "digits", 0.5, progress=lambda *a, **k: None))
+    statuses = [status for _, _, status in shown]
+    assert statuses == [
+        "1 of 3 seeds finished; the next one is training.",
+        "2 of 3 seeds finished; the next one is training.",
+        "this job ran past the server's time limit of 180 s: ask for fewer epochs, modes or seeds. "
+        "The results shown are for the 2 seeds finished.",
+    ]
+    first, last = shown[0][1].value, shown[-1][1].value
+    assert first["data"][1][-1] == "60.0% ± 0.0%; no interval from 1 seed: needs 2 or more seeds"
+    assert last["data"][1][-1] == "≈ 59.5% ± 0.5%; +30.0 pp [+30.0, +30.0], n = 2 seeds, p = 0.500: not enough evidence"

@@ -10,7 +10,9 @@ from sklearn.datasets import load_digits
 
 from core.runtime import get_model, make_generator
 from core.stats import HOLDS, UNCLEAR
-from core.transfer.claims import UNMEASURED, Run, claim_check
+from core.transfer import claims
+from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_SEEDS, DEFAULT_TARGET
+from core.transfer.claims import UNMEASURED, Run, claim_check, compact, sweep_shots, train_runs
 from core.transfer.cnn import DigitCNN
 from core.transfer.data import (
     CANVAS,
@@ -129,6 +131,10 @@ def test_bad_inputs_say_what_to_do():
         list(finetune("full", 5, epochs=10**9))
     with pytest.raises(ValueError, match="unknown mode"):
         list(finetune("all of them", 5))
+    with pytest.raises(ValueError, match="no modes to compare are ticked"):
+        next(train_runs([], 5))
+    with pytest.raises(ValueError, match="seed must be a whole number from 0 to .*, got None"):
+        next(train_runs(["scratch"], 5, first_seed=None))
     blank = np.zeros((280, 280, 4), dtype=np.uint8)  # a transparent canvas nobody drew on
     for empty in (None, blank):
         with pytest.raises(ValueError, match="the sketch is empty"):
@@ -216,3 +222,31 @@ def test_claim_check_pairs_seeds_and_gives_every_verdict_its_interval():
     assert claim_check(runs, 5, 0.99)[0].transfer["full"] == UNMEASURED
     with pytest.raises(ValueError, match="same seeds"):
         claim_check([Run("scratch", 5, 0, curve(0.2, 0.4)), Run("full", 5, 1, curve(0.2, 0.6))], 5, 0.5)
+
+
+def test_one_seed_gives_no_interval_and_never_nan():
+    runs = [r for r in claim_runs() if r.seed == 0]
+    for verdict in claim_check(runs, shots=5, target=0.5):
+        for mode in ("full", "last_layer"):
+            assert verdict.transfer[mode] == UNMEASURED or verdict.transfer[mode].endswith("needs 2 or more seeds")
+            assert "nan" not in verdict.transfer[mode] + compact(verdict, mode)
+    assert (
+        claim_check(runs, 5, 0.5)[1].transfer["full"] == "59.0% ± 0.0%; no interval from 1 seed: needs 2 or more seeds"
+    )
+
+
+def test_the_claim_checks_defaults_train_75_short_runs_seed_by_seed(monkeypatch):
+    """The cost of the default claim check: every mode, DEFAULT_SEEDS seeds, each sweep stopping at the first
+    amount that reaches the target (here every run reaches it at 5 labels, the default setting)."""
+    trained = []
+
+    def fake_finetune(mode, shots, epochs, seed, lr, source):
+        trained.append((seed, mode, shots, epochs))
+        return iter([EpochResult(0, 0.2, 0.0), EpochResult(epochs, 0.2 if shots < 5 else 0.6, 1.0)])
+
+    monkeypatch.setattr(claims, "finetune", fake_finetune)
+    runs = list(sweep_shots(list(ADAPTATIONS), 5, DEFAULT_TARGET, DEFAULT_EPOCHS, seeds=DEFAULT_SEEDS))[-1]
+    assert len(runs) == len(trained) == 75 == DEFAULT_SEEDS * len(ADAPTATIONS) * 3
+    assert {epochs for *_, epochs in trained} == {DEFAULT_EPOCHS}
+    assert [seed for seed, *_ in trained] == sorted(seed for seed, *_ in trained)  # each seed whole before the next
+    assert [shots for seed, mode, shots, _ in trained if mode == "full" and seed == 0] == [1, 2, 5]

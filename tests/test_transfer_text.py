@@ -47,5 +47,10 @@ def test_without_an_encoder_the_tfidf_side_still_runs_and_says_what_is_missing(m
 def test_bad_text_inputs_say_what_to_do():
     with pytest.raises(ValueError, match="labelled sentences per class must be a whole number from 1 to 30"):
         text.train_text_models(shots=0, seed=0)
+    models = text.train_text_models(shots=2, seed=0)
     with pytest.raises(ValueError, match="the sentence is empty"):
-        text.train_text_models(shots=2, seed=0).predict("   ")
+        models.predict("   ")
+    with pytest.raises(ValueError, match="the sentence must be text, got None"):
+        models.predict(None)
+    with pytest.raises(ValueError, match="the sentence is 600 characters long: keep it to at most 500"):
+        models.predict("x" * 600)

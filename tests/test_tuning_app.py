@@ -11,9 +11,11 @@ import gradio as gr
 import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
+from playwright.sync_api import expect
 
 from apps.errors import INTERNAL
 from tests.conftest import free_port
+from tests.table_fit import assert_table_fits
 
 pytestmark = pytest.mark.timeout(1200)  # every test trains a model: tens of seconds on an idle 2-core CPU
 
@@ -38,8 +40,9 @@ def test_rank_then_feedback_tune_with_ppo_and_dpo_side_by_side(gradio_client, de
         client.predict(None, None, None, None, api_name="/rank")
     with pytest.raises(AppError, match="ties only"):
         client.predict(2, 2, 2, 2, api_name="/rank")
-    summary, pairs = client.predict(1, 2, 3, 4, api_name="/rank")
-    assert summary == "6 preference pairs so far." and len(pairs["data"]) == 6
+    summary, pairs, reward = client.predict(1, 2, 3, 4, api_name="/rank")
+    assert summary.startswith("6 preference pairs so far, from 1 question (rank a second to hold one out).")
+    assert len(pairs["data"]) == 6 and reward == "rankings"  # step 3 now tunes on the student's rankings
     assert pairs["data"][0][1:] == [answers[0], answers[1]]  # answer 1 ranked first is preferred over answer 2
 
     for bad, message in [({"steps": 0}, "Value 0 is less than minimum value 1"), ({"learning_rate": 1.0}, "learning rate"),
@@ -53,7 +56,9 @@ def test_rank_then_feedback_tune_with_ppo_and_dpo_side_by_side(gradio_client, de
     summary, curves, times, before_after = client.predict("ppo", "rankings", 2, 0, 3e-4, 0.1, "base",
                                                           api_name="/feedback_tune")  # fmt: skip
     assert summary.startswith("**PPO** in") and "on 6 preference pairs" in summary
-    assert "On 48 held-out questions" in summary and "Right answers: " in summary and "Reward-model score: " in summary
+    assert "of its training pairs right" in summary  # one ranked question leaves no pairs to hold out
+    assert "**On 48 held-out questions**" in summary and "Held-out right answers: " in summary
+    assert "Held-out reward-model score: " in summary and "training-batch reward (the reward model's score)" in summary
     assert "n = 48 questions" in summary and any(v in summary for v in (": holds", ": does not hold", ": not enough"))
     assert curves is not None and len(before_after["data"]) == 4
     summary, _, times, _ = client.predict("dpo", "rankings", 2, 0, 3e-4, 0.1, "base", api_name="/feedback_tune")
@@ -143,7 +148,8 @@ def test_compare_methods_fills_the_notes_table(gradio_client, demo, one_torch_th
     client = gradio_client(demo)
     with pytest.raises(AppError, match="Value 500 is greater than maximum value 60"):
         client.predict(500, 4, 0, api_name="/compare_methods")
-    notes, measured = client.predict(2, 4, 0, api_name="/compare_methods")
+    notes, measured, reading = client.predict(2, 4, 0, api_name="/compare_methods")
+    assert reading.startswith("Fine-tuning, Prompt engineering and RLHF reached 0% of the target")  # 2 steps only
     assert [r[0] for r in notes["data"]] == ["Fine-tuning", "Prompt engineering", "RLHF"]
     rows = {r[0]: r for r in measured["data"]}
     assert rows["Prompt engineering"][3] == "0.0%"  # no weight changes
@@ -152,11 +158,13 @@ def test_compare_methods_fills_the_notes_table(gradio_client, demo, one_torch_th
 
 
 def test_a_student_ranks_answers_and_runs_feedback_tuning(demo, page, one_torch_thread):
+    """After ranking, step 3 tunes on the student's rankings; the summary names each reward and each right-answers
+    figure by where it was measured; Restore defaults undoes the hacking settings."""
     demo.queue()
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
         page.goto(url)
-        page.get_by_role("tab", name="2. Rank answers").click()
+        page.get_by_role("tab", name="2. Rank").click()
         page.get_by_label("The base model").check()
         page.get_by_role("button", name="Write answers").click()
         page.get_by_text("Question:").wait_for(timeout=240_000)  # the first click loads torch and the model
@@ -164,17 +172,101 @@ def test_a_student_ranks_answers_and_runs_feedback_tuning(demo, page, one_torch_
             page.get_by_label(f"Rank of answer {i}").click()
             page.get_by_role("option", name=str(rank), exact=True).last.click()  # the list just opened
         page.get_by_role("button", name="Add my ranking").click()
-        page.get_by_text("6 preference pairs so far.").wait_for(timeout=30_000)
+        page.get_by_text("6 preference pairs so far").wait_for(timeout=30_000)
 
-        page.get_by_role("tab", name="3. Feedback tuning").click()
-        page.get_by_label("Reward", exact=True).click()
-        page.get_by_role("option", name="A reward model of my rankings").click()
+        page.get_by_role("tab", name="3. RLHF").click()
+        reward = page.get_by_label("Reward", exact=True)
+        expect(reward).to_have_value("A reward model of my rankings")  # the default once there are rankings
         steps = page.get_by_label("number input for Steps (8 prompts each)")
         steps.fill("2")
         steps.press("Enter")
         page.get_by_role("button", name="Run feedback tuning").click()
         page.get_by_text("PPO in").wait_for(timeout=240_000)
-        assert page.get_by_text("on 6 preference pairs").is_visible()
+        text = page.locator("body").inner_text()
+        assert "on 6 preference pairs" in text and "of its training pairs right" in text
+        for named in ("training-batch reward (the reward model's score)", "right answers in the batches",
+                      "Held-out reward-model score:", "Held-out right answers:", "Held-out reply length:"):  # fmt: skip
+            assert named in text, named
+        assert re.search(r"training-batch reward \(the reward model's score\) -?\d+\.\d\d -> -?\d+\.\d\d", text)
+        assert re.search(r"Held-out reward-model score: -?\d+\.\d\d -> -?\d+\.\d\d, [+-]\d+\.\d\d \[", text)
+
+        assert_table_fits(page.locator("#before-after"))  # the "after" column whole, not "NO (r"
+
+        kl = page.get_by_label("KL coefficient (beta)")  # the hacking settings, then back
+        kl.fill("0.02")
+        reward.click()
+        page.get_by_role("option", name="A reward model of the rater: Flawed: longer is better").click()
+        page.get_by_role("button", name="Restore defaults").click()
+        expect(kl).to_have_value("0.1")
+        expect(steps).to_have_value("15")
+        expect(reward).to_have_value("A reward model of my rankings")
         assert page.console_errors == []
+    finally:
+        demo.close()
+
+
+def test_instruction_tuning_shows_both_times_the_next_step_and_whole_labels(demo, page, one_torch_thread):
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        for label, value in (
+            ("Tuning examples", "16"),
+            ("Steps (batches of 8)", "5"),
+            ("Test questions per task", "1"),
+        ):
+            box = page.get_by_label(f"number input for {label}")
+            box.fill(value)
+            box.press("Enter")
+        page.get_by_role("button", name="Run instruction tuning").click()
+        page.get_by_text("Tuned on 16 examples").wait_for(timeout=300_000)
+        text = page.locator("body").inner_text()
+        assert re.search(r"training \d+ s, answering the test questions before and after \d+ s \(total \d+ s\)", text)
+        assert "Next: open 2. Rank" in text
+        bars = page.locator("#accuracy-bars .main-svg").first
+        assert bars.bounding_box()["height"] >= 700  # 22 rows of bars, 28 px each
+        expect(page.get_by_text("one word: coin flip (new phrasing)", exact=True)).to_be_visible()
+    finally:
+        demo.close()
+
+
+def test_every_step_shows_on_a_phone(demo, browser):
+    """At a phone's 390 x 844 the four steps are tabs on screen, not items of Gradio's overflow menu."""
+    width = 390
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        for name in ("1. SFT", "2. Rank", "3. RLHF", "4. Compare"):
+            tab = page.get_by_role("tab", name=name)
+            expect(tab).to_be_visible()
+            box = tab.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
+    finally:
+        context.close()
+        demo.close()
+
+
+def test_the_notes_table_fits_and_zero_percent_is_explained(demo, page, one_torch_thread):
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("tab", name="4. Compare").click()
+        steps = page.get_by_label("number input for Training steps (SFT; reward model; PPO gets half)")
+        steps.fill("2")
+        steps.press("Enter")
+        questions = page.get_by_label("number input for Held-out test questions")
+        questions.fill("4")
+        questions.press("Enter")
+        page.get_by_role("button", name="Measure the table").click()
+        page.get_by_text("Train a baseline, have people rate").wait_for(timeout=300_000)
+        fit = assert_table_fits(page.locator("#notes-table"))  # "how" and "when" on screen, wrapped
+        assert fit.headers == ["", "what", "how", "when"]
+        reading = page.get_by_text("reached 0% of the target").inner_text()  # 2 steps: no way reaches the format
+        assert reading.startswith("Fine-tuning, Prompt engineering and RLHF reached 0% of the target")
+        assert "prompting searched only 5 prefixes" in reading and "not what the method can do" in reading
     finally:
         demo.close()

@@ -110,3 +110,57 @@ def test_zero_shot_claims_pool_the_held_out_questions_of_each_kind():
     assert (tasks.n, tasks.a_mean, tasks.b_mean) == (4, 0.25, 0.5)  # both phrasings of b
     assert phrasing.verdict == "not enough evidence"  # 3 of 4 discordant pairs: McNemar's p = 0.25
     assert list(zero_shot_claims(before, after, tuned_on={"a", "b"})) == ["held-out phrasings of tuned tasks"]
+
+
+def test_the_last_ranked_question_is_held_out_once_there_are_two():
+    from core.tuning.lab import split_rankings
+
+    first = pairs_from_ranking("Q: 1\nA:", ["a", "b", "c", "d"], [1, 2, 3, 4])
+    second = pairs_from_ranking("Q: 2\nA:", ["e", "f", "g", "h"], [4, 3, 2, 1])
+    train, held_out = split_rankings(first)
+    assert train is first and held_out is first  # one question: nothing to spare, scored on its training pairs
+    train, held_out = split_rankings(first + second)
+    assert train == first and held_out == second
+
+
+def _claims(right_before, right_after, score_before, score_after, length):
+    from core.stats import paired_accuracy_difference, paired_seed_difference
+    from core.tuning.claims import FeedbackClaims
+
+    return FeedbackClaims(paired_accuracy_difference(right_before, right_after),
+                          paired_seed_difference(score_before, score_after), length)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("length", "reading"),
+    [((24.0, 32.0), "Reward hacking: the reward model's score (the proxy) rose while right answers"),
+     ((19.0, 3.0), "Collapse rather than rambling: the reward model's score rose while right answers fell, but the "
+                   "replies shrank from 19 to 3 characters")],
+)  # fmt: skip
+def test_the_reading_tells_reward_hacking_from_collapse(length, reading):
+    from core.tuning.claims import feedback_reading
+
+    right, wrong = [True] * 20, [False] * 20  # 20 of 20 right, then none: p < 0.001
+    score_before, score_after = [0.1 * i for i in range(20)], [0.1 * i + 1 + 0.01 * (i % 3) for i in range(20)]
+    assert feedback_reading(_claims(right, wrong, score_before, score_after, length)).startswith(reading)
+    assert feedback_reading(_claims(right, right, score_before, score_after, length)).startswith("Not reward hacking")
+    assert feedback_reading(_claims(right, wrong, score_after, score_before, length)).startswith("Right answers fell")
+
+
+def test_the_comparison_says_what_zero_percent_means():
+    from core.tuning.comparison import Row, reading
+
+    rows = [Row("Fine-tuning", "", 1.0, 0.9, 0.88, 1.0, 0.0, ""), Row("Prompt engineering", "", 0.4, 0.0, 0.0, 1, 1, ""),
+            Row("RLHF", "", 10.0, 0.92, 0.0, 1.0, 0.94, "")]  # fmt: skip
+    assert reading(rows).startswith("Prompt engineering and RLHF reached 0% of the target: no reply was the right word")
+    assert "Here prompting searched only 5 prefixes" in reading(rows) and "fine-tuning" not in reading(rows)
+    assert reading(rows[:1]) == ""
+
+
+def test_the_accuracy_bars_give_every_label_its_own_row():
+    from core.tuning.charts import accuracy_before_after
+
+    labels = [f"{t.title} (new phrasing)" for t in TASKS.values()] * 2  # 22 rows: every task, both phrasings
+    fig = accuracy_before_after([(label, 0.0, 0.5) for label in labels])
+    assert [bar.orientation for bar in fig.data] == ["h", "h"] and list(fig.data[0].y) == labels
+    assert fig.layout.height == 120 + 28 * 22  # 736 px: 28 per row, not squashed into a fixed height

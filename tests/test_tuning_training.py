@@ -189,3 +189,20 @@ def test_held_out_replies_end_as_the_tuning_replies_do(base):
     one_by_one = [sample_replies(base, prompt, 1, 0, 32, temperature=0).texts[0] for prompt in prompts]
     assert greedy_replies(base, prompts, 32) == one_by_one
     assert all("\n" not in r for r in one_by_one) and any(r.startswith(" The answer is") for r in one_by_one)
+
+
+def test_instruction_tuning_reports_training_and_evaluation_apart(base):
+    """The progress bar counts the test questions' tasks before and after the training steps, and the report
+    times training and evaluation apart."""
+    from core.tuning.lab import instruction_tuning
+
+    said = []
+    _, report = instruction_tuning(None, ["one_word:coin_flip"], 8, 5, 1e-3, False, 0, 1,
+                                   progress=lambda done, total, what: said.append((done, total, what)))  # fmt: skip
+    before = [s for s in said if "before tuning" in s[2]]  # none once the base model's scores are cached
+    training, after = said[len(before) : len(before) + 5], said[len(before) + 5 :]
+    assert [s[:2] for s in training] == [(step, 5) for step in range(1, 6)]
+    assert after == [(k, len(TASKS), f"measuring zero-shot accuracy after tuning: task {k}/{len(TASKS)}")
+                     for k in range(1, len(TASKS) + 1)]  # fmt: skip
+    assert len(before) in (0, len(TASKS)) and said[: len(before)] == before
+    assert report.seconds > 0 and report.evaluation_seconds > 0

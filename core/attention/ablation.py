@@ -12,6 +12,7 @@ from core.attention.extract import run, token_strings, translate_ids
 from core.attention.inputs import encode
 from core.attention.models import Transformer
 from core.runtime import gpu
+from core.runtime.validate import whole_number
 
 
 def stack_blocks(tf: Transformer, stack: str) -> list[AttentionBlock]:
@@ -25,11 +26,8 @@ def stack_blocks(tf: Transformer, stack: str) -> list[AttentionBlock]:
 def head_removed(tf: Transformer, stack: str, layer: int, head: int):
     """While active, head `head` of layer `layer` in `stack` contributes nothing."""
     blocks = stack_blocks(tf, stack)
-    if not 0 <= layer < len(blocks):
-        raise ValueError(f"layer must be between 0 and {len(blocks) - 1}, got {layer}")
-    block = blocks[layer]
-    if not 0 <= head < block.n_heads:
-        raise ValueError(f"head must be between 0 and {block.n_heads - 1}, got {head}")
+    block = blocks[whole_number(layer, "layer", 0, len(blocks) - 1)]
+    head = whole_number(head, "head", 0, block.n_heads - 1)
     lo, hi = head * block.head_dim, (head + 1) * block.head_dim
 
     def zero_head(module, args):

@@ -12,6 +12,7 @@ from core.attention.extract import model_attentions, run, token_strings
 from core.attention.inputs import Encoded, encode
 from core.attention.models import Transformer
 from core.runtime import gpu, make_generator
+from core.runtime.validate import shown
 
 TOP_K = 10
 MAX_NEW_TOKENS = 24
@@ -42,7 +43,7 @@ def check_temperature(temperature: float) -> float:
     t = float(temperature)
     if not 0.05 <= t <= 5.0:
         raise ValueError(
-            f"temperature must be between 0.05 and 5, got {temperature!r}: 1 is the model's own distribution"
+            f"temperature must be between 0.05 and 5, got {shown(temperature)}: 1 is the model's own distribution"
         )
     return t
 
@@ -88,7 +89,7 @@ def decode(
     if not tf.has_lm_head:
         raise ValueError("this model is an encoder without an output layer: choose a decoder or an encoder-decoder")
     if mode not in MODES:
-        raise ValueError(f"decoding mode must be one of {', '.join(MODES)}, got {mode!r}")
+        raise ValueError(f"decoding mode must be one of {', '.join(MODES)}, got {shown(mode)}")
     temperature = check_temperature(temperature)
     generator = make_generator(seed)
     enc = encode(tf, text)

@@ -5,6 +5,7 @@ the mask of what to regenerate, painted or a named region. numpy only: no torch.
 import numpy as np
 
 from core import pictures
+from core.runtime.validate import shown
 
 DISPLAY_SIDE = 256  # pixels a 32x32 sample is shown at
 
@@ -54,7 +55,7 @@ REGIONS = {  # a region to regenerate, as (rows, cols) slices of a side x side i
 def region_mask(region: str, side: int) -> np.ndarray:
     """(side, side) bool, True inside the named region (the part to regenerate)."""
     if region not in REGIONS:
-        raise ValueError(f"unknown region {region!r}: choose one of {', '.join(REGIONS)}")
+        raise ValueError(f"unknown region {shown(region)}: choose one of {', '.join(REGIONS)}")
     (r0, r1), (c0, c1) = REGIONS[region]
     mask = np.zeros((side, side), dtype=bool)
     mask[round(r0 * side) : round(r1 * side), round(c0 * side) : round(c1 * side)] = True
@@ -75,7 +76,7 @@ def erase_mask(region: str, layers: list[np.ndarray], side: int) -> np.ndarray:
 def editor_image(background: np.ndarray | None, side: int) -> np.ndarray:
     """The image editor's background (H, W, 3 or 4) as the (side, side, 3) uint8 image a model inpaints."""
     if background is None:
-        raise ValueError("no image to inpaint: load one with the button above")
+        raise ValueError("no image to inpaint: load one into the editor with the button above")
     image = shrink(np.asarray(background)[..., :3].astype(np.uint8), side)
     if image.shape[:2] != (side, side):
         raise ValueError(f"the image must be square: this model works at {side}x{side} pixels")

@@ -24,6 +24,11 @@ CLAIM = (
 )
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 step`, `4 steps`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def unet_calls(model: TextToImage, request: Request) -> int:
     """Network evaluations per image: guidance runs the caption and the empty caption at every step (batched into
     one call on 2N images, but twice the work); a distilled LCM reads w as an input and needs one."""
@@ -39,8 +44,8 @@ class Side:
 
     def line(self) -> str:
         return (
-            f"**{self.label.capitalize()}**: {self.request.steps} steps with {self.request.scheduler}, "
-            f"{self.unet_calls} network evaluations per image, {self.result.seconds * 1000:.0f} ms"
+            f"**{self.label.capitalize()}**: {plural(self.request.steps, 'step')} with {self.request.scheduler}, "
+            f"{plural(self.unet_calls, 'network evaluation')} per image, {self.result.seconds * 1000:.0f} ms"
         )
 
 
@@ -82,7 +87,8 @@ class FewStepFidelity:
         ]
 
     def claim_line(self) -> str:
-        return f"{CLAIM}: {format_claim(self.gap, '{:+.3f}', n_label='paired samples')}"
+        points = format_claim(self.gap, "{:+.1f}", scale=100, unit=" points", n_label="paired samples")
+        return f"{CLAIM}: {points}"
 
 
 def non_inferiority(gap: Difference, margin: float = DISTILLED_MARGIN) -> Difference:

@@ -12,6 +12,7 @@ from diffusers import DDPMScheduler
 from core.diffusion.choices import COSINE, SCALED_LINEAR, TIMESTEPS
 from core.diffusion.schedulers import snr, training_scheduler
 from core.runtime.seeding import randn
+from core.runtime.validate import shown
 
 SCHEDULES = {
     COSINE: training_scheduler,
@@ -24,7 +25,7 @@ DEFAULT_SCHEDULE = COSINE
 
 def schedule(name: str) -> DDPMScheduler:
     if name not in SCHEDULES:
-        raise ValueError(f"unknown schedule {name!r}: choose one of {', '.join(SCHEDULES)}")
+        raise ValueError(f"unknown schedule {shown(name)}: choose one of {', '.join(SCHEDULES)}")
     return SCHEDULES[name]()
 
 
@@ -34,7 +35,7 @@ def q_sample(image: np.ndarray, t: int, seed: int, schedule_name: str) -> torch.
     scheduler = schedule(schedule_name)
     last = scheduler.config.num_train_timesteps - 1
     if not 0 <= int(t) <= last:
-        raise ValueError(f"timestep must be from 0 to {last}, got {t!r}")
+        raise ValueError(f"timestep must be from 0 to {last}, got {shown(t)}")
     x_0 = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None].float() / 127.5 - 1  # (1, 3, H, W)
     noise = randn(tuple(x_0.shape), seed, x_0.device)
     return scheduler.add_noise(x_0, noise, torch.tensor([int(t)]))

@@ -1,6 +1,7 @@
 """Text to images, one step at a time: checks the request, draws x_T from the seed, runs the reverse process and
 hands back throttled previews (the current x_t and the predicted clean image) and, at the end, the images and a
-strip of the reverse timeline. Inpainting runs the same loop with the known pixels held fixed.
+strip of the reverse timeline. Inpainting runs the same loop with the known pixels held fixed. Requests that
+arrive together (Gradio's batching) are sampled together, each with its own noise, and each fails on its own.
 """
 
 import time
@@ -10,12 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from core.diffusion.choices import LCM, MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, SCHEDULER_NAMES
+from core.diffusion.choices import LCM, MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, NAME, SCHEDULER_NAMES
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.sampling import denoise
 from core.diffusion.schedulers import make_scheduler
 from core.diffusion.text import check_prompt, unknown_words
-from core.runtime import gpu
+from core.runtime import get_model, gpu
 from core.runtime.seeding import check_seed, make_generator, randn
 from core.runtime.validate import choice, number, whole_number
 
@@ -62,8 +63,8 @@ def check_request(
         if unknown:
             raise ValueError(
                 f"the bundled model does not know the word{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(repr(w) for w in unknown)}: it knows shapes (circle, square, triangle), colours "
-                "(red, green, blue, yellow), sizes (small, large) and places (on the left, at the top, in the "
+                f"{', '.join(repr(w) for w in unknown)} in the prompt: it knows shapes (circle, square, triangle), "
+                "colours (red, green, blue, yellow), sizes (small, large) and places (on the left, at the top, in the "
                 "centre, above, below, to the left of ...)"
             )
     request = Request(
@@ -165,6 +166,33 @@ def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarra
         for i, image in zip(members, images, strict=True):
             results[i] = image
     return results
+
+
+def generate_each(asks: list[tuple]) -> list[tuple[Request, np.ndarray] | Exception]:
+    """For each ask (prompt, seed, steps, guidance, scheduler, model source) of a batch, unchecked as it arrived:
+    its request and its one image, or the exception that it alone raised. Each ask loads its model and is checked
+    on its own; the valid asks for the same model are sampled together (`generate_many`); a model that fails to
+    load or to sample fails only its own asks."""
+    outcomes: list[tuple[Request, np.ndarray] | Exception | None] = [None] * len(asks)
+    groups: dict[int, tuple[TextToImage, list[int], list[Request]]] = {}  # id(model) -> model, ask indices, requests
+    for i, (prompt, seed, steps, guidance, scheduler, source) in enumerate(asks):
+        try:
+            model = get_model(NAME, source)
+            request = check_request(model, prompt, seed, steps, guidance, scheduler, 1)
+        except Exception as err:  # noqa: BLE001 - reported to this ask alone, never to the others
+            outcomes[i] = err
+            continue
+        _, members, requests = groups.setdefault(id(model), (model, [], []))
+        members.append(i)
+        requests.append(request)
+    for model, members, requests in groups.values():
+        try:
+            answers = list(zip(requests, generate_many(model, requests), strict=True))
+        except Exception as err:  # noqa: BLE001 - reported to this model's asks alone
+            answers = [err] * len(members)
+        for i, answer in zip(members, answers, strict=True):
+            outcomes[i] = answer
+    return outcomes
 
 
 @gpu(duration=60)

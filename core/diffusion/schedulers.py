@@ -19,6 +19,7 @@ from diffusers import (
 from diffusers.schedulers.scheduling_utils import SchedulerMixin
 
 from core.diffusion.choices import LCM, SCHEDULER_NAMES, TIMESTEPS
+from core.runtime.validate import shown
 
 SCHEDULERS = dict(
     zip(
@@ -65,7 +66,7 @@ def make_scheduler(name: str, base: SchedulerMixin) -> SchedulerMixin:
     if distilled:
         return LCMScheduler.from_config(base.config)
     if name not in SCHEDULERS:
-        raise ValueError(f"unknown scheduler {name!r}: choose one of {', '.join(SCHEDULERS)}")
+        raise ValueError(f"unknown scheduler {shown(name)}: choose one of {', '.join(SCHEDULERS)}")
     cls, extra = SCHEDULERS[name]
     return cls.from_config(base.config, **extra)
 

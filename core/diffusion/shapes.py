@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.runtime.validate import shown, text
+
 SIZE = 32  # image side, pixels
 SHAPES = ("circle", "square", "triangle")
 COLOURS = {"red": (220, 40, 40), "green": (40, 190, 60), "blue": (50, 90, 230), "yellow": (235, 215, 40)}
@@ -28,6 +30,7 @@ RELATIONS = {  # relation phrase -> positions of (first, second) shape
     "to the right of": ("right", "left"),
 }
 BACKGROUND = (24, 24, 32)
+MAX_CAPTION_CHARS = 100  # the longest caption of the grammar has 63
 SUPERSAMPLE = 4  # shapes are drawn at 4x resolution and averaged down, for smooth edges
 JITTER = 1.5  # pixels of random offset around each position
 
@@ -122,23 +125,24 @@ def known_phrases() -> list[str]:
 
 def parse_caption(caption: str) -> Scene:
     """The scene a caption describes, for rendering it ("a small red circle on the left", "a blue square above
-    a yellow triangle"); a ValueError with an example when the caption is not in that grammar."""
-    text = " ".join(caption.lower().replace("center", "centre").split())
+    a yellow triangle"); a ValueError with an example when the caption is not text or not in that grammar."""
+    caption = text(caption, "the caption", max_chars=MAX_CAPTION_CHARS, example="a small red circle on the left")
+    words = " ".join(caption.lower().replace("center", "centre").split())
     obj = rf"an? (?:(?P<size{{i}}>{'|'.join(SIZES)}) )?(?P<colour{{i}}>{'|'.join(COLOURS)}) (?P<shape{{i}}>{'|'.join(SHAPES)})"
-    single = re.fullmatch(obj.format(i=0) + rf" (?P<place>{'|'.join(POSITION_PHRASES.values())})", text)
+    single = re.fullmatch(obj.format(i=0) + rf" (?P<place>{'|'.join(POSITION_PHRASES.values())})", words)
     if single:
         place = {v: k for k, v in POSITION_PHRASES.items()}[single["place"]]
         shape = Shape(single["shape0"], single["colour0"], single["size0"] or "large", place)
-        return Scene((shape,), text)
-    pair = re.fullmatch(obj.format(i=0) + rf" (?P<relation>{'|'.join(RELATIONS)}) " + obj.format(i=1), text)
+        return Scene((shape,), words)
+    pair = re.fullmatch(obj.format(i=0) + rf" (?P<relation>{'|'.join(RELATIONS)}) " + obj.format(i=1), words)
     if pair:
         places = RELATIONS[pair["relation"]]
         first, second = (
             Shape(pair[f"shape{i}"], pair[f"colour{i}"], pair[f"size{i}"] or "small", places[i]) for i in (0, 1)
         )
-        return Scene((first, second), text)
+        return Scene((first, second), words)
     raise ValueError(
-        f"cannot render {caption!r}: write 'a [small|large] <colour> <shape> <place>' such as "
+        f"cannot render {shown(caption)}: write the caption as 'a [small|large] <colour> <shape> <place>' such as "
         "'a small red circle on the left', or two shapes such as 'a blue square above a yellow triangle'"
     )
 

@@ -10,6 +10,7 @@ from sklearn.datasets import make_moons
 
 from core.flows.choices import CHECKERBOARD, DRAWN, MIXTURE, MOONS, RINGS
 from core.runtime.seeding import make_generator
+from core.runtime.validate import shown
 
 TRAIN_SIZE = 4000
 HELDOUT_SIZE = 1000
@@ -66,7 +67,7 @@ def make(name: str, n: int, seed: int) -> torch.Tensor:
     """n points (n, 2) of the named dataset, drawn from `seed`."""
     makers = {MOONS: moons, RINGS: rings, CHECKERBOARD: checkerboard, MIXTURE: gaussian_mixture}
     if name not in makers:
-        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(makers)}")
+        raise ValueError(f"unknown dataset {shown(name)}: choose one of {', '.join(makers)}")
     return makers[name](n, make_generator(seed))
 
 

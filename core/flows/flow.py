@@ -16,6 +16,7 @@ from safetensors.torch import load_file, save_file
 
 from core.flows.choices import KINDS, REALNVP, SPLINE
 from core.runtime.seeding import make_generator
+from core.runtime.validate import shown
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
@@ -39,7 +40,7 @@ def build_flow(config: FlowConfig) -> zuko.flows.Flow:
         return zuko.flows.NSF(
             config.features, transforms=config.transforms, bins=config.bins, passes=2, hidden_features=hidden
         )
-    raise ValueError(f"unknown flow kind {config.kind!r}: choose one of {', '.join(KINDS)}")
+    raise ValueError(f"unknown flow kind {shown(config.kind)}: choose one of {', '.join(KINDS)}")
 
 
 def layers(flow: zuko.flows.Flow) -> tuple:

@@ -29,9 +29,9 @@ class Progress:
     diverged: str = ""  # why training stopped early, or "" while all is well
 
 
-def check_steps(steps) -> int:
-    """`steps` as a whole number in 1..MAX_STEPS, or a ValueError saying what to send."""
-    return whole_number(steps, "steps", 1, MAX_STEPS)
+def check_steps(steps, name: str = "steps") -> int:
+    """`steps` as a whole number in 1..MAX_STEPS, or a ValueError that names the input and says what to send."""
+    return whole_number(steps, name, 1, MAX_STEPS)
 
 
 def flow_config(kind: str, layers: object) -> FlowConfig:

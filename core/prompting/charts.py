@@ -6,6 +6,7 @@ from core.prompting.tasks.families import FAMILIES
 from core.stats import Estimate
 
 PERCENT = dict(range=[0, 1.05], tickformat=".0%")
+COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2")  # one per line, a line's chance level in its colour
 
 
 def accuracy_bars(accuracies: dict[str, float], chance: float):
@@ -74,8 +75,8 @@ def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dic
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    colours = ("#4c78a8", "#f58518")
-    for (name, curve), colour in zip(curves.items(), colours, strict=False):
+    for i, (name, curve) in enumerate(curves.items()):
+        colour = COLOURS[i % len(COLOURS)]
         fig.add_trace(
             go.Scatter(
                 x=list(curve),
@@ -98,7 +99,7 @@ def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dic
         )
     fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=f"target {target:.0%}")
     fig.update_layout(
-        xaxis=dict(title="worked examples in the prompt (k)", tickvals=[0, 1, 2, 4, 8]),
+        xaxis=dict(title="worked examples in the prompt (k)", tickvals=sorted({k for c in curves.values() for k in c})),
         yaxis=dict(title="accuracy", **PERCENT),
         height=360,
         margin=dict(t=30),

@@ -19,6 +19,7 @@ from core.stats import Estimate, format_claim, paired_accuracy_difference, propo
 
 EVALUATION_FILE = MODEL_DIR / "evaluation.json"
 LENGTH_SET_TITLES = {"multi-step": "multi-step, trained", "longer": "longer than trained"}
+LABEL_ROW = "coin flip, unrelated answer words"  # the title of the unrelated-label probe
 MAPPING_ROWS = {  # title: results key
     "word mapping, fresh pairs (roster layout)": "word_mapping",
     "word mapping, a layout never seen (`Ann = fox.`)": "word_mapping_new_layout",
@@ -80,17 +81,19 @@ def claims_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def k_curves(results: dict) -> dict[str, dict[int, str]]:
+    """probe title -> {k: right/wrong bits} for every probe measured against k: the rows of `curve_table`
+    and the lines of the chart beside it."""
+    rows = {LABEL_ROW: results["unrelated_labels"], **{t: results.get(key, {}) for t, key in MAPPING_ROWS.items()}}
+    return {title: {int(k): bits for k, bits in row.items()} for title, row in rows.items()}
+
+
 def curve_table(results: dict) -> str:
-    """A markdown table of accuracy against the number of examples k, for the two in-context probes."""
-    labels = results["unrelated_labels"]
+    """A markdown table of accuracy against the number of examples k, one row per in-context probe."""
     lines = ["| probe | chance | " + " | ".join(f"k = {k}" for k in LABEL_KS) + " |", "|" + " --- |" * 7]
-    lines.append(
-        "| coin flip, unrelated answer words | 50% | " + " | ".join(cell_text(labels[str(k)]) for k in LABEL_KS) + " |"
-    )
-    for title, key in MAPPING_ROWS.items():
-        mapping = results.get(key, {})
-        row = [cell_text(mapping[str(k)]) if str(k) in mapping else "" for k in LABEL_KS]
-        lines.append(f"| {title} | 1/k | " + " | ".join(row) + " |")
+    for title, curve in k_curves(results).items():
+        row = [cell_text(curve[k]) if k in curve else "" for k in LABEL_KS]
+        lines.append(f"| {title} | {'50%' if title == LABEL_ROW else '1/k'} | " + " | ".join(row) + " |")
     return "\n".join(lines)
 
 

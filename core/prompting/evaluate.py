@@ -14,7 +14,7 @@ import json
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 from core.prompting.answers import extract, first_reply, is_correct, normalise, with_lead
@@ -25,6 +25,7 @@ from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
+from core.runtime.validate import choice
 
 MAX_N = 500
 MAX_NEW_TOKENS = 400  # a cap for any reply; a reply stops earlier at end-of-text or a new "Q:"
@@ -68,18 +69,14 @@ class Report:
 
 
 def lengths_of(task: str, length_set: str) -> tuple[int, ...]:
-    if task not in FAMILIES:
-        raise ValueError(f"unknown task {task!r}: choose one of {', '.join(FAMILIES)}")
-    family = FAMILIES[task]
+    family = FAMILIES[choice(task, "task", FAMILIES)]
     sets = {
         "trained": family.train_lengths,
         "multi-step": family.eval_lengths,
         "longer": family.longer_lengths,
         "all": family.train_lengths + family.longer_lengths,
     }
-    if length_set not in sets:
-        raise ValueError(f"length set must be one of {', '.join(map(repr, sets))}, got {length_set!r}")
-    return sets[length_set]
+    return sets[choice(length_set, "length set", sets)]
 
 
 def check_n(n) -> int:
@@ -90,10 +87,9 @@ def check_n(n) -> int:
 
 def held_out_problems(task: str, n: int, lengths: tuple[int, ...], seed: int = 1) -> list[Problem]:
     """n held-out problems, the lengths taking turns."""
-    if task not in FAMILIES:
-        raise ValueError(f"unknown task {task!r}: choose one of {', '.join(FAMILIES)}")
+    family = FAMILIES[choice(task, "task", FAMILIES)]
     rng = random.Random(seed)
-    return [sample(FAMILIES[task], rng, lengths[i % len(lengths)], "test") for i in range(check_n(n))]
+    return [sample(family, rng, lengths[i % len(lengths)], "test") for i in range(check_n(n))]
 
 
 def chance(problems: list[Problem]) -> float:
@@ -129,6 +125,25 @@ def generate_all(
     return [first_reply(r) for r in replies]
 
 
+def evaluate_in_batches(
+    lm: LanguageModel, problems: list[Problem], strategy: str, k: int = 4, batch_size: int = BATCH, chat: bool = True
+) -> Iterator[Report]:
+    """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time: after each batch, the report
+    on every problem answered so far, so a run stopped early keeps what it answered."""
+    prompts = [build_prompt(p, strategy, k=k, seed=1000 + i) for i, p in enumerate(problems)]
+    budget = token_budget(lm, problems, strategy)  # the same for every batch: a batch's answers do not depend on n
+    items: list[ItemResult] = []
+    for start in range(0, len(problems), batch_size):
+        batch = prompts[start : start + batch_size]
+        replies = generate_all(lm, batch, budget, chat, batch_size)
+        replies = [with_lead(prompt, r) for prompt, r in zip(batch, replies, strict=True)]
+        items += [
+            ItemResult(p.question, p.length, p.answer, extract(r), is_correct(r, p.answer), prompt, r)
+            for p, prompt, r in zip(problems[start : start + batch_size], batch, replies, strict=True)
+        ]
+        yield Report(problems[0].task, strategy, tuple(items))
+
+
 def evaluate(
     lm: LanguageModel,
     problems: list[Problem],
@@ -139,14 +154,10 @@ def evaluate(
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time."""
-    prompts = [build_prompt(p, strategy, k=k, seed=1000 + i) for i, p in enumerate(problems)]
-    replies = generate_all(lm, prompts, token_budget(lm, problems, strategy), chat, batch_size, progress)
-    replies = [with_lead(prompt, r) for prompt, r in zip(prompts, replies, strict=True)]
-    items = tuple(
-        ItemResult(p.question, p.length, p.answer, extract(r), is_correct(r, p.answer), prompt, r)
-        for p, prompt, r in zip(problems, prompts, replies, strict=True)
-    )
-    return Report(problems[0].task, strategy, items)
+    for report in evaluate_in_batches(lm, problems, strategy, k, batch_size, chat):
+        if progress is not None:
+            progress(len(report.items), len(problems))
+    return report
 
 
 def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> str:

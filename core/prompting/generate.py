@@ -42,8 +42,8 @@ def check_sampling(max_new_tokens, temperature, top_k, top_p, seed) -> tuple[int
     """The sampling parameters as numbers, or a ValueError that gives the allowed range."""
     try:
         max_new_tokens, temperature, top_k, top_p = int(max_new_tokens), float(temperature), int(top_k), float(top_p)
-    except (TypeError, ValueError):
-        raise ValueError("max_new_tokens, temperature, top_k and top_p must be numbers") from None
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("max_new_tokens, temperature, top_k and top_p must be finite numbers") from None
     if not 1 <= max_new_tokens <= MAX_NEW_TOKENS:
         raise ValueError(f"max_new_tokens must be from 1 to {MAX_NEW_TOKENS}, got {max_new_tokens}")
     if not 0 <= temperature <= MAX_TEMPERATURE:

@@ -20,6 +20,7 @@ from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
 from core.prompting.words import LABEL_WORDS
+from core.runtime.validate import shown
 
 LABEL_KS = (0, 1, 2, 4, 8)
 MAPPING_KS = (2, 4, 8)
@@ -73,6 +74,17 @@ def mapping_answer(generation: str) -> str:
 
 
 PROBE_KINDS = ("labels", *MAPPING_LAYOUTS)
+MAPPING_K_CHOICES = (1, *MAPPING_KS, MAX_MAPPING_K)  # from one pair to the most a prompt holds
+
+
+def k_choices(kind: str) -> tuple[int, ...]:
+    """The numbers of examples a page offers for a probe of `kind`: 0 to 8 coin flips, 1 to 12 pairs."""
+    return LABEL_KS if kind == "labels" else MAPPING_K_CHOICES
+
+
+def default_ks(kind: str) -> tuple[int, ...]:
+    """The numbers of examples first ticked for a probe of `kind`: those of the stored evaluation."""
+    return LABEL_KS if kind == "labels" else MAPPING_KS
 
 
 def chance(kind: str, k: int) -> float:
@@ -84,7 +96,7 @@ def chance(kind: str, k: int) -> float:
 def probes(kind: str, k: int, n: int, seed: int = 2) -> list[Probe]:
     """n probes of `kind` (one of PROBE_KINDS) with k examples, the same n questions for every k."""
     if kind not in PROBE_KINDS:
-        raise ValueError(f"probe must be one of {', '.join(PROBE_KINDS)}, got {kind!r}")
+        raise ValueError(f"probe must be one of {', '.join(PROBE_KINDS)}, got {shown(kind)}")
     if kind == "labels":
         return [unrelated_label_probe(k, random.Random(seed * 1_000_003 + i)) for i in range(n)]
     return [word_mapping_probe(k, random.Random(seed * 1_000_003 + i), kind) for i in range(n)]

@@ -16,6 +16,7 @@ from core.prompting.answers import LEAD
 from core.prompting.exemplars import FOR_TASK
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
+from core.runtime.validate import choice, whole_number
 
 STRATEGIES = {
     "zero-shot": "Zero-shot",
@@ -23,6 +24,7 @@ STRATEGIES = {
     "few-shot": "Few-shot (answers only)",
     "few-shot-cot": "Few-shot chain-of-thought",
 }
+EXEMPLAR_SOURCES = ("generated", "notes")  # the prompt's worked examples: all generated, or the notes' first
 THINK = "Let's think step by step."
 ANSWER_ONLY = LEAD + " {answer}."
 CONCLUSION = "So the answer is {answer}."
@@ -79,17 +81,12 @@ def exemplar_problems(task: str, k: int, seed: int) -> list[Problem]:
 
 
 def check_k(k) -> int:
-    if not 1 <= k <= MAX_K:
-        raise ValueError(f"k must be from 1 to {MAX_K} worked examples, got {k}")
-    return k
+    return whole_number(k, "k", 1, MAX_K, hint="the number of worked examples in the prompt")
 
 
 def build_prompt(problem: Problem, strategy: str, k: int = 4, source: str = "generated", seed: int = 0) -> str:
     """The prompt for `problem` under `strategy`, with k exemplars from the notes or generated ones."""
-    if strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
-    if source not in ("generated", "notes"):
-        raise ValueError(f"exemplar source must be 'generated' or 'notes', got {source!r}")
+    strategy, source = choice(strategy, "strategy", STRATEGIES), choice(source, "exemplar source", EXEMPLAR_SOURCES)
     if strategy == "zero-shot":
         return question_block(problem.question)
     if strategy == "zero-shot-cot":

@@ -6,6 +6,7 @@ or raises a ValueError that names the input and says what to send instead.
 import math
 
 SHOWN_CHARS = 40  # how much of a bad value an error message repeats
+MAX_MODEL_CHARS = 200  # a model menu's typed entry: "bundled", a hub id or a folder
 
 
 def shown(value: object) -> str:

@@ -7,6 +7,7 @@ import textwrap
 
 import plotly.graph_objects as go
 
+from core.runtime.validate import shown
 from core.scale.chinchilla import CHINCHILLA_RATIO, NOTES_RATIO, ScaleVerdict
 from core.scale.tables import CHINCHILLA_PAPER, CORPORA, MODELS, NOTES
 
@@ -96,7 +97,7 @@ def model_sizes(highlight: ScaleVerdict | None = None) -> go.Figure:
 def dataset_sizes(unit: str = "tokens") -> go.Figure:
     """Training datasets in billions of tokens or in terabytes (log scale: GPT-4's estimate dwarfs the rest)."""
     if unit not in ("tokens", "TB"):
-        raise ValueError(f"unit must be 'tokens' or 'TB', got {unit!r}")
+        raise ValueError(f"unit must be 'tokens' or 'TB', got {shown(unit)}")
     values = [d.tokens_b if unit == "tokens" else d.size_tb for d in CORPORA]
     labels = [f"{d.tokens_b / 1000:.3g}T tokens / {d.size_tb:g}TB" for d in CORPORA]
     fig = go.Figure(

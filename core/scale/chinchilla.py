@@ -7,6 +7,8 @@ model "Chinchilla scale" above 15:1. Training compute is about C = 6 N D FLOPs (
 import math
 from dataclasses import dataclass
 
+from core.runtime.validate import shown
+
 MAX_PARAMS_B = 100_000.0  # 100 trillion parameters: far above any model trained so far (about 2 trillion)
 MAX_TOKENS_B = 10_000_000.0  # 10 quadrillion tokens: far above any training set so far (tens of trillions)
 NOTES_RATIO = 15.0  # the notes' threshold: T:P > 15:1
@@ -40,9 +42,9 @@ def _positive(value: float, what: str, example: str, most: float) -> float:
     except (TypeError, ValueError):
         raise ValueError(f"{what} must be a number, e.g. {example}") from None
     if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{what} must be a positive number of billions, e.g. {example}; got {value!r}")
+        raise ValueError(f"{what} must be a positive number of billions, e.g. {example}; got {shown(value)}")
     if number > most:
-        raise ValueError(f"{what} must be at most {most:,.0f} billion, e.g. {example}; got {value!r} billion")
+        raise ValueError(f"{what} must be at most {most:,.0f} billion, e.g. {example}; got {shown(value)} billion")
     return number
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.runtime.seeding import check_seed
 from core.runtime.validate import number, whole_number
 from core.stats import (
     FAILS,
@@ -56,7 +57,7 @@ def check_target(target: float) -> float:
 def check_modes(modes: list[str]) -> list[str]:
     if not modes:
         raise ValueError(
-            "no adaptation mode is selected: tick at least one, e.g. 'From scratch' and 'Full fine-tuning'"
+            "no modes to compare are ticked: tick at least one, e.g. 'From scratch' and 'Full fine-tuning'"
         )
     return [get_mode(m).key for m in modes]
 
@@ -72,7 +73,7 @@ def train_runs(
 ) -> Iterator[list[Run]]:
     """Every mode for seeds first_seed .. first_seed+seeds-1; yields all runs so far after each epoch."""
     runs: list[Run] = []
-    modes, seeds = check_modes(modes), check_seeds(seeds)
+    modes, seeds, first_seed = check_modes(modes), check_seeds(seeds), check_seed(first_seed)
     for seed in range(first_seed, first_seed + seeds):
         for mode in modes:
             run = Run(mode, shots, seed)
@@ -85,20 +86,30 @@ def train_runs(
 def sweep_shots(
     modes: list[str],
     shots: int,
+    target: float,
     epochs: int = DEFAULT_EPOCHS,
     lr: float = DEFAULT_LR,
     seeds: int = 3,
     first_seed: int = 0,
     source: str = "digits",
 ) -> Iterator[list[Run]]:
-    """Whole runs at each of SWEEP_SHOTS labels per class and at `shots`; yields all runs after each one."""
+    """Seed by seed, each mode's label sweep (`runs_until_target`); yields all runs after each one, so the runs of
+    every seed before the last run's seed are complete."""
     runs: list[Run] = []
-    modes, seeds = check_modes(modes), check_seeds(seeds)
-    for n in sorted(set(SWEEP_SHOTS) | {check_shots(shots)}):
-        for seed in range(first_seed, first_seed + seeds):
-            for mode in modes:
-                runs.append(Run(mode, n, seed, list(finetune(mode, n, epochs, seed, lr, source))))
+    modes, seeds, first_seed = check_modes(modes), check_seeds(seeds), check_seed(first_seed)
+    shots, target = check_shots(shots), check_target(target)
+    for seed in range(first_seed, first_seed + seeds):
+        for mode in modes:
+            for run in runs_until_target(mode, shots, target, seed, epochs, source, lr=lr):
+                runs.append(run)
                 yield runs
+
+
+def sweep_runs(modes: list[str], seeds: int, shots: int) -> int:
+    """The most fine-tuning runs `sweep_shots` can train: every swept amount for every mode and seed (fewer where
+    a mode reaches the target early)."""
+    amounts = sorted(set(SWEEP_SHOTS) | {check_shots(shots)})
+    return len(check_modes(modes)) * check_seeds(seeds) * len(amounts)
 
 
 @dataclass(frozen=True)
@@ -199,8 +210,13 @@ def paired_gap(base: dict[int, float], mine: dict[int, float], higher_is_better:
     return paired_seed_difference(a, b) if higher_is_better else paired_seed_difference(b, a)
 
 
+ONE_SEED = "no interval from 1 seed: needs 2 or more seeds"
+
+
 def stated(value: str, gap: Difference, fmt: str, scale: float = 1.0, unit: str = "") -> str:
-    """'✓ value; gap [low, high], n = .. seeds, p = ..: holds'."""
+    """'✓ value; gap [low, high], n = .. seeds, p = ..: holds', or the value alone where one seed gives no gap."""
+    if gap.n < 2:
+        return f"{value}; {ONE_SEED}"
     return f"{MARKS[gap.verdict]} {value}; {format_claim(gap, fmt, scale, unit, 'seeds')}"
 
 
@@ -293,6 +309,8 @@ def claim_check(runs: list[Run], shots: int, target: float) -> list[Verdict]:
 def compact(verdict: Verdict, mode: str) -> str:
     """'value: gap [low, high], p = ..., verdict' for a table whose header gives n."""
     gap = verdict.evidence[mode]
+    if gap.n < 2:
+        return f"{verdict.values[mode]}: {ONE_SEED}"
     return (
         f"{verdict.values[mode]}: {format_estimate(gap, *verdict.gap_format)}, {format_p(gap.p_value)}, {gap.verdict}"
     )
@@ -301,17 +319,18 @@ def compact(verdict: Verdict, mode: str) -> str:
 README_MODES = ("scratch", "last_layer", "last_2", "full")
 
 
-def runs_until_target(mode: str, shots: int, target: float, seed: int, epochs: int, source: str, log=None) -> list[Run]:
+def runs_until_target(
+    mode: str, shots: int, target: float, seed: int, epochs: int, source: str, log=None, lr: float = DEFAULT_LR
+) -> Iterator[Run]:
     """The runs of the label sweep that the claims read for one mode and seed: every swept amount up to the
     first that reaches `target` and at least up to `shots` (the larger amounts cannot change the claims)."""
-    runs = []
     for n in sorted(set(SWEEP_SHOTS) | {shots}):
-        runs.append(Run(mode, n, seed, list(finetune(mode, n, epochs, seed, DEFAULT_LR, source))))
+        run = Run(mode, n, seed, list(finetune(mode, n, epochs, seed, lr, source)))
         if log:
-            log(f"{source} {mode} seed {seed} {n} labels: {runs[-1].final_accuracy:.3f}")
-        if n >= shots and runs[-1].final_accuracy >= target:
-            break
-    return runs
+            log(f"{source} {mode} seed {seed} {n} labels: {run.final_accuracy:.3f}")
+        yield run
+        if n >= shots and run.final_accuracy >= target:
+            return
 
 
 def readme_table(

@@ -94,7 +94,7 @@ def check_shots(shots: int) -> int:
     """`shots` as an int in 1..MAX_SHOTS, or a ValueError that says what to pick."""
     return whole_number(
         shots,
-        "labelled examples per class",
+        "labelled examples per target class",
         1,
         MAX_SHOTS,
         hint="fine-tuning needs at least 1 example of each target class",

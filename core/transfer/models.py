@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.runtime import ModelSpec, ModelUnavailable, get_model, register, resolve
+from core.runtime.validate import shown
 from core.transfer.encoder import ENCODER_HUB_ID, bundled_encoder
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ PRETRAINED = {  # pre-training source -> its CNN in the registry
 def pretrained_cnn(source: str) -> "DigitCNN":
     """The shared pre-trained CNN for `source` ("digits" or "unrelated"); copy it before training."""
     if source not in PRETRAINED:
-        raise ValueError(f"unknown source {source!r}: choose one of {', '.join(PRETRAINED)}")
+        raise ValueError(f"unknown source {shown(source)}: choose one of {', '.join(PRETRAINED)}")
     return get_model(PRETRAINED[source].name)
 
 

@@ -7,6 +7,7 @@ leaving the rest of the model static" (course notes, Tuning LLMs). From scratch,
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.runtime.validate import shown
 from core.transfer.choices import LAYERS
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ MODES = tuple(ADAPTATIONS)  # the mode keys, a menu's values
 
 def get_mode(key: str) -> Mode:
     if key not in MODES:
-        raise ValueError(f"unknown mode {key!r}: choose one of {', '.join(MODES)}")
+        raise ValueError(f"unknown mode {shown(key)}: choose one of {', '.join(MODES)}")
     return ADAPTATIONS[key]
 
 

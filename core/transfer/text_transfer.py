@@ -19,8 +19,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from core.runtime import get_model, gpu, make_generator
-from core.runtime.validate import whole_number
-from core.transfer.choices import MAX_TEXT_SHOTS
+from core.runtime.validate import text, whole_number
+from core.transfer.choices import MAX_SENTENCE_CHARS, MAX_TEXT_SHOTS
 from core.transfer.claims import check_seeds
 from core.transfer.models import ENCODER, missing_encoder
 
@@ -92,9 +92,9 @@ class TextModels:
 
     def predict(self, sentence: str) -> dict[str, dict[str, float]]:
         """Class probabilities of each model for one sentence."""
-        sentence = sentence.strip()
-        if not sentence:
-            raise ValueError("the sentence is empty: type one, e.g. 'The keeper punched the ball clear'")
+        sentence = text(
+            sentence, "the sentence", max_chars=MAX_SENTENCE_CHARS, example="The keeper punched the ball clear"
+        )
         out = {"TF-IDF from scratch": dict(zip(self.names, self.tfidf.predict_proba([sentence])[0], strict=True))}
         if self.probe is not None:
             proba = self.probe.predict_proba(embed([sentence]))[0]

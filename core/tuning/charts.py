@@ -10,15 +10,23 @@ COLOURS = {"ppo": "#1f77b4", "dpo": "#ff7f0e"}
 
 
 def accuracy_before_after(rows: list[tuple[str, float, float]]) -> go.Figure:
-    """Grouped bars: (label, before, after) per task and phrasing."""
+    """Grouped horizontal bars, (label, before, after) per task and phrasing: one row each, so a long label stays
+    whole, first row at the top."""
     labels = [r[0] for r in rows]
     fig = go.Figure(
         [
-            go.Bar(name="before tuning", x=labels, y=[r[1] for r in rows], marker_color="#aaaaaa"),
-            go.Bar(name="after tuning", x=labels, y=[r[2] for r in rows], marker_color="#2ca02c"),
+            go.Bar(name="before tuning", y=labels, x=[r[1] for r in rows], orientation="h", marker_color="#aaaaaa"),
+            go.Bar(name="after tuning", y=labels, x=[r[2] for r in rows], orientation="h", marker_color="#2ca02c"),
         ]
     )
-    fig.update_layout(barmode="group", yaxis=dict(title="zero-shot accuracy", range=[0, 1]), height=380)
+    fig.update_layout(
+        barmode="group",
+        xaxis=dict(title="zero-shot accuracy", range=[0, 1], tickformat=".0%"),
+        yaxis=dict(autorange="reversed", automargin=True),
+        height=120 + 28 * len(rows),  # px: 28 per row of two bars, plus the axis and legend
+        margin=dict(l=10, r=10, t=40, b=60),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom"),
+    )
     return fig
 
 
@@ -33,7 +41,12 @@ def feedback_curves(logs: dict[str, StepLog]) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=4,
-        subplot_titles=("reward (reward model)", "KL to the reference (nats)", "right answers (gold)", "reply length"),
+        subplot_titles=(
+            "training-batch reward<br>(reward-model score)",
+            "KL to the start (nats)",
+            "right answers in the<br>training batches (gold)",
+            "reply length (characters)",
+        ),
     )
     for method, log in logs.items():
         steps = list(range(1, len(log.reward) + 1))

@@ -41,6 +41,7 @@ def zero_shot_claims(before: Bits, after: Bits, tuned_on: set[str]) -> dict[str,
 class FeedbackClaims:
     right: Difference  # share of right answers, tuned - start
     reward: Difference  # mean reward-model score, tuned - start
+    length: tuple[float, float]  # mean reply length in characters, start and tuned
 
 
 def held_out_problems(seed: int) -> list[Problem]:
@@ -57,6 +58,10 @@ def greedy_replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int) -
     return [reply.split("\n", 1)[0] for reply in replies(lm, prompts, max_new_tokens)]
 
 
+def mean_length(replies: list[str]) -> float:
+    return sum(len(r) for r in replies) / len(replies)
+
+
 def feedback_claims(
     start: LanguageModel, tuned: LanguageModel, score, max_new_tokens: int, seed: int
 ) -> FeedbackClaims:
@@ -70,6 +75,7 @@ def feedback_claims(
         paired_accuracy_difference([is_right(r, p) for r, p in zip(before, problems, strict=True)],
                                    [is_right(r, p) for r, p in zip(after, problems, strict=True)]),
         paired_seed_difference(reward_before, reward_after),
+        (mean_length(before), mean_length(after)),
     )  # fmt: skip
 
 
@@ -83,3 +89,29 @@ def score_change(claim: Difference, what: str, n_label: str = "questions") -> st
     """'what: -0.80 -> 1.20, +2.00 [..], n = .., p = ..: verdict'."""
     before, after = (round(x, 2) + 0.0 for x in (claim.a_mean, claim.b_mean))  # + 0.0: no "-0.00"
     return f"{what}: {before:.2f} -> {after:.2f}, {format_claim(claim, '{:+.2f}', 1, '', n_label)}"
+
+
+def feedback_reading(claims: FeedbackClaims) -> str:
+    """What the held-out claims show together: reward hacking (the reward model's score up, right answers down,
+    replies kept), collapse (the same, but the replies shrank to a few characters), or neither."""
+    score_up = claims.reward.low > 0
+    right_down = claims.right.high < 0
+    before, after = claims.length
+    if not right_down:
+        return "Not reward hacking: right answers on held-out questions did not clearly fall."
+    if not score_up:
+        return (
+            "Right answers fell, but the reward model's score did not clearly rise: the policy got worse without "
+            "gaining on the proxy (a smaller learning rate keeps it nearer its start)."
+        )
+    if after < before / 2:
+        return (
+            f"Collapse rather than rambling: the reward model's score rose while right answers fell, but the replies "
+            f"shrank from {before:.0f} to {after:.0f} characters. The policy drifted far from its start onto a few "
+            "short replies the learned reward model happens to score high, which the rater it learned from would not."
+        )
+    return (
+        f"Reward hacking: the reward model's score (the proxy) rose while right answers (the gold standard) fell, "
+        f"with replies of {before:.0f} -> {after:.0f} characters: the policy learned what the proxy scores high, "
+        "not what the rater meant."
+    )

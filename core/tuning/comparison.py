@@ -165,3 +165,23 @@ def compare(
         )
     )
     return rows
+
+
+def reading(rows: list[Row]) -> str:
+    """A sentence on the ways that reached none of the target: what 0% means here."""
+    why = {
+        "Fine-tuning": "fine-tuning's steps were too few to teach the one-word format",
+        "Prompt engineering": f"prompting searched only {len(PROMPT_CANDIDATES)} prefixes of a small model that "
+        "follows no instruction",
+        "RLHF": "RLHF's reward (correct and concise) pays first for a right answer and only a little for a short "
+        "one, and PPO ran a few steps",
+    }
+    missed = [r.method for r in rows if r.accuracy == 0]
+    if not missed:
+        return ""
+    names = " and ".join([", ".join(missed[:-1]), missed[-1]] if len(missed) > 1 else missed)
+    reasons = "; ".join(why[m] for m in missed)
+    return (
+        f'{names} reached 0% of the target: no reply was the right word alone (the base model answers "The answer '
+        f'is yes."). Here {reasons}. So 0% measures this budget and this reward, not what the method can do.'
+    )

@@ -11,6 +11,7 @@ Each long step runs under a `Deadline`: it stops at the server's time limit, or 
 and keeps nothing in the store unless it finished.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,8 @@ class TaskRow:
 class TuningReport:
     rows: tuple[TaskRow, ...]
     losses: tuple[float, ...]
-    seconds: float
+    seconds: float  # training only
+    evaluation_seconds: float  # answering the test questions: before tuning (once per process) and after
     examples: int
     changed_fraction: float
     claims: dict[str, "Difference"] = field(default_factory=dict)  # `core.tuning.claims.zero_shot_claims`
@@ -79,9 +81,11 @@ class TuningReport:
 class FeedbackReport:
     method: str
     reward: str
-    seconds: float
+    seconds: float  # training only
+    evaluation_seconds: float  # the answers before vs after and the held-out claims
     reward_model_seconds: float
-    reward_model_accuracy: float  # on pairs it was not trained on
+    reward_model_accuracy: float  # on `accuracy_pairs`
+    accuracy_pairs: str  # "held-out pairs", or "its training pairs" when the student ranked one question only
     pairs: int
     log: object  # StepLog
     claims: "FeedbackClaims"  # on held-out questions
@@ -106,19 +110,38 @@ def start_model(session: str | None, start_from: str, source: str | None = None)
     return STORE.get(session, "instruction_tuned_model", STEP_1)
 
 
-def _right_or_wrong(lm: LanguageModel, tasks: list[str], n: int, seed: int, deadline: Deadline) -> "Bits":
+def _right_or_wrong(
+    lm: LanguageModel,
+    tasks: list[str],
+    n: int,
+    seed: int,
+    deadline: Deadline,
+    progress: Progress | None = None,
+    when: str = "after tuning",
+) -> "Bits":
+    """Right or wrong per question of every task and phrasing; `progress(done, total, what)` after each task."""
     from core.tuning.zero_shot import score_tasks
 
-    return {k: tuple(g.correct for g in v.graded) for k, v in score_tasks(lm, tasks, n, seed, deadline).items()}
+    bits = {}
+    for done, task in enumerate(tasks, start=1):
+        scores = score_tasks(lm, [task], n, seed, deadline)
+        bits |= {k: tuple(g.correct for g in v.graded) for k, v in scores.items()}
+        if progress is not None:
+            progress(done, len(tasks), f"measuring zero-shot accuracy {when}: task {done}/{len(tasks)}")
+    return bits
 
 
 _BASE_SCORES: dict[tuple[str, int, int], "Bits"] = {}  # (base model's source, questions, seed) -> its bits
 
 
-def _base_scores(base: LanguageModel, n: int, seed: int, deadline: Deadline) -> "Bits":
+def _base_scores(
+    base: LanguageModel, n: int, seed: int, deadline: Deadline, progress: Progress | None = None
+) -> "Bits":
     """A base model never changes, so its graded replies to every task are computed once per process."""
     if (base.source, n, seed) not in _BASE_SCORES:
-        _BASE_SCORES[base.source, n, seed] = _right_or_wrong(base, list(TASKS), n, seed, deadline)
+        _BASE_SCORES[base.source, n, seed] = _right_or_wrong(
+            base, list(TASKS), n, seed, deadline, progress, "before tuning"
+        )
     return _BASE_SCORES[base.source, n, seed]
 
 
@@ -149,16 +172,18 @@ def instruction_tuning(
     deadline = Deadline("ask for fewer steps or fewer test questions per task")
     data = tuning_set(chosen, examples, seed)
     base = base_model(source)
-    before = _base_scores(base, questions, 1, deadline)
+    began = time.perf_counter()
+    before = _base_scores(base, questions, 1, deadline, progress)
+    before_seconds = time.perf_counter() - began
 
     def tick(step: int, total: int) -> None:
         if progress is not None:
             progress(step, total, f"instruction tuning: step {step}/{total}")
 
     result = instruction_tune(base, data, steps, 8, learning_rate, lora, seed, tick, deadline)
-    if progress is not None:
-        progress(steps, steps, "measuring zero-shot accuracy after tuning")
-    after = _right_or_wrong(result.lm, list(TASKS), questions, 1, deadline)
+    began = time.perf_counter()
+    after = _right_or_wrong(result.lm, list(TASKS), questions, 1, deadline, progress)
+    evaluation_seconds = before_seconds + time.perf_counter() - began
 
     def accuracy(bits: tuple[bool, ...]) -> float:
         return sum(bits) / len(bits)
@@ -176,6 +201,7 @@ def instruction_tuning(
         rows,
         tuple(result.log.series("loss")),
         result.seconds,
+        evaluation_seconds,
         len(data),
         result.changed_fraction,
         zero_shot_claims(before, after, set(chosen)),
@@ -200,6 +226,16 @@ def answers_to_rank(
     return key, prompt_of(problem), replies
 
 
+def split_rankings(pairs: list[Pair]) -> tuple[list[Pair], list[Pair]]:
+    """The pairs of every question but the last ranked one to train on, and the last one's pairs held out; all
+    pairs for both when one question was ranked, as there is nothing to spare."""
+    last = pairs[-1].prompt if pairs else None
+    train = [p for p in pairs if p.prompt != last]
+    if not train:
+        return pairs, pairs
+    return train, [p for p in pairs if p.prompt == last]
+
+
 def rank(session: str | None, ranks: list) -> tuple[str, list[Pair]]:
     """Turn a ranking of the answers last shown into pairs, added to the session's preferences; all of them."""
     prompt, replies = STORE.get(session, "answers", "'Write answers' (step 2)")
@@ -211,6 +247,14 @@ def rank(session: str | None, ranks: list) -> tuple[str, list[Pair]]:
     pairs = [*pairs, *new]
     key = STORE.put(session, preferences=pairs)
     return key, pairs
+
+
+def default_reward(session: str | None) -> str:
+    """The reward step 3 starts with: the student's own rankings once there are any, else the built-in rater."""
+    try:
+        return "rankings" if STORE.get(session, "preferences", "") else "correct_concise"
+    except ValueError:
+        return "correct_concise"
 
 
 @gpu(duration=180)
@@ -247,8 +291,7 @@ def feedback_tuning(
 
     say(0, 1, "collecting preferences")
     if reward == "rankings":
-        pairs = STORE.get(session, "preferences", "'Rank' (step 2) on at least one question")
-        held_out = pairs  # a student's few rankings leave none to spare; accuracy is then on the training pairs
+        pairs, held_out = split_rankings(STORE.get(session, "preferences", "'Rank' (step 2) on at least one question"))
     else:
         pairs = rater_preferences(start, reward, RATER_RANKINGS, 4, seed, deadline=deadline)
         held_out = rater_preferences(start, reward, 6, 4, seed + 1, split="test", deadline=deadline)
@@ -275,6 +318,7 @@ def feedback_tuning(
     else:
         result = dpo(start, pairs, rm.score, problems, config.steps, config.batch_size, config.learning_rate,
                      config.kl_coef, seed, config.max_new_tokens, tick, deadline)  # fmt: skip
+    began = time.perf_counter()
     before_after = []
     for i, problem in enumerate(feedback_problems(COMPARE_PROMPTS, seed + 99, split="test")):
         deadline.check()
@@ -291,9 +335,9 @@ def feedback_tuning(
     say(1, 1, f"answering {HELD_OUT_PROMPTS} held-out questions before and after")
     deadline.check()
     claims = feedback_claims(start, result.lm, rm.score, config.max_new_tokens, seed)
-    report = FeedbackReport(
-        method, reward, result.seconds, rm.seconds, rm.accuracy(held_out), len(pairs), result.log, claims, before_after
-    )
+    accuracy_pairs = "its training pairs" if held_out is pairs else "held-out pairs"
+    report = FeedbackReport(method, reward, result.seconds, time.perf_counter() - began, rm.seconds,
+                            rm.accuracy(held_out), accuracy_pairs, len(pairs), result.log, claims, before_after)  # fmt: skip
     reports = {**reports, method: report}
     key = STORE.put(session, reward_model=(cache_key, rm, reports), **{f"{method}_tuned_model": result.lm})
     return key, report, reports
