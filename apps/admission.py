@@ -42,11 +42,11 @@ def client_address(request) -> str:
     return forwarded[-depth] if len(forwarded) >= depth else peer
 
 
-def live_events(queue) -> list:
-    """The events of a Gradio queue that are waiting or running."""
+def live_events(queue) -> tuple[list, list]:
+    """The events of a Gradio queue that are (waiting, running)."""
     waiting = [event for line in queue.event_queue_per_concurrency_id.values() for event in line.queue]
     running = [event for job in queue.active_jobs if job for event in job]
-    return waiting + running
+    return waiting, running
 
 
 def visitor_of(body, request) -> tuple[str, str]:
@@ -89,10 +89,10 @@ def admit_fairly(queue, long_ids: set, long_waiting: int) -> None:
     async def fair_push(body, request, username):
         visitor, address = visitor_of(body, request)
         async with lock:  # counting and joining are one step: forty requests at once are counted one by one
-            live = {event._id for event in live_events(queue)}
+            waiting, running = live_events(queue)
+            live = {event._id for event in waiting + running}
             for event_id in [e for e in owners if e not in live]:
                 del owners[event_id]
-            waiting = [event for line in queue.event_queue_per_concurrency_id.values() for event in line.queue]
             long_jobs_waiting = sum(event.fn._id in long_ids for event in waiting)
             reason = refusal(visitor, address, owners, body.fn_index in long_ids, long_jobs_waiting, long_waiting)
             if reason is not None:

@@ -82,7 +82,7 @@ def forget_locals(err: BaseException) -> None:
 
     An error that reaches the server is kept in a reference cycle (the server's frame holds the error, whose
     traceback holds that frame) until Python's cycle collector runs, which can take minutes; the frames' locals
-    stay alive with it: the tokens of a refused 1-MB prompt kept about 140 MB each."""
+    stay alive with it: the tokens of a refused 1-MB prompt kept about 70 MB each (`bench/soak.py`)."""
     while err is not None:
         traceback.clear_frames(err.__traceback__)
         err = err.__context__

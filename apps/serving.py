@@ -24,7 +24,7 @@ from PIL import Image
 
 from apps.admission import admit_fairly
 from apps.errors import guard
-from apps.uploads import UploadLimits, sweep_empty_folders, takes_files
+from apps.uploads import TEMP_MAX_AGE_S, TEMP_SWEEP_S, UploadLimits, sweep_empty_folders, takes_files
 from core.runtime.limits import MAX_IMAGE_PIXELS, set_cancel_check
 from core.runtime.memory import release_periodically
 
@@ -35,7 +35,6 @@ QUEUE_SIZE = max(128, 16 * CPUS)  # requests waiting in one demo's queue: a clas
 LONG_WAITING = 4 * CPUS  # long jobs waiting in one demo's queue; more are refused, quick clicks never are
 MAX_FILE_SIZE = "10mb"
 SERVER_PID = os.getpid()  # the process whose queue `visitor_left` reads
-TEMP_SWEEP_S, TEMP_MAX_AGE_S = 300, 900
 
 
 def is_long_job(fn) -> bool:

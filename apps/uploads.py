@@ -3,7 +3,7 @@
 - A demo with no file input takes no uploads at all (403).
 - Each upload is counted, from its `Content-Length`, before a byte of it is read: one address may upload at most
   `PER_ADDRESS_MB` and the whole server at most `TOTAL_MB` within `UPLOAD_LIFETIME_S`, the age at which the
-  server deletes them (`apps.serving.TEMP_MAX_AGE_S` plus one sweep). Over that, the upload is refused (413, 503)
+  server deletes them (`TEMP_MAX_AGE_S` plus one sweep, `TEMP_SWEEP_S`). Over that, the upload is refused (413, 503)
   with a message that says when to try again.
 - Gradio deletes old temporary files but not their folders (one per file): `remove_empty_folders` does.
 """
@@ -22,7 +22,8 @@ from apps.admission import client_address
 
 PER_ADDRESS_MB = 50
 TOTAL_MB = 500
-UPLOAD_LIFETIME_S = 900 + 300  # apps.serving's TEMP_MAX_AGE_S + TEMP_SWEEP_S
+TEMP_SWEEP_S, TEMP_MAX_AGE_S = 300, 900  # how often temporary files are swept, and the age at which they go
+UPLOAD_LIFETIME_S = TEMP_MAX_AGE_S + TEMP_SWEEP_S
 UPLOAD_TYPES = ("File", "Image", "ImageEditor", "Sketchpad", "Paint", "ImageMask", "Audio", "Video", "Model3D",
                 "UploadButton", "MultimodalTextbox", "Gallery")  # fmt: skip
 
