@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import ctypes
 import importlib
+import logging
 import os
 import secrets
 import signal
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,11 +93,17 @@ def free_port_near(host: str, port: int) -> int:
 
 
 def build_app(
-    demos: tuple[Demo, ...], streamlit_port: int | None, warm_up: bool = True, streamlit_url: str | None = None
+    demos: tuple[Demo, ...],
+    streamlit_port: int | None,
+    warm_up: bool = True,
+    streamlit_url: str | None = None,
+    started: float | None = None,
 ):
     """The FastAPI app: index at `/`, each Gradio demo at `/<name>/`. Importing a demo builds its UI only.
 
-    The index links a Streamlit page to `streamlit_url` where given, else to `streamlit_port` on this host."""
+    The index links a Streamlit page to `streamlit_url` where given, else to `streamlit_port` on this host. With
+    `warm_up`, the models load in the background once the server starts, and one line says when they have, counting
+    from `started` (a `time.perf_counter()` reading; by default, when the server starts)."""
     import gradio as gr
     from fastapi import FastAPI, Request
     from fastapi.responses import HTMLResponse, Response
@@ -109,7 +117,13 @@ def build_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app) -> Iterator[None]:
         if warm_up:
-            warm_up_models([m for d in gradio_demos for m in d.models])
+            names = [m for d in gradio_demos for m in d.models]
+            loading = warm_up_models(names)
+            if names:
+                since = time.perf_counter() if started is None else started
+                threading.Thread(
+                    target=announce_loaded, args=(loading, names, since), name="models-loaded", daemon=True
+                ).start()
         yield
 
     app = FastAPI(title="genai-demos", lifespan=lifespan)
@@ -139,6 +153,38 @@ def build_app(
     return app
 
 
+def quiet_terminal() -> None:
+    """Keep the launcher's terminal for what a user can act on. No progress bar for every model that transformers,
+    diffusers or huggingface_hub load (tqdm reads TQDM_DISABLE when it is first imported; an empty value shows the
+    bars), and no note, once per image processor class, that transformers found no torchvision: its Pillow fallback
+    serves every demo here."""
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    logging.getLogger("transformers.utils.import_utils").setLevel(logging.ERROR)
+
+
+def announce_loaded(loading: threading.Thread, names: list[str], started: float) -> None:
+    """Print one line once the warm-up thread `loading` is done: from then on a click waits for no model to load.
+    A model that failed to load is named; its demo says why when it is used."""
+    from core.runtime.registry import ModelUnavailable, is_loaded
+
+    loading.join()
+    seconds = time.perf_counter() - started
+    missing = []
+    for name in names:
+        try:
+            if not is_loaded(name):
+                missing.append(name)
+        except ModelUnavailable:
+            missing.append(name)
+    if missing:
+        print(
+            f"models loaded ({seconds:.0f} s) except {', '.join(missing)}: a demo that needs one says why when used",
+            flush=True,
+        )
+    else:
+        print(f"all models loaded ({seconds:.0f} s): no click waits for a model to load now", flush=True)
+
+
 def _die_with_parent() -> None:
     """In the child: receive SIGTERM when the launcher dies, even if it is killed outright (Linux)."""
     with contextlib.suppress(OSError, AttributeError):
@@ -150,6 +196,7 @@ def start_streamlit(demo: Demo, host: str, port: int) -> subprocess.Popen:
         sys.executable, "-m", "streamlit", "run", str(demo.script),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        "--logger.hideWelcomeMessage", "true", "--logger.level", "warning",  # the launcher prints its URL
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
@@ -228,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    quiet_terminal()  # before the libraries it quiets are imported
     import uvicorn
 
     demos = select(args.only)
@@ -257,7 +306,13 @@ def serve(args: argparse.Namespace) -> int:
     try:
         # the Streamlit page starts first, so its own start-up runs while the Gradio demos are built
         children += [start_streamlit(page, args.host, args.streamlit_port) for page in pages]
-        app = build_app(demos, args.streamlit_port, warm_up=not args.no_warm_up, streamlit_url=args.streamlit_url)
+        app = build_app(
+            demos,
+            args.streamlit_port,
+            warm_up=not args.no_warm_up,
+            streamlit_url=args.streamlit_url,
+            started=started,
+        )
         config = uvicorn.Config(
             app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_S
         )

@@ -13,7 +13,6 @@ the PyPI package of ZeroGPU, which gradio imports there.
 """
 
 import argparse
-import importlib
 import json
 import re
 import shutil
@@ -27,6 +26,7 @@ if str(ROOT) not in sys.path:
 
 import cards  # noqa: E402
 import entries  # noqa: E402
+import zerogpu  # noqa: E402
 from imports import Needs, follow, gpu_modules, module_file, requirements, subpackages  # noqa: E402
 
 from apps.catalog import DEMOS, Demo, by_name  # noqa: E402
@@ -40,6 +40,7 @@ LOOK = {"emoji": "🎓", "colorFrom": "blue", "colorTo": "indigo", "pinned": Fal
 ZEROGPU_TORCH = "torch==2.11.0"  # GPU Spaces: a version ZeroGPU supports (2.8.0, 2.9.1, 2.10.0, 2.11.0), CUDA wheel
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # CPU Spaces: the CPU-only wheel, a far smaller install
 GRADIO_JS = "https://gradio.s3-us-west-2.amazonaws.com/{version}/gradio.js"  # the web component, per Gradio version
+STREAMLIT_SETTINGS = ".streamlit"  # config.toml of the Streamlit page, read from the folder it runs in
 
 
 @dataclass(frozen=True)
@@ -76,20 +77,14 @@ def hub_ids(models: tuple[str, ...]) -> list[str]:
 
 
 def menu_hub_ids(models: tuple[str, ...]) -> list[str]:
-    """Each model's hub default, then the other hub models its menu offers (a `SOURCES` tuple in the `choices`
-    module beside the module that registers it) that have a file list in cards.HUB_FILES: the instruct sibling of
-    a base model, say."""
-    from core.runtime.registry import registering_module
+    """Each model's hub default, then every other hub model its menu offers on a GPU Space (`ModelSpec.choices`:
+    the instruct sibling of a base model, the SD 1.5-class model beside SD-Turbo), each id once. A GPU Space
+    preloads them all, so that no choice in a menu starts a download of gigabytes while a class waits."""
+    from core.runtime import spec_for
 
     found = hub_ids(models)
     for name in models:
-        package = (registering_module(name) or "").rpartition(".")[0]
-        choices = (
-            importlib.import_module(f"{package}.choices") if package and module_file(f"{package}.choices") else None
-        )
-        for source in getattr(choices, "SOURCES", ()):
-            if source in cards.HUB_FILES and source not in found:
-                found.append(source)
+        found += [source for source in spec_for(name).choices if source not in found]
     return found
 
 
@@ -132,6 +127,10 @@ def gradio_space(demo: Demo, folder: Path) -> None:
 
     hub = hub_on_gpu(demo)
     needs = follow([demo.module, "apps.hosting", "apps.serving", *model_modules((demo,))])
+    if demo.hardware.startswith("zero"):
+        long_calls = zerogpu.too_long({m: module_file(m) for m in gpu_modules(needs)})
+        if long_calls:
+            raise ValueError(zerogpu.refusal(f"{demo.name} (hardware {demo.hardware} in apps/catalog.py)", long_calls))
     copy_sources(needs, folder)
     write_requirements(needs, folder, gpu=demo.wants_gpu)
     app = entries.gradio_app(demo.name, demo.title, demo.does, demo.models, hub, gpu_modules(needs))
@@ -174,6 +173,7 @@ def docker_space(
 def streamlit_space(demo: Demo, folder: Path) -> None:
     needs = follow([demo.module])
     copy_sources(needs, folder)
+    shutil.copytree(ROOT / STREAMLIT_SETTINGS, folder / STREAMLIT_SETTINGS)  # CORS open for the course page's probe
     write_requirements(needs, folder)
     script = demo.script.relative_to(ROOT).as_posix()
     port = entries.STREAMLIT_PORT
@@ -218,7 +218,8 @@ def space_host(owner: str, space: str) -> str:
 
 def course_config(owner: str, per_demo: bool) -> dict:
     """config.js of the course page: the owner's suite Space (or one Space per demo, named after the demo with
-    "-" for "_"), the Streamlit page's Space, and the web component of the installed Gradio."""
+    "-" for "_"), the Streamlit page's Space, the web component of the installed Gradio, and the demos that run
+    on ZeroGPU (with one Space per demo, those the catalog puts there; the suite runs on the CPU)."""
     import gradio
 
     (page,) = (d for d in DEMOS if d.kind == "streamlit")
@@ -227,6 +228,7 @@ def course_config(owner: str, per_demo: bool) -> dict:
         "base": base,
         "streamlit": space_host(owner, page.name),
         "gradio_js": GRADIO_JS.format(version=gradio.__version__),
+        "zerogpu": [d.name for d in DEMOS if per_demo and d.hardware.startswith("zero")],
     }
 
 

@@ -13,27 +13,36 @@ LICENCES = {  # the licence of each hub model a Space uses by default; check the
     "Qwen/Qwen2.5-0.5B-Instruct": "Apache-2.0",
     "stabilityai/sd-turbo": "Stability AI community licence; check the model card",
     "stable-diffusion-v1-5/stable-diffusion-v1-5": "CreativeML OpenRAIL-M",
+    "SimianLuo/LCM_Dreamshaper_v7": "MIT; check the model card",
 }
 
 QWEN_FILES = ("config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
               "vocab.json", "merges.txt")  # fmt: skip
+DIFFUSERS_FILES = (  # the diffusers folders of a Stable Diffusion pipeline; not the single-file checkpoints beside them
+    "model_index.json",
+    "scheduler/scheduler_config.json",
+    "text_encoder/config.json",
+    "text_encoder/model.safetensors",
+    "tokenizer/merges.txt",
+    "tokenizer/special_tokens_map.json",
+    "tokenizer/tokenizer_config.json",
+    "tokenizer/vocab.json",
+    "unet/config.json",
+    "unet/diffusion_pytorch_model.safetensors",
+    "vae/config.json",
+    "vae/diffusion_pytorch_model.safetensors",
+)
+SAFETY_CHECKER_FILES = (  # an SD 1.5-class pipeline also loads its safety checker
+    "feature_extractor/preprocessor_config.json",
+    "safety_checker/config.json",
+    "safety_checker/model.safetensors",
+)
 HUB_FILES = {  # what each hub model's loader reads: preloaded when a GPU Space is built (the rest stays on the Hub)
     "Qwen/Qwen2.5-0.5B": QWEN_FILES,
     "Qwen/Qwen2.5-0.5B-Instruct": QWEN_FILES,
-    "stabilityai/sd-turbo": (  # the diffusers folders; not the single-file checkpoint beside them
-        "model_index.json",
-        "scheduler/scheduler_config.json",
-        "text_encoder/config.json",
-        "text_encoder/model.safetensors",
-        "tokenizer/merges.txt",
-        "tokenizer/special_tokens_map.json",
-        "tokenizer/tokenizer_config.json",
-        "tokenizer/vocab.json",
-        "unet/config.json",
-        "unet/diffusion_pytorch_model.safetensors",
-        "vae/config.json",
-        "vae/diffusion_pytorch_model.safetensors",
-    ),  # fmt: skip
+    "stabilityai/sd-turbo": DIFFUSERS_FILES,  # each about 5 GB in full precision
+    "stable-diffusion-v1-5/stable-diffusion-v1-5": DIFFUSERS_FILES + SAFETY_CHECKER_FILES,
+    "SimianLuo/LCM_Dreamshaper_v7": DIFFUSERS_FILES + SAFETY_CHECKER_FILES,
 }
 
 
@@ -42,7 +51,8 @@ def preload_entry(hub_id: str) -> str:
     if hub_id not in HUB_FILES:
         raise ValueError(
             f"no file list for {hub_id}: add the files its loader reads to HUB_FILES in spaces/cards.py, so that "
-            "building the Space does not download the whole repository"
+            "building the Space does not download the whole repository, or take it out of the model's menu "
+            "(its `choices`), so that no click downloads it while a class waits"
         )
     return f"{hub_id} {','.join(HUB_FILES[hub_id])}"
 

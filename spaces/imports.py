@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ("apps", "core")  # the packages a Space carries; this `spaces` folder is never one of them
 REQUIREMENTS = ROOT / "requirements.txt"
 IMPORT_NAMES = {"sklearn": "scikit-learn", "PIL": "pillow", "yaml": "pyyaml"}  # where a module and its package differ
+ZEROGPU_DEFAULT_S = 60  # what `spaces.GPU` asks for when no duration is given
 PROVIDED = {"spaces"}  # ZeroGPU's package: the Hub installs it in every Gradio Space
 LOADED_BY = {  # packages that the named packages load without the project importing them itself
     "accelerate": ("transformers", "diffusers"),
@@ -124,6 +125,27 @@ def gpu_functions(path: Path) -> list[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(map(_is_gpu_decorator, node.decorator_list))
     ]
+
+
+def gpu_durations(path: Path) -> dict[str, int | None]:
+    """The seconds of GPU each GPU function of the file `path` asks for per call: `@gpu` asks ZeroGPU's default
+    (60), `@gpu(duration=N)` N, and None where the duration is worked out from the call's inputs (a callable)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in filter(_is_gpu_decorator, node.decorator_list):
+            given = (
+                [k.value for k in decorator.keywords if k.arg == "duration"] if isinstance(decorator, ast.Call) else []
+            )
+            if not given:
+                found[node.name] = ZEROGPU_DEFAULT_S
+            elif isinstance(given[0], ast.Constant) and isinstance(given[0].value, int | float):
+                found[node.name] = int(given[0].value)
+            else:
+                found[node.name] = None
+    return found
 
 
 def gpu_modules(needs: Needs) -> list[str]:

@@ -8,6 +8,7 @@ a second local server, as the CDN would, and points the page at it with `?gradio
 """
 
 import contextlib
+import json
 import re
 import sys
 import threading
@@ -187,3 +188,55 @@ def test_a_demo_whose_server_does_not_answer_is_named_and_linked(course_page, pa
     expect(page.get_by_role("alert")).to_have_text(
         "Could not embed: Prompting lab. Each one's section links to it directly."
     )
+
+
+def a_web_component_that_draws_nothing(page) -> str:
+    url = "http://127.0.0.1:9/gradio.js"
+    page.route(url, lambda route: route.fulfill(
+        body="customElements.define('gradio-app', class extends HTMLElement {});",
+        headers={"Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"},
+    ))  # fmt: skip
+    return url
+
+
+def test_a_streamlit_page_whose_address_answers_404_is_named_and_linked(course_page, page, tmp_path):
+    web_component = a_web_component_that_draws_nothing(page)
+    page.route(re.compile(r"/config$"), lambda route: route.fulfill(
+        status=200, body="{}", headers={"Access-Control-Allow-Origin": "*"}
+    ))  # fmt: skip
+    with serve_folder(tmp_path) as nothing_here:  # a real server that answers 404 to every path
+        query = urlencode({"base": "http://127.0.0.1:9", "streamlit": nothing_here, "gradio_js": web_component})
+        page.goto(f"{course_page}/?{query}")
+        found = failures(page)
+    (page_demo,) = (d for d in DEMOS if d.kind == "streamlit")
+    assert found == {
+        page_demo.name: f"{page_demo.title} could not be embedded here: its server answered 404 File not found. "
+        f"Open it directly: {nothing_here}/"
+    }
+    expect(page.get_by_role("alert")).to_have_text(
+        f"Could not embed: {page_demo.title}. Each one's section links to it directly."
+    )
+
+
+def test_demos_on_zerogpu_tell_students_to_log_in(course_page, page, tmp_path):
+    web_component = a_web_component_that_draws_nothing(page)
+    answer_every_probe(page)
+    on_zerogpu = [d.name for d in DEMOS if d.hardware.startswith("zero")]
+    query = urlencode({"base": "http://127.0.0.1:9", "gradio_js": web_component, "zerogpu": ",".join(on_zerogpu)})
+    page.goto(f"{course_page}/?{query}")
+    for demo in DEMOS:
+        note = page.locator(f'section[data-demo="{demo.name}"] .login')
+        if demo.name not in on_zerogpu:
+            expect(note).to_have_count(0)
+            continue
+        expect(note).to_contain_text("2 minutes without a Hugging Face account, 5 minutes with a free one. Log in at")
+        expect(note.get_by_role("link", name="huggingface.co/login")).to_have_attribute(
+            "href", "https://huggingface.co/login"
+        )
+        expect(note.get_by_role("link", name="on its own page")).to_have_attribute(
+            "href", f"http://127.0.0.1:9/{demo.name}/"
+        )
+    for per_demo, marked in ((True, on_zerogpu), (False, [])):  # the suite runs on the CPU
+        build.build(build.COURSE_PAGE, tmp_path, owner="prof", per_demo=per_demo)
+        text = (tmp_path / build.COURSE_PAGE / "config.js").read_text()
+        assert json.loads(text.partition("window.COURSE_PAGE = ")[2].rstrip().rstrip(";"))["zerogpu"] == marked

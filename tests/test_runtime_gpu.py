@@ -35,7 +35,7 @@ def test_applies_spaces_gpu_with_the_duration_on_zerogpu(monkeypatch):
 
 
 def test_says_which_spaces_was_found_when_it_is_not_zerogpus(monkeypatch):
-    monkeypatch.setitem(sys.modules, "spaces", types.ModuleType("spaces"))  # e.g. a folder that shadows the package
+    monkeypatch.setitem(sys.modules, "spaces", types.ModuleType("spaces"))  # spaces/ found where the package is missing
     monkeypatch.setenv("SPACES_ZERO_GPU", "true")
     with pytest.raises(ImportError, match="not ZeroGPU's package: install it"):
         gpu(duration=45)(double)

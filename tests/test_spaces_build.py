@@ -2,6 +2,7 @@
 Hub accepts and every import pinned, GPU Spaces ready for ZeroGPU, and every one boots from its own folder alone
 and answers as a student's browser would."""
 
+import importlib
 import importlib.util
 import json
 import os
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import traceback
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ import build  # noqa: E402
 import cards  # noqa: E402
 import entries  # noqa: E402
 import imports  # noqa: E402
+import zerogpu  # noqa: E402
 
 ZEROGPU_PYTHONS = ("3.10.13", "3.12.12")  # the Python versions ZeroGPU runs, from the Hub's documentation
 ZEROGPU_TORCH = ("2.8.0", "2.9.1", "2.10.0", "2.11.0")  # the torch versions it supports
@@ -103,8 +106,11 @@ def test_gpu_demos_preload_listed_files_of_every_hub_model_their_menu_offers(bui
     prompting = cards.read_front_matter((built["prompting"] / "README.md").read_text())
     assert prompting["models"] == ["Qwen/Qwen2.5-0.5B", "Qwen/Qwen2.5-0.5B-Instruct"]  # the base model and its sibling
     image = cards.read_front_matter((built["text_to_image"] / "README.md").read_text())
-    assert image["models"] == ["stabilityai/sd-turbo"]  # not the SD 1.5 the menu also offers: 4 GB, loaded on demand
+    assert image["models"] == [  # every model of its two menus: no click downloads gigabytes while a class waits
+        "stabilityai/sd-turbo", "stable-diffusion-v1-5/stable-diffusion-v1-5", "SimianLuo/LCM_Dreamshaper_v7"
+    ]  # fmt: skip
     assert "unet/diffusion_pytorch_model.safetensors" in image["preload_from_hub"][0]
+    assert "safety_checker/model.safetensors" in image["preload_from_hub"][1]
 
 
 def pins_of(folder: Path) -> dict[str, str]:
@@ -342,6 +348,9 @@ def test_a_space_boots_from_its_own_folder_and_answers(booted, name):
         api_name, args, kwargs, looks_right = SMOKE_CALLS[name]
         result = smoke_call(space, api_name, args, kwargs)
         assert looks_right(result), (name, result)
+    if name in {d.name for d in streamlit_demos()}:  # a course page on another host can read the health check
+        health = httpx.get(space.url, headers={"Origin": "https://prof-course-page.hf.space"}, timeout=10)
+        assert health.status_code == 200 and health.headers["access-control-allow-origin"] == "*"
     if name == build.SUITE:
         index = httpx.get(space.url, timeout=10).text
         assert all(f'href="/{d.name}/"' in index for d in DEMOS)  # the Streamlit page too, at a path of the suite
@@ -379,3 +388,46 @@ def test_a_built_space_imports_its_own_copy(built):
     )
     assert result.returncode == 0, result.stderr
     assert all(Path(line).is_relative_to(built["prompting"]) for line in result.stdout.split())
+
+
+def test_a_demo_whose_gpu_calls_outlast_a_visitors_quota_is_not_built_for_zerogpu(tmp_path):
+    from dataclasses import replace
+
+    from apps.catalog import by_name
+
+    on_zerogpu = replace(by_name("tuning"), hardware="zero-a10g")
+    with pytest.raises(ValueError, match=r"core\.tuning\.lab\.compare_methods \(300 s\)") as refused:
+        build.gradio_space(on_zerogpu, tmp_path)
+    assert "--hardware cpu-basic" in str(refused.value) and "t4-small" in str(refused.value)
+
+
+def load_copy(module: str, monkeypatch) -> types.ModuleType:
+    """A fresh copy of `module` as a ZeroGPU Space imports it: each GPU function keeps the duration it asks for."""
+    importlib.import_module(module)  # its package first, as the app imports it
+    fake = types.ModuleType("spaces")
+    fake.GPU = lambda duration: lambda fn: setattr(fn, "zerogpu_duration", duration) or fn
+    monkeypatch.setitem(sys.modules, "spaces", fake)
+    monkeypatch.setenv("SPACES_ZERO_GPU", "true")
+    spec = importlib.util.spec_from_file_location(f"zerogpu_copy_of_{module}", imports.module_file(module))
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(copy)
+    return copy
+
+
+def test_zerogpu_calls_ask_for_time_in_proportion_to_their_work(monkeypatch):
+    diffusion = load_copy("core.diffusion.generate", monkeypatch)
+    one, most = diffusion.Request("a", 0, 4, 0.0, "DDIM"), diffusion.Request("a", 0, 250, 7.5, "DDIM", batch=8)
+    assert diffusion.generate.zerogpu_duration(None, one) == 10  # SD-Turbo, 4 steps: the fixed 10 s
+    assert diffusion.generate.zerogpu_duration(None, most, preview=False) == 210
+    assert diffusion.generate_many.zerogpu_duration(None, [one, one, most]) == 210
+    assert diffusion.inpaint.zerogpu_duration(None, most, None, None) == 210
+    prompting = load_copy("core.prompting.generate", monkeypatch)
+    assert prompting.generate.zerogpu_duration(None, "Q:") == 20  # the default 200 new tokens
+    assert prompting.generate.zerogpu_duration(None, "Q:", max_new_tokens=1024, temperature=0.7) == 61
+    assert prompting.generate_batch.zerogpu_duration(None, ["Q:"] * 16, 400) == 30
+
+
+def test_every_zerogpu_demo_asks_at_most_a_minute_a_call_or_sizes_it_from_its_inputs():
+    for demo in (d for d in gradio_demos() if d.hardware.startswith("zero")):
+        needs = imports.follow([demo.module, *build.model_modules((demo,))])
+        assert zerogpu.too_long({m: imports.module_file(m) for m in imports.gpu_modules(needs)}) == [], demo.name

@@ -5,6 +5,7 @@ course page still naming its placeholder owner."""
 import os
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -25,31 +26,39 @@ def run_deploy(folder, *args: str, env: dict[str, str]) -> subprocess.CompletedP
 @pytest.fixture(scope="module")
 def spaces_out(tmp_path_factory):
     out = tmp_path_factory.mktemp("deploy")
-    for name in ("scale", "prompting", build.SUITE):
+    for name in ("scale", "prompting", "confidence_vs_density", build.SUITE):
         build.build(name, out)
     build.build(build.COURSE_PAGE, out, owner="Prof_X")
     return out
 
 
 class FakeHfApi:
-    """Records what deploy asks of the Hub; `existing` names the Spaces that already exist."""
+    """Records what deploy asks of the Hub; `existing` maps each Space that already exists to its hardware."""
 
-    existing: set[str] = set()
+    existing: dict[str, str] = {}
     calls: list[tuple] = []
+    unreachable = False
 
     def __init__(self, token=None):
         self.calls.append(("HfApi", token))
 
     def __getattr__(self, name):
         def record(*args, **kwargs):
+            if self.unreachable:
+                raise ConnectionError("no route to host")
             self.calls.append((name, args, kwargs))
             if name == "repo_exists":
                 return args[0] in self.existing
+            if name == "get_space_runtime":
+                return types.SimpleNamespace(stage="RUNNING", hardware=self.existing[args[0]], requested_hardware=None)
             if name == "create_repo":
                 return f"https://huggingface.co/spaces/{args[0]}"
             return None
 
         return record
+
+
+WRITES = ("create_repo", "upload_folder", "add_space_variable", "add_space_secret", "request_space_hardware")
 
 
 @pytest.fixture
@@ -60,7 +69,7 @@ def hub(monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_test")
     for key in ("HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT"):
         monkeypatch.delenv(key, raising=False)
-    FakeHfApi.calls, FakeHfApi.existing = [], set()
+    FakeHfApi.calls, FakeHfApi.existing, FakeHfApi.unreachable = [], {}, False
     return FakeHfApi
 
 
@@ -91,7 +100,7 @@ def test_the_suite_gets_its_streamlit_variable(spaces_out, hub):
 
 
 def test_an_existing_space_gets_its_variables_and_keeps_its_hardware_unless_asked(spaces_out, hub):
-    hub.existing = {"prof/genai-demos"}
+    hub.existing = {"prof/genai-demos": "cpu-basic"}
     folder = str(spaces_out / build.SUITE)
     assert (
         deploy.main([folder, "--repo", "prof/genai-demos", "--variable", "GENAI_STREAMLIT_URL=https://x.hf.space"]) == 0
@@ -112,9 +121,9 @@ def test_a_dry_run_says_what_would_be_created_and_uploaded_and_touches_nothing(s
     monkeypatch.delenv("HF_TOKEN")  # a dry run needs no token
     assert deploy.main([str(spaces_out / "scale"), "--repo", "prof/scale", "--dry-run", "--hardware", "cpu-basic"]) == 0
     out = capsys.readouterr().out
-    assert hub.calls == []
-    assert "would create (or update) the public Space prof/scale: sdk gradio, hardware cpu-basic" in out
-    assert "needs a subscription (PRO" in out  # what the Hub asks for a Gradio Space on cpu-basic
+    assert [c for c in hub.calls if c[0] in WRITES] == []  # it only asked whether the Space exists
+    assert "would create the public Space prof/scale: sdk gradio, hardware cpu-basic" in out
+    assert "creating a gradio Space needs a subscription (PRO" in out  # what the Hub asks for a Gradio Space
     files = sorted(
         p.relative_to(spaces_out / "scale").as_posix() for p in (spaces_out / "scale").rglob("*") if p.is_file()
     )
@@ -176,3 +185,154 @@ def test_deploy_without_the_hub_fails_with_one_line(spaces_out):
 def test_deploy_refuses_a_folder_that_is_not_a_built_space(tmp_path):
     result = run_deploy(tmp_path, "--repo", "someone/scale", env={**os.environ, "HF_TOKEN": "hf_x"})
     assert result.returncode == 2 and "python spaces/build.py" in result.stderr
+
+
+def test_a_dry_run_of_an_existing_space_says_its_hardware_stays(spaces_out, hub, capsys):
+    hub.existing = {"prof/prompting": "cpu-basic"}
+    folder = str(spaces_out / "prompting")
+    assert deploy.main([folder, "--repo", "prof/prompting", "--dry-run"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (
+        "would update the Space prof/prompting (sdk gradio): hardware stays cpu-basic (the folder suggests "
+        "zero-a10g: add --hardware zero-a10g to move it)"
+    )
+    assert deploy.main([folder, "--repo", "prof/prompting", "--dry-run", "--hardware", "zero-a10g"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        out.splitlines()[0]
+        == "would update the Space prof/prompting (sdk gradio): hardware cpu-basic -> zero-a10g (--hardware)"
+    )
+    assert "cost: ZeroGPU" in out
+    hub.existing = {"prof/prompting": "zero-a10g"}
+    assert deploy.main([folder, "--repo", "prof/prompting", "--dry-run"]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "would update the Space prof/prompting (sdk gradio): hardware stays zero-a10g"
+    )
+    assert [c for c in hub.calls if c[0] in WRITES] == []
+
+
+def test_a_dry_run_without_the_hub_says_both_outcomes(spaces_out, hub, capsys):
+    hub.unreachable = True
+    assert deploy.main([str(spaces_out / "prompting"), "--repo", "prof/prompting", "--dry-run"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("would create the public Space prof/prompting with sdk gradio and hardware zero-a10g, or, ")
+    assert (
+        "hardware kept as it is (add --hardware to change it); whether it exists is not known (the Hub could not be asked: ConnectionError)"
+        in first
+    )
+
+
+SECRET = "sk-live-7Gq2xZ9pL4mN8vR3tY6wB1cD5eF0hJ"
+
+
+def test_a_secret_is_stored_hidden_and_never_printed(spaces_out, hub, capsys):
+    folder = str(spaces_out / "prompting")
+    assert deploy.main([folder, "--repo", "prof/prompting", "--secret", f"OPENAI_API_KEY={SECRET}", "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert "  secret OPENAI_API_KEY (stored hidden; its value is not shown)" in out
+    assert SECRET not in out + err
+    assert deploy.main([folder, "--repo", "prof/prompting", "--secret", f"OPENAI_API_KEY={SECRET}"]) == 0
+    ((_, _, create),) = calls_named(hub, "create_repo")
+    assert create["space_secrets"] == [{"key": "OPENAI_API_KEY", "value": SECRET}] and create["space_variables"] is None
+    hub.existing = {"prof/prompting": "zero-a10g"}
+    assert deploy.main([folder, "--repo", "prof/prompting", "--secret", f"OPENAI_API_KEY={SECRET}"]) == 0
+    assert calls_named(hub, "add_space_secret") == [
+        ("add_space_secret", ("prof/prompting", "OPENAI_API_KEY", SECRET), {})
+    ]
+    assert not calls_named(hub, "add_space_variable")
+    out, err = capsys.readouterr()
+    assert SECRET not in out + err
+
+
+def test_a_secret_named_alone_is_read_from_the_environment(spaces_out, hub, monkeypatch):
+    monkeypatch.setenv("WANDB_API_KEY", SECRET)
+    assert deploy.main([str(spaces_out / "prompting"), "--repo", "prof/prompting", "--secret", "WANDB_API_KEY"]) == 0
+    ((_, _, create),) = calls_named(hub, "create_repo")
+    assert create["space_secrets"] == [{"key": "WANDB_API_KEY", "value": SECRET}]
+
+
+@pytest.mark.parametrize(
+    ("variable", "says"),
+    [
+        ("HF_TOKEN=abc", "its name HF_TOKEN says it is a secret"),
+        ("OPENAI_API_KEY=abc", "its name OPENAI_API_KEY says it is a secret"),
+        ("HUB=hf_abcdefgh", "starts with hf_"),
+        (f"DATABASE={SECRET}", "a long random-looking string"),
+        ("CHECKSUM=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b", "a long random-looking string"),
+    ],
+)
+def test_a_token_like_variable_is_refused_and_not_echoed(spaces_out, hub, capsys, variable, says):
+    assert deploy.main([str(spaces_out / "scale"), "--repo", "prof/scale", "--variable", variable, "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "--secret" in err and "public" in err
+    assert variable.partition("=")[2] not in err
+    assert hub.calls == []
+
+
+def test_deploy_all_dry_run_puts_the_streamlit_page_first_and_links_the_suite_to_it(spaces_out, hub, capsys):
+    assert deploy.main(["all", str(spaces_out), "--owner", "Prof_X", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    steps = [line for line in out.splitlines() if line[:1].isdigit()]
+    assert steps == ["1/3 confidence_vs_density:", "2/3 suite:", "3/3 course_page:"]
+    assert "would create the public Space Prof_X/confidence-vs-density: sdk docker, hardware cpu-basic" in out
+    assert "would create the public Space Prof_X/genai-demos: sdk docker, hardware cpu-basic" in out
+    assert "  variable GENAI_STREAMLIT_URL=https://prof-x-confidence-vs-density.hf.space" in out
+    assert "would create the public Space Prof_X/course-page: sdk static, no hardware (static)" in out
+    assert out.rstrip().endswith("dry run: nothing was created or uploaded")
+    assert [c for c in hub.calls if c[0] in WRITES] == []
+
+
+def test_deploy_all_creates_the_spaces_in_order(spaces_out, hub, capsys):
+    assert deploy.main(["all", str(spaces_out), "--owner", "Prof_X"]) == 0
+    created = [(args[0], kwargs["space_variables"]) for _, args, kwargs in calls_named(hub, "create_repo")]
+    assert created == [
+        ("Prof_X/confidence-vs-density", None),
+        (
+            "Prof_X/genai-demos",
+            [{"key": "GENAI_STREAMLIT_URL", "value": "https://prof-x-confidence-vs-density.hf.space"}],
+        ),
+        ("Prof_X/course-page", None),
+    ]
+    assert [kwargs["repo_id"] for _, _, kwargs in calls_named(hub, "upload_folder")] == [r for r, _ in created]
+
+
+def test_deploy_all_refuses_a_course_page_built_for_another_owner(spaces_out, hub, capsys):
+    assert deploy.main(["all", str(spaces_out), "--owner", "someone", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "the course page looks for confidence_vs_density at https://prof-x-confidence-vs-density.hf.space" in err
+    assert "python spaces/build.py course_page --out OUT --owner someone" in err
+    assert hub.calls == []
+
+
+def test_deploy_all_per_demo_names_the_folders_it_lacks(spaces_out, hub, capsys):
+    assert deploy.main(["all", str(spaces_out), "--owner", "Prof_X", "--per-demo", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "has no built tuning, text_to_image, flows, transformer, transfer" in err
+    assert "python spaces/build.py all --out" in err
+
+
+def test_a_space_whose_gpu_calls_outlast_the_quota_is_kept_off_zerogpu(tmp_path, hub, capsys):
+    folder = tmp_path / "tuning"
+    (folder / "core" / "tuning").mkdir(parents=True)
+    (folder / "README.md").write_text("---\nsdk: gradio\nsuggested_hardware: cpu-basic\n---\n# Tuning\n")
+    (folder / "core" / "tuning" / "lab.py").write_text("@gpu(duration=300)\ndef compare_methods():\n    pass\n")
+    assert deploy.main([str(folder), "--repo", "prof/tuning", "--hardware", "zero-a10g", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "asks ZeroGPU for more than 60 s in one call: core.tuning.lab.compare_methods (300 s)" in err
+    assert "--hardware cpu-basic" in err
+    assert deploy.main([str(folder), "--repo", "prof/tuning", "--dry-run"]) == 0
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "GENAI_STREAMLIT_URL=https://prof-confidence-vs-density.hf.space",
+        "GENAI_MODEL_TEXT_TO_IMAGE=stabilityai/stable-diffusion-2-1-base",
+        "GENAI_ALLOWED_MODELS=Qwen/Qwen2.5-0.5B-Instruct, SimianLuo/LCM_Dreamshaper_v7",
+        "GENAI_TIME_LIMIT_S=300",
+    ],
+)
+def test_ordinary_variables_are_accepted(variable):
+    key, _, value = variable.partition("=")
+    assert deploy.parse_variables([variable]) == {key: value}

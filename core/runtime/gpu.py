@@ -31,10 +31,7 @@ def gpu(duration: int = 60) -> Callable[[F], F]:
 
         if not hasattr(spaces, "GPU"):
             found = getattr(spaces, "__file__", None) or list(getattr(spaces, "__path__", []))
-            raise ImportError(
-                f"`import spaces` found {found}, not ZeroGPU's package: install it (pip install spaces) and make sure "
-                "no folder named spaces/ with an __init__.py comes first on sys.path"
-            )
+            raise ImportError(f"`import spaces` found {found}, not ZeroGPU's package: install it (pip install spaces)")
         return spaces.GPU(duration=duration)(fn)
 
     return wrap

@@ -79,7 +79,7 @@ def trainer_args(config_class, steps: int, batch_size: int, learning_rate: float
         data_seed=seed,
         dataloader_num_workers=0,
         dataloader_pin_memory=False,
-        gradient_checkpointing=False,  # TRL turns it on by default; a small model has no memory to save
+        activation_checkpointing=False,  # TRL turns it on by default; a small model has no memory to save
         bf16=False,
         fp16=False,
         **extra,
