@@ -30,7 +30,7 @@ Parse = Callable[[str], object]
 
 # Query parameters the link cannot use: Gradio's own (`?view=api`, `?__theme=dark`, ...), and the course
 # page's, which a `<gradio-app>` web component passes on to the demo it embeds.
-RESERVED = frozenset({"view", "__theme", "deep_link", "ui", "write_token", "base", "streamlit", "gradio_js"})
+RESERVED = frozenset({"view", "__theme", "deep_link", "ui", "write_token", "base", "streamlit", "gradio_js", "zerogpu"})
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
 

@@ -13,27 +13,35 @@ import gradio as gr
 import pandas as pd
 
 from apps.deep_links import link_inputs
-from apps.errors import user_errors
-from core.runtime.limits import TooLong, time_limited
+from apps.transfer_symbol import symbol_tab
+from core.runtime.limits import time_limited
 from core.transfer.choices import (
     DEFAULT_EPOCHS,
     DEFAULT_LR,
     DEFAULT_SEEDS,
     DEFAULT_TARGET,
+    FEWER,
     MAX_EPOCHS,
     MAX_SEEDS,
     MAX_SHOTS,
     MAX_TEXT_SHOTS,
-    MIN_DRAWINGS,
-    NEW_LABEL,
     SWEEP_SHOTS,
 )
 from core.transfer.models import ENCODER, missing_encoder
 from core.transfer.modes import ADAPTATIONS, MODES
+from core.transfer.tables import (
+    CLAIM_COLUMNS,
+    CURVE_COLUMNS,
+    SUMMARY_COLUMNS,
+    TEXT_COLUMNS,
+    claims_table,
+    curve_table,
+    summary_table,
+    text_table,
+)
 
 if TYPE_CHECKING:
-    from core.transfer.claims import Run
-    from core.transfer.new_class import TaughtModel
+    from core.transfer.runs import Run
 
 MODE_CHOICES = [(m.label, key) for key, m in ADAPTATIONS.items()]
 SOURCE_CHOICES = [
@@ -41,155 +49,66 @@ SOURCE_CHOICES = [
     ("Random textures with random labels (unrelated)", "unrelated"),
 ]
 REDRAW_EVERY_S = 0.4  # redraw live charts at most this often
-FEWER = "ask for fewer epochs, modes or seeds"  # what to change when a run passes the time limit
-CLEAR_PAD_JS = """() => document.querySelector('#symbol-pad button[aria-label="Clear canvas"]')?.click()"""
-PEN = gr.Brush(default_size=14, colors=["#000000"], default_color="#000000", color_mode="fixed")  # a pen's stroke
-SUMMARY_COLUMNS = [
-    "mode",
-    "trainable parameters",
-    "final accuracy (mean)",
-    "± sd over seeds",
-    "seeds",
-    "epochs to target (mean curve)",
-    "seconds to target",
-]
-CURVE_COLUMNS = ["epoch", "test accuracy", "seconds"]
-TEXT_COLUMNS = ["labelled sentences per class", "seed", "TF-IDF from scratch", "frozen encoder + classifier"]
 
 
-def curve_table(run: "Run") -> pd.DataFrame:
-    return pd.DataFrame(
-        [(p.epoch, round(p.accuracy, 4), round(p.seconds, 3)) for p in run.curve], columns=CURVE_COLUMNS
+def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, source: str, progress=gr.Progress()):
+    """One fine-tuning run: the final test accuracy and the learning curve."""
+    from core.transfer.charts import learning_curves
+    from core.transfer.finetune import finetune
+    from core.transfer.runs import Run
+
+    run, drawn = Run(mode, shots, seed), 0.0
+    for point in time_limited(finetune(mode, shots, epochs, seed, lr, source), FEWER):
+        run.curve.append(point)
+        progress((point.epoch, int(epochs)), desc=f"{ADAPTATIONS[mode].label}: epoch", unit="epochs")
+        if time.perf_counter() - drawn > REDRAW_EVERY_S or point.epoch == int(epochs):
+            drawn = time.perf_counter()
+            yield point.accuracy, learning_curves([run]), curve_table(run)
+
+
+def compare_modes(modes, shots, epochs, lr, seed, seeds, source, target, progress=gr.Progress()):
+    """Every ticked mode for each seed, with the learning curves redrawn while they train."""
+    from core.transfer.charts import learning_curves, time_to_target, trainable_parameters
+    from core.transfer.finetune import check_epochs
+    from core.transfer.runs import Comparison, check_seeds, check_target, summarize, train_runs
+
+    target, seeds, epochs = check_target(target), check_seeds(seeds), check_epochs(epochs)
+    total = max(1, len(modes) * seeds * (epochs + 1))
+    drawn, done, runs = 0.0, 0, []
+    for runs in time_limited(train_runs(Comparison(modes, shots, epochs, lr, seeds, seed, source)), FEWER):
+        done += 1
+        run = runs[-1]
+        progress(done / total, desc=f"{ADAPTATIONS[run.mode].label}, seed {run.seed}")
+        if time.perf_counter() - drawn > REDRAW_EVERY_S:
+            drawn = time.perf_counter()
+            yield learning_curves(runs, target), gr.skip(), gr.skip(), gr.skip()
+    summaries = summarize(runs, target)
+    yield (
+        learning_curves(runs, target),
+        summary_table(summaries),
+        time_to_target(summaries, target),
+        trainable_parameters(summaries),
     )
 
 
-def finetune_one(mode: str, shots: int, epochs: int, seed: int, lr: float, source: str, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
-    """One fine-tuning run: the final test accuracy and the learning curve."""
-    from core.transfer.charts import learning_curves
-    from core.transfer.claims import Run
-    from core.transfer.finetune import finetune
-
-    with user_errors():
-        run = Run(mode, shots, seed)
-        drawn = 0.0
-        for point in time_limited(finetune(mode, shots, epochs, seed, lr, source), FEWER):
-            run.curve.append(point)
-            progress((point.epoch, int(epochs)), desc=f"{ADAPTATIONS[mode].label}: epoch", unit="epochs")
-            if time.perf_counter() - drawn > REDRAW_EVERY_S or point.epoch == int(epochs):
-                drawn = time.perf_counter()
-                yield point.accuracy, learning_curves([run]), curve_table(run)
-
-
-def summary_table(runs: list["Run"], target: float) -> pd.DataFrame:
-    from core.transfer.claims import summarize
-
-    rows = [
-        (
-            ADAPTATIONS[s.mode].label,
-            s.trainable,
-            f"{s.accuracy:.1%}",
-            f"{s.spread:.1%}",
-            s.runs,
-            "never" if s.epochs_to_target is None else s.epochs_to_target,
-            "never" if s.seconds_to_target is None else f"{s.seconds_to_target:.2f}",
-        )
-        for s in summarize(runs, target)
-    ]
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-
-
-def compare_modes(
-    modes: list[str],
-    shots: int,
-    epochs: int,
-    lr: float,
-    seed: int,
-    seeds: int,
-    source: str,
-    target: float,
-    progress=gr.Progress(),  # noqa: B008 - Gradio's progress idiom
-):
-    """Every ticked mode for each seed, with the learning curves redrawn while they train."""
-    from core.transfer.charts import learning_curves, time_to_target, trainable_parameters
-    from core.transfer.claims import check_seeds, check_target, summarize, train_runs
-    from core.transfer.finetune import check_epochs
-
-    with user_errors():
-        target, seeds, epochs = check_target(target), check_seeds(seeds), check_epochs(epochs)
-        total = max(1, len(modes) * seeds * (epochs + 1))
-        drawn, done, runs = 0.0, 0, []
-        for runs in time_limited(train_runs(modes, shots, epochs, lr, seeds, seed, source), FEWER):
-            done += 1
-            run = runs[-1]
-            progress(done / total, desc=f"{ADAPTATIONS[run.mode].label}, seed {run.seed}")
-            if time.perf_counter() - drawn > REDRAW_EVERY_S:
-                drawn = time.perf_counter()
-                yield learning_curves(runs, target), gr.skip(), gr.skip(), gr.skip()
-        summaries = summarize(runs, target)
-        yield (
-            learning_curves(runs, target),
-            summary_table(runs, target),
-            time_to_target(summaries, target),
-            trainable_parameters(summaries),
-        )
-
-
-def claims_table(runs: list["Run"], shots: int, target: float) -> pd.DataFrame:
-    from core.transfer.claims import claim_check
-
-    rows = []
-    for v in claim_check(runs, shots, target):
-        row = {"claim": v.claim, "measured as": v.measure, ADAPTATIONS["scratch"].label: v.scratch}
-        row.update({ADAPTATIONS[m].label: text for m, text in v.transfer.items()})
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def check_claims(
-    modes: list[str],
-    shots: int,
-    epochs: int,
-    lr: float,
-    seed: int,
-    seeds: int,
-    source: str,
-    target: float,
-    progress=gr.Progress(),  # noqa: B008 - Gradio's progress idiom
-):
+def check_claims(modes, shots, epochs, lr, seed, seeds, source, target, progress=gr.Progress()):
     """Seed by seed, a label sweep of the ticked modes plus the from-scratch baseline; the plot, the three claims
     and a status line after each seed. When the time limit stops the sweep, the finished seeds' results stay."""
-    from core.transfer.claims import check_seeds, check_target, sweep_runs, sweep_shots
+    from core.transfer.runs import Comparison
+    from core.transfer.seed_by_seed import claims_seed_by_seed
 
-    with user_errors():
-        target, seeds = check_target(target), check_seeds(seeds)
-        modes = list(dict.fromkeys(["scratch", *modes]))
-        total, start, runs = sweep_runs(modes, seeds, shots), time.perf_counter(), []
-        try:
-            for runs in time_limited(sweep_shots(modes, shots, target, epochs, lr, seeds, seed, source), FEWER):
-                run = runs[-1]
-                progress(
-                    min(1.0, len(runs) / total),
-                    desc=f"seed {run.seed}: {ADAPTATIONS[run.mode].label}, {run.shots} labels per class",
-                )
-                if len(runs) > 1 and runs[-2].seed != run.seed:
-                    done = runs[:-1]
-                    status = f"{len({r.seed for r in done})} of {seeds} seeds finished; the next one is training."
-                    yield claim_results(done, shots, target, status)
-        except TooLong as err:
-            done = [r for r in runs if r.seed < runs[-1].seed] if runs else []
-            if not done:
-                raise
-            finished = len({r.seed for r in done})
-            yield claim_results(done, shots, target, f"{err}. The results shown are for the {finished} seeds finished.")
-            return
-        yield claim_results(runs, shots, target, f"All {seeds} seeds finished in {time.perf_counter() - start:.0f} s.")
+    for step in claims_seed_by_seed(Comparison(modes, shots, epochs, lr, seeds, seed, source), target):
+        progress(step.fraction, desc=step.doing)
+        if step.status:
+            yield claim_results(step.finished, shots, target, step.status)
 
 
 def claim_results(runs: list["Run"], shots: int, target: float, status: str) -> tuple:
     """The plot, the claims table and the status line for the runs of the finished seeds."""
     from core.transfer.charts import accuracy_vs_labels
+    from core.transfer.claims import claim_check
 
-    table = claims_table(runs, shots, target)
+    table = claims_table(claim_check(runs, shots, target))
     widths = claim_widths(len(table.columns))
     return accuracy_vs_labels(runs, target), gr.Dataframe(table, column_widths=widths), status
 
@@ -199,54 +118,6 @@ def claim_widths(columns: int) -> list[str]:
     as', the rest equal. In pixels, so that on a phone the table scrolls sideways instead of squeezing headers."""
     rest = (860 - 100 - 190) // (columns - 2)
     return ["100px", "190px", *[f"{rest}px"] * (columns - 2)]
-
-
-def drawing_gallery(drawings: list) -> list:
-    from core.transfer.data import card_image
-
-    return [card_image(d.unsqueeze(0), scale=12) for d in drawings]
-
-
-def composite(sketch: dict | None):
-    return None if sketch is None else sketch.get("composite")
-
-
-def add_drawing(sketch: dict | None, drawings: list):
-    from core.transfer.data import sketch_to_digit
-
-    with user_errors():
-        digit = sketch_to_digit(composite(sketch))
-    drawings = [*drawings, digit]
-    left = MIN_DRAWINGS - len(drawings)
-    status = f"{len(drawings)} drawing(s). " + (
-        f"Draw {left} more." if left > 0 else "Enough: press **Teach it** (or add a few more)."
-    )
-    return drawings, drawing_gallery(drawings), status
-
-
-def clear_drawings():
-    return [], [], f"No drawings yet: draw your symbol and add it, {MIN_DRAWINGS} times."
-
-
-def teach_symbol(drawings: list, seed: int):
-    from core.transfer.new_class import teach
-
-    with user_errors():
-        taught = teach(drawings, seed)
-    status = (
-        f"Fine-tuned the last layer on {taught.drawings} drawings (plus a few digits 0-4, so it keeps them) "
-        f"in {taught.seconds:.2f} s. Now draw a new one below and test it."
-    )
-    return taught, status
-
-
-def classify_drawing(sketch: dict | None, taught: "TaughtModel | None"):
-    from core.transfer.data import sketch_to_digit
-
-    if taught is None:
-        raise gr.Error(f"nothing taught yet: add {MIN_DRAWINGS} drawings of your symbol and press 'Teach it' first")
-    with user_errors():
-        return taught.classify(sketch_to_digit(composite(sketch)))
 
 
 def encoder_status() -> str:
@@ -259,29 +130,23 @@ def encoder_status() -> str:
     )
 
 
-def compare_sentences(seeds: int, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+def compare_sentences(seeds: int, progress=gr.Progress()):
     from core.transfer.charts import text_comparison
     from core.transfer.text_transfer import SHOT_STEPS, compare_text
 
-    with user_errors():
-        if missing_encoder() is None:
-            progress(0, desc="loading the sentence encoder and embedding the sentences")
-        scores = []
-        for score in time_limited(compare_text(seeds), "average over fewer seeds"):
-            scores.append(score)
-            progress(len(scores) / (len(SHOT_STEPS) * int(seeds)), desc=f"{score.shots} sentences per class")
-        table = pd.DataFrame(
-            [(s.shots, s.seed, round(s.tfidf, 3), None if s.encoder is None else round(s.encoder, 3)) for s in scores],
-            columns=TEXT_COLUMNS,
-        )
-        return text_comparison(scores), table
+    if missing_encoder() is None:
+        progress(0, desc="loading the sentence encoder and embedding the sentences")
+    scores = []
+    for score in time_limited(compare_text(seeds), "average over fewer seeds"):
+        scores.append(score)
+        progress(len(scores) / (len(SHOT_STEPS) * int(seeds)), desc=f"{score.shots} sentences per class")
+    return text_comparison(scores), text_table(scores)
 
 
 def classify_sentence(sentence: str, shots: int, seed: int):
     from core.transfer.text_transfer import train_text_models
 
-    with user_errors():
-        probs = train_text_models(shots, seed).predict(sentence)
+    probs = train_text_models(shots, seed).predict(sentence)
     return probs["TF-IDF from scratch"], probs.get("Frozen encoder + classifier")
 
 
@@ -355,56 +220,14 @@ with gr.Blocks(title="Transfer learning lab") as demo:
                     claims_status = gr.Markdown()
                     labels_plot = gr.Plot(label="Accuracy against labelled examples (mean ± sd over seeds)")
                     claims_df = gr.Dataframe(
-                        pd.DataFrame(columns=["claim", "measured as", *(label for label, _ in MODE_CHOICES)]),
+                        pd.DataFrame(columns=CLAIM_COLUMNS),
                         label="Claim check (measured now)",
                         interactive=False,
                         wrap=True,
                         column_widths=claim_widths(2 + len(MODE_CHOICES)),
                         elem_id="claims-table",
                     )
-                with gr.Tab("Teach it something new"):
-                    gr.Markdown(
-                        f"The digits-0-4 CNN has never seen your symbol. Draw it {MIN_DRAWINGS} times (press "
-                        "**Add drawing** after each), then **Teach it**: only the last layer learns, with one new "
-                        f"output, '{NEW_LABEL}'. Then draw it once more, or draw a digit 0-4, and test."
-                    )
-                    drawings = gr.State([])
-                    taught = gr.State(None)
-                    with gr.Row():
-                        with gr.Column():
-                            pad = gr.Sketchpad(
-                                label="Draw your symbol",
-                                type="numpy",
-                                canvas_size=(280, 280),
-                                height=360,
-                                brush=PEN,
-                                elem_id="symbol-pad",
-                            )
-                            with gr.Row():
-                                add_btn = gr.Button("Add drawing")
-                                clear_btn = gr.Button("Clear drawings")
-                                teach_btn = gr.Button("Teach it", variant="primary")
-                        with gr.Column():
-                            teach_status = gr.Markdown(
-                                f"No drawings yet: draw your symbol and add it, {MIN_DRAWINGS} times."
-                            )
-                            gallery = gr.Gallery(
-                                label="Your drawings as the CNN sees them (8x8)", columns=5, height=180
-                            )
-                    with gr.Row():
-                        test_pad = gr.Sketchpad(
-                            label="Test drawing",
-                            type="numpy",
-                            canvas_size=(280, 280),
-                            height=360,
-                            brush=PEN,
-                            elem_id="test-pad",
-                        )
-                        with gr.Column():
-                            test_btn = gr.Button("Test it", variant="primary")
-                            prediction = gr.Label(
-                                label="What the fine-tuned CNN sees", num_top_classes=3, elem_id="prediction"
-                            )
+                symbol_tab(seed)
 
     with gr.Tab("Foundation-model transfer (text)"):
         gr.Markdown(
@@ -448,12 +271,6 @@ with gr.Blocks(title="Transfer learning lab") as demo:
     claims_btn.click(
         check_claims, inputs=comparison_inputs, outputs=[labels_plot, claims_df, claims_status], api_name="claims"
     )
-    add_btn.click(
-        add_drawing, inputs=[pad, drawings], outputs=[drawings, gallery, teach_status], api_name="add_drawing"
-    ).success(None, js=CLEAR_PAD_JS, api_name="clear_pad")
-    clear_btn.click(clear_drawings, outputs=[drawings, gallery, teach_status], api_name="clear_drawings")
-    teach_btn.click(teach_symbol, inputs=[drawings, seed], outputs=[taught, teach_status], api_name="teach")
-    test_btn.click(classify_drawing, inputs=[test_pad, taught], outputs=prediction, api_name="classify_drawing")
     text_btn.click(compare_sentences, inputs=text_seeds, outputs=[text_plot, text_df], api_name="text_compare")
     sentence_btn.click(
         classify_sentence,
@@ -461,22 +278,8 @@ with gr.Blocks(title="Transfer learning lab") as demo:
         outputs=[tfidf_label, encoder_label],
         api_name="text_classify",
     )
-    link_inputs(
-        demo,
-        {
-            "source": source,
-            "mode": mode,
-            "shots": shots,
-            "epochs": epochs,
-            "lr": lr,
-            "seed": seed,
-            "seeds": seeds,
-            "target": target,
-            "modes": modes,
-            "sentence": sentence,
-        },
-    )
-
+    links = {"source": source, "mode": mode, "shots": shots, "epochs": epochs, "lr": lr, "seed": seed, "seeds": seeds}
+    link_inputs(demo, links | {"target": target, "modes": modes, "sentence": sentence})
 
 if __name__ == "__main__":
     from apps.serving import launch

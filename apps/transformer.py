@@ -2,12 +2,11 @@
 decoder and the cross-attention between them, and generation one token at a time."""
 
 import gradio as gr
-import pandas as pd
 
 from apps.deep_links import link_inputs
-from apps.errors import user_errors
 from core.attention.choices import BUNDLED_NAMES, LAB_LM, MODES, TRANSLATOR
 from core.attention.choices import STACK_TITLES as STACK_LABELS
+from core.attention.tables import HEAD_COLUMNS, TOKEN_COLUMNS, head_table, token_table
 from core.runtime.seeding import check_seed
 
 EXAMPLES = [
@@ -17,7 +16,6 @@ EXAMPLES = [
     ["Q: A coin is heads up. Dan flips it. Is the coin still heads up?", LAB_LM],
     ["Ann likes fox.\nBob likes 7.\nCora likes red.\nDan likes owl.\nAgain:\nBob likes", LAB_LM],
 ]
-INDUCTION_SHOWN = 0.3  # open the induction head first when, at the last position, it puts this share on the answer
 
 
 def _open(model: str):
@@ -37,55 +35,25 @@ def _stack_key(label: str) -> str:
 def attention(text: str, model: str):
     """Run the text through the model; draw tokens, one head, every head and the head labels."""
     from core.attention.extract import attention_view
+    from core.attention.induction import head_to_open
 
     tf = _open(model)
-    with user_errors():
-        view = attention_view(tf, text)
+    view = attention_view(tf, text)
     stacks = list(view.maps)
     stack = "cross" if "cross" in stacks else stacks[0]
     n_layers, n_heads = view.maps[stack].shape[:2]
     layer, head, note = 0, 0, ""
     if stack == "decoder":
-        layer, head, note = _induction_head(tf, view)
+        opening = head_to_open(tf, view)
+        layer, head, note = opening.layer, opening.head, opening.note and f"\n\n{opening.note}"
     return (
         _status(tf, view) + note,
-        _token_rows(view),
+        token_table(view),
         *_draw(view, stack, layer, head),
         gr.Radio(choices=[STACK_LABELS[s] for s in stacks], value=STACK_LABELS[stack]),
         gr.Slider(minimum=0, maximum=n_layers - 1, value=layer, step=1),
         gr.Slider(minimum=0, maximum=n_heads - 1, value=head, step=1),
         view,
-    )
-
-
-def _induction_head(tf, view) -> tuple[int, int, str]:
-    """The decoder head that reads the answer at the last position, when one does, and what removing it does."""
-    from core.attention.induction import induction_at_query
-
-    found = induction_at_query(tf, view)
-    if found is None:
-        return 0, 0, ""  # the last two tokens never occurred earlier: no head can copy
-    where = f"layer {found.layer}, head {found.head}"
-    if found.attention < INDUCTION_SHOWN:
-        return (
-            0,
-            0,
-            f"\n\n**No induction head here:** at the last position, the head that reads '{found.answer}' most "
-            f"({where}) puts only {found.attention:.0%} of its attention on it, the token that followed an earlier "
-            "copy of the last two tokens. An induction head is how a model copies an answer from the matching "
-            "example of a few-shot prompt (Olsson et al. 2022); without one, the prompting lab's bundled model does "
-            "not learn a new task from its examples.",
-        )
-    return (
-        found.layer,
-        found.head,
-        f"\n\n**Induction head:** at the last position, {where} puts {found.attention:.0%} of its attention on "
-        f"'{found.answer}', the token that followed the earlier copy of the last two tokens: in a few-shot prompt, "
-        f"the answer of the matching example (Olsson et al. 2022). The model gives '{found.answer}' a probability "
-        f"of {found.p_full:.0%} as the next token; with this head removed, {found.p_ablated:.0%}. Its induction "
-        f"score in the head labels, {found.score:.0%}, is the same share averaged over every position whose last "
-        "two tokens occurred earlier (repeated pairs such as '.' and a line break included), so a head can score "
-        "high there without reading the answer here. It is shown below.",
     )
 
 
@@ -105,19 +73,6 @@ def _status(tf, view) -> str:
     return "\n\n".join(lines)
 
 
-def _token_rows(view) -> pd.DataFrame:
-    if view.source is not None:
-        rows = [
-            ["source", i, t, n] for i, (t, n) in enumerate(zip(view.source.tokens, view.ids["source"], strict=True))
-        ]
-    else:
-        rows = []
-    rows += [
-        ["decoder input", i, t, n] for i, (t, n) in enumerate(zip(view.target_tokens, view.ids["target"], strict=True))
-    ]
-    return pd.DataFrame(rows, columns=["sequence", "position", "token", "id"])
-
-
 def _draw(view, stack: str, layer: int, head: int):
     from core.attention.charts import attention_heatmap, model_view
     from core.attention.head_patterns import label_heads
@@ -133,8 +88,7 @@ def _draw(view, stack: str, layer: int, head: int):
     single = attention_heatmap(maps[layer, head].numpy(), queries, keys, title, causal=causal)
     grid = model_view(maps.numpy(), f"{STACK_LABELS[stack]}: every layer × head", causal=causal, selected=(layer, head))
     labels = label_heads(maps, stack, view.query_ids(stack), view.key_ids(stack))
-    rows = [[h.layer, h.head, h.label, *(round(v, 3) for v in h.scores.values())] for h in labels]
-    return single, grid, pd.DataFrame(rows, columns=["layer", "head", "label", *labels[0].scores])
+    return single, grid, head_table(labels)
 
 
 def redraw(view, stack_label: str, layer: float, head: float):
@@ -157,8 +111,7 @@ def embeddings(text: str, model: str):
     from core.attention.positional import FORMULA, model_scheme, sinusoidal
 
     tf = _open(model)
-    with user_errors():
-        enc = encode(tf, text)
+    enc = encode(tf, text)
     ids = enc.ids[0].tolist()
     emb = embedding_map(tf, ids)
     d_model = tf.model.get_input_embeddings().weight.shape[1]
@@ -175,16 +128,14 @@ def next_token(text: str, model: str, temperature: float) -> dict[str, float]:
     """The ten most likely next tokens (for a translator: the first word of the translation)."""
     from core.attention.generation import next_token as top_next
 
-    with user_errors():
-        return top_next(_open(model), text, temperature)
+    return top_next(_open(model), text, temperature)
 
 
 def generate(text: str, model: str, temperature: float, mode: str, seed: float):
     """Decode step by step; the step slider then walks through the generated tokens."""
     from core.attention.generation import decode
 
-    with user_errors():
-        decoding = decode(_open(model), text, temperature=temperature, mode=mode, seed=check_seed(seed))
+    decoding = decode(_open(model), text, temperature=temperature, mode=mode, seed=check_seed(seed))
     n = len(decoding.steps)
     warning = f"\n\n**Note:** {decoding.source.message}" if decoding.source.message else ""
     return (
@@ -225,8 +176,7 @@ def ablate(text: str, model: str, stack_label: str, layer: float, head: float):
     from core.attention.generation import TOP_K
 
     tf = _open(model)
-    with user_errors():
-        result = remove_head(tf, text, _stack_key(stack_label), layer, head)
+    result = remove_head(tf, text, _stack_key(stack_label), layer, head)
     top = result.before.topk(TOP_K)
     worst = result.most_affected
     bars = top_tokens(
@@ -247,8 +197,7 @@ def ablate_every_head(text: str, model: str, stack_label: str):
     from core.attention.ablation import kl_per_head
     from core.attention.charts import head_grid
 
-    with user_errors():
-        grid = kl_per_head(_open(model), text, _stack_key(stack_label))
+    grid = kl_per_head(_open(model), text, _stack_key(stack_label))
     return head_grid(grid.numpy(), f"{stack_label}: mean KL when each head is removed", "KL (nats)")
 
 
@@ -284,11 +233,9 @@ with gr.Blocks(title="Transformer explorer") as demo:
             "**Each head looks for different patterns.** Share of each head's attention on the previous token, "
             "the first token, the same token, or (cross-attention) the source-target diagonal:"
         )
-        patterns = gr.Dataframe(headers=["layer", "head", "label"], label="Head patterns", interactive=False)
+        patterns = gr.Dataframe(headers=HEAD_COLUMNS, label="Head patterns", interactive=False)
     with gr.Tab("Tokens"):
-        tokens = gr.Dataframe(
-            headers=["sequence", "position", "token", "id"], label="Tokens and ids", interactive=False
-        )
+        tokens = gr.Dataframe(headers=TOKEN_COLUMNS, label="Tokens and ids", interactive=False)
     with gr.Tab("Embeddings and positions"):
         scatter = gr.Plot(label="Token embeddings (PCA)")
         positional_note = gr.Markdown()

@@ -8,7 +8,6 @@ import gradio as gr
 import pandas as pd
 
 from apps.deep_links import link_inputs
-from apps.errors import user_errors
 from apps.hosting import model_line
 from core.tuning.instructions import TASKS
 from core.tuning.lab import (
@@ -50,120 +49,60 @@ MEASURED_COLUMNS = ["", "examples / rankings used", "compute (s)", "weights chan
                     "unrelated task (forgetting)", "how it was run"]  # fmt: skip
 
 
-def percent(x: float) -> str:
-    return f"{x:.0%}"
-
-
-def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, questions, session,
-                        progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
+def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, questions, session, progress=gr.Progress()):
     from core.tuning.charts import accuracy_before_after, loss_curve
-    from core.tuning.claims import percent_points
+    from core.tuning.summaries import instruction_rows, instruction_summary
 
     def tick(done, total, what):
         progress((done, total), desc=what)
 
-    with user_errors():
-        session, report = instruction_tuning(
-            session, tasks, examples, steps, learning_rate, lora, seed, questions, progress=tick
-        )
-    table = pd.DataFrame(
-        [
-            [
-                r.title,
-                "tuned on" if r.tuned_on else "held out",
-                "held out" if r.held_out_phrasing else "tuned on",
-                percent(r.before),
-                percent(r.after),
-            ]
-            for r in report.rows
-        ],
-        columns=TUNE_COLUMNS,
+    session, report = instruction_tuning(
+        session, tasks, examples, steps, learning_rate, lora, seed, questions, progress=tick
     )
-
-    def mean(tuned_on: bool, held_out_phrasing: bool) -> str:
-        rows = [r for r in report.rows if r.tuned_on == tuned_on and r.held_out_phrasing == held_out_phrasing]
-        if not rows:
-            return "n/a"
-        return f"{sum(r.before for r in rows) / len(rows):.0%} -> {sum(r.after for r in rows) / len(rows):.0%}"
-
-    summary = (
-        f"Tuned on **{report.examples} examples**: training **{report.seconds:.0f} s**, answering the test questions "
-        f"before and after **{report.evaluation_seconds:.0f} s** (total {report.seconds + report.evaluation_seconds:.0f}"
-        " s); "
-        f"{report.changed_fraction:.0%} of the weights changed. Mean zero-shot accuracy before -> after: "
-        f"tuned tasks, tuned phrasing {mean(True, False)}; tuned tasks, **held-out phrasing {mean(True, True)}**; "
-        f"**held-out tasks {mean(False, False)}** (held-out phrasing {mean(False, True)})."
-    )
-    summary += "".join(f"\n\n{percent_points(claim, name.capitalize())}" for name, claim in report.claims.items())
-    summary += (
+    summary = instruction_summary(report) + (
         "\n\n**Next:** open **2. Rank** to rank this tuned model's answers, or go straight to **3. RLHF** "
         "and tune it with a built-in rater."
     )
     bars = accuracy_before_after(
         [(f"{r.title}{' (new phrasing)' if r.held_out_phrasing else ''}", r.before, r.after) for r in report.rows]
     )
+    table = pd.DataFrame(instruction_rows(report), columns=TUNE_COLUMNS)
     return summary, table, bars, loss_curve(list(report.losses)), session
 
 
 def on_answers(start_from, question, seed, session):
-    with user_errors():
-        session, prompt, replies = answers_to_rank(session, start_from, question, ANSWERS, seed)
+    session, prompt, replies = answers_to_rank(session, start_from, question, ANSWERS, seed)
     return (f"**Question:**\n```\n{prompt}\n```", *replies, *([None] * ANSWERS), session)
 
 
 def on_rank(*args):
+    from core.tuning.summaries import pairs_rows, pairs_summary
+
     *ranks, session = args
-    with user_errors():
-        session, pairs = rank(session, list(ranks))
-    table = pd.DataFrame([[p.prompt.split("\n")[0][3:60], p.chosen, p.rejected] for p in pairs],
-                         columns=PAIR_COLUMNS)  # fmt: skip
-    questions = len({p.prompt for p in pairs})
-    held_out = "the last one is held out to test the reward model" if questions > 1 else "rank a second to hold one out"
-    summary = (
-        f"{len(pairs)} preference pairs so far, from {questions} question{'s' if questions > 1 else ''} ({held_out})."
+    session, pairs = rank(session, list(ranks))
+    summary = pairs_summary(pairs) + (
         "\n\n**Next:** change the question number, write answers and rank them again; or open **3. RLHF**, "
         "where the reward is now a reward model of your rankings."
     )
-    return summary, table, "rankings", session
+    return summary, pd.DataFrame(pairs_rows(pairs), columns=PAIR_COLUMNS), "rankings", session
 
 
-def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_from, session,
-                     progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom  # fmt: skip
+def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_from, session, progress=gr.Progress()):
     from core.tuning.charts import feedback_curves
-    from core.tuning.claims import feedback_reading, percent_points, score_change
+    from core.tuning.summaries import feedback_summary, times_rows
 
     def tick(done, total, what):
         progress((done, total), desc=what)
 
-    with user_errors():
-        session, report, reports = feedback_tuning(
-            session, method, reward, steps, seed, learning_rate, kl_coef, start_from, progress=tick
-        )
-    log, claims = report.log, report.claims
+    session, report, reports = feedback_tuning(
+        session, method, reward, steps, seed, learning_rate, kl_coef, start_from, progress=tick
+    )
     other = "DPO" if method == "ppo" else "PPO"
-    summary = (
-        f"**{method.upper()}** in **{report.seconds:.1f} s** of training, then **{report.evaluation_seconds:.1f} s** "
-        f"answering held-out questions, on {report.pairs} preference pairs (reward model: "
-        f"{report.reward_model_seconds:.1f} s, ranks {report.reward_model_accuracy:.0%} of {report.accuracy_pairs} "
-        "right)."
-        "\n\n**In the training batches** (one sampled reply to each of 8 tuning prompts per step; first step -> last): "
-        f"training-batch reward (the reward model's score) {log.reward[0]:.2f} -> {log.reward[-1]:.2f}; "
-        f"right answers in the batches {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length "
-        f"{log.length[0]:.0f} -> {log.length[-1]:.0f} characters; KL to the start {log.kl[-1]:.2f} nats."
-        f"\n\n**On {claims.right.n} held-out questions** (never tuned on; greedy replies before -> after tuning):"
-        f"\n\n- {percent_points(claims.right, 'Held-out right answers')}"
-        f"\n- {score_change(claims.reward, 'Held-out reward-model score')}"
-        f"\n- Held-out reply length: {claims.length[0]:.0f} -> {claims.length[1]:.0f} characters"
-        f"\n\n{feedback_reading(claims)}"
+    summary = feedback_summary(method, report) + (
         f"\n\n**Next:** run {other} on the same preferences to compare the two in the table below; try another "
         "reward, then **Restore defaults**; or open **4. Compare**."
     )
-    times = pd.DataFrame(
-        [[m.upper(), f"{r.seconds:.1f}", f"{r.log.reward[-1]:.2f}", f"{r.log.kl[-1]:.2f}", percent(r.log.correct[-1]),
-          f"{r.claims.reward.b_mean:.2f}", percent(r.claims.right.b_mean)]
-         for m, r in reports.items()],
-        columns=TIME_COLUMNS,
-    )  # fmt: skip
+    times = pd.DataFrame(times_rows(reports), columns=TIME_COLUMNS)
     answers = pd.DataFrame(report.before_after, columns=ANSWER_COLUMNS)
     return summary, feedback_curves({m: r.log for m, r in reports.items()}), times, answers, session
 
@@ -173,39 +112,21 @@ def on_restore_defaults(session):
 
 
 def on_download(session):
-    with user_errors():
-        files = tuned_weights_files(session)
-    return [str(f) for f in files]
+    return [str(f) for f in tuned_weights_files(session)]
 
 
 def on_upload(weights, session):
-    with user_errors():
-        session, restored = restore_weights(session, weights)
+    session, restored = restore_weights(session, weights)
     return f"Restored the {' and the '.join(restored)}.", session
 
 
-def on_compare(steps, test_questions, seed, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+def on_compare(steps, test_questions, seed, progress=gr.Progress()):
     from core.tuning.comparison import NOTES, reading
+    from core.tuning.summaries import measured_rows
 
-    with user_errors():
-        rows = compare_methods(steps, test_questions, seed, progress=lambda f, what: progress(f, desc=what))
+    rows = compare_methods(steps, test_questions, seed, progress=lambda f, what: progress(f, desc=what))
     notes = pd.DataFrame([[m, *text] for m, text in NOTES.items()], columns=NOTES_COLUMNS)
-    measured = pd.DataFrame(
-        [
-            [
-                r.method,
-                r.data_used,
-                f"{r.seconds:.1f}",
-                f"{r.changed_fraction:.1%}",
-                percent(r.accuracy),
-                f"{r.unrelated_before:.0%} -> {r.unrelated_after:.0%}",
-                r.detail,
-            ]
-            for r in rows
-        ],
-        columns=MEASURED_COLUMNS,
-    )
-    return notes, measured, reading(rows)
+    return notes, pd.DataFrame(measured_rows(rows), columns=MEASURED_COLUMNS), reading(rows)
 
 
 with gr.Blocks(title=TITLE) as demo:
@@ -334,14 +255,6 @@ with gr.Blocks(title=TITLE) as demo:
         measured_table = gr.Dataframe(headers=MEASURED_COLUMNS, label="Measured here", wrap=True)
         measured_md = gr.Markdown()
 
-    tune_btn.click(
-        on_instruction_tune,
-        [tasks, examples, sft_steps, sft_lr, lora, sft_seed, questions, session],
-        [tune_summary, tune_table, tune_bars, tune_loss, session],
-        api_name="instruction_tune",
-        concurrency_id="train",
-        concurrency_limit=1,
-    )
     answers_btn.click(
         on_answers,
         [start_from, question, answer_seed, session],
@@ -349,27 +262,21 @@ with gr.Blocks(title=TITLE) as demo:
         api_name="answers",
     )
     rank_btn.click(on_rank, [*rank_boxes, session], [pairs_md, pairs_table, reward, session], api_name="rank")
-    feedback_btn.click(
-        on_feedback_tune,
-        [method, reward, fb_steps, fb_seed, fb_lr, kl_coef, start_from, session],
-        [feedback_summary, curves, times, before_after, session],
-        api_name="feedback_tune",
-        concurrency_id="train",
-        concurrency_limit=1,
-    )
     defaults_btn.click(
         on_restore_defaults, [session], [method, fb_steps, fb_lr, kl_coef, fb_seed, reward, start_from], api_name=False
     )
     download_btn.click(on_download, [session], [downloads], api_name="download_weights")
     upload_btn.click(on_upload, [uploads, session], [restored_md, session], api_name="restore_weights")
-    compare_btn.click(
-        on_compare,
-        [compare_steps, compare_questions, compare_seed],
-        [notes_table, measured_table, measured_md],
-        api_name="compare_methods",
-        concurrency_id="train",
-        concurrency_limit=1,
-    )
+    for button, handler, inputs, outputs, api_name in (
+        (tune_btn, on_instruction_tune, [tasks, examples, sft_steps, sft_lr, lora, sft_seed, questions, session],
+         [tune_summary, tune_table, tune_bars, tune_loss, session], "instruction_tune"),
+        (feedback_btn, on_feedback_tune, [method, reward, fb_steps, fb_seed, fb_lr, kl_coef, start_from, session],
+         [feedback_summary, curves, times, before_after, session], "feedback_tune"),
+        (compare_btn, on_compare, [compare_steps, compare_questions, compare_seed],
+         [notes_table, measured_table, measured_md], "compare_methods"),
+    ):  # fmt: skip
+        # the training runs go one at a time: each takes every core it gets
+        button.click(handler, inputs, outputs, api_name=api_name, concurrency_id="train", concurrency_limit=1)
     link_inputs(
         demo,
         {

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core.uncertainty.setup import Setup, fit, score_grid  # noqa: E402
+from core.uncertainty.experiment import Setup, fit, score_grid  # noqa: E402
 
 REPEATS = 3
 SETUPS = (

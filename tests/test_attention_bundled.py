@@ -126,3 +126,20 @@ def test_the_induction_head_reads_the_matching_examples_answer_and_the_predictio
     assert found.p_ablated == pytest.approx(0.0141, abs=0.005)  # without the head the model says " 22"
     assert found.score == pytest.approx(0.241, abs=0.005)  # the average over repeated pairs ranks it lower
     assert induction_at_query(lm, attention_view(lm, "Ann likes fox.")) is None  # nothing repeats: nothing to copy
+
+
+def test_the_page_opens_on_the_induction_head_only_when_it_clearly_reads_the_answer(monkeypatch):
+    from apps.transformer import EXAMPLES
+    from core.attention import induction
+    from core.attention.induction import head_to_open
+
+    lm = open_transformer(LAB_LM)
+    view = attention_view(lm, EXAMPLES[-1][0])  # layer 5, head 1 puts 68% of its attention on the answer " 7"
+    opening = head_to_open(lm, view)
+    assert (opening.layer, opening.head) == (5, 1)
+    assert opening.note.startswith("**Induction head:** at the last position, layer 5, head 1 puts 68%")
+    monkeypatch.setattr(induction, "INDUCTION_SHOWN", 0.7)  # 68% is no longer clear enough
+    opening = head_to_open(lm, view)
+    assert (opening.layer, opening.head) == (0, 0)
+    assert opening.note.startswith("**No induction head here:** at the last position, the head that reads ' 7'")
+    assert head_to_open(lm, attention_view(lm, "Ann likes fox.")) == induction.OpeningHead(0, 0, "")

@@ -42,7 +42,7 @@ def join(base: str, api: str, data: list, session: str | None = None) -> httpx.R
 
 def test_a_flood_from_one_visitor_is_refused_and_another_visitor_is_still_served(gradio_client, monkeypatch):
     """The probe's flood: 40 x /compose from one client, then another visitor's quick call."""
-    from core.runtime.registry import SHARED_IMPORTS, _import_everything
+    from core.runtime.warming import SHARED_IMPORTS, _import_everything
 
     _import_everything(SHARED_IMPORTS)  # as the launcher's warm-up does, before two requests import plotly at once
 

@@ -53,7 +53,7 @@ from html import escape
 from fastapi.testclient import TestClient
 from apps.catalog import DEMOS, gradio_demos
 from apps.launcher import build_app
-from core.runtime import registry
+from core.runtime import model_cache
 
 with TestClient(build_app(DEMOS, streamlit_port=8999, warm_up=False)) as client:
     index = client.get("/")
@@ -63,7 +63,7 @@ with TestClient(build_app(DEMOS, streamlit_port=8999, warm_up=False)) as client:
     assert index.text.count("Course concept:") == len(DEMOS), "every entry names its course concept"
     for demo in gradio_demos():
         assert client.get(f"/{demo.name}/").status_code == 200, demo.name
-assert registry._loaded == {}, registry._loaded
+assert model_cache._loaded == {}, model_cache._loaded
 print("ok")
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -11,7 +11,7 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel
 
-from core.runtime import ModelSpec, ModelUnavailable, get_model, register, registry, resolve, spec_for
+from core.runtime import ModelSpec, ModelUnavailable, get_model, hub, register, resolve, spec_for
 from core.runtime.registry import BUNDLED, REGISTERED_BY, files_to_fetch, is_loaded, model_menu, public_mode
 from tests.conftest import ROOT
 
@@ -389,10 +389,10 @@ def test_a_slow_download_does_not_hold_up_a_bundled_model(counted_spec, tiny_lm_
         downloading.set()
         release.wait(60)
 
-    monkeypatch.setattr(registry, "_download", slow_download)
-    hub = register(ModelSpec(name=f"hub-{request.node.name}", bundled=tiny_lm_dir, load=lambda source: source))
+    monkeypatch.setattr(hub, "download", slow_download)
+    from_hub = register(ModelSpec(name=f"hub-{request.node.name}", bundled=tiny_lm_dir, load=lambda source: source))
     got = []
-    downloader = threading.Thread(target=lambda: got.append(get_model(hub.name, "someone/large-model")))
+    downloader = threading.Thread(target=lambda: got.append(get_model(from_hub.name, "someone/large-model")))
     downloader.start()
     assert downloading.wait(30)
     bundled = threading.Thread(target=lambda: got.append(get_model(counted_spec.name)))

@@ -2,11 +2,12 @@
 browser run of one fine-tune that draws its learning curve."""
 
 import pytest
+from playwright.sync_api import expect
 
-import apps.transfer
 from apps.transfer import MODE_CHOICES, check_claims, demo
 from core.runtime.limits import TooLong
-from core.transfer import claims
+from core.transfer import runs as transfer_runs
+from core.transfer import seed_by_seed
 from core.transfer.finetune import EpochResult
 from tests.conftest import free_port
 from tests.table_fit import CELL, assert_table_fits
@@ -37,20 +38,32 @@ def test_finetune_api_returns_accuracy_and_curve(gradio_client):
         client.predict(0, api_name="/teach")
 
 
+LAST_POINT_JS = """el => {
+    const line = (el._fullData || []).find(t => t.mode === 'lines+markers');
+    return line ? {x: Array.from(line.x), y: Array.from(line.y)} : null;
+}"""
+
+
 def test_a_student_fine_tunes_and_sees_the_curve(page):
+    """One fine-tune of 5 epochs: the curve has a point per epoch, 0 to 5, and the accuracy shown is the curve's last
+    point, above chance (5 target classes)."""
     _, url, _ = demo.queue().launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
-        page.goto(url)
+        page.goto(url + "?epochs=5")
+        expect(page.get_by_label("Epochs").first).to_have_value("5", timeout=30_000)  # the link has set it
         page.get_by_role("button", name="Fine-tune").click()
-        curve = page.locator(".js-plotly-plot").first
-        curve.wait_for(state="visible", timeout=60_000)
-        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(state="attached", timeout=60_000)
-        assert "Learning curve" in page.locator(".js-plotly-plot .gtitle").first.text_content()
-        accuracy = page.get_by_label("Test accuracy on digits 5-9 (fraction)")
+        plot = page.locator(".js-plotly-plot").first
+        plot.wait_for(state="visible", timeout=60_000)
         page.wait_for_function(
-            "el => el.value !== '' && Number(el.value) > 0", arg=accuracy.element_handle(), timeout=60_000
+            f"el => ({LAST_POINT_JS})(el)?.x.length === 6", arg=plot.element_handle(), timeout=120_000
         )
-        assert 0.0 < float(accuracy.input_value()) <= 1.0
+        curve = plot.evaluate(LAST_POINT_JS)
+        assert curve["x"] == [0, 1, 2, 3, 4, 5]
+        accuracy = page.get_by_label("Test accuracy on digits 5-9 (fraction)")
+        page.wait_for_function("el => el.value !== ''", arg=accuracy.element_handle(), timeout=30_000)
+        assert float(accuracy.input_value()) == pytest.approx(curve["y"][-1], abs=1e-4)
+        assert 0.2 < curve["y"][-1] <= 1.0
+        assert "Learning curve" in page.locator(".js-plotly-plot .gtitle").first.text_content()
         assert page.console_errors == []
     finally:
         demo.close()
@@ -146,8 +159,8 @@ def test_the_claim_check_shows_each_seed_and_keeps_them_past_the_time_limit(monk
                 raise TooLong(f"this job ran past the server's time limit of 180 s: {what}")
             yield item
 
-    monkeypatch.setattr(claims, "finetune", fake_finetune)
-    monkeypatch.setattr(apps.transfer, "time_limited", stops_after)
+    monkeypatch.setattr(transfer_runs, "finetune", fake_finetune)
+    monkeypatch.setattr(seed_by_seed, "time_limited", stops_after)
     shown = list(check_claims(["full"], 5, 30, 3e-3, 0, 3, "digits", 0.5, progress=lambda *a, **k: None))
     statuses = [status for _, _, status in shown]
     assert statuses == [

@@ -10,9 +10,9 @@ from sklearn.datasets import load_digits
 
 from core.runtime import get_model, make_generator
 from core.stats import HOLDS, UNCLEAR
-from core.transfer import claims
+from core.transfer import runs as transfer_runs
 from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_SEEDS, DEFAULT_TARGET
-from core.transfer.claims import UNMEASURED, Run, claim_check, compact, sweep_shots, train_runs
+from core.transfer.claims import UNMEASURED, claim_check, compact
 from core.transfer.cnn import DigitCNN
 from core.transfer.data import (
     CANVAS,
@@ -34,6 +34,7 @@ from core.transfer.finetune import (
 from core.transfer.models import PRETRAINED, pretrained_cnn
 from core.transfer.modes import ADAPTATIONS, count_trainable, trainable_count
 from core.transfer.new_class import NEW_LABEL, teach
+from core.transfer.runs import Comparison, Run, sweep_shots, train_runs
 
 SEEDS = range(5)
 
@@ -132,9 +133,9 @@ def test_bad_inputs_say_what_to_do():
     with pytest.raises(ValueError, match="unknown mode"):
         list(finetune("all of them", 5))
     with pytest.raises(ValueError, match="no modes to compare are ticked"):
-        next(train_runs([], 5))
+        next(train_runs(Comparison([], 5)))
     with pytest.raises(ValueError, match="seed must be a whole number from 0 to .*, got None"):
-        next(train_runs(["scratch"], 5, first_seed=None))
+        next(train_runs(Comparison(["scratch"], 5, first_seed=None)))
     blank = np.zeros((280, 280, 4), dtype=np.uint8)  # a transparent canvas nobody drew on
     for empty in (None, blank):
         with pytest.raises(ValueError, match="the sketch is empty"):
@@ -244,8 +245,8 @@ def test_the_claim_checks_defaults_train_75_short_runs_seed_by_seed(monkeypatch)
         trained.append((seed, mode, shots, epochs))
         return iter([EpochResult(0, 0.2, 0.0), EpochResult(epochs, 0.2 if shots < 5 else 0.6, 1.0)])
 
-    monkeypatch.setattr(claims, "finetune", fake_finetune)
-    runs = list(sweep_shots(list(ADAPTATIONS), 5, DEFAULT_TARGET, DEFAULT_EPOCHS, seeds=DEFAULT_SEEDS))[-1]
+    monkeypatch.setattr(transfer_runs, "finetune", fake_finetune)
+    runs = list(sweep_shots(Comparison(list(ADAPTATIONS), 5, DEFAULT_EPOCHS, seeds=DEFAULT_SEEDS), DEFAULT_TARGET))[-1]
     assert len(runs) == len(trained) == 75 == DEFAULT_SEEDS * len(ADAPTATIONS) * 3
     assert {epochs for *_, epochs in trained} == {DEFAULT_EPOCHS}
     assert [seed for seed, *_ in trained] == sorted(seed for seed, *_ in trained)  # each seed whole before the next

@@ -13,7 +13,7 @@ from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 from playwright.sync_api import expect
 
-from apps.errors import INTERNAL
+from apps.errors import INTERNAL, user_errors
 from tests.conftest import free_port
 from tests.table_fit import assert_table_fits
 
@@ -138,7 +138,7 @@ def test_every_bad_value_of_every_parameter_gets_a_message_naming_it(demo, handl
     if valid.get("session") == "answers":
         valid["session"] = STORE.put(None, answers=("Q: x\nA:", ["a", "b", "c", "d"]))
     for bad in BAD_VALUES:
-        with pytest.raises(gr.Error) as raised:
+        with pytest.raises(gr.Error) as raised, user_errors():  # what `guard` runs every event under
             getattr(apps.tuning, handler)(*(valid | {parameter: bad}).values())
         message = raised.value.message
         assert message != INTERNAL and re.search(NAMED[parameter], message, re.IGNORECASE), (bad, message)

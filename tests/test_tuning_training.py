@@ -2,6 +2,8 @@
 learns rankings, PPO raises the reward within a bounded KL, and a flawed reward gets exploited. The same code
 tunes a hub-style model (Qwen2 architecture, LoRA on its linear layers), here a tiny random-weight one."""
 
+import math
+
 import pytest
 import torch
 
@@ -89,10 +91,13 @@ def test_dpo_tunes_on_the_same_preferences_and_draws_the_same_curves(base):
 
     problems = feedback_problems(8, seed=5)
     pairs = rater_preferences(base, "longer", 6, 4, seed=0)
+    shared_before = weights_checksum(base.model)
     result = dpo(base, pairs, rater_reward("longer", problems), problems, steps=4, batch_size=4, seed=0,
                  max_new_tokens=24)  # fmt: skip
     assert result.method == "dpo" and len(result.log.reward) == len(result.log.kl) == 4
-    assert result.seconds > 0 and all(k == k for k in result.log.kl)
+    assert result.seconds > 0 and all(math.isfinite(k) for k in [*result.log.kl, *result.log.reward])
+    assert weights_checksum(base.model) == shared_before  # the reference stays as it was
+    assert weights_checksum(result.lm.model) != shared_before  # the policy learned from the pairs
 
 
 @pytest.fixture
@@ -179,11 +184,11 @@ def test_the_reward_model_starts_from_the_policy_as_it_is_now(base):
 def test_held_out_replies_end_as_the_tuning_replies_do(base):
     """The claims' batched greedy replies are the replies the tuning loop samples at temperature 0 (before the first
     newline), so the reward model scores the format it was trained on; the questions are distinct."""
-    from core.tuning.claims import HELD_OUT_PROMPTS, greedy_replies, held_out_problems
+    from core.tuning.claims import HELD_OUT_PROMPTS, greedy_replies, held_out_questions
     from core.tuning.preferences import prompt_of
     from core.tuning.sampling import sample_replies
 
-    problems = held_out_problems(seed=0)
+    problems = held_out_questions(seed=0)
     assert len({p.question for p in problems}) == len(problems) == HELD_OUT_PROMPTS
     prompts = [prompt_of(p) for p in problems[:12]]
     one_by_one = [sample_replies(base, prompt, 1, 0, 32, temperature=0).texts[0] for prompt in prompts]

@@ -7,7 +7,7 @@ import pytest
 
 from core.stats import FAILS, HOLDS
 from core.uncertainty.claims import density_vs_confidence, scaling_row
-from core.uncertainty.setup import Setup, evaluate_ood, fit
+from core.uncertainty.experiment import Setup, evaluate_ood, fit
 
 N_BOOT = 400
 

@@ -13,9 +13,9 @@ from core.uncertainty import charts, ood_metrics
 from core.uncertainty.classifiers import logits
 from core.uncertainty.data import load, ood_set, ood_sets_for, push
 from core.uncertainty.density import fit_class_gaussians, fit_knn, fit_mahalanobis
+from core.uncertainty.experiment import Setup, evaluate_ood, fit, score_grid
 from core.uncertainty.grid import RESOLUTION, boundary_mask
 from core.uncertainty.scores import energy, entropy, max_probability, softmax
-from core.uncertainty.setup import Setup, evaluate_ood, fit, score_grid
 
 
 @cache
@@ -186,6 +186,6 @@ def test_maps_share_one_grid_and_point_off_map_test_points_the_right_way():
 
 def test_the_page_accepts_the_same_seeds_as_every_other_demo():
     from core.runtime.seeding import MAX_SEED
-    from core.uncertainty import setup
+    from core.uncertainty import experiment
 
-    assert setup.MAX_SEED == MAX_SEED
+    assert experiment.MAX_SEED == MAX_SEED

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.uncertainty.data import load
-from core.uncertainty.setup import Setup, fit_counts
+from core.uncertainty.experiment import Setup, fit_counts
 
 PAGE = "apps/confidence_vs_density.py"
 

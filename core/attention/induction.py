@@ -2,7 +2,7 @@
 that reads "7", the token that followed the earlier copy of the last two tokens, and how far the model's
 probability of "7" falls when that head is removed. The induction score of `head_patterns` averages the same
 share over every position whose last two tokens occurred earlier, so repeated pairs such as "." then a line
-break count as much there as the answer does here.
+break count as much there as the answer does here. `head_to_open` picks the head a page shows first.
 """
 
 from dataclasses import dataclass
@@ -61,4 +61,46 @@ def induction_at_query(tf: Transformer, view: AttentionView) -> InductionHead | 
         p_full=next_token_probability(tf, ids, answer),
         p_ablated=p_ablated,
         score=labels[layer * on_answer.shape[1] + head].scores[INDUCTION],
+    )
+
+
+INDUCTION_SHOWN = 0.3  # open the induction head first when, at the last position, it puts this share on the answer
+
+
+@dataclass(frozen=True)
+class OpeningHead:
+    """The decoder head a page shows first, and why: the induction head at the query when there is a clear one."""
+
+    layer: int
+    head: int
+    note: str  # markdown: what was found at the query, "" when the last two tokens never occurred earlier
+
+
+def head_to_open(tf: Transformer, view: AttentionView) -> OpeningHead:
+    """The induction head at the query when it puts at least INDUCTION_SHOWN of its attention on the answer, else
+    layer 0, head 0; with a note that says which, and what removing the head does."""
+    found = induction_at_query(tf, view)
+    if found is None:
+        return OpeningHead(0, 0, "")  # the last two tokens never occurred earlier: no head can copy
+    where = f"layer {found.layer}, head {found.head}"
+    if found.attention < INDUCTION_SHOWN:
+        return OpeningHead(
+            0,
+            0,
+            f"**No induction head here:** at the last position, the head that reads '{found.answer}' most "
+            f"({where}) puts only {found.attention:.0%} of its attention on it, the token that followed an earlier "
+            "copy of the last two tokens. An induction head is how a model copies an answer from the matching "
+            "example of a few-shot prompt (Olsson et al. 2022); without one, the prompting lab's bundled model does "
+            "not learn a new task from its examples.",
+        )
+    return OpeningHead(
+        found.layer,
+        found.head,
+        f"**Induction head:** at the last position, {where} puts {found.attention:.0%} of its attention on "
+        f"'{found.answer}', the token that followed the earlier copy of the last two tokens: in a few-shot prompt, "
+        f"the answer of the matching example (Olsson et al. 2022). The model gives '{found.answer}' a probability "
+        f"of {found.p_full:.0%} as the next token; with this head removed, {found.p_ablated:.0%}. Its induction "
+        f"score in the head labels, {found.score:.0%}, is the same share averaged over every position whose last "
+        "two tokens occurred earlier (repeated pairs such as '.' and a line break included), so a head can score "
+        "high there without reading the answer here. It is shown below.",
     )

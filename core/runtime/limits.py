@@ -70,15 +70,6 @@ def time_limited(items: Iterable[T], what: str, seconds: float | None = None) ->
         yield item
 
 
-def check_image_size(width: int, height: int) -> None:
-    """A ValueError for an image of more than MAX_IMAGE_PIXELS pixels."""
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ValueError(
-            f"the image is {width}x{height} pixels: send at most {MAX_IMAGE_PIXELS / 1e6:g} megapixels "
-            "(e.g. 3000x3000); shrink it first"
-        )
-
-
 _longest_token: "weakref.WeakKeyDictionary[object, int]" = weakref.WeakKeyDictionary()
 
 

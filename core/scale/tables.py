@@ -12,7 +12,7 @@ CHINCHILLA_PAPER = "Hoffmann et al. 2022, Training Compute-Optimal Large Languag
 
 
 @dataclass(frozen=True)
-class LanguageModel:
+class PublishedModel:
     name: str
     year: int
     params_b: float  # parameters, billions
@@ -30,18 +30,18 @@ class Dataset:
     estimate: bool = False
 
 
-MODELS: tuple[LanguageModel, ...] = (
-    LanguageModel("GPT-3", 2020, 175, 300, "Brown et al. 2020; " + CHINCHILLA_PAPER),
-    LanguageModel("Jurassic-1", 2021, 178, 300, CHINCHILLA_PAPER),
-    LanguageModel("Gopher", 2021, 280, 300, "Rae et al. 2021; " + CHINCHILLA_PAPER),
-    LanguageModel("MT-NLG", 2022, 530, 270, "Smith et al. 2022; " + CHINCHILLA_PAPER),
-    LanguageModel("LaMDA", 2022, 137, 168, "Thoppilan et al. 2022; " + CHINCHILLA_PAPER),
-    LanguageModel("Chinchilla", 2022, 70, 1400, CHINCHILLA_PAPER),
-    LanguageModel("PaLM", 2022, 540, 780, "Chowdhery et al. 2022, PaLM, Table 2"),
-    LanguageModel("OPT-175B", 2022, 175, 180, "Zhang et al. 2022, OPT, Section 2"),
-    LanguageModel("BLOOM", 2022, 176, 366, "BigScience 2022, BLOOM, Section 3"),
-    LanguageModel("LLaMA-7B", 2023, 6.7, 1000, "Touvron et al. 2023, LLaMA, Table 2"),
-    LanguageModel("LLaMA-65B", 2023, 65.2, 1400, "Touvron et al. 2023, LLaMA, Table 2"),
+MODELS: tuple[PublishedModel, ...] = (
+    PublishedModel("GPT-3", 2020, 175, 300, "Brown et al. 2020; " + CHINCHILLA_PAPER),
+    PublishedModel("Jurassic-1", 2021, 178, 300, CHINCHILLA_PAPER),
+    PublishedModel("Gopher", 2021, 280, 300, "Rae et al. 2021; " + CHINCHILLA_PAPER),
+    PublishedModel("MT-NLG", 2022, 530, 270, "Smith et al. 2022; " + CHINCHILLA_PAPER),
+    PublishedModel("LaMDA", 2022, 137, 168, "Thoppilan et al. 2022; " + CHINCHILLA_PAPER),
+    PublishedModel("Chinchilla", 2022, 70, 1400, CHINCHILLA_PAPER),
+    PublishedModel("PaLM", 2022, 540, 780, "Chowdhery et al. 2022, PaLM, Table 2"),
+    PublishedModel("OPT-175B", 2022, 175, 180, "Zhang et al. 2022, OPT, Section 2"),
+    PublishedModel("BLOOM", 2022, 176, 366, "BigScience 2022, BLOOM, Section 3"),
+    PublishedModel("LLaMA-7B", 2023, 6.7, 1000, "Touvron et al. 2023, LLaMA, Table 2"),
+    PublishedModel("LLaMA-65B", 2023, 65.2, 1400, "Touvron et al. 2023, LLaMA, Table 2"),
 )
 
 CORPORA: tuple[Dataset, ...] = (

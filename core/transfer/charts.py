@@ -4,8 +4,8 @@ trainable parameters, and the text comparison. Each takes measured runs and draw
 import numpy as np
 import plotly.graph_objects as go
 
-from core.transfer.claims import ModeSummary, Run, accuracy_by_shots
 from core.transfer.modes import ADAPTATIONS
+from core.transfer.runs import ModeSummary, Run, accuracy_by_shots
 from core.transfer.text_transfer import TextScore
 
 COLOURS = {
@@ -80,18 +80,17 @@ def accuracy_vs_labels(runs: list[Run], target: float | None = None) -> go.Figur
     return _layout(fig, "How much labelled data does each mode need?", "labelled examples per class", "test accuracy")
 
 
+def _mode_bars(summaries: list[ModeSummary], values: list, labels: list[str]) -> go.Figure:
+    """One bar per mode, in the mode's colour, labelled."""
+    x = [ADAPTATIONS[s.mode].label for s in summaries]
+    return go.Figure(go.Bar(x=x, y=values, text=labels, marker_color=[COLOURS[s.mode] for s in summaries]))
+
+
 def time_to_target(summaries: list[ModeSummary], target: float) -> go.Figure:
     """Epochs (bars) and seconds (labels) until the target accuracy was first reached; empty if never."""
     reached = [s for s in summaries if s.epochs_to_target is not None]
     missed = [ADAPTATIONS[s.mode].label for s in summaries if s.epochs_to_target is None]
-    fig = go.Figure(
-        go.Bar(
-            x=[ADAPTATIONS[s.mode].label for s in reached],
-            y=[s.epochs_to_target for s in reached],
-            text=[f"{s.seconds_to_target:.2f} s" for s in reached],
-            marker_color=[COLOURS[s.mode] for s in reached],
-        )
-    )
+    fig = _mode_bars(reached, [s.epochs_to_target for s in reached], [f"{s.seconds_to_target:.2f} s" for s in reached])
     title = f"Time to reach {target:.0%} test accuracy"
     if missed:
         title += f"<br><sub>never reached: {', '.join(missed)}</sub>"
@@ -99,14 +98,7 @@ def time_to_target(summaries: list[ModeSummary], target: float) -> go.Figure:
 
 
 def trainable_parameters(summaries: list[ModeSummary]) -> go.Figure:
-    fig = go.Figure(
-        go.Bar(
-            x=[ADAPTATIONS[s.mode].label for s in summaries],
-            y=[s.trainable for s in summaries],
-            text=[f"{s.trainable:,}" for s in summaries],
-            marker_color=[COLOURS[s.mode] for s in summaries],
-        )
-    )
+    fig = _mode_bars(summaries, [s.trainable for s in summaries], [f"{s.trainable:,}" for s in summaries])
     return _layout(fig, "Trainable parameters per mode", "", "parameters that learn")
 
 

@@ -18,3 +18,5 @@ MIN_DRAWINGS = 5
 
 MAX_TEXT_SHOTS = 30  # labelled sentences per class
 MAX_SENTENCE_CHARS = 500  # a sentence to classify; the lab's own are under 100
+
+FEWER = "ask for fewer epochs, modes or seeds"  # what to change when a run passes the server's time limit

@@ -6,16 +6,14 @@ seed (seed k of every mode draws the same labelled examples), with a 95% interva
 - more accurate: test accuracy after the last epoch;
 - less data: the fewest labelled examples per class that reach the target accuracy.
 
-`python -m core.transfer.claims` measures the README's table.
+The runs themselves are trained in `core.transfer.runs`; `python -m core.transfer.claims` measures the README's
+table.
 """
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from core.runtime.seeding import check_seed
-from core.runtime.validate import number, whole_number
 from core.stats import (
     FAILS,
     HOLDS,
@@ -26,136 +24,9 @@ from core.stats import (
     format_p,
     paired_seed_difference,
 )
-from core.transfer.choices import DEFAULT_EPOCHS, DEFAULT_LR, MAX_SEEDS, SWEEP_SHOTS
-from core.transfer.data import check_shots
-from core.transfer.finetune import EpochResult, finetune
-from core.transfer.modes import ADAPTATIONS, MODES, get_mode, trainable_count
-
-
-@dataclass
-class Run:
-    """One fine-tuning run; `curve` grows by one point per epoch while it trains."""
-
-    mode: str
-    shots: int
-    seed: int
-    curve: list[EpochResult] = field(default_factory=list)
-
-    @property
-    def final_accuracy(self) -> float:
-        return self.curve[-1].accuracy
-
-
-def check_seeds(seeds: int) -> int:
-    return whole_number(seeds, "number of seeds", 1, MAX_SEEDS)
-
-
-def check_target(target: float) -> float:
-    return number(target, "target accuracy", 0.0, 1.0, above_low=True, hint="pick a fraction such as 0.85")
-
-
-def check_modes(modes: list[str]) -> list[str]:
-    if not modes:
-        raise ValueError(
-            "no modes to compare are ticked: tick at least one, e.g. 'From scratch' and 'Full fine-tuning'"
-        )
-    return [get_mode(m).key for m in modes]
-
-
-def train_runs(
-    modes: list[str],
-    shots: int,
-    epochs: int = DEFAULT_EPOCHS,
-    lr: float = DEFAULT_LR,
-    seeds: int = 3,
-    first_seed: int = 0,
-    source: str = "digits",
-) -> Iterator[list[Run]]:
-    """Every mode for seeds first_seed .. first_seed+seeds-1; yields all runs so far after each epoch."""
-    runs: list[Run] = []
-    modes, seeds, first_seed = check_modes(modes), check_seeds(seeds), check_seed(first_seed)
-    for seed in range(first_seed, first_seed + seeds):
-        for mode in modes:
-            run = Run(mode, shots, seed)
-            runs.append(run)
-            for point in finetune(mode, shots, epochs, seed, lr, source):
-                run.curve.append(point)
-                yield runs
-
-
-def sweep_shots(
-    modes: list[str],
-    shots: int,
-    target: float,
-    epochs: int = DEFAULT_EPOCHS,
-    lr: float = DEFAULT_LR,
-    seeds: int = 3,
-    first_seed: int = 0,
-    source: str = "digits",
-) -> Iterator[list[Run]]:
-    """Seed by seed, each mode's label sweep (`runs_until_target`); yields all runs after each one, so the runs of
-    every seed before the last run's seed are complete."""
-    runs: list[Run] = []
-    modes, seeds, first_seed = check_modes(modes), check_seeds(seeds), check_seed(first_seed)
-    shots, target = check_shots(shots), check_target(target)
-    for seed in range(first_seed, first_seed + seeds):
-        for mode in modes:
-            for run in runs_until_target(mode, shots, target, seed, epochs, source, lr=lr):
-                runs.append(run)
-                yield runs
-
-
-def sweep_runs(modes: list[str], seeds: int, shots: int) -> int:
-    """The most fine-tuning runs `sweep_shots` can train: every swept amount for every mode and seed (fewer where
-    a mode reaches the target early)."""
-    amounts = sorted(set(SWEEP_SHOTS) | {check_shots(shots)})
-    return len(check_modes(modes)) * check_seeds(seeds) * len(amounts)
-
-
-@dataclass(frozen=True)
-class ModeSummary:
-    mode: str
-    runs: int
-    trainable: int
-    accuracy: float  # mean final test accuracy over seeds
-    spread: float  # standard deviation of the final accuracy over seeds
-    epochs_to_target: int | None  # first epoch whose mean accuracy over seeds reaches the target; None if none
-    seconds_to_target: float | None  # mean training seconds until that epoch
-
-
-def summarize(runs: list[Run], target: float) -> list[ModeSummary]:
-    """Per mode, in MODES order: final accuracy and the time to reach `target`, over its seeds (the runs of one
-    mode have equal lengths once finished; a run still training is cut to the shortest)."""
-    target = check_target(target)
-    out = []
-    for key in MODES:
-        mine = [r for r in runs if r.mode == key and r.curve]
-        if not mine:
-            continue
-        length = min(len(r.curve) for r in mine)
-        acc = np.array([[p.accuracy for p in r.curve[:length]] for r in mine])  # (seeds, epochs + 1)
-        hits = np.flatnonzero(acc.mean(axis=0) >= target)
-        epoch = int(hits[0]) if len(hits) else None
-        out.append(
-            ModeSummary(
-                mode=key,
-                runs=len(mine),
-                trainable=trainable_count(key),
-                accuracy=float(acc[:, -1].mean()),
-                spread=float(acc[:, -1].std()),
-                epochs_to_target=epoch,
-                seconds_to_target=None if epoch is None else float(np.mean([r.curve[epoch].seconds for r in mine])),
-            )
-        )
-    return out
-
-
-def accuracy_by_shots(runs: list[Run]) -> dict[str, dict[int, np.ndarray]]:
-    """mode -> shots -> final accuracies over seeds."""
-    table: dict[str, dict[int, list[float]]] = {}
-    for r in runs:
-        table.setdefault(r.mode, {}).setdefault(r.shots, []).append(r.final_accuracy)
-    return {m: {s: np.array(v) for s, v in sorted(by.items())} for m, by in table.items()}
+from core.transfer.choices import DEFAULT_EPOCHS
+from core.transfer.modes import ADAPTATIONS, MODES
+from core.transfer.runs import Run, check_target, runs_until_target, trained
 
 
 @dataclass(frozen=True)
@@ -319,20 +190,6 @@ def compact(verdict: Verdict, mode: str) -> str:
 README_MODES = ("scratch", "last_layer", "last_2", "full")
 
 
-def runs_until_target(
-    mode: str, shots: int, target: float, seed: int, epochs: int, source: str, log=None, lr: float = DEFAULT_LR
-) -> Iterator[Run]:
-    """The runs of the label sweep that the claims read for one mode and seed: every swept amount up to the
-    first that reaches `target` and at least up to `shots` (the larger amounts cannot change the claims)."""
-    for n in sorted(set(SWEEP_SHOTS) | {shots}):
-        run = Run(mode, n, seed, list(finetune(mode, n, epochs, seed, lr, source)))
-        if log:
-            log(f"{source} {mode} seed {seed} {n} labels: {run.final_accuracy:.3f}")
-        yield run
-        if n >= shots and run.final_accuracy >= target:
-            return
-
-
 def readme_table(
     seeds: int, shots: int, target: float, epochs: int = DEFAULT_EPOCHS, also_at: tuple[int, ...] = (), log=None
 ) -> str:
@@ -345,18 +202,9 @@ def readme_table(
         for run in runs_until_target(mode, shots, target, seed, epochs, "digits", log)
     ]
     unrelated = [r for r in runs if r.mode == "scratch" and r.shots == shots] + [
-        Run(m, shots, seed, list(finetune(m, shots, epochs, seed, DEFAULT_LR, "unrelated")))
-        for seed in range(seeds)
-        for m in README_MODES[1:]
+        trained(m, shots, seed, epochs, "unrelated") for seed in range(seeds) for m in README_MODES[1:]
     ]
-    more = {
-        n: [
-            Run(m, n, seed, list(finetune(m, n, epochs, seed, DEFAULT_LR, "digits")))
-            for seed in range(seeds)
-            for m in README_MODES
-        ]
-        for n in also_at
-    }
+    more = {n: [trained(m, n, seed, epochs, "digits") for seed in range(seeds) for m in README_MODES] for n in also_at}
     faster, accurate, less_data = claim_check(runs, shots, target)
     rows = [
         ("faster", f"digits 0-4, {shots} labels", faster),

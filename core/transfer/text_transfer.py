@@ -21,8 +21,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from core.runtime import get_model, gpu, make_generator
 from core.runtime.validate import text, whole_number
 from core.transfer.choices import MAX_SENTENCE_CHARS, MAX_TEXT_SHOTS
-from core.transfer.claims import check_seeds
 from core.transfer.models import ENCODER, missing_encoder
+from core.transfer.runs import check_seeds
 
 SENTENCES_CSV = Path(__file__).resolve().parent / "sentences.csv"
 TEST_FRACTION = 0.4

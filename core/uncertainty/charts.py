@@ -6,8 +6,8 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from core import pictures
+from core.uncertainty.experiment import FittedSetup, OodReport, Scores
 from core.uncertainty.grid import Grid, boundary_mask
-from core.uncertainty.setup import FittedSetup, OodReport, Scores
 
 CLICK_LAYER = "click to add a test point"
 CLICK_STRIDE = 3  # one invisible clickable marker every 3 grid nodes: a 50 x 50 layer on a 150 x 150 grid

@@ -19,7 +19,7 @@ from core.stats import Difference, Estimate, auroc_with_interval, format_estimat
 from core.uncertainty.classifiers import CLASSIFIERS, SCALINGS, standard_deviations_out
 from core.uncertainty.data import OOD_SETS, ood_set
 from core.uncertainty.density import DENSITIES, fit_density
-from core.uncertainty.setup import SPACES, FittedSetup, OodReport, Setup, evaluate_ood, features, fit
+from core.uncertainty.experiment import SPACES, FittedSetup, OodReport, Setup, evaluate_ood, features, fit
 
 N_BOOT = 1000
 
@@ -48,15 +48,24 @@ class ScalingRow:
     accuracy: float  # on the held-out in-distribution points
     deviations_out: float  # median over the OOD points of their most extreme feature, in training stds
     auroc: dict[str, Estimate]  # "msp", "entropy", "energy", "density" -> AUROC with interval
+    inverted: np.ndarray  # (INVERTED_SHOWN, d) the first held-out digits, inverted
+    captions: list[str]  # per inverted digit: the class predicted and its max probability
+
+
+INVERTED_SHOWN = 6  # inverted digits a page shows for each scaling
 
 
 def scaling_row(fitted: FittedSetup, report: OodReport, n_boot: int = N_BOOT) -> ScalingRow:
     data = fitted.data
+    inverted = 1.0 - data.x_test[:INVERTED_SHOWN]  # (6, d)
+    s = fitted.score(inverted)
     return ScalingRow(
         fitted.setup.scaling,
         accuracy=float(np.mean(fitted.held_out.predicted == data.y_test)),
         deviations_out=float(np.median(standard_deviations_out(fitted.classifier, report.x))),
         auroc=auroc_estimates(fitted, report, n_boot),
+        inverted=inverted,
+        captions=[f"{c} · p {p:.2f}" for c, p in zip(s.predicted, s.max_probability, strict=True)],
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from core.uncertainty.data import ood_sets_for
-from core.uncertainty.setup import Setup
+from core.uncertainty.experiment import Setup
 
 THRESHOLD_RANGE = (0.5, 0.99)  # of the confidence threshold, a max probability
 PUSH_RANGE = (1.0, 50.0)  # of the push factor a in mean + a (x - mean)
@@ -30,7 +30,8 @@ DEFAULTS = {
 }
 
 
-def whole_number(text: str) -> int:
+def parse_whole(text: str) -> int:
+    """A link parameter `text` as an int (the range is checked by the setup it fills)."""
     try:
         return int(text)
     except ValueError:
@@ -75,7 +76,7 @@ def state_from_link(params: Mapping[str, str]) -> tuple[dict, list[str]]:
     for key, field in SETUP_FIELDS.items():
         if key in params:
             try:
-                setup = replace(setup, **{field: whole_number(params[key]) if key in ("k", "seed") else params[key]})
+                setup = replace(setup, **{field: parse_whole(params[key]) if key in ("k", "seed") else params[key]})
             except ValueError as err:
                 reject(key, err)
             state[key] = getattr(setup, field)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from core.uncertainty.data import push
-from core.uncertainty.setup import FittedSetup, Scores
+from core.uncertainty.experiment import RARE_PERCENTILE, FittedSetup, Scores
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,3 +53,32 @@ def probe_table(p: Probe) -> pd.DataFrame:
             "confident but far": p.flags,
         }
     )
+
+
+def flag_messages(p: Probe, threshold: float) -> list[str]:
+    """Why each flagged point is flagged: its max probability against `threshold`, its density percentile."""
+    return [
+        f"Point {i + 1}: confident but far. Max probability {p.scores.max_probability[i]:.3f} is at least "
+        f"{threshold:.2f}, yet its density sits at percentile {p.percentiles['density'][i]:.1f} "
+        f"of held-out in-distribution points (below {RARE_PERCENTILE:g})."
+        for i in np.nonzero(p.flags)[0]
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class Flagged:
+    """The points of one set flagged as confident but far, and the first few of them to show."""
+
+    count: int
+    total: int
+    shown: np.ndarray  # (<= most,) indices of the first flagged points
+    captions: list[str]  # per shown point: predicted class, max probability, density percentile
+
+
+def flagged(fitted: FittedSetup, scores: Scores, threshold: float, most: int = 12) -> Flagged:
+    """Which of the points that `scores` scored are confident but far, with a caption for the first `most`."""
+    flags = fitted.confident_but_far(scores, threshold)
+    shown = np.nonzero(flags)[0][:most]
+    density_pct = fitted.percentiles(scores)["density"]
+    captions = [f"{scores.predicted[i]} · p {scores.max_probability[i]:.2f} · pct {density_pct[i]:.1f}" for i in shown]
+    return Flagged(int(flags.sum()), len(flags), shown, captions)

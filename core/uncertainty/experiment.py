@@ -32,7 +32,7 @@ RARE_PERCENTILE = 5.0  # "far" means a density below this percentile of held-out
 
 fit_counts: Counter = Counter()  # fits per Setup in this process; a cached page must not add to it
 
-MAX_SEED = 2**31 - 1  # core.runtime.seeding's range; not imported, so the Streamlit page stays free of torch
+MAX_SEED = 2**31 - 1  # every demo's seed range (core.runtime.seeding); core.uncertainty imports nothing of core.runtime
 
 
 @dataclass(frozen=True)
