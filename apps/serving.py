@@ -35,6 +35,7 @@ QUEUE_SIZE = max(128, 16 * CPUS)  # requests waiting in one demo's queue: a clas
 LONG_WAITING = 4 * CPUS  # long jobs waiting in one demo's queue; more are refused, quick clicks never are
 MAX_FILE_SIZE = "10mb"
 SERVER_PID = os.getpid()  # the process whose queue `visitor_left` reads
+STATUS_WORDS = gr.I18n(en={"common.complete": "Complete"})  # other languages fall back to English
 
 
 def is_long_job(fn) -> bool:
@@ -83,6 +84,7 @@ def prepare(demo: gr.Blocks) -> gr.Blocks:
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     admit_fairly(demo._queue, long_ids, LONG_WAITING)
     demo.delete_cache = (TEMP_SWEEP_S, TEMP_MAX_AGE_S)
+    demo.i18n_instance = STATUS_WORDS  # read when the demo is mounted; `launch` passes it itself
     sweep_empty_folders(TEMP_SWEEP_S, TEMP_MAX_AGE_S)
     release_periodically()
     return demo
@@ -95,4 +97,6 @@ def app_settings(demo: gr.Blocks) -> dict:
 
 def launch(demo: gr.Blocks, **kwargs) -> None:
     """Serve one demo on its own (`python -m apps.<name>`) with the suite's limits."""
-    prepare(demo).launch(max_file_size=MAX_FILE_SIZE, show_error=False, app_kwargs=app_settings(demo), **kwargs)
+    prepare(demo).launch(
+        max_file_size=MAX_FILE_SIZE, show_error=False, app_kwargs=app_settings(demo), i18n=STATUS_WORDS, **kwargs
+    )

@@ -20,7 +20,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.diffusion import attributes, evaluate  # noqa: E402
+from core.diffusion import attributes, fidelity  # noqa: E402
 from core.diffusion import models as _registered  # noqa: E402, F401 - registers "text-to-image"
 from core.diffusion.choices import BUNDLED_SETTINGS, NAME  # noqa: E402
 from core.diffusion.generate import check_request, final  # noqa: E402
@@ -45,12 +45,12 @@ def ddpm_vs_dpm(model) -> None:
     judge = attributes.load()
     print("2. sampler comparison (12 prompts x 2 seeds):")
     for scheduler, steps in (("DPM-Solver++", 20), ("DDPM", 1000)):
-        f = evaluate.single_shape_fidelity(
+        f = fidelity.single_shape_fidelity(
             model, judge, steps, BUNDLED_SETTINGS.guidance, scheduler, seeds_per_prompt=2, every=5
         )
         print(
             f"   {scheduler:13s} {steps:4d} steps: {f.seconds / f.samples:6.2f} s per image, "
-            f"all three attributes right {f.all_three:.3f} (shape {f.rate('shape'):.3f}, "
+            f"all three attributes right {f.rate('all_three'):.3f} (shape {f.rate('shape'):.3f}, "
             f"colour {f.rate('colour'):.3f}, place {f.rate('place'):.3f})"
         )
 

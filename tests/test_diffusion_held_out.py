@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from core.diffusion import held_out, shapes
-from core.diffusion.evaluate import ALL_COMBINATIONS
+from core.diffusion.fidelity import ALL_COMBINATIONS
 from core.diffusion.held_out import HELD_OUT
 
 
@@ -66,21 +66,21 @@ def test_the_bundled_model_was_trained_without_the_held_out_combinations():
 
 
 def test_held_out_fidelity_samples_only_combinations_absent_from_training(monkeypatch):
-    from core.diffusion import evaluate
+    from core.diffusion import fidelity
 
     asked = []
 
-    def fake_sample(model, prompt, seeds, steps, guidance, scheduler):
-        asked.append(prompt)
-        return np.zeros((len(seeds), shapes.SIZE, shapes.SIZE, 3), dtype=np.uint8)
+    def fake_sample(model, requests):
+        asked.extend(r.prompt for r in requests)
+        return np.zeros((len(requests), shapes.SIZE, shapes.SIZE, 3), dtype=np.uint8)
 
-    def read_back(judge, images):  # a perfect judge: it reads the last prompt's shape back
-        (s,) = shapes.parse_caption(asked[-1]).shapes
-        return [(s.position, f"{s.colour} {s.shape}", s.size)] * len(images)
+    def read_back(judge, images):  # a perfect judge: it reads each image's prompt back
+        found = [shapes.parse_caption(prompt).shapes[0] for prompt in asked[-len(images) :]]
+        return [(s.position, f"{s.colour} {s.shape}", s.size) for s in found]
 
-    monkeypatch.setattr(evaluate, "sample", fake_sample)
-    monkeypatch.setattr(evaluate, "main_object", read_back)
-    f = evaluate.single_shape_fidelity(None, None, 20, 3.0, "DPM-Solver++", seeds_per_prompt=2, combinations=HELD_OUT)
+    monkeypatch.setattr(fidelity, "sample", fake_sample)
+    monkeypatch.setattr(fidelity, "main_object", read_back)
+    f = fidelity.single_shape_fidelity(None, None, 20, 3.0, "DPM-Solver++", seeds_per_prompt=2, combinations=HELD_OUT)
     assert set().union(*(described(p) for p in asked)) == set(HELD_OUT)
     trained = set().union(*(described(c) for c in training_captions(4000, seed=2)))
     assert not trained & set().union(*(described(p) for p in asked))
@@ -91,28 +91,32 @@ def test_held_out_fidelity_samples_only_combinations_absent_from_training(monkey
 def test_the_composition_claim_reads_seen_and_held_out_prompts_and_gives_the_gap_its_verdict(monkeypatch):
     """A fake judge that reads every seen prompt back right and every held-out one in the wrong place: the gap is
     -1 with an interval below 0, so "held out below seen" holds; a judge right on both leaves no evidence."""
-    from core.diffusion import claims, evaluate
+    from core.diffusion import claims, fidelity
 
     asked, wrong_place = [], {"held_out": True}
 
-    def fake_sample(model, prompt, seeds, steps, guidance, scheduler):
-        asked.append(prompt)
-        return np.zeros((len(seeds), shapes.SIZE, shapes.SIZE, 3), dtype=np.uint8)
+    def fake_sample(model, requests):
+        asked.extend(r.prompt for r in requests)
+        return np.zeros((len(requests), shapes.SIZE, shapes.SIZE, 3), dtype=np.uint8)
 
     def read_back(judge, images):
-        (s,) = shapes.parse_caption(asked[-1]).shapes
-        held = (s.colour, s.shape, s.position) in HELD_OUT
-        place = "centre" if held and wrong_place["held_out"] and s.position != "centre" else s.position
-        place = "top" if held and wrong_place["held_out"] and s.position == "centre" else place
-        return [(place, f"{s.colour} {s.shape}", s.size)] * len(images)
+        found = []
+        for prompt in asked[-len(images) :]:
+            (s,) = shapes.parse_caption(prompt).shapes
+            held = (s.colour, s.shape, s.position) in HELD_OUT
+            place = "centre" if held and wrong_place["held_out"] and s.position != "centre" else s.position
+            place = "top" if held and wrong_place["held_out"] and s.position == "centre" else place
+            found.append((place, f"{s.colour} {s.shape}", s.size))
+        return found
 
-    monkeypatch.setattr(evaluate, "sample", fake_sample)
-    monkeypatch.setattr(evaluate, "main_object", read_back)
+    monkeypatch.setattr(fidelity, "sample", fake_sample)
+    monkeypatch.setattr(fidelity, "main_object", read_back)
     steps_seen = []
     result = claims.measure(
         None, None, seeds_per_prompt=2, progress=lambda done, total: steps_seen.append((done, total))
     )
-    assert steps_seen[-1] == (60, 60) and len(steps_seen) == 60
+    # 48 seen prompts, then 12 held out, in batches of PROMPTS_PER_BATCH = 12
+    assert steps_seen == [(12, 60), (24, 60), (36, 60), (48, 60), (60, 60)]
     assert (result.seen.samples, result.held_out.samples) == (96, 24)
     assert result.gap.effect == -1.0 and result.gap.high < 0 and result.gap.verdict == "holds"
     assert result.rows()[1][:2] == ["held out of training", "24"] and result.rows()[1][4].startswith("0.00 [")
@@ -121,3 +125,20 @@ def test_the_composition_claim_reads_seen_and_held_out_prompts_and_gives_the_gap
     wrong_place["held_out"] = False
     fair = claims.measure(None, None, seeds_per_prompt=1)
     assert fair.gap.effect == 0.0 and fair.gap.verdict == "not enough evidence"
+
+
+def test_prompts_sampled_together_are_judged_as_when_sampled_one_by_one(monkeypatch, one_torch_thread):
+    """Batching the prompts keeps each sample's own x_T and generator: every 10th prompt (6), 2 seeds each, gets
+    the same verdicts in batches of 12 prompts as one prompt at a time."""
+    from core.diffusion import attributes, fidelity
+    from core.diffusion import models as _registered  # noqa: F401 - registers "text-to-image"
+    from core.diffusion.choices import NAME
+    from core.runtime import get_model
+
+    model, judge = get_model(NAME), attributes.load()
+    together = fidelity.single_shape_fidelity(model, judge, 8, 3.0, "DPM-Solver++", seeds_per_prompt=2, every=10)
+    monkeypatch.setattr(fidelity, "PROMPTS_PER_BATCH", 1)
+    alone = fidelity.single_shape_fidelity(model, judge, 8, 3.0, "DPM-Solver++", seeds_per_prompt=2, every=10)
+    assert together.samples == alone.samples == 12
+    assert together.each == alone.each and together.hits == alone.hits
+    assert together.rate("colour") >= 0.9  # the model draws the colours it is asked for

@@ -56,7 +56,7 @@ def settings_for(source: str) -> Settings:
 
 # The "does it compose?" measurement (core.diffusion.claims): its table's columns, and the most samples per prompt
 COMPOSE_HEADERS = ["prompts", "n", "shape", "colour", "place", "size", "all three"]
-MAX_COMPOSE_SEEDS = 4  # 240 images: about 2 minutes on a 2-core CPU
+MAX_COMPOSE_SEEDS = 4  # 240 images: about 2.5 min on a free 2-core CPU, past the time limit on a busy one
 
 
 # The few-step student (core.diffusion.distill): the bundled model distilled, or a distilled model from the hub

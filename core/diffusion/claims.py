@@ -7,13 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.diffusion.choices import BUNDLED_SETTINGS, DEFAULT_SCHEDULER
-from core.diffusion.evaluate import ALL_COMBINATIONS, Fidelity, single_shape_fidelity
+from core.diffusion.fidelity import ALL_COMBINATIONS, ATTRIBUTES, Fidelity, single_shape_fidelity
 from core.diffusion.held_out import HELD_OUT
 from core.stats import Difference, format_claim, format_estimate, proportion_difference
 
 CLAIM = "Combinations held out of training come out right less often than seen ones (shape, colour and place)"
 SEEN = tuple(c for c in ALL_COMBINATIONS if c not in HELD_OUT)
-ATTRIBUTE_KEYS = ("shape", "colour", "place", "size")  # the columns of COMPOSE_HEADERS between n and all three
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class Composition:
     def rows(self) -> list[list[str]]:
         """[what, n, shape, colour, place, size, all three] for the seen and the held-out prompts."""
         return [
-            [what, str(f.samples)] + [format_estimate(f.estimate(k), "{:.2f}") for k in (*ATTRIBUTE_KEYS, "all_three")]
+            [what, str(f.samples)] + [format_estimate(f.estimate(k), "{:.2f}") for k in (*ATTRIBUTES, "all_three")]
             for what, f in (("seen in training", self.seen), ("held out of training", self.held_out))
         ]
 

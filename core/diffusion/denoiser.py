@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from core.diffusion import pipeline as pixels
+import core.diffusion.pipeline as pixels
 from core.diffusion.choices import NAME, settings_for
 from core.runtime import get_model
 

@@ -5,9 +5,12 @@ the mask of what to regenerate, painted or a named region. numpy only: no torch.
 import numpy as np
 
 from core import pictures
+from core.diffusion.shapes import render_caption
 from core.runtime.validate import shown
 
 DISPLAY_SIDE = 256  # pixels a 32x32 sample is shown at
+IMAGE_SOURCES = ("rendered from a caption", "last generated image", "upload")  # where the explorers' x_0 comes from
+UPLOAD_SIDE = 64  # uploads at least this wide are shrunk to it
 
 
 def enlarge(image: np.ndarray, side: int = DISPLAY_SIDE) -> np.ndarray:
@@ -50,6 +53,7 @@ REGIONS = {  # a region to regenerate, as (rows, cols) slices of a side x side i
     "bottom half": ((0.5, 1), (0, 1)),
     "centre square": ((0.25, 0.75), (0.25, 0.75)),
 }
+REGION_CHOICES = (PAINTED, *REGIONS)  # what the inpainting tab offers to regenerate
 
 
 def region_mask(region: str, side: int) -> np.ndarray:
@@ -81,3 +85,18 @@ def editor_image(background: np.ndarray | None, side: int) -> np.ndarray:
     if image.shape[:2] != (side, side):
         raise ValueError(f"the image must be square: this model works at {side}x{side} pixels")
     return image
+
+
+def chosen_image(kind: str, caption: str, upload: np.ndarray | None, last: np.ndarray | None, seed: int) -> np.ndarray:
+    """The (H, W, 3) uint8 x_0 of the forward-process explorer and the inpainting editor: a caption rendered with
+    `seed`, the last generated image or an upload (shrunk to UPLOAD_SIDE when larger)."""
+    if kind == IMAGE_SOURCES[1]:
+        if last is None:
+            raise ValueError("no image generated yet: generate one in the first tab, or pick another source")
+        return np.asarray(last)
+    if kind == IMAGE_SOURCES[2]:
+        if upload is None:
+            raise ValueError("no image uploaded: drop a PNG or JPEG on the upload box")
+        image = np.asarray(upload)[..., :3]
+        return shrink(image, UPLOAD_SIDE) if min(image.shape[:2]) >= UPLOAD_SIDE else image
+    return render_caption(caption, seed)

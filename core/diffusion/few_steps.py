@@ -11,11 +11,11 @@ comes with its 95% interval and the verdict on "as faithful as the original, wit
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.diffusion.choices import DISTILLED_MARGIN
-from core.diffusion.claims import ATTRIBUTE_KEYS
+from core.diffusion.choices import BUNDLED, DISTILLED_MARGIN, MAX_DISTILLED_STEPS, few_step_settings
 from core.diffusion.denoiser import TextToImage
-from core.diffusion.evaluate import ALL_COMBINATIONS, Fidelity, single_shape_fidelity
-from core.diffusion.generate import Request, Result, final
+from core.diffusion.fidelity import ALL_COMBINATIONS, ATTRIBUTES, Fidelity, single_shape_fidelity
+from core.diffusion.generate import Request, Result, check_request, final
+from core.runtime.validate import whole_number
 from core.stats import Difference, format_claim, format_estimate, paired_accuracy_difference
 
 CLAIM = (
@@ -33,6 +33,27 @@ def unet_calls(model: TextToImage, request: Request) -> int:
     """Network evaluations per image: guidance runs the caption and the empty caption at every step (batched into
     one call on 2N images, but twice the work); a distilled LCM reads w as an input and needs one."""
     return request.steps * (2 if model.guided(request.guidance) else 1)
+
+
+def requests_for(
+    original: TextToImage,
+    distilled: TextToImage,
+    prompt: object,
+    seed: object,
+    steps: object,
+    guidance: object,
+    scheduler: str,
+    distilled_steps: object,
+) -> tuple[Request, Request]:
+    """The original's checked request and the distilled model's: same prompt and seed, `distilled_steps` with its
+    own sampler, and the original's guidance for the bundled student (it reads w as an input), else its own."""
+    settings = few_step_settings(distilled.source)
+    distilled_guidance = guidance if distilled.source == BUNDLED else settings.guidance
+    distilled_steps = whole_number(distilled_steps, "distilled steps", 1, MAX_DISTILLED_STEPS)
+    return (
+        check_request(original, prompt, seed, steps, guidance, scheduler, 1),
+        check_request(distilled, prompt, seed, distilled_steps, distilled_guidance, settings.scheduler, 1),
+    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +100,7 @@ class FewStepFidelity:
         """[model, steps, n, shape, colour, place, size, all three] for the original and the distilled model."""
         return [
             [what, str(steps), str(f.samples)]
-            + [format_estimate(f.estimate(k), "{:.2f}") for k in (*ATTRIBUTE_KEYS, "all_three")]
+            + [format_estimate(f.estimate(k), "{:.2f}") for k in (*ATTRIBUTES, "all_three")]
             for what, steps, f in (
                 ("original", self.original_steps, self.original),
                 ("distilled", self.distilled_steps, self.distilled),

@@ -5,6 +5,8 @@ x_T is close to N(0, I). Two schedules are compared: the cosine one the bundled 
 Dhariwal 2021) and Stable Diffusion's "scaled linear" one.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 from diffusers import DDPMScheduler
@@ -56,3 +58,22 @@ def curves(schedule_name: str) -> dict[str, np.ndarray]:
         "alpha_bar": abar.numpy(),
         "log10_snr": torch.log10(snr(scheduler)).numpy(),
     }
+
+
+@dataclass(frozen=True)
+class Noised:
+    t: int
+    x_t: np.ndarray  # (H, W, 3) uint8 picture of x_t
+    alpha_bar: float  # abar_t: the share of the signal's variance left at t
+
+    def line(self) -> str:
+        return (
+            f"t = {self.t}: sqrt(alpha-bar) = {self.alpha_bar**0.5:.3f} of the signal is left, "
+            f"noise std {(1 - self.alpha_bar) ** 0.5:.3f}"
+        )
+
+
+def noised(image: np.ndarray, t: int, seed: int, schedule_name: str) -> Noised:
+    """The (H, W, 3) uint8 image x_0 noised to step t, and how much of it is left."""
+    x_t = q_sample_picture(image, t, seed, schedule_name)
+    return Noised(int(t), x_t, float(schedule(schedule_name).alphas_cumprod[int(t)]))
