@@ -20,23 +20,37 @@ def demo():
     return demo
 
 
-def test_generate_and_evaluate_through_the_api(gradio_client, demo):
+def test_the_api_answers_what_the_model_layer_answers(gradio_client, demo):
+    """Each endpoint returns what `core.prompting` computes from the same model and inputs, whatever the weights:
+    the greedy generation, the evaluation's items graded by `core.prompting.answers`, and the probe's accuracy."""
+    from core.prompting.answers import extract, is_correct, with_lead
+    from core.prompting.choices import BUNDLED, NAME
+    from core.prompting.evaluate import evaluate, held_out_problems, lengths_of, probe_bits
+    from core.prompting.generate import generate
+    from core.runtime import get_model
+
+    lm = get_model(NAME, BUNDLED)
     client = gradio_client(demo)
     prompt = "Q: A coin is heads up. Ann flips it. Is the coin still heads up?\nA: Let's think step by step."
     text = client.predict(prompt, 40, 0.0, 0, api_name="/generate")
-    assert isinstance(text, str) and text
-    assert client.predict(prompt, 40, 0.0, 0, api_name="/generate") == text  # greedy is deterministic
+    assert text == generate(lm, prompt, 40, 0.0, 0, 1.0, 0, True).text
 
     result = client.predict("coin_flip", "zero-shot", 6, api_name="/evaluate")
+    problems = held_out_problems("coin_flip", 6, lengths_of("coin_flip", "multi-step"))
+    direct = evaluate(lm, problems, "zero-shot", k=4, chat=True)
     items = result["items"]
-    assert len(items) == 6
-    assert result["accuracy"] == sum(i["correct"] for i in items) / 6
+    assert [i["question"] for i in items] == [p.question for p in problems]
+    assert [i["generation"] for i in items] == [i.generation for i in direct.items]
+    assert result["accuracy"] == direct.accuracy == sum(i["correct"] for i in items) / 6
+    for i in items:
+        reply = with_lead(i["prompt"], i["generation"])
+        assert i["predicted"] == extract(reply) and i["correct"] == is_correct(reply, i["truth"])
     multi_step = FAMILIES["coin_flip"].eval_lengths
     assert all(i["truth"] in ("yes", "no") and i["length"] in multi_step for i in items)
     assert all(i["prompt"].endswith(f"Q: {i['question']}\nA:") for i in items)
 
     probe = client.predict("labels", 4, 6, api_name="/in_context")
-    assert probe["n"] == 6 and probe["chance"] == 0.5 and probe["accuracy"] in {j / 6 for j in range(7)}
+    assert probe == {"accuracy": probe_bits(lm, "labels", 4, 6).count("1") / 6, "chance": 0.5, "n": 6}
 
 
 BAD_INPUT = [
@@ -66,7 +80,10 @@ def test_bad_input_gets_a_clear_message(gradio_client, demo):
         client.predict("coin_flip", "zero-shot", 0, api_name="/evaluate")
     with pytest.raises(AppError, match="word mapping needs k from 1 to 12"):
         client.predict("mapping", 0, 5, api_name="/in_context")
-    with pytest.raises(AppError, match="probe must be one of labels, mapping, mapping-new-layout, got 'sums'"):
+    with pytest.raises(
+        AppError,
+        match="probe must be one of labels, labels-new-layout, mapping, mapping-new-layout, flipped, got 'sums'",
+    ):
         client.predict("sums", 2, 5, api_name="/in_context")
 
 
@@ -116,24 +133,24 @@ def test_stop_ends_a_long_evaluation(demo, page):
 
 def table_rows(markdown: str, heading: str) -> tuple[dict[str, list[str]], list[str]]:
     """The markdown table under `heading`: first column -> the other cells, and the header."""
-    lines = markdown.split(heading, 1)[1].strip().splitlines()
+    lines = markdown.split(heading, 1)[1].split("\n### ", 1)[0].strip().splitlines()
     cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines if line.startswith("|")]
     return {row[0]: row[1:] for row in cells[2:]}, cells[0]
 
 
 def test_every_chart_of_the_stored_evaluation_draws_every_row_of_its_table():
     from apps.prompting import claim_check
+    from core.prompting.claims import MAPPING_ROWS
 
     text, by_k, *by_length = claim_check()
     rows, header = table_rows(text, "### Accuracy against the number of examples")
     lines = {t.name: t for t in by_k.data if not t.name.startswith("chance")}
-    assert list(lines) == list(rows)  # the layout never seen included
+    assert list(lines) == list(rows)
     for name, line in lines.items():
         cells = {int(h.removeprefix("k = ")): c for h, c in zip(header[2:], rows[name][1:], strict=True) if c}
         assert list(line.x) == list(cells)
         assert [f"{y:.0%}" for y in line.y] == [c.split()[0] for c in cells.values()]
-    never_seen = lines["word mapping, a layout never seen (`Ann = fox.`)"]
-    assert [f"{y:.0%}" for y in never_seen.y] == ["1%", "0%", "0%"]
+    assert MAPPING_ROWS.keys() <= lines.keys()  # the layouts never seen included
     assert len({t.line.color for t in lines.values()}) == len(lines)  # told apart by colour
     _, strategies = table_rows(text, "### Accuracy per strategy")
     for chart in by_length:
@@ -149,7 +166,7 @@ def test_a_student_measures_the_new_layout_mapping_and_sees_every_probe_plotted(
     try:
         page.goto(url)
         page.get_by_role("tab", name="Learning from the prompt").click()
-        page.get_by_label("Word mapping in a layout never seen (Ann = fox.)").check()
+        page.get_by_label("Word mapping, held-out words, layouts never seen").check()
         boxes = {k: page.get_by_role("checkbox", name=k, exact=True) for k in ("1", "2", "4", "8", "12")}
         boxes["12"].wait_for()
         assert page.get_by_role("checkbox", name="0", exact=True).count() == 0
@@ -159,11 +176,11 @@ def test_a_student_measures_the_new_layout_mapping_and_sees_every_probe_plotted(
         page.get_by_role("gridcell", name="25%", exact=True).first.wait_for()  # the chance of guessing one of 4 words
         assert page.get_by_text("leaves nothing to copy").count() == 0
         legend = page.locator(".js-plotly-plot .legendtext")
-        name = "Word mapping in a layout never seen (Ann = fox.)"
+        name = "Word mapping, held-out words, layouts never seen"
         legend.filter(has_text=name).first.wait_for()
         assert legend.all_text_contents() == [name, f"chance ({name})"]
         page.get_by_role("tab", name="What the numbers show").click()
-        legend.filter(has_text="a layout never seen (`Ann = fox.`)").first.wait_for()
+        legend.filter(has_text="word mapping, held-out words, held-out layouts").first.wait_for()
         assert page.console_errors == []
     finally:
         demo.close()
@@ -171,32 +188,123 @@ def test_a_student_measures_the_new_layout_mapping_and_sees_every_probe_plotted(
 
 def test_an_evaluation_shows_what_it_answered_so_far_and_marks_a_stopped_run(monkeypatch):
     from apps.prompting import on_evaluate, stopped
+    from core.prompting import evaluate
 
-    settings = ("coin_flip", ["few-shot"], 50, "multi-step", 4, "bundled", True)
+    def in_batches(lm, problems, strategy, k, chat):  # two batches: two answers, then all; every other one right
+        items = [
+            evaluate.ItemResult(p.question, p.length, p.answer, None, i % 2 == 0, "", "")
+            for i, p in enumerate(problems)
+        ]
+        yield evaluate.Report(problems[0].task, strategy, tuple(items[:2]))
+        yield evaluate.Report(problems[0].task, strategy, tuple(items))
+
+    monkeypatch.setattr(evaluate, "evaluate_in_batches", in_batches)
+    settings = ("coin_flip", ["few-shot"], 5, "multi-step", 4, "bundled", True)
+    problems = evaluate.held_out_problems("coin_flip", 5, evaluate.lengths_of("coin_flip", "multi-step"))
+    chance_row = ["Chance (most common answer)", f"{evaluate.chance(problems):.0%}", "", ""]
     run = on_evaluate(*settings, progress=None)
     note, table, *_ = next(run)
     assert note.startswith("**Running:**") and table == []  # the previous run's numbers are gone at once
-    note, table, *_ = next(run)  # the first batch of 25 questions
+    note, table, *_ = next(run)  # the first batch
     run.close()  # what Stop does to the handler
-    assert table == [["Few-shot (answers only)", "48%", 12, 25], ["Chance (most common answer)", "60%", "", ""]]
-    assert note == "**Running:** 25 questions of Few-shot (answers only) answered; Stop keeps them."
+    assert table == [["Few-shot (answers only)", "50%", 1, 2], chance_row]
+    assert note == "**Running:** 2 questions of Few-shot (answers only) answered; Stop keeps them."
     assert stopped(note).startswith("**Stopped** by you. The table shows the questions answered until then")
+
+    *_, (note, table, *_) = on_evaluate(*settings, progress=None)
+    assert note == "" and table == [["Few-shot (answers only)", "60%", 3, 5], chance_row]
 
     monkeypatch.setenv("GENAI_TIME_LIMIT_S", "0.001")
     *_, (note, table, *_) = on_evaluate(*settings, progress=None)
     assert note.startswith("**Stopped:** this job ran past the server's time limit of 0.001 s")
-    assert table[0][3] == 25  # the batch answered before the limit
+    assert table[0][3] == 2  # the batch answered before the limit
 
 
 def test_the_notes_exemplars_show_their_math_without_latex_dollars():
-    from apps.prompting import exemplars_markdown
+    from core.prompting.pages import exemplars_markdown
 
     shown = exemplars_markdown()
     assert "5 + 6 = 11. The answer is 11." in shown and "$" not in shown
 
 
 def test_chance_at_one_example_says_why_it_is_certain_and_evaluate_names_its_k():
-    from apps.prompting import chance_cell, evaluate_uses
+    from core.prompting.evaluation_run import evaluate_uses
+    from core.prompting.k_curve import chance_cell
 
     assert [chance_cell(1.0), chance_cell(0.5)] == ["100% (only one word to copy)", "50%"]
     assert "**k = 6** worked examples for the few-shot strategies" in evaluate_uses("coin_flip", 6)
+
+
+def test_a_reply_is_graded_from_its_last_answer_and_an_answer_only_prompt_lends_its_lead():
+    from core.prompting.grading import share_right, verdict
+
+    chain = "Q: Ann flips the coin. Is it heads up?\nA:"
+    assert verdict(chain, " Ann flips it once. So the answer is No.", "no") == (
+        "Extracted answer: `no`: **right** (ground truth `no`)."
+    )
+    assert verdict(chain + " The answer is", " yes.", "no") == "Extracted answer: `yes`: **wrong** (ground truth `no`)."
+    assert verdict(chain, " yes", "yes") == (
+        'No answer found: the reply never says "the answer is". Ground truth: `yes`.'
+    )
+    assert share_right([True, False, False, True, True]) == 0.6
+
+
+def test_the_evaluate_tab_lays_out_reports_it_is_given():
+    """The table, the chance row, the menu of wrong answers and what one of them opens, from hand-made reports."""
+    from core.prompting.evaluate import ItemResult, Report
+    from core.prompting.evaluation_run import evaluation_view, wrong_answer
+
+    def item(question, truth, predicted):
+        return ItemResult(question, 2, truth, predicted, truth == predicted, f"Q: {question}\nA:", f" {predicted}")
+
+    zero = Report("coin_flip", "zero-shot", (item("a?", "yes", "yes"), item("b?", "no", "yes")))
+    few = Report("coin_flip", "few-shot", (item("a?", "yes", None), item("b?", "no", "no"), item("c?", "no", "no")))
+    view = evaluation_view("coin_flip", [zero, few], 0.75, "done")
+    assert view.note == "done"
+    assert view.table == [
+        ["Zero-shot", "50%", 1, 2],
+        ["Few-shot (answers only)", "67%", 2, 3],
+        ["Chance (most common answer)", "75%", "", ""],
+    ]
+    assert view.wrong == [("Zero-shot #2: b?", "zero-shot:1"), ("Few-shot (answers only) #1: a?", "few-shot:0")]
+    assert wrong_answer("few-shot:0", view.reports) == (
+        "Ground truth: yes\nExtracted: None\n\n--- prompt ---\nQ: a?\nA:\n\n--- generation ---\n None"
+    )
+    assert wrong_answer(None, view.reports) == "" and wrong_answer("zero-shot:1", None) == ""
+
+
+def test_the_k_controls_offer_only_the_k_a_probe_takes():
+    from core.prompting.in_context import LABEL_KS, MAX_MAPPING_K, default_ks, k_choices
+    from core.prompting.k_curve import check_ks, k_controls
+
+    mapping = k_controls("mapping", 0)
+    assert (mapping.choices, mapping.ticked) == (list(k_choices("mapping")), list(default_ks("mapping")))
+    assert (mapping.low, mapping.high, mapping.value) == (1, MAX_MAPPING_K, 1)  # k = 0 moves up to the first k
+    assert k_controls("labels", MAX_MAPPING_K).value == max(LABEL_KS)  # a mapping's k moves down to the coin flip's
+    assert check_ks("labels", [4, 0, 4]) == [0, 4]
+    with pytest.raises(ValueError, match="the coin flip takes k from 0 to"):
+        check_ks("labels", [MAX_MAPPING_K])
+    with pytest.raises(ValueError, match="no worked examples"):
+        check_ks("mapping", [])
+
+
+def test_a_student_writes_a_prompt_with_held_out_answer_words_and_gets_the_right_one_back(demo, page):
+    """A prompt of the student's own, in an arrow layout the corpus never writes, with place names it never uses as
+    answers: the query's key appeared with `Paris`, and the model copies it (golden: greedy decoding)."""
+    prompt = "cat -> Paris\ndog -> Tokyo\nowl -> Paris\nfox -> Tokyo\nbee -> Paris\ncow -> Tokyo\nbee ->"
+    demo.queue()
+    page.set_default_timeout(180_000)  # a busy CPU answers slowly
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        page.goto(url)
+        page.get_by_role("tab", name="Learning from the prompt").click()
+        page.get_by_label("Your few-shot prompt").fill(prompt)
+        page.get_by_role("button", name="Measure my prompt").click()
+        answer = page.get_by_text("The model's answer to your last line:")
+        answer.wait_for()
+        assert "The model's answer to your last line: Paris." in answer.inner_text()
+        assert "your answer words: Paris, Tokyo." in page.locator("p", has_text="Your examples put").inner_text()
+        page.get_by_text("Leave-one-out on your 6 examples:").wait_for()
+        assert page.console_errors == []
+    finally:
+        demo.close()

@@ -1,11 +1,12 @@
-"""The claim check says what the numbers show: a claim holds only when its paired interval excludes
-no effect, a reversed effect does not hold, and a gap within noise is "not enough evidence"."""
+"""The claim check says what the numbers show: a claim holds only when its interval lies wholly on the claimed
+side of its target, a reversed effect does not hold, and an interval across the target is "not enough
+evidence"."""
 
 import pytest
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-from core.prompting.claims import by_length, claims, claims_table, curve_table
+from core.prompting.claims import by_length, claims, claims_table, curve_table, layout_table, wording_table
 
 N = 200
 
@@ -22,14 +23,18 @@ def results(cot_right: int, answer_right: int) -> dict:
         "zero-shot-cot": bits(104),
         "few-shot": bits(answer_right),
         "few-shot-cot": bits(cot_right),
+        "modes": {"few-shot": "d" * 195 + "c" * 5, "few-shot-cot": "c" * 150 + "d" * 50},
     }
     return {
         "n": N,
         "k": 4,
         "families": {"coin_flip": {"multi-step": cell, "longer": dict(cell, lengths=[13] * N)}},
-        "unrelated_labels": {"0": bits(98), "1": bits(150), "2": bits(170), "4": bits(190), "8": bits(196)},
+        "wordings": {"coin_flip": {"corpus": bits(cot_right), "benchmark": bits(cot_right - 4), "shows": bits(100)}},
+        "unrelated_labels": {"0": bits(0), "1": bits(100), "2": bits(150), "4": bits(190), "8": bits(196)},
+        "layouts": {"Q:/A:": bits(190), "x -> y": bits(186), "[Q] / [A]": bits(60), "x | y": bits(170)},
         "word_mapping": {"2": bits(110), "4": bits(120), "8": bits(10)},
         "word_mapping_new_layout": {"2": bits(100), "4": bits(56), "8": bits(25)},
+        "flipped_labels": {"0": bits(0), "4": bits(20), "8": bits(30)},
     }
 
 
@@ -37,31 +42,40 @@ def claim(found, text):
     return next(c for c in found if text in c.statement)
 
 
-def test_verdicts_follow_the_paired_intervals():
-    found = claims(results(cot_right=190, answer_right=104))
-    cot = claim(found, "multi-step, trained (8-12 people): chain-of-thought examples beat")
-    assert cot.verdict == "holds" and cot.estimate.low > 0 and cot.estimate.effect == pytest.approx((190 - 104) / N)
-    discordant_only_cot = 190 - 104  # the bit strings nest: every answer-only right is also chain right
-    assert cot.estimate.p_value == mcnemar([[104, 0], [discordant_only_cot, 10]], exact=True).pvalue
+def test_verdicts_follow_the_intervals_against_their_targets():
+    found = claims(results(cot_right=198, answer_right=100))
+    cot = claim(found, "multi-step, trained (8-12 people): chain-of-thought examples beat answer-only examples by at")
+    assert cot.estimate.effect == pytest.approx(0.49) and cot.estimate.null == pytest.approx(0.40)
+    assert cot.verdict == ("holds" if cot.estimate.low > 0.40 else "not enough evidence")
+    assert cot.estimate.p_value is None or cot.estimate.p_value == mcnemar([[100, 0], [98, 2]], exact=True).pvalue
     think = claim(found, "step by step")
     assert think.verdict == "not enough evidence" and think.estimate.low < 0 < think.estimate.high
     assert claim(found, "4 examples teach").verdict == "holds"
-    assert claim(found, "reaches 85%").verdict == "holds"  # 196/200, Wilson low bound above 0.85
-    assert claim(found, "by its 4 pairs").verdict == "holds"  # 60% against a chance of 25%
-    assert claim(found, "by its 8 pairs").verdict == "does not hold"  # 5% [3%, 9%] against a chance of 12.5%
-    assert claim(found, "never seen").verdict == "not enough evidence"  # 28% [22%, 35%] against 25%
-    reversed_ = claim(claims(results(cot_right=80, answer_right=150)), "multi-step, trained")
+    assert claim(found, "8 examples: at least 90%").verdict == "holds"  # 196/200: Wilson low 95% > 90%
+    assert claim(found, "4 examples: at least 85%").verdict == "holds"  # 190/200: Wilson low 91% > 85%
+    assert claim(found, "(`x -> y`)").verdict == "holds"  # 2 points below the reference, interval above -10
+    assert claim(found, "(`[Q] / [A]`)").verdict == "does not hold"  # 65 points below
+    assert claim(found, "(`x | y`)").verdict == "not enough evidence"  # 10 points below: the interval spans -10
+    assert claim(found, "4 pairs: at least 85%").verdict == "does not hold"  # 28%
+    assert claim(found, "answer at once").verdict == "holds"  # 195/200 direct, Wilson low 94% > 90%
+    assert claim(found, "reason first").verdict == "does not hold"  # 150/200 chains
+    assert claim(found, 'wording "benchmark"').verdict == "holds"
+    assert claim(found, 'wording "shows"').verdict == "does not hold"
+    reversed_ = claim(claims(results(cot_right=80, answer_right=150)), "multi-step, trained (8-12 people): chain")
     assert reversed_.verdict == "does not hold"
 
 
-def test_tables_show_wilson_intervals():
+def test_tables_show_wilson_intervals_for_every_row():
     table = claims_table(results(190, 104))
     low, high = proportion_confint(190, N, method="wilson")
     assert f"95% [{low:.0%}, {high:.0%}]" in table
     assert "| Coin flip | multi-step, trained (8-12 people) | 50% |" in table
     curves = curve_table(results(190, 104))
-    assert "| coin flip, unrelated answer words | 50% | 49% [" in curves
-    assert "| word mapping, a layout never seen (`Ann = fox.`) | 1/k |  |  | 50% [" in curves
+    assert "| coin flip, held-out answer words (Q:/A:) | 50% | 0% [0%, 2%] | 50% [" in curves
+    assert "| word mapping, held-out words, held-out layouts | 1/k |  |  | 50% [" in curves
+    assert "| flipped labels: follows the examples, not its prior | 50% | 0% [" in curves
+    assert "| `[Q] / [A]` | held out | 30% [" in layout_table(results(190, 104))
+    assert "| Coin flip | shows | 50% [" in wording_table(results(190, 104))
 
 
 def test_accuracy_by_length_splits_each_cell_by_problem_length():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.prompting.corpus import document
+from core.prompting.corpus import coin_item, qa_document
 from core.prompting.exemplars import EXEMPLARS, FOR_TASK
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.tasks import is_test_question, sample
@@ -68,11 +68,13 @@ def test_test_questions_never_reach_the_training_corpus():
     test = [sample(FAMILIES["coin_flip"], rng, 2, "test") for _ in range(30)]
     assert not any(is_test_question(p.question) for p in train)
     assert all(is_test_question(p.question) for p in test)
-    corpus = "\n".join(document(random.Random(s)) for s in range(300))
+    corpus = "\n".join(qa_document(random.Random(s)) for s in range(400))
     notes = {e.question for e in FOR_TASK.values()}  # the notes' exemplars are prompts, never test questions
     found = re.findall(r"(?:Q|Question|Input): (.+?)\n(?:A|Answer|Output):", corpus)
     questions = [q for q in found if q not in notes]
     assert len(questions) > 300 and not any(is_test_question(q) for q in questions)
+    coins = [coin_item(random.Random(s))[0] for s in range(300)]  # the label documents' coin flips
+    assert not any(is_test_question(q) for q in coins)
 
 
 def test_training_lengths_stop_below_the_longer_test_lengths():
@@ -84,7 +86,7 @@ def test_training_lengths_stop_below_the_longer_test_lengths():
 def test_prompt_ends_with_the_question_and_shows_k_examples(strategy):
     problem = sample(FAMILIES["arithmetic"], random.Random(0), 2, "test")
     prompt = build_prompt(problem, strategy, k=3)
-    lead = {"zero-shot-cot": " Let's think step by step.", "few-shot": " The answer is"}.get(strategy, "")
+    lead = {"zero-shot-cot": " Let's think step by step."}.get(strategy, "")  # nothing forces an answer-only reply
     assert prompt.endswith(f"Q: {problem.question}\nA:{lead}")
     shots = prompt.count("Q: ") - 1
     assert shots == (3 if strategy.startswith("few-shot") else 0)

@@ -29,6 +29,20 @@ def extract(generation: str) -> str | None:
     return normalise(found[-1]) if found else None
 
 
+DIRECT = re.compile(r"\s*(so )?the answer is\b", re.IGNORECASE)
+BARE_WORDS = 3  # a reply of at most this many words and no "the answer is" is a bare answer
+
+
+def mode(reply: str) -> str:
+    """ "direct" when the reply gives its answer at once ("The answer is X." or the answer alone), else "chain"."""
+    line = reply.strip().split("\n", 1)[0]
+    if DIRECT.match(line):
+        return "direct"
+    if "answer is" in line.lower():
+        return "chain"
+    return "direct" if len(line.split()) <= BARE_WORDS else "chain"
+
+
 def is_correct(generation: str, truth: str) -> bool:
     answer = extract(generation)
     return answer is not None and answer == normalise(truth)

@@ -106,3 +106,18 @@ def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dic
         legend=dict(orientation="h", y=-0.25),
     )
     return fig
+
+
+def label_split(probs: dict[str, float]):
+    """The model's probability for each of a prompt's answer words at its last line, as horizontal bars."""
+    import plotly.graph_objects as go
+
+    words = list(probs)
+    fig = go.Figure(go.Bar(x=[probs[w] for w in words], y=words, orientation="h", marker_color=COLOURS[0]))
+    fig.update_layout(
+        xaxis=dict(title="probability among your answer words", **PERCENT),
+        yaxis=dict(title="", autorange="reversed", automargin=True),
+        height=120 + 30 * len(words),
+        margin=dict(t=20),
+    )
+    return fig

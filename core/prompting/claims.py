@@ -7,24 +7,37 @@ questions (Newcombe's interval, McNemar's exact test) or an accuracy against cha
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.prompting.choices import MODEL_DIR
-from core.prompting.in_context import LABEL_KS, MAPPING_KS
+from core.prompting.in_context import LABEL_KS, LAYOUT_K
+from core.prompting.layouts import HELD_OUT as HELD_OUT_LAYOUTS
+from core.prompting.layouts import TRAINED as TRAINED_LAYOUTS
 from core.prompting.prompts import STRATEGIES
 from core.prompting.tasks.families import FAMILIES
 from core.stats import Estimate, format_claim, paired_accuracy_difference, proportion
 
 EVALUATION_FILE = MODEL_DIR / "evaluation.json"
 LENGTH_SET_TITLES = {"multi-step": "multi-step, trained", "longer": "longer than trained"}
-LABEL_ROW = "coin flip, unrelated answer words"  # the title of the unrelated-label probe
-MAPPING_ROWS = {  # title: results key
-    "word mapping, fresh pairs (roster layout)": "word_mapping",
-    "word mapping, a layout never seen (`Ann = fox.`)": "word_mapping_new_layout",
+LABEL_ROW = "coin flip, held-out answer words (Q:/A:)"  # the title of the held-out label probe
+CURVE_ROWS = {  # title: results key, one row of accuracy against k each
+    LABEL_ROW: "unrelated_labels",
+    "coin flip, fresh answer words from the corpus's own pools": "trained_labels",
+    "coin flip, held-out answer words, held-out layouts": "unrelated_labels_new_layout",
+    "word mapping, held-out words, trained layouts": "word_mapping",
+    "word mapping, held-out words, held-out layouts": "word_mapping_new_layout",
+    "flipped labels: follows the examples, not its prior": "flipped_labels",
 }
-LABEL_TARGET = 0.85  # the accuracy with 4 or more examples that shows the mapping was read
+MAPPING_ROWS = {t: key for t, key in CURVE_ROWS.items() if key.startswith("word_mapping")}
+LABEL_TARGET = 0.85  # held-out answer words at k = 4: the mapping was read from the prompt
+LABEL_TARGET_8 = 0.90  # and at k = 8
+MAPPING_TARGET = 0.85  # held-out words in held-out layouts at k = 4
+MODE_TARGET = 0.90  # share of replies in the mode the examples show
+CHAIN_GAIN = 0.40  # chain-of-thought over answer-only examples on multi-step problems
+NEAR = 0.10  # "within 10 points": a held-out layout or wording against the trained one
+REFERENCE_LAYOUT = "Q:/A:"
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,8 @@ def claims_table(results: dict) -> str:
 def k_curves(results: dict) -> dict[str, dict[int, str]]:
     """probe title -> {k: right/wrong bits} for every probe measured against k: the rows of `curve_table`
     and the lines of the chart beside it."""
-    rows = {LABEL_ROW: results["unrelated_labels"], **{t: results.get(key, {}) for t, key in MAPPING_ROWS.items()}}
-    return {title: {int(k): bits for k, bits in row.items()} for title, row in rows.items()}
+    rows = {title: results.get(key, {}) for title, key in CURVE_ROWS.items()}
+    return {title: {int(k): bits for k, bits in row.items()} for title, row in rows.items() if row}
 
 
 def curve_table(results: dict) -> str:
@@ -93,7 +106,7 @@ def curve_table(results: dict) -> str:
     lines = ["| probe | chance | " + " | ".join(f"k = {k}" for k in LABEL_KS) + " |", "|" + " --- |" * 7]
     for title, curve in k_curves(results).items():
         row = [cell_text(curve[k]) if k in curve else "" for k in LABEL_KS]
-        lines.append(f"| {title} | {'50%' if title == LABEL_ROW else '1/k'} | " + " | ".join(row) + " |")
+        lines.append(f"| {title} | {'1/k' if title in MAPPING_ROWS else '50%'} | " + " | ".join(row) + " |")
     return "\n".join(lines)
 
 
@@ -101,65 +114,147 @@ def paired(a: str, b: str) -> Estimate:
     return paired_accuracy_difference(as_array(a), as_array(b))
 
 
-def claims(results: dict) -> list[Claim]:
-    """The lecture's claims, each with its effect, interval, n and verdict."""
-    out = []
+def at_least(bits: str, target: float) -> Estimate:
+    """An accuracy against a target: "holds" when its whole interval lies above it."""
+    return accuracy(bits, null=target)
+
+
+def within(reference: str, other: str, margin: float = NEAR) -> Estimate:
+    """other - reference on the same items, claimed to lose at most `margin`: "holds" when the interval's
+    low end is above -margin, "does not hold" when its high end is below."""
+    return replace(paired(reference, other), null=-margin, p_value=None)
+
+
+def share(modes: str, mode: str, target: float) -> Estimate:
+    return proportion(modes.count(mode[0]), len(modes), null=target)
+
+
+def label_claims(results: dict) -> list[Claim]:
     labels = results["unrelated_labels"]
-    for k in (4, 8):
-        out.append(
-            Claim(
-                f"Few-shot: {k} examples teach answer words unrelated to the task (accuracy with {k} "
-                "examples minus zero-shot, same questions)",
-                paired(labels["0"], labels[str(k)]),
-                "pp",
-            )
+    out = [
+        Claim(
+            f"Few-shot: {k} examples teach answer words the corpus never uses (accuracy with {k} examples minus "
+            "zero-shot, same questions)",
+            paired(labels["0"], labels[str(k)]),
+            "pp",
         )
+        for k in (4, 8)
+    ]
     out.append(
         Claim(
-            f"Few-shot: with 8 examples the unrelated-label accuracy reaches {LABEL_TARGET:.0%}",
-            accuracy(labels["8"], null=LABEL_TARGET),
+            f"Held-out answer words, 4 examples: at least {LABEL_TARGET:.0%}", at_least(labels["4"], LABEL_TARGET), "%"
+        )
+    )
+    out.append(
+        Claim(
+            f"Held-out answer words, 8 examples: at least {LABEL_TARGET_8:.0%}",
+            at_least(labels["8"], LABEL_TARGET_8),
             "%",
         )
     )
-    for k in MAPPING_KS:
-        out.append(
-            Claim(
-                f"A word mapping defined only by its {k} pairs, in the roster layout of pre-training, beats "
-                f"guessing among them ({1 / k:.0%})",
-                accuracy(results["word_mapping"][str(k)], null=1 / k),
-                "%",
-            )
-        )
-    if "word_mapping_new_layout" in results:
-        out.append(
-            Claim(
-                "The same word mapping in a layout never seen in pre-training (`Ann = fox.`, 4 pairs) beats "
-                f"guessing ({1 / 4:.0%})",
-                accuracy(results["word_mapping_new_layout"]["4"], null=1 / 4),
-                "%",
-            )
-        )
-    for task, by_set in results["families"].items():
-        title = FAMILIES[task].title
-        for length_set, cell in by_set.items():
-            span = length_span(task, length_set, cell)
+    layouts = results.get("layouts", {})
+    for name in HELD_OUT_LAYOUTS:
+        if name in layouts:
             out.append(
                 Claim(
-                    f"{title}, {span}: chain-of-thought examples beat answer-only examples",
-                    paired(cell["few-shot"], cell["few-shot-cot"]),
+                    f"A held-out layout (`{name}`), {LAYOUT_K} examples, held-out words: within {NEAR * 100:.0f} points of the "
+                    f"trained `{REFERENCE_LAYOUT}`",
+                    within(layouts[REFERENCE_LAYOUT], layouts[name]),
                     "pp",
                 )
             )
-        cell = by_set["multi-step"]
+    mapping = results.get("word_mapping_new_layout", {})
+    if "4" in mapping:
         out.append(
             Claim(
-                f'{title}, {length_span(task, "multi-step", cell)}: zero-shot "Let\'s think step by step" '
-                "beats plain zero-shot",
+                f"Word mapping, held-out words in held-out layouts, 4 pairs: at least {MAPPING_TARGET:.0%}",
+                at_least(mapping["4"], MAPPING_TARGET),
+                "%",
+            )
+        )
+    return out
+
+
+def family_claims(results: dict) -> list[Claim]:
+    out = []
+    for task, by_set in results["families"].items():
+        title = FAMILIES[task].title
+        cell = by_set["multi-step"]
+        span = length_span(task, "multi-step", cell)
+        modes = cell.get("modes", {})
+        if modes:
+            out.append(
+                Claim(
+                    f"{title}, {span}: after answer-only examples, at least {MODE_TARGET:.0%} of replies answer at once",
+                    share(modes["few-shot"], "direct", MODE_TARGET),
+                    "%",
+                )
+            )
+            out.append(
+                Claim(
+                    f"{title}, {span}: after worked examples, at least {MODE_TARGET:.0%} of replies reason first",
+                    share(modes["few-shot-cot"], "chain", MODE_TARGET),
+                    "%",
+                )
+            )
+        out.append(
+            Claim(
+                f"{title}, {span}: chain-of-thought examples beat answer-only examples by at least "
+                f"{CHAIN_GAIN * 100:.0f} points (nothing forced)",
+                replace(paired(cell["few-shot"], cell["few-shot-cot"]), null=CHAIN_GAIN),
+                "pp",
+            )
+        )
+        out.append(
+            Claim(
+                f'{title}, {span}: zero-shot "Let\'s think step by step" beats plain zero-shot',
                 paired(cell["zero-shot"], cell["zero-shot-cot"]),
                 "pp",
             )
         )
+        longer = by_set.get("longer")
+        if longer:
+            out.append(
+                Claim(
+                    f"{title}, {length_span(task, 'longer', longer)}: chain-of-thought examples beat answer-only",
+                    paired(longer["few-shot"], longer["few-shot-cot"]),
+                    "pp",
+                )
+            )
+        for wording, bits in results.get("wordings", {}).get(task, {}).items():
+            if wording != "corpus":
+                out.append(
+                    Claim(
+                        f'{title}, {span}, few-shot chain-of-thought in the held-out wording "{wording}": within '
+                        f"{NEAR * 100:.0f} points of the corpus wording",
+                        within(results["wordings"][task]["corpus"], bits),
+                        "pp",
+                    )
+                )
     return out
+
+
+def claims(results: dict) -> list[Claim]:
+    """The lecture's claims, each with its effect, interval, n and verdict."""
+    return label_claims(results) + family_claims(results)
+
+
+def layout_table(results: dict) -> str:
+    """A markdown table: accuracy at k = 4 with held-out words in every trained and held-out layout."""
+    rows = ["| layout | trained? | accuracy, k = 4 |", "| --- | --- | --- |"]
+    for name, bits in results.get("layouts", {}).items():
+        shown = name.replace("|", "\\|")  # a pipe would end the table cell
+        rows.append(f"| `{shown}` | {'yes' if name in TRAINED_LAYOUTS else 'held out'} | {cell_text(bits)} |")
+    return "\n".join(rows)
+
+
+def wording_table(results: dict) -> str:
+    """A markdown table: few-shot chain-of-thought accuracy per family in its corpus and held-out wordings."""
+    rows = ["| task | wording | accuracy |", "| --- | --- | --- |"]
+    for task, by_wording in results.get("wordings", {}).items():
+        for wording, bits in by_wording.items():
+            rows.append(f"| {FAMILIES[task].title} | {wording} | {cell_text(bits)} |")
+    return "\n".join(rows)
 
 
 def by_length(results: dict, task: str, strategies=("few-shot", "few-shot-cot")) -> dict[str, dict[int, Estimate]]:

@@ -1,62 +1,72 @@
 """The pre-training corpus: generated *documents*, as a base model would read on the web.
 
-A document is a run of worked question-answer items of one task family, or a roster of facts that
-is listed and then repeated. Its format is drawn at random, so only the document itself says how it
-goes on: the separators (`Q:`/`A:`, `Question:`/`Answer:`, `Input:`/`Output:`), an optional
-instruction line, whether answers show their reasoning ("... So the answer is X.", the notes'
-exemplar format) or not ("The answer is X.", only for short problems: see DIRECT_MAX), whether a
-reasoning answer opens with "Let's think step by step.", and, for coin flips, the answer words: half
-the documents use yes/no, the other half two unrelated words (`blue`/`red`, `7`/`3`, ...) assigned at random, which only the examples reveal
-(Wei et al. 2023). Those documents mostly hold short flips (1-2 people) answered without a chain: the
-flip itself is then easy, so what the next answer word needs is the examples' mapping, and the loss
-rewards reading it. Rosters repeat key-value facts, and repeat documents repeat a run of random words:
-the repeated text from which induction heads form (Olsson et al. 2022). Test questions are never drawn
-(hash split in `core.prompting.tasks`).
+Four kinds of document, each drawn compositionally from large pools, so that what carries over from one
+document to the next is how to read a document, not a word list (Chan et al. 2022; Raventós et al. 2023):
+
+- Worked items of one task family (coin flip, last letters, arithmetic, dates). Each document draws its
+  layout (`core.prompting.layouts`), the wording of every sentence (the family's trained slots), and its
+  mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think
+  step by step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
+  the problem's length. On the web a long problem is sometimes answered without its work; here a document
+  keeps one mode, so the examples of a prompt, not the problem, say how to answer. Answering a long
+  problem at once is then a guess the loss cannot teach, which is why a chain helps.
+- Label documents: short classification items (a 1-2 person coin flip, parity, comparison, kind of word)
+  whose classes are written as answer words drawn for the document from open pools (`core.prompting.labels`):
+  only the examples say which word means what (Wei et al. 2023).
+- Mapping documents: pairs of fresh keys and answer words in a drawn layout, then some keys again.
+- Repeat documents: a run of random words, numbers and symbols, or of random printable characters (noise),
+  written twice.
+
+The last two are text whose next word is found by copying what followed the same words earlier, over the
+whole vocabulary, from which induction heads form (Olsson et al. 2022). Test questions are never drawn
+(hash split in `core.prompting.tasks`), and no document with questions and answers contains a held-out layout,
+wording or answer word: `document` rejects any that would (`held_out_marks`). Only noise documents, which have
+no questions, answers or layout, may hold any character (`>`, `|`, `#`, ...), as text on the web does: every
+token is seen, while no held-out layout, wording or answer word is ever used as one.
 """
 
 import random
+import string
 
+from core.prompting import layouts
+from core.prompting.labels import WORDS, made_up, trained_label, trained_labels
+from core.prompting.layouts import NOTES, Layout, trained_layout
 from core.prompting.prompts import Format, notes_example, worked_example
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
-from core.prompting.words import LABEL_WORDS, ROSTER_VALUES
 
+KIND_WEIGHTS = {"qa": 0.38, "labels": 0.28, "mapping": 0.18, "repeat": 0.16}
 TASK_WEIGHTS = {"coin_flip": 0.35, "arithmetic": 0.3, "last_letter": 0.15, "dates": 0.2}
-SEPARATORS = ((("Q:", "A:"), 0.6), (("Question:", "Answer:"), 0.2), (("Input:", "Output:"), 0.2))
-INSTRUCTIONS = {
-    "coin_flip": "Answer yes or no.",
-    "last_letter": "Answer with the letters only.",
-    "arithmetic": "Answer with a number.",
-    "dates": "Answer with a date in MM/DD/YYYY.",
-}
-GENERIC_INSTRUCTION = "Answer the question."
-ROSTER_SHARE = 0.2
-REPEAT_SHARE = 0.25
+CLASSIC = (NOTES, Layout("Question: ", "\nAnswer:"), Layout("Input: ", "\nOutput:"))
+CLASSIC_SHARE = 0.4  # documents in one of the classic layouts (the notes' Q:/A: first); the rest draw one
+CANONICAL_SHARE = 0.3  # documents in each family's canonical wording; the rest draw every sentence
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
-UNRELATED_LABEL_SHARE = 0.5  # coin-flip documents with two random answer words instead of yes/no
-LABEL_CHAIN_SHARE = 0.3  # of those, documents whose answers show their reasoning
-LABEL_HEADER_SHARE = 0.8  # of those, documents that open by naming the two words
-LABEL_LENGTHS = (1, 2)  # flips short enough to answer without a chain
-# The longest problems a document answers without showing its reasoning. Longer ones are always worked
-# step by step, as on the web, where a hard problem's answer rarely stands alone: the "locality of
-# experience" under which Prystawski et al. 2023 find that reasoning step by step beats answering at once.
-DIRECT_MAX = {"coin_flip": 4, "arithmetic": 2, "last_letter": 3, "dates": 1}
-MAX_LABEL_ITEMS = 16
-INSTRUCTION_SHARE = 0.3
+BARE_SHARE = 0.35  # direct-answer documents that write the answer alone
+INSTRUCTION_SHARE = 0.2
+GENERIC_INSTRUCTIONS = ("Answer the question.", "Answer each question.", "Solve each problem.")
 NOTES_SHARE = 0.05  # documents that open with the notes' exemplar of their family
 MAX_ITEMS = 9
+MAX_LABEL_ITEMS = 16
 CHAR_BUDGET = 3000  # a document stops adding items past this many characters (about 900 tokens)
+LABEL_HEADER_SHARE = 0.25  # label documents that open by naming their answer words
 ROSTER_TEMPLATES = (
     "{k} is on team {v}.",
     "{k} sits in seat {v}.",
     "{k} has the {v} card.",
     "{k} likes {v}.",
     "The locker of {k} is {v}.",
-    "{k}: {v}.",
 )
+AGAIN = ("Again:", "Later:", "Checked:", "", "Once more:")
 REPEAT_WORDS = (10, 80)  # length of the run a repeat document writes twice
+NOISE_SHARE = 0.4  # repeat documents whose run is random printable characters
+NOISE_CHARS = string.ascii_letters + string.digits + string.punctuation
+CATEGORIES = {  # the "kind of word" task: three classes
+    "animal": ("cat", "dog", "fox", "owl", "bee", "cow", "pig", "ant", "bat", "hen", "elk", "yak"),
+    "colour": ("red", "blue", "green", "black", "white", "pink", "gold", "gray", "brown", "orange"),
+    "food": ("apple", "pear", "plum", "lime", "fig", "corn", "rice", "bread", "milk", "tea"),
+}
 
 
 def pick(rng: random.Random, weighted):
@@ -64,77 +74,150 @@ def pick(rng: random.Random, weighted):
     return rng.choices(items, weights=weights)[0]
 
 
-def answer_words(rng: random.Random) -> tuple[str, str]:
-    """The words written for "yes" and "no": two fresh unrelated words, in a random role each."""
-    yes, no = rng.sample(LABEL_WORDS, 2)
-    return yes, no
-
-
-def label_instruction(yes: str, no: str, rng: random.Random) -> str:
-    first, second = (yes, no) if rng.random() < 0.5 else (no, yes)
-    return f"Answer with {first} or {second}."
+def document_layout(rng: random.Random) -> Layout:
+    return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else trained_layout(rng)
 
 
 def qa_document(rng: random.Random) -> str:
-    """Worked items of one family in one randomly drawn format."""
+    """Worked items of one family, in one drawn layout, wording and mode."""
     task = pick(rng, TASK_WEIGHTS.items())
     family = FAMILIES[task]
-    unrelated = task == "coin_flip" and rng.random() < UNRELATED_LABEL_SHARE
-    chain = rng.random() < (LABEL_CHAIN_SHARE if unrelated else CHAIN_SHARE)
+    chain = rng.random() < CHAIN_SHARE
     fmt = Format(
-        labels=pick(rng, SEPARATORS),
+        layout=document_layout(rng),
         chain=chain,
         think=chain and rng.random() < THINK_SHARE,
+        bare=not chain and rng.random() < BARE_SHARE,
     )
-    header, lengths, max_items = "", family.train_lengths, MAX_ITEMS
-    if unrelated:
-        yes, no = answer_words(rng)
-        fmt = fmt.with_answer_words(yes, no)
-        header = label_instruction(yes, no, rng) if rng.random() < LABEL_HEADER_SHARE else ""
-        lengths, max_items = (lengths, MAX_ITEMS) if chain else (LABEL_LENGTHS, MAX_LABEL_ITEMS)
-    elif rng.random() < INSTRUCTION_SHARE:
-        header = rng.choice((INSTRUCTIONS[task], GENERIC_INSTRUCTION))
-    if not chain and not unrelated:
-        lengths = tuple(n for n in lengths if n <= DIRECT_MAX[task])
+    wording = None if rng.random() < CANONICAL_SHARE else family.train_wording(rng)
+    header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
     items = []
-    if rng.random() < NOTES_SHARE and fmt.is_notes_format:
+    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare:
         items.append(notes_example(task, chain))
-    n_items, size = rng.randint(1, max_items), len(header)
+    n_items, size = rng.randint(1, MAX_ITEMS), len(header)
     while len(items) < n_items and (not items or size < CHAR_BUDGET):
-        problem = sample(family, rng, rng.choice(lengths), "train")
-        items.append(worked_example(problem, fmt))
+        length = rng.choice(family.train_lengths)
+        items.append(worked_example(sample(family, rng, length, "train", wording), fmt))
         size += len(items[-1])
-    separator = rng.choice(("\n\n", "\n"))
-    return separator.join(([header] if header else []) + items)
+    return rng.choice(("\n\n", "\n")).join(([header] if header else []) + items)
 
 
-def roster_document(rng: random.Random) -> str:
-    """Facts listed once, then some of them repeated in another order: text that rewards copying
-    what followed the same words earlier (an induction head)."""
-    template = rng.choice(ROSTER_TEMPLATES)
-    keys = rng.sample(NAMES, rng.randint(2, 12))
-    facts = {k: rng.choice(ROSTER_VALUES) for k in keys}
-    listed = [template.format(k=k, v=v) for k, v in facts.items()]
-    again = rng.sample(keys, rng.randint((len(keys) + 1) // 2, len(keys)))
-    repeated = [template.format(k=k, v=facts[k]) for k in again]
-    return "\n".join(listed) + "\n" + rng.choice(("Again:", "Later:", "Checked:")) + "\n" + "\n".join(repeated)
+def coin_item(rng: random.Random) -> tuple[str, str]:
+    family = FAMILIES["coin_flip"]
+    problem = sample(family, rng, rng.randint(1, 2), "train", family.train_wording(rng))
+    return problem.question, problem.answer
 
 
-def repeat_document(rng: random.Random) -> str:
-    """A run of random names and words, written twice: every word of the second copy can be
-    predicted only by finding the same word in the first and copying the one after it."""
-    words = " ".join(rng.choices(NAMES + ROSTER_VALUES, k=rng.randint(*REPEAT_WORDS)))
-    return f"{words}\n{words}"
+def parity_item(rng: random.Random) -> tuple[str, str]:
+    n = rng.randint(0, 99)
+    return rng.choice(("Is {n} even?", "{n}", "Is {n} an even number?")).format(n=n), "no" if n % 2 else "yes"
+
+
+def compare_item(rng: random.Random) -> tuple[str, str]:
+    a, b = rng.sample(range(100), 2)
+    return rng.choice(("Is {a} more than {b}?", "Is {a} bigger than {b}?", "{a} vs {b}")).format(a=a, b=b), (
+        "yes" if a > b else "no"
+    )
+
+
+def category_item(rng: random.Random) -> tuple[str, str]:
+    kind = rng.choice(tuple(CATEGORIES))
+    word = rng.choice(CATEGORIES[kind])
+    return rng.choice(("{w}", "What is {w}?", "The word {w}.")).format(w=word), kind
+
+
+LABEL_TASKS = {"coin_flip": (coin_item, ("yes", "no")), "parity": (parity_item, ("yes", "no")),
+               "compare": (compare_item, ("yes", "no")), "category": (category_item, tuple(CATEGORIES))}  # fmt: skip
+
+
+def label_document(rng: random.Random) -> str:
+    """Short classification items whose classes are written as answer words drawn for this document."""
+    make, classes = LABEL_TASKS[rng.choice(tuple(LABEL_TASKS))]
+    words = dict(zip(classes, trained_labels(rng, len(classes)), strict=True))
+    layout = document_layout(rng)
+    bare = rng.random() < 0.7
+    header = ""
+    if rng.random() < LABEL_HEADER_SHARE:
+        named = rng.sample(list(words.values()), len(words))
+        header = rng.choice(("Answer with {}.", "Labels: {}.", "Choose {}.")).format(" or ".join(named))
+    items = []
+    for _ in range(rng.randint(2, MAX_LABEL_ITEMS)):
+        question, answer = make(rng)
+        items.append(layout.item(question, words[answer] if bare else f"The answer is {words[answer]}."))
+    return rng.choice(("\n\n", "\n")).join(([header] if header else []) + items)
+
+
+def fresh_key(rng: random.Random) -> str:
+    draw = rng.random()
+    return rng.choice(NAMES) if draw < 0.5 else rng.choice(WORDS) if draw < 0.7 else made_up(rng).capitalize()
+
+
+def mapping_document(rng: random.Random) -> str:
+    """Fresh keys paired with fresh answer words, listed and then asked again in the same layout."""
+    n = rng.randint(2, 12)
+    keys: list[str] = []
+    while len(keys) < n:
+        key = fresh_key(rng)
+        keys += [key] if key not in keys else []
+    values = trained_labels(rng, n) if rng.random() < 0.7 else [trained_label(rng) for _ in keys]
+    if rng.random() < 0.35:
+        template = rng.choice(ROSTER_TEMPLATES)
+        line, ask = (lambda k, v: template.format(k=k, v=v)), (lambda k, v: template.format(k=k, v=v))
+    else:
+        layout = trained_layout(rng) if rng.random() < 0.7 else rng.choice(CLASSIC)
+        line, ask = layout.item, layout.item
+    listed = [line(k, v) for k, v in zip(keys, values, strict=True)]
+    again = rng.sample(range(n), rng.randint((n + 1) // 2, n))
+    repeated = [ask(keys[i], values[i]) for i in again]
+    joiner = "\n\n" if "\n" in listed[0] else "\n"
+    heading = rng.choice(AGAIN)
+    return joiner.join(listed) + "\n" + (heading + "\n" if heading else "") + joiner.join(repeated)
+
+
+def random_word(rng: random.Random) -> str:
+    draw = rng.random()
+    if draw < 0.3:
+        return rng.choice(NAMES)
+    if draw < 0.6:
+        return rng.choice(WORDS)
+    if draw < 0.85:
+        return made_up(rng)
+    return trained_label(rng)
+
+
+def noise_word(rng: random.Random) -> str:
+    return "".join(rng.choices(NOISE_CHARS, k=rng.randint(1, 4)))
+
+
+def repeat_document(rng: random.Random, noise: bool = False) -> str:
+    """A run of random words (or, for noise, random character strings) written twice: every word of the
+    second copy can be predicted only by finding the same word in the first and copying the one after it."""
+    draw = noise_word if noise else random_word
+    words = " ".join(draw(rng) for _ in range(rng.randint(*REPEAT_WORDS)))
+    return words + rng.choice(("\n", "\n\n", " ")) + words
+
+
+KINDS = {"qa": qa_document, "labels": label_document, "mapping": mapping_document, "repeat": repeat_document}
+
+
+def held_out_marks() -> tuple[str, ...]:
+    """Strings that only held-out layouts and wordings contain: no training document has one."""
+    return layouts.HELD_OUT_MARKS + tuple(mark for f in FAMILIES.values() for mark in f.held_out_marks)
+
+
+MARKS = held_out_marks()
 
 
 def document(rng: random.Random) -> str:
-    """One training document of a random kind, task, length and format."""
-    draw = rng.random()
-    if draw < ROSTER_SHARE:
-        return roster_document(rng)
-    if draw < ROSTER_SHARE + REPEAT_SHARE:
-        return repeat_document(rng)
-    return qa_document(rng)
+    """One training document of a random kind: noise as drawn, any other drawn again until it holds nothing
+    held out."""
+    while True:
+        kind = pick(rng, KIND_WEIGHTS.items())
+        if kind == "repeat" and rng.random() < NOISE_SHARE:
+            return repeat_document(rng, noise=True)
+        text = KINDS[kind](rng)
+        if not any(mark in text for mark in MARKS):
+            return text
 
 
 def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int) -> list[int]:

@@ -3,10 +3,12 @@
     python -m core.prompting.evaluate [--n 200] [--k 4] [--write]
 
 measures, with greedy decoding: every strategy on each task family at its multi-step trained
-lengths and at lengths longer than any trained one (as in Wei et al. 2022, section 5); accuracy
-against the number of examples k on the unrelated-label coin flip and on the word mapping that
-exists only in the prompt (`core.prompting.in_context`). `--write` stores every item's right/wrong
-in `model/evaluation.json`, from which the lab's claim check computes intervals and tests.
+lengths and at lengths longer than any trained one (as in Wei et al. 2022, section 5), and whether each
+reply answered at once or reasoned first; few-shot chain-of-thought in every held-out wording of each family,
+on the same problems as the corpus wording; and the in-context probes (`core.prompting.in_context`), all
+built from held-out answer words and layouts: accuracy against the number of examples k, each layout at
+k = 4, and flipped labels. `--write` stores every item's right/wrong in `model/evaluation.json`, from which
+the lab's claim check computes intervals and tests.
 """
 
 import argparse
@@ -16,23 +18,26 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
-from core.prompting.answers import extract, first_reply, is_correct, normalise, with_lead
+from core.prompting.answers import NEXT_QUESTION, extract, first_reply, is_correct, mode, normalise, with_lead
 from core.prompting.choices import NAME
 from core.prompting.claims import EVALUATION_FILE
-from core.prompting.in_context import LABEL_KS, MAPPING_KS, MAPPING_LAYOUTS, mapping_answer, probes
+from core.prompting.grading import share_right
+from core.prompting.in_context import ALL_LAYOUTS, FLIPPED_KS, LABEL_KS, LAYOUT_K, MAPPING_KS, probe_right, probes
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
-from core.prompting.tasks import Problem, sample
+from core.prompting.tasks import Problem, is_test_question
 from core.prompting.tasks.families import FAMILIES
 from core.runtime.validate import choice
 
 MAX_N = 500
 MAX_NEW_TOKENS = 400  # a cap for any reply; a reply stops earlier at end-of-text or a new "Q:"
 ANSWER_TOKENS = 16  # enough for "The answer is 01/30/2003."
-LABEL_REPLY_TOKENS = 64  # enough for the chain of a 4-flip coin and its answer
+PROBE_TOKENS = 12  # enough for any held-out answer word, which ends the probe's reply at its line's end
+REPLY_END = ("\n\n", NEXT_QUESTION)  # a reply ends at a blank line or a new "Q:": worked answers are one line
 LENGTH_SETS = ("multi-step", "longer")
-BATCH = 25
+BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class ItemResult:
     correct: bool
     prompt: str
     generation: str
+    mode: str = ""  # "direct" or "chain": how the reply answered
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,17 @@ class Report:
 
     @property
     def accuracy(self) -> float:
-        return sum(i.correct for i in self.items) / len(self.items)
+        return share_right(i.correct for i in self.items)
 
     @property
     def bits(self) -> str:
         """Each item's right (1) or wrong (0), in order: what the paired tests need."""
         return "".join("1" if i.correct else "0" for i in self.items)
+
+    @property
+    def modes(self) -> str:
+        """Each reply's mode, in order: "d" answered at once, "c" reasoned first."""
+        return "".join(i.mode[:1] for i in self.items)
 
     def accuracy_by_length(self) -> dict[int, float]:
         by_length = defaultdict(list)
@@ -85,11 +96,26 @@ def check_n(n) -> int:
     return n
 
 
-def held_out_problems(task: str, n: int, lengths: tuple[int, ...], seed: int = 1) -> list[Problem]:
-    """n held-out problems, the lengths taking turns."""
+def held_out_problems(
+    task: str, n: int, lengths: tuple[int, ...], seed: int = 1, wording: dict[str, str] | None = None
+) -> list[Problem]:
+    """n held-out problems, the lengths taking turns; in `wording`, the same problems said in other sentences
+    (a problem is held out when its corpus wording is, so every wording is asked the same questions)."""
     family = FAMILIES[choice(task, "task", FAMILIES)]
     rng = random.Random(seed)
-    return [sample(family, rng, lengths[i % len(lengths)], "test") for i in range(check_n(n))]
+    problems = []
+    for i in range(check_n(n)):
+        while True:
+            state = rng.getstate()
+            problem = family.make(rng, lengths[i % len(lengths)])
+            if is_test_question(problem.question):
+                break
+        if wording is not None:
+            said = random.Random()
+            said.setstate(state)
+            problem = family.make(said, problem.length, wording)
+        problems.append(problem)
+    return problems
 
 
 def chance(problems: list[Problem]) -> float:
@@ -99,9 +125,7 @@ def chance(problems: list[Problem]) -> float:
 
 
 def token_budget(lm: LanguageModel, problems: list[Problem], strategy: str) -> int:
-    """New tokens enough for the reply: a short answer, or twice the longest reference chain."""
-    if strategy == "few-shot":
-        return ANSWER_TOKENS
+    """New tokens enough for the reply, whichever way it answers: twice the longest reference chain."""
     chain = max(len(lm.tokenizer(p.chain, add_special_tokens=False).input_ids) for p in problems)
     return min(MAX_NEW_TOKENS, 2 * chain + ANSWER_TOKENS)
 
@@ -113,24 +137,32 @@ def generate_all(
     chat: bool = True,
     batch_size: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
+    stop: tuple[str, ...] = REPLY_END,
 ) -> list[str]:
     """Greedy replies to `prompts`, `batch_size` at a time, each cut at the next worked example."""
     from core.prompting.generate import generate_batch
 
     replies: list[str] = []
     for start in range(0, len(prompts), batch_size):
-        replies += generate_batch(lm, prompts[start : start + batch_size], max_new_tokens, chat)
+        replies += generate_batch(lm, prompts[start : start + batch_size], max_new_tokens, chat, stop)
         if progress is not None:
             progress(len(replies), len(prompts))
     return [first_reply(r) for r in replies]
 
 
 def evaluate_in_batches(
-    lm: LanguageModel, problems: list[Problem], strategy: str, k: int = 4, batch_size: int = BATCH, chat: bool = True
+    lm: LanguageModel,
+    problems: list[Problem],
+    strategy: str,
+    k: int = 4,
+    batch_size: int = BATCH,
+    chat: bool = True,
+    wording: dict[str, str] | None = None,
 ) -> Iterator[Report]:
     """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time: after each batch, the report
-    on every problem answered so far, so a run stopped early keeps what it answered."""
-    prompts = [build_prompt(p, strategy, k=k, seed=1000 + i) for i, p in enumerate(problems)]
+    on every problem answered so far, so a run stopped early keeps what it answered. The examples are in
+    `wording`, the problems' own."""
+    prompts = [build_prompt(p, strategy, k=k, seed=1000 + i, wording=wording) for i, p in enumerate(problems)]
     budget = token_budget(lm, problems, strategy)  # the same for every batch: a batch's answers do not depend on n
     items: list[ItemResult] = []
     for start in range(0, len(problems), batch_size):
@@ -138,7 +170,7 @@ def evaluate_in_batches(
         replies = generate_all(lm, batch, budget, chat, batch_size)
         replies = [with_lead(prompt, r) for prompt, r in zip(batch, replies, strict=True)]
         items += [
-            ItemResult(p.question, p.length, p.answer, extract(r), is_correct(r, p.answer), prompt, r)
+            ItemResult(p.question, p.length, p.answer, extract(r), is_correct(r, p.answer), prompt, r, mode(r))
             for p, prompt, r in zip(problems[start : start + batch_size], batch, replies, strict=True)
         ]
         yield Report(problems[0].task, strategy, tuple(items))
@@ -152,9 +184,10 @@ def evaluate(
     batch_size: int = BATCH,
     chat: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    wording: dict[str, str] | None = None,
 ) -> Report:
     """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time."""
-    for report in evaluate_in_batches(lm, problems, strategy, k, batch_size, chat):
+    for report in evaluate_in_batches(lm, problems, strategy, k, batch_size, chat, wording):
         if progress is not None:
             progress(len(report.items), len(problems))
     return report
@@ -163,34 +196,39 @@ def evaluate(
 def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> str:
     """Right (1) or wrong (0) for n probes of `kind` with k examples (see `core.prompting.in_context`)."""
     items = probes(kind, k, n)
-    if kind == "labels":  # a zero-shot reply may reason first: room for the chain of a short coin flip
-        replies = generate_all(lm, [p.prompt for p in items], LABEL_REPLY_TOKENS, chat)
-        right = [is_correct(r, p.truth) for p, r in zip(items, replies, strict=True)]
-    else:
-        replies = generate_all(lm, [p.prompt for p in items], 4, chat)
-        right = [mapping_answer(r) == p.truth for p, r in zip(items, replies, strict=True)]
-    return "".join("1" if r else "0" for r in right)
+    replies = generate_all(lm, [p.prompt for p in items], PROBE_TOKENS, chat, stop=("\n",))
+    return "".join("1" if probe_right(p, r) else "0" for p, r in zip(items, replies, strict=True))
 
 
 def cells() -> list[tuple[str, ...]]:
-    """Every measurement of a full run: (task, length set, strategy) and (probe, k)."""
+    """Every measurement of a full run: (task, length set, strategy), (task, "wording:<name>", strategy)
+    and (probe, k)."""
     found = [(t, s, st) for t in FAMILIES for s in LENGTH_SETS for st in STRATEGIES]
-    mappings = [(layout, str(k)) for layout in MAPPING_LAYOUTS for k in MAPPING_KS]
-    return found + [("labels", str(k)) for k in LABEL_KS] + mappings
+    found += [(t, f"wording:{w}", "few-shot-cot") for t, family in FAMILIES.items() for w in family.held_out]
+    found += [(kind, str(k)) for kind in ("labels", "labels-trained", "labels-new-layout") for k in LABEL_KS]
+    found += [(f"layout:{name}", str(LAYOUT_K)) for name in ALL_LAYOUTS]
+    found += [(kind, str(k)) for kind in ("mapping", "mapping-new-layout") for k in MAPPING_KS]
+    return found + [("flipped", str(k)) for k in FLIPPED_KS]
 
 
-def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int) -> str:
-    """The right/wrong string of one cell."""
+def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int) -> tuple[str, str]:
+    """The right/wrong string of one cell, and the reply modes where the cell asks questions of a family."""
     if len(cell) == 2:
-        return probe_bits(lm, cell[0], int(cell[1]), n)
+        return probe_bits(lm, cell[0], int(cell[1]), n), ""
     task, length_set, strategy = cell
-    return evaluate(lm, held_out_problems(task, n, lengths_of(task, length_set)), strategy, k=k).bits
+    if length_set.startswith("wording:"):
+        wording = FAMILIES[task].held_out[length_set[len("wording:") :]]
+        problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
+        report = evaluate(lm, problems, strategy, k=k, chat=False, wording=wording)
+    else:
+        report = evaluate(lm, held_out_problems(task, n, lengths_of(task, length_set)), strategy, k=k, chat=False)
+    return report.bits, report.modes
 
 
 _worker_lm: LanguageModel | None = None
 
 
-def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int) -> str:
+def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int) -> tuple[str, str]:
     """One cell in a worker process, which loads the model once and runs on one thread."""
     global _worker_lm
     if _worker_lm is None:
@@ -211,9 +249,9 @@ def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[
     todo = cells()
     with ProcessPoolExecutor(workers) as pool:
         futures = [pool.submit(_measure_in_worker, model, cell, n, k) for cell in todo]
-        measured = {}
+        measured, modes = {}, {}
         for cell, future in zip(todo, futures, strict=True):
-            measured[cell] = future.result()
+            measured[cell], modes[cell] = future.result()
             log(f"{' '.join(cell)}: {measured[cell].count('1') / n:.0%}")
     families: dict = {}
     for task in FAMILIES:
@@ -221,15 +259,27 @@ def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[
         for length_set in LENGTH_SETS:
             problems = held_out_problems(task, n, lengths_of(task, length_set))
             cell = {"chance": chance(problems), "lengths": [p.length for p in problems]}
+            cell["modes"] = {st: modes[(task, length_set, st)] for st in STRATEGIES}
             families[task][length_set] = cell | {st: measured[(task, length_set, st)] for st in STRATEGIES}
+    wordings = {
+        task: {"corpus": families[task]["multi-step"]["few-shot-cot"]}
+        | {w: measured[(task, f"wording:{w}", "few-shot-cot")] for w in family.held_out}
+        for task, family in FAMILIES.items()
+    }
     return {
         "n": n,
         "k": k,
         "command": f"python -m core.prompting.evaluate --n {n} --k {k}",
         "families": families,
+        "wordings": wordings,
         "unrelated_labels": {str(kk): measured[("labels", str(kk))] for kk in LABEL_KS},
+        "label_kinds": [p.kind for p in probes("labels", 0, n)],
+        "trained_labels": {str(kk): measured[("labels-trained", str(kk))] for kk in LABEL_KS},
+        "unrelated_labels_new_layout": {str(kk): measured[("labels-new-layout", str(kk))] for kk in LABEL_KS},
+        "layouts": {name: measured[(f"layout:{name}", str(LAYOUT_K))] for name in ALL_LAYOUTS},
         "word_mapping": {str(kk): measured[("mapping", str(kk))] for kk in MAPPING_KS},
         "word_mapping_new_layout": {str(kk): measured[("mapping-new-layout", str(kk))] for kk in MAPPING_KS},
+        "flipped_labels": {str(kk): measured[("flipped", str(kk))] for kk in FLIPPED_KS},
     }
 
 
@@ -240,9 +290,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes, one thread each")
     parser.add_argument("--model", default=None, help="a model folder instead of the bundled model")
     parser.add_argument("--write", action="store_true", help=f"store the results in {EVALUATION_FILE.name}")
+    parser.add_argument("--out", type=Path, default=EVALUATION_FILE, help="where --write stores them")
     args = parser.parse_args(argv)
 
-    from core.prompting.claims import claims_table, curve_table
+    from core.prompting.claims import claims_table, curve_table, layout_table, wording_table
 
     began = time.monotonic()
     results = run_all(args.model, args.n, args.k, args.workers)
@@ -250,9 +301,13 @@ def main(argv: list[str] | None = None) -> None:
     print(claims_table(results))
     print()
     print(curve_table(results))
+    print()
+    print(layout_table(results))
+    print()
+    print(wording_table(results))
     print(f"\n{args.n} questions per cell, k = {args.k}, {results['seconds']} s")
     if args.write:
-        EVALUATION_FILE.write_text(json.dumps(results, indent=1))
+        args.out.write_text(json.dumps(results, indent=1))
 
 
 def as_rows(report: Report) -> list[dict]:

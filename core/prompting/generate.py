@@ -104,7 +104,7 @@ def filtered(probs: torch.Tensor, top_k: int, top_p: float) -> torch.Tensor:
     return kept / kept.sum()
 
 
-@gpu(duration=60)
+@gpu(duration=lambda lm, prompt, max_new_tokens=200, *rest, **options: 10 + max_new_tokens // 20)  # 20 tokens/s
 @torch.inference_mode()
 def generate(
     lm: LanguageModel,
@@ -148,11 +148,17 @@ def generate(
     return Generation(text, tuple(tokens))
 
 
-@gpu(duration=60)  # 16 prompts x 400 new tokens of a 0.5B model: about 15 s on a ZeroGPU slice
+@gpu(duration=lambda lm, prompts, max_new_tokens, *rest, **options: 10 + max_new_tokens // 20)  # one step per token
 @torch.inference_mode()
-def generate_batch(lm: LanguageModel, prompts: list[str], max_new_tokens: int, chat: bool = True) -> list[str]:
-    """Greedy continuations of `prompts`, run as one left-padded batch, each stopping like `generate`
-    and cut to fit the context."""
+def generate_batch(
+    lm: LanguageModel,
+    prompts: list[str],
+    max_new_tokens: int,
+    chat: bool = True,
+    stop: tuple[str, ...] = (NEXT_QUESTION,),
+) -> list[str]:
+    """Greedy continuations of `prompts`, run as one left-padded batch, each stopping at the end-of-text token
+    or at one of `stop` (by default like `generate`: a new "Q:"), and cut to fit the context."""
     texts = [model_input(lm, p, chat) for p in prompts]
     batch = lm.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(lm.model.device)
     room = lm.context - batch.input_ids.shape[1]
@@ -165,7 +171,7 @@ def generate_batch(lm: LanguageModel, prompts: list[str], max_new_tokens: int, c
         max_new_tokens=min(max_new_tokens, room),
         do_sample=False,
         pad_token_id=lm.tokenizer.pad_token_id,
-        stop_strings=[NEXT_QUESTION],
+        stop_strings=list(stop),
         tokenizer=lm.tokenizer,
     )  # (B, T + new)
     return lm.tokenizer.batch_decode(out[:, batch.input_ids.shape[1] :], skip_special_tokens=True)

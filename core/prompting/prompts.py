@@ -5,8 +5,9 @@
 - few-shot (Brown et al. 2020): k worked examples with answers only, then the question.
 - few-shot chain-of-thought (Wei et al. 2022): k examples whose answers show the reasoning steps.
 
-Every item is written in a `Format`: the separators, whether the answer shows its chain, and the
-words that stand for the answer (for coin flips: yes/no, or two unrelated words).
+Every item is written in a `Format`: its layout (`Q:`/`A:`, ...), whether the answer shows its chain,
+whether a direct answer is bare or "The answer is X.", and the words that stand for the answer
+(for coin flips: yes/no, or two unrelated words).
 """
 
 import random
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from core.prompting.answers import LEAD
 from core.prompting.exemplars import FOR_TASK
+from core.prompting.layouts import NOTES, Layout
 from core.prompting.tasks import Problem, sample
 from core.prompting.tasks.families import FAMILIES
 from core.runtime.validate import choice, whole_number
@@ -29,15 +31,15 @@ THINK = "Let's think step by step."
 ANSWER_ONLY = LEAD + " {answer}."
 CONCLUSION = "So the answer is {answer}."
 MAX_K = 8
-NOTES_LABELS = ("Q:", "A:")
 
 
 @dataclass(frozen=True)
 class Format:
-    labels: tuple[str, str] = NOTES_LABELS  # what precedes the question and the answer
+    layout: Layout = NOTES  # what surrounds the question and the answer
     chain: bool = False  # the answer shows its reasoning steps
     think: bool = False  # a reasoning answer opens with "Let's think step by step."
     words: dict[str, str] = field(default_factory=dict)  # true answer -> the word written for it
+    bare: bool = False  # a direct answer is the answer alone, not "The answer is X."
 
     def with_answer_words(self, yes: str, no: str) -> "Format":
         return replace(self, words={"yes": yes, "no": no})
@@ -47,11 +49,11 @@ class Format:
 
     @property
     def is_notes_format(self) -> bool:
-        return self.labels == NOTES_LABELS and not self.words
+        return self.layout == NOTES and not self.words
 
 
 def question_block(question: str, fmt: Format = Format()) -> str:
-    return f"{fmt.labels[0]} {question}\n{fmt.labels[1]}"
+    return fmt.layout.block(question)
 
 
 def worked_answer(problem: Problem, fmt: Format) -> str:
@@ -59,7 +61,7 @@ def worked_answer(problem: Problem, fmt: Format) -> str:
     if fmt.chain:
         opening = f"{THINK} " if fmt.think else ""
         return f"{opening}{problem.chain} {CONCLUSION.format(answer=answer)}"
-    return ANSWER_ONLY.format(answer=answer)
+    return answer if fmt.bare else ANSWER_ONLY.format(answer=answer)
 
 
 def worked_example(problem: Problem, fmt: Format) -> str:
@@ -73,29 +75,35 @@ def notes_example(task: str, chain: bool) -> str:
     return f"{question_block(exemplar.question)} {answer}"
 
 
-def exemplar_problems(task: str, k: int, seed: int) -> list[Problem]:
-    """k training-side problems of the family's trained lengths, drawn from `seed`."""
+def exemplar_problems(task: str, k: int, seed: int, wording: dict[str, str] | None = None) -> list[Problem]:
+    """k training-side problems of the family's trained lengths, drawn from `seed`, in `wording`."""
     family = FAMILIES[task]
     rng = random.Random(seed)
-    return [sample(family, rng, rng.choice(family.train_lengths), "train") for _ in range(k)]
+    return [sample(family, rng, rng.choice(family.train_lengths), "train", wording) for _ in range(k)]
 
 
 def check_k(k) -> int:
     return whole_number(k, "k", 1, MAX_K, hint="the number of worked examples in the prompt")
 
 
-def build_prompt(problem: Problem, strategy: str, k: int = 4, source: str = "generated", seed: int = 0) -> str:
-    """The prompt for `problem` under `strategy`, with k exemplars from the notes or generated ones."""
+def build_prompt(
+    problem: Problem,
+    strategy: str,
+    k: int = 4,
+    source: str = "generated",
+    seed: int = 0,
+    wording: dict[str, str] | None = None,
+) -> str:
+    """The prompt for `problem` under `strategy`, with k exemplars from the notes or generated ones (in
+    `wording`, the question's own). Every prompt ends at the answer slot: nothing forces how the model answers,
+    so the examples alone say whether to reason first."""
     strategy, source = choice(strategy, "strategy", STRATEGIES), choice(source, "exemplar source", EXEMPLAR_SOURCES)
     if strategy == "zero-shot":
         return question_block(problem.question)
     if strategy == "zero-shot-cot":
         return f"{question_block(problem.question)} {THINK}"
     fmt = Format(chain=strategy == "few-shot-cot")
-    examples = [worked_example(p, fmt) for p in exemplar_problems(problem.task, check_k(k), seed)]
+    examples = [worked_example(p, fmt) for p in exemplar_problems(problem.task, check_k(k), seed, wording)]
     if source == "notes":
         examples[0] = notes_example(problem.task, fmt.chain)
-    prompt = "\n\n".join([*examples, question_block(problem.question)])
-    # Answers only: the prompt goes on to "The answer is", so the reply is the answer, with no room to reason
-    # first (a base model that never saw a long problem answered at once would otherwise start a chain).
-    return prompt if fmt.chain else f"{prompt} {LEAD}"
+    return "\n\n".join([*examples, question_block(problem.question)])

@@ -1,11 +1,12 @@
 """Pre-train the bundled base model: a small Llama-style decoder on the generated document corpus, next-token prediction.
 
-    python -m core.prompting.train [--steps N] [--resume] [--device cuda --batch-size 64 --workers 14]
+    python -m core.prompting.train [--steps N] [--resume] [--init DIR] [--device cuda --batch-size 64 --workers 14]
 
 Reproduces `core/prompting/model/` (its README gives the command and the time it took). The same code
 runs on a 2-core CPU (the defaults) or on a GPU, where data workers generate the documents and the
 forward pass runs in bfloat16.
-It first trains the BPE tokenizer on the corpus, then the model. Every `--save-every` steps it
+It first trains the BPE tokenizer on the corpus, then the model; with `--init DIR` it starts instead from
+the tokenizer and weights saved in DIR (continued pre-training on the current corpus). Every `--save-every` steps it
 writes the model there and a resumable checkpoint to `--work-dir`; progress goes to `train.log` there.
 The learning rate warms up, holds, and decays over the last DECAY share of the steps, so a run
 resumed with a different `--steps` before its decay began is the same as a fresh run with that `--steps`.
@@ -74,15 +75,15 @@ WARMUP = 100
 DECAY = 0.2  # share of the steps over which the rate decays linearly to PEAK / 10
 
 
-def learning_rate(step: int, steps: int) -> float:
-    """Warm up, hold the peak, then decay linearly to PEAK / 10 over the last DECAY * steps
+def learning_rate(step: int, steps: int, peak: float = PEAK) -> float:
+    """Warm up, hold the peak, then decay linearly to peak / 10 over the last DECAY * steps
     (warmup-stable-decay): the steps before the decay do not depend on `steps`."""
     decay_start = int(steps * (1 - DECAY))
     if step < WARMUP:
-        return PEAK * (step + 1) / WARMUP
+        return peak * (step + 1) / WARMUP
     if step < decay_start:
-        return PEAK
-    return PEAK * (1 - 0.9 * (step - decay_start) / (steps - decay_start))
+        return peak
+    return peak * (1 - 0.9 * (step - decay_start) / (steps - decay_start))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/lab-lm-train"))
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work-dir")
+    parser.add_argument("--init", type=Path, help="start from the tokenizer and weights saved in this folder")
+    parser.add_argument("--peak", type=float, default=PEAK, help="the learning rate after warm-up")
     args = parser.parse_args(argv)
     if args.steps < WARMUP:
         parser.error(f"--steps must be at least the {WARMUP} warm-up steps")
@@ -107,10 +110,16 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(args.seed)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     log = (args.work_dir / "train.log").open("a")
-    tokenizer = build_tokenizer(args.seed)
-    model = LlamaForCausalLM(model_config(len(tokenizer), tokenizer.eos_token_id)).to(args.device)
+    if args.init:
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(args.init)
+        model = LlamaForCausalLM.from_pretrained(args.init).to(args.device)
+    else:
+        tokenizer = build_tokenizer(args.seed)
+        model = LlamaForCausalLM(model_config(len(tokenizer), tokenizer.eos_token_id)).to(args.device)
     optimizer = torch.optim.AdamW(
-        model.parameters(), lr=learning_rate(0, args.steps), betas=(0.9, 0.95), weight_decay=0.1
+        model.parameters(), lr=learning_rate(0, args.steps, args.peak), betas=(0.9, 0.95), weight_decay=0.1
     )
     checkpoint = args.work_dir / "checkpoint.pt"
     start = 0
@@ -138,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     began, smoothed = time.monotonic(), None
     for step, rows in zip(range(start, args.steps), batches, strict=True):
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step, args.steps)
+            group["lr"] = learning_rate(step, args.steps, args.peak)
         rows = rows.to(args.device, non_blocking=True)  # (B, T + 1)
         with half:
             logits = model(rows[:, :-1]).logits  # (B, T, vocab)

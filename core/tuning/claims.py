@@ -44,7 +44,7 @@ class FeedbackClaims:
     length: tuple[float, float]  # mean reply length in characters, start and tuned
 
 
-def held_out_problems(seed: int) -> list[Problem]:
+def held_out_questions(seed: int) -> list[Problem]:
     """Up to HELD_OUT_PROMPTS distinct test questions (the draw is with replacement; a repeat would count twice)."""
     distinct = {p.question: p for p in feedback_problems(MAX_PROMPTS, seed + HELD_OUT_SEED_OFFSET, split="test")}
     return list(distinct.values())[:HELD_OUT_PROMPTS]
@@ -67,7 +67,7 @@ def feedback_claims(
 ) -> FeedbackClaims:
     """Both models' greedy replies to the held-out questions; `score(prompts, replies)` (N,) is the reward model the
     policy was tuned against."""
-    problems = held_out_problems(seed)
+    problems = held_out_questions(seed)
     prompts = [prompt_of(p) for p in problems]
     before, after = greedy_replies(start, prompts, max_new_tokens), greedy_replies(tuned, prompts, max_new_tokens)
     reward_before, reward_after = score(prompts, before).numpy(), score(prompts, after).numpy()

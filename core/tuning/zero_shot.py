@@ -6,7 +6,7 @@ FLAN measured: whether tuning on some instructions helps tasks and phrasings tha
 
 from dataclasses import dataclass
 
-from core.prompting.answers import is_correct
+from core.prompting.grading import share_right
 from core.prompting.models import LanguageModel
 from core.runtime.limits import Deadline
 from core.tuning.instructions import TASKS, Example, question_set
@@ -25,13 +25,15 @@ class Graded:
 
 @dataclass(frozen=True)
 class TaskScore:
+    """One task's replies under a tuning phrasing or its held-out one, each graded by the task's rule."""
+
     task: str
     held_out_phrasing: bool
     graded: tuple[Graded, ...]
 
     @property
     def accuracy(self) -> float:
-        return sum(g.correct for g in self.graded) / len(self.graded)
+        return share_right(g.correct for g in self.graded)
 
 
 def replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int) -> list[str]:
@@ -66,10 +68,3 @@ def score_tasks(
                 deadline.check()
             scores[task, held_out] = score_task(lm, task, n, held_out, seed)
     return scores
-
-
-def plain_accuracy(lm: LanguageModel, problems: list, max_new_tokens: int = 120) -> float:
-    """Accuracy in the base model's own format ("Q: ...\\nA:", answer after "the answer is"): the unrelated task
-    that shows whether tuning made the model forget what it could do."""
-    got = replies(lm, [f"Q: {p.question}\nA:" for p in problems], max_new_tokens)
-    return sum(is_correct(r, p.answer) for r, p in zip(got, problems, strict=True)) / len(problems)

@@ -8,7 +8,7 @@ and each family also has lengths longer than any trained one, as in the chain-of
 import random
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TEST_SHARE = 10  # one question in TEST_SHARE is reserved for testing, never trained on
 
@@ -33,8 +33,15 @@ class Family:
     length_unit: str  # what `Problem.length` counts
     train_lengths: tuple[int, ...]
     longer_lengths: tuple[int, ...]
-    make: Callable[[random.Random, int], Problem]
+    make: Callable[..., Problem]  # (rng, length, wording=None) -> Problem
     multi_step: tuple[int, ...] = ()  # trained lengths long enough that one token cannot hold the answer
+    train_slots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each sentence's trained alternatives
+    held_out: dict[str, dict[str, str]] = field(default_factory=dict)  # wordings the corpus never writes
+    held_out_marks: tuple[str, ...] = ()  # strings only the held-out wordings contain
+
+    def train_wording(self, rng: random.Random) -> dict[str, str]:
+        """One trained alternative for every sentence of the family, drawn independently."""
+        return {slot: rng.choice(options) for slot, options in self.train_slots.items()}
 
     @property
     def eval_lengths(self) -> tuple[int, ...]:
@@ -46,11 +53,14 @@ def is_test_question(question: str) -> bool:
     return zlib.crc32(question.encode()) % TEST_SHARE == 0
 
 
-def sample(family: Family, rng: random.Random, length: int, split: str) -> Problem:
-    """A problem of `length` from the "train" or the "test" side of the hash split."""
+def sample(
+    family: Family, rng: random.Random, length: int, split: str, wording: dict[str, str] | None = None
+) -> Problem:
+    """A problem of `length` from the "train" or the "test" side of the hash split, in `wording`
+    (a trained or held-out one; None: the family's canonical wording)."""
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     while True:
-        problem = family.make(rng, length)
+        problem = family.make(rng, length, wording)
         if is_test_question(problem.question) == (split == "test"):
             return problem

@@ -1,4 +1,7 @@
-"""Multi-step arithmetic word problems in the style of the notes' tennis-ball example."""
+"""Multi-step arithmetic word problems in the style of the notes' tennis-ball example.
+
+The corpus draws each sentence from TRAIN_SLOTS; HELD_OUT holds wordings it never writes.
+"""
 
 import random
 
@@ -8,12 +11,37 @@ from core.prompting.tasks.names import NAMES
 THINGS = ("balls", "apples", "pens", "cards", "shells", "eggs")
 BOXES = ("cans", "bags", "boxes", "packs")
 MAX_TOTAL = 99
+TRAIN_SLOTS = {  # the first alternative of each slot is the canonical wording
+    "start": ("{name} has {total} {thing}.", "{name} starts with {total} {thing}."),
+    "buy": ("{name} gets {n} more.", "{name} finds {n} more.", "{name} adds {n}."),
+    "give": ("{name} gives away {n}.", "{name} loses {n}.", "{name} gives {n} away."),
+    "boxes": ("{name} buys {count} {box} of {each}.", "{name} gets {count} {box} with {each} each."),
+    "ask": ("How many {thing} does {name} have now?", "How many {thing} are there now?", "How many does {name} have?"),
+}
+HELD_OUT = {
+    "owns": {
+        "start": "{name} owns {total} {thing}.",
+        "buy": "Then {name} receives {n} more {thing}.",
+        "give": "Then {name} hands {n} {thing} to a friend.",
+        "boxes": "Then {name} purchases {count} {box} with {each} {thing} in each.",
+        "ask": "How many {thing} does {name} own in the end?",
+    },
+    "past": {
+        "start": "At first {name} had {total} {thing}.",
+        "buy": "Later {name} collected {n} more.",
+        "give": "Later {name} donated {n}.",
+        "boxes": "Later {name} bought {count} {box} holding {each} each.",
+        "ask": "What is the number of {thing} {name} has?",
+    },
+}
+HELD_OUT_MARKS = ("owns", "receives", "hands", "purchases", "At first", "collected", "donated", "holding", "number of")
 
 
-def make(rng: random.Random, length: int) -> Problem:
+def make(rng: random.Random, length: int, wording: dict[str, str] | None = None) -> Problem:
+    say = wording or {slot: options[0] for slot, options in TRAIN_SLOTS.items()}
     name, thing = rng.choice(NAMES), rng.choice(THINGS)
     total = rng.randint(1, 9)
-    sentences = [f"{name} has {total} {thing}."]
+    sentences = [say["start"].format(name=name, total=total, thing=thing)]
     steps = [f"{name} starts with {total}."]
     for _ in range(length):
         kind = rng.choice(
@@ -21,27 +49,36 @@ def make(rng: random.Random, length: int) -> Problem:
         )
         if kind == "buy":
             n = rng.randint(1, 9)
-            sentences.append(f"{name} gets {n} more.")
+            sentences.append(say["buy"].format(name=name, n=n, thing=thing))
             steps.append(f"{total} + {n} = {total + n}.")
             total += n
         elif kind == "give":
             n = rng.randint(1, total - 1)
-            sentences.append(f"{name} gives away {n}.")
+            sentences.append(say["give"].format(name=name, n=n, thing=thing))
             steps.append(f"{total} - {n} = {total - n}.")
             total -= n
         else:
             box, count, each = rng.choice(BOXES), rng.randint(2, 3), rng.randint(2, 5)
-            sentences.append(f"{name} buys {count} {box} of {each}.")
+            sentences.append(say["boxes"].format(name=name, count=count, box=box, each=each, thing=thing))
             steps.append(
                 f"{count} {box} of {each} is {count * each}. {total} + {count * each} = {total + count * each}."
             )
             total += count * each
         if total > MAX_TOTAL:
-            return make(rng, length)
-    sentences.append(f"How many {thing} does {name} have now?")
+            return make(rng, length, wording)
+    sentences.append(say["ask"].format(name=name, thing=thing))
     return Problem("arithmetic", " ".join(sentences), tuple(steps), str(total), length)
 
 
 FAMILY = Family(
-    "arithmetic", "Arithmetic word problems", "steps", (1, 2, 3, 4, 5, 6), (7, 8, 9), make, multi_step=(3, 4, 5, 6)
+    "arithmetic",
+    "Arithmetic word problems",
+    "steps",
+    (1, 2, 3, 4, 5, 6),
+    (7, 8, 9),
+    make,
+    multi_step=(3, 4, 5, 6),
+    train_slots=TRAIN_SLOTS,
+    held_out=HELD_OUT,
+    held_out_marks=HELD_OUT_MARKS,
 )

@@ -1,4 +1,7 @@
-"""Date understanding: MM/DD/YYYY arithmetic over a chain of moves, as in the notes' concert example."""
+"""Date understanding: MM/DD/YYYY arithmetic over a chain of moves, as in the notes' concert example.
+
+The corpus draws each sentence from TRAIN_SLOTS; HELD_OUT holds wordings it never writes.
+"""
 
 import datetime as dt
 import random
@@ -8,6 +11,40 @@ from core.prompting.tasks import Family, Problem
 FIRST = dt.date(1900, 1, 1).toordinal()
 LAST = dt.date(2030, 12, 31).toordinal()
 EVENTS = ("concert", "meeting", "party", "game", "trip")
+TRAIN_SLOTS = {  # the first alternative of each slot is the canonical wording
+    "set": ("The {event} was set for {day}.", "The {event} was planned for {day}."),
+    "later": ("It was delayed by {n}", "It was pushed back by {n}"),
+    "earlier": ("It was moved {n} earlier", "It was brought forward by {n}"),
+    "today": ("Today is {day}.", "The date today is {day}."),
+    "ask": ("What is the date {when} in MM/DD/YYYY?", "What date is {when}? Use MM/DD/YYYY."),
+}
+HELD_OUT = {
+    "scheduled": {
+        "set": "The {event} had been scheduled on {day}.",
+        "later": "Someone postponed it by {n}",
+        "earlier": "Someone advanced it by {n}",
+        "today": "It is {day} today.",
+        "ask": "Which date in MM/DD/YYYY is {when}?",
+    },
+    "calendar": {
+        "set": "On the calendar the {event} stood at {day}.",
+        "later": "Next it slipped {n} later",
+        "earlier": "Next it shifted {n} sooner",
+        "today": "The calendar says {day} for today.",
+        "ask": "Give the date {when} as MM/DD/YYYY.",
+    },
+}
+HELD_OUT_MARKS = (
+    "scheduled",
+    "postponed",
+    "advanced",
+    "It is ",
+    "Which date",
+    "calendar",
+    "slipped",
+    "sooner",
+    "Give the",
+)
 
 
 def fmt(day: dt.date) -> str:
@@ -21,21 +58,21 @@ def shifted(day: dt.date, days: int) -> tuple[dt.date, str]:
     return new, f"{abs(days)} {'day' if abs(days) == 1 else 'days'} {word} {fmt(day)} is {fmt(new)}."
 
 
-def make(rng: random.Random, length: int) -> Problem:
+def make(rng: random.Random, length: int, wording: dict[str, str] | None = None) -> Problem:
+    say = wording or {slot: options[0] for slot, options in TRAIN_SLOTS.items()}
     day = dt.date.fromordinal(rng.randint(FIRST + 60, LAST - 60))
     moves = [rng.choice((-1, 1)) * rng.randint(1, 9) for _ in range(length - 1)]
     ask = rng.choice((-1, 1)) * rng.randint(1, 9)
     if moves:
-        sentences = [f"The {rng.choice(EVENTS)} was set for {fmt(day)}."]
+        sentences = [say["set"].format(event=rng.choice(EVENTS), day=fmt(day))]
         for i, days in enumerate(moves):
-            how = f"delayed by {days}" if days > 0 else f"moved {-days}"
-            how += " day" if abs(days) == 1 else " days"
-            how += "" if days > 0 else " earlier"
-            sentences.append(f"It was {how}{', to today' if i == len(moves) - 1 else ''}.")
+            n = f"{abs(days)} {'day' if abs(days) == 1 else 'days'}"
+            how = say["later" if days > 0 else "earlier"].format(n=n)
+            sentences.append(f"{how}{', to today' if i == len(moves) - 1 else ''}.")
     else:
-        sentences = [f"Today is {fmt(day)}."]
+        sentences = [say["today"].format(day=fmt(day))]
     when = f"{abs(ask)} {'day' if abs(ask) == 1 else 'days'} {'ago' if ask < 0 else 'from today'}"
-    sentences.append(f"What is the date {when} in MM/DD/YYYY?")
+    sentences.append(say["ask"].format(when=when))
     steps = []
     for days in moves:
         day, sentence = shifted(day, days)
@@ -45,4 +82,15 @@ def make(rng: random.Random, length: int) -> Problem:
     return Problem("dates", " ".join(sentences), tuple(steps), fmt(day), length)
 
 
-FAMILY = Family("dates", "Date understanding", "date steps", (1, 2, 3), (4, 5), make, multi_step=(2, 3))
+FAMILY = Family(
+    "dates",
+    "Date understanding",
+    "date steps",
+    (1, 2, 3),
+    (4, 5),
+    make,
+    multi_step=(2, 3),
+    train_slots=TRAIN_SLOTS,
+    held_out=HELD_OUT,
+    held_out_marks=HELD_OUT_MARKS,
+)

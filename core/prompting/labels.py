@@ -1,0 +1,88 @@
+"""Answer words: what a document writes for its answers, drawn from open pools, and those held out.
+
+A label document's classes ("yes"/"no", or three kinds of word) are written as words drawn for the document,
+so only its examples say which word means what (Wei et al. 2023). The trained pools are large and of every
+kind: common words, capitalised, two words, numbers 0-99, symbols and made-up words from syllables. Rare
+classes and many of them is what makes in-context learning general rather than memorised (Chan et al. 2022).
+HELD_OUT holds answer words of the same kinds that `trained_label` can never return (numbers of three digits,
+symbols and letters no trained one uses, words outside the trained lists), so a model that writes one has
+read it from its prompt.
+"""
+
+import random
+
+WORDS = (
+    "red", "blue", "green", "black", "white", "pink", "gold", "gray", "brown", "orange",
+    "cat", "dog", "fox", "owl", "bee", "cow", "pig", "ant", "bat", "hen", "elk", "yak", "eel", "ram",
+    "apple", "pear", "plum", "lime", "fig", "corn", "rice", "bread", "milk", "tea",
+    "sun", "moon", "star", "rain", "snow", "wind", "fire", "ice", "rock", "sand",
+    "car", "bus", "boat", "ship", "bike", "train", "plane", "road", "door", "box",
+    "foo", "bar", "zap", "mox", "top", "low", "up", "down", "left", "right", "big", "small",
+    "hot", "cold", "fast", "slow", "old", "new", "soft", "hard", "good", "bad", "on", "off",
+    "one", "two", "three", "four", "five", "six", "north", "south", "east", "west",
+)  # fmt: skip
+SYMBOLS = ("%", "&", "*", "+", "!", "?", "~", "=", "+1", "-1", "**", "!!", "?!", ":)", ":(")
+CONSONANTS = "bdfgklmnprstvz"  # no c, h, j, q, w, x, y: those belong to the held-out made-up words
+VOWELS = "aeiou"
+RESERVED = ("yes", "no")  # the coin flip's own words: kept for the flipped-label probe
+HELD_OUT = {
+    "Greek letters": ("alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta"),
+    "symbols": ("#", "@", "$", "^", "##", "@@", "$$", "^^"),
+    "numbers": ("101", "256", "404", "512", "777", "900", "365", "128"),
+    "capitalised": ("Paris", "Tokyo", "Venus", "Mars", "Oslo", "Cairo", "Rome", "Lima"),
+    "two words": ("ice cream", "hot dog", "full moon", "red panda", "sea horse", "blue whale", "new york", "pop art"),
+    "made-up": ("wug", "dax", "blicket", "jorqy", "chimwex", "yoxle", "quimby", "thwip"),
+}
+HELD_OUT_WORDS = frozenset(w.lower() for pool in HELD_OUT.values() for w in pool)
+HELD_OUT_PARTS = frozenset(part for w in HELD_OUT_WORDS for part in w.split())
+
+
+def made_up(rng: random.Random) -> str:
+    """A pronounceable nonsense word of 1-3 syllables from the trained letters."""
+    syllables = [rng.choice(CONSONANTS) + rng.choice(VOWELS) + rng.choice(("", "", rng.choice(CONSONANTS)))]
+    syllables += [rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(0, 2))]
+    return "".join(syllables)
+
+
+def _draw(rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.3:
+        return rng.choice(WORDS)
+    if kind < 0.45:
+        return rng.choice(WORDS).capitalize()
+    if kind < 0.55:
+        return f"{rng.choice(WORDS)} {rng.choice(WORDS)}"
+    if kind < 0.7:
+        return str(rng.randint(0, 99))
+    if kind < 0.8:
+        return rng.choice(SYMBOLS)
+    word = made_up(rng)
+    return word.capitalize() if rng.random() < 0.2 else word
+
+
+def trained_label(rng: random.Random) -> str:
+    """One answer word from the trained pools, never a held-out one, "yes" or "no"."""
+    while True:
+        label = _draw(rng)
+        parts = label.lower().split()
+        if label.lower() not in HELD_OUT_WORDS and not set(parts) & (HELD_OUT_PARTS | set(RESERVED)):
+            return label
+
+
+def trained_labels(rng: random.Random, n: int) -> list[str]:
+    """n different trained answer words (none the start of another, so a prefix never answers for two)."""
+    labels: list[str] = []
+    while len(labels) < n:
+        label = trained_label(rng)
+        if not any(label.startswith(other) or other.startswith(label) for other in labels):
+            labels.append(label)
+    return labels
+
+
+def held_out_labels(rng: random.Random, n: int, kind: str | None = None) -> list[str]:
+    """n different held-out answer words, of one kind (a key of HELD_OUT) or mixed."""
+    pool = HELD_OUT[kind] if kind else tuple(w for words in HELD_OUT.values() for w in words)
+    while True:
+        labels = rng.sample(pool, n)
+        if not any(a != b and a.startswith(b) for a in labels for b in labels):
+            return labels
