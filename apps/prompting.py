@@ -285,6 +285,7 @@ link_inputs(
         "strategies": eval_strategies,
         "n": n,
         "lengths": length_set,
+        "own_prompt": own_prompt,
     },
 )
 

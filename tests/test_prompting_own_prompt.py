@@ -32,6 +32,7 @@ def test_the_answer_slot_is_the_longest_ending_every_example_shares():
     [
         ("", "the prompt is empty"),
         ("   \n ", "the prompt is empty"),
+        ("cat -> a\n" * 1000 + "fox ->", "the prompt is 9,006 characters; at most 6,000"),
         ("cat -> alpha\nfox ->", "at least 2 examples"),
         ("cat\ndog\nfox", "could not find where the answers go"),
         ("\n".join(f"w{i} -> a" for i in range(17)) + "\nz ->", "at most 16 examples"),

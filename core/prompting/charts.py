@@ -6,7 +6,15 @@ from core.prompting.tasks.families import FAMILIES
 from core.stats import Estimate
 
 PERCENT = dict(range=[0, 1.05], tickformat=".0%")
-COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2")  # one per line, a line's chance level in its colour
+COLOURS = (
+    "#4c78a8",
+    "#f58518",
+    "#54a24b",
+    "#e45756",
+    "#b279a2",
+    "#9d755d",
+    "#72b7b2",
+)  # one per line, a line's chance level in its colour
 
 
 def accuracy_bars(accuracies: dict[str, float], chance: float):

@@ -37,7 +37,7 @@ ANSWER_TOKENS = 16  # enough for "The answer is 01/30/2003."
 PROBE_TOKENS = 12  # enough for any held-out answer word, which ends the probe's reply at its line's end
 REPLY_END = ("\n\n", NEXT_QUESTION)  # a reply ends at a blank line or a new "Q:": worked answers are one line
 LENGTH_SETS = ("multi-step", "longer")
-BATCH = 100
+BATCH = 25
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from core.prompting.models import LanguageModel
 from core.stats import Estimate, proportion
 
 MAX_EXAMPLES = 16
+MAX_PROMPT_CHARS = 6000  # the page's box holds as much; the model's context holds about 14,000 characters
 MAX_ANSWER_CHARS = 40
 REPLY_TOKENS = 12
 
@@ -74,6 +75,8 @@ def parse(prompt: str) -> tuple[str, list[Example], str]:
         raise ValueError(
             "the prompt is empty: write two or more examples, then a last one that ends where the answer goes"
         )
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise ValueError(f"the prompt is {len(prompt):,} characters; at most {MAX_PROMPT_CHARS:,}: use fewer examples")
     examples, query = blocks_of(prompt)
     if len(examples) < 2:
         raise ValueError(
