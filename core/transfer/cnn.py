@@ -2,6 +2,8 @@
 card, a dense layer combines them into features, and the head maps the features to classes. Its four
 layers are what the adaptation modes freeze or train."""
 
+import os
+
 import torch
 from huggingface_hub import PyTorchModelHubMixin
 from torch import nn
@@ -30,6 +32,17 @@ class DigitCNN(nn.Module, PyTorchModelHubMixin):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(x))  # (B, num_classes)
+
+    @classmethod
+    def _from_pretrained(cls, *, model_id: str, map_location: str = "cpu", strict: bool = False, **options):
+        """A local folder loads as the mixin loads it, without the line it prints on standard output; a hub id goes
+        to the mixin."""
+        if not os.path.isdir(model_id):
+            return super()._from_pretrained(model_id=model_id, map_location=map_location, strict=strict, **options)
+        for name in ("revision", "cache_dir", "force_download", "local_files_only", "token"):
+            options.pop(name, None)
+        weights = os.path.join(model_id, "model.safetensors")
+        return cls._load_as_safetensor(cls(**options), weights, map_location, strict)
 
 
 def init_layer(layer: nn.Module, generator: torch.Generator) -> None:
