@@ -2,6 +2,7 @@
 errors for bad input, and a browser building a few-shot chain-of-thought prompt."""
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from gradio_client.exceptions import AppError
@@ -157,15 +158,24 @@ def test_every_chart_of_the_stored_evaluation_draws_every_row_of_its_table():
         assert {t.name for t in chart.data} <= set(strategies)
 
 
-def test_a_student_measures_the_new_layout_mapping_and_sees_every_probe_plotted(demo, page):
-    """The k boxes follow the probe, so Measure works with the boxes as they come; the chart draws its table's rows,
-    and the stored evaluation's chart draws the new layout's near-zero line beside the others."""
+@contextmanager
+def on_the_learning_tab(demo, page):
+    """The lab served, a browser on its "Learning from the prompt" tab; the server closed afterwards."""
     demo.queue()
     page.set_default_timeout(180_000)  # a busy CPU answers slowly
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
         page.goto(url)
         page.get_by_role("tab", name="Learning from the prompt").click()
+        yield
+    finally:
+        demo.close()
+
+
+def test_a_student_measures_the_new_layout_mapping_and_sees_every_probe_plotted(demo, page):
+    """The k boxes follow the probe, so Measure works with the boxes as they come; the chart draws its table's rows,
+    and the stored evaluation's chart draws the new layout's near-zero line beside the others."""
+    with on_the_learning_tab(demo, page):
         page.get_by_label("Word mapping, held-out words, layouts never seen").check()
         boxes = {k: page.get_by_role("checkbox", name=k, exact=True) for k in ("1", "2", "4", "8", "12")}
         boxes["12"].wait_for()
@@ -182,8 +192,6 @@ def test_a_student_measures_the_new_layout_mapping_and_sees_every_probe_plotted(
         page.get_by_role("tab", name="What the numbers show").click()
         legend.filter(has_text="word mapping, held-out words, held-out layouts").first.wait_for()
         assert page.console_errors == []
-    finally:
-        demo.close()
 
 
 def test_an_evaluation_shows_what_it_answered_so_far_and_marks_a_stopped_run(monkeypatch):
@@ -292,12 +300,7 @@ def test_a_student_writes_a_prompt_with_held_out_answer_words_and_gets_the_right
     """A prompt of the student's own, in an arrow layout the corpus never writes, with place names it never uses as
     answers: the query's key appeared with `Paris`, and the model copies it (golden: greedy decoding)."""
     prompt = "cat -> Paris\ndog -> Tokyo\nowl -> Paris\nfox -> Tokyo\nbee -> Paris\ncow -> Tokyo\nbee ->"
-    demo.queue()
-    page.set_default_timeout(180_000)  # a busy CPU answers slowly
-    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
-    try:
-        page.goto(url)
-        page.get_by_role("tab", name="Learning from the prompt").click()
+    with on_the_learning_tab(demo, page):
         page.get_by_label("Your few-shot prompt").fill(prompt)
         page.get_by_role("button", name="Measure my prompt").click()
         answer = page.get_by_text("The model's answer to your last line:")
@@ -306,5 +309,3 @@ def test_a_student_writes_a_prompt_with_held_out_answer_words_and_gets_the_right
         assert "your answer words: Paris, Tokyo." in page.locator("p", has_text="Your examples put").inner_text()
         page.get_by_text("Leave-one-out on your 6 examples:").wait_for()
         assert page.console_errors == []
-    finally:
-        demo.close()

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 
 from core.prompting import corpus, labels, layouts
+from core.prompting.answers import read_answer
 from core.prompting.corpus import document
 from core.prompting.in_context import (
     PROBE_KINDS,
@@ -17,7 +18,6 @@ from core.prompting.in_context import (
     k_choices,
     label_probe,
     probes,
-    read_answer,
     word_mapping_probe,
 )
 from core.prompting.tasks import sample

@@ -43,6 +43,15 @@ def mode(reply: str) -> str:
     return "direct" if len(line.split()) <= BARE_WORDS else "chain"
 
 
+def read_answer(reply: str) -> str:
+    """The answer in a reply: after "the answer is" where the reply says it, else its first line, normalised."""
+    said = extract(reply)
+    if said is not None:
+        return said
+    lines = reply.strip().splitlines()
+    return normalise(lines[0]) if lines else ""
+
+
 def is_correct(generation: str, truth: str) -> bool:
     answer = extract(generation)
     return answer is not None and answer == normalise(truth)

@@ -162,13 +162,14 @@ def mapping_document(rng: random.Random) -> str:
     values = trained_labels(rng, n) if rng.random() < 0.7 else [trained_label(rng) for _ in keys]
     if rng.random() < 0.35:
         template = rng.choice(ROSTER_TEMPLATES)
-        line, ask = (lambda k, v: template.format(k=k, v=v)), (lambda k, v: template.format(k=k, v=v))
+
+        def line(k: str, v: str) -> str:
+            return template.format(k=k, v=v)
     else:
-        layout = trained_layout(rng) if rng.random() < 0.7 else rng.choice(CLASSIC)
-        line, ask = layout.item, layout.item
+        line = (trained_layout(rng) if rng.random() < 0.7 else rng.choice(CLASSIC)).item
     listed = [line(k, v) for k, v in zip(keys, values, strict=True)]
     again = rng.sample(range(n), rng.randint((n + 1) // 2, n))
-    repeated = [ask(keys[i], values[i]) for i in again]
+    repeated = [line(keys[i], values[i]) for i in again]
     joiner = "\n\n" if "\n" in listed[0] else "\n"
     heading = rng.choice(AGAIN)
     return joiner.join(listed) + "\n" + (heading + "\n" if heading else "") + joiner.join(repeated)

@@ -21,7 +21,7 @@ Every probe is built from material the corpus never contains (`core.prompting.la
 import random
 from dataclasses import dataclass
 
-from core.prompting.answers import normalise
+from core.prompting.answers import normalise, read_answer
 from core.prompting.labels import HELD_OUT as HELD_OUT_LABELS
 from core.prompting.labels import held_out_labels, trained_labels
 from core.prompting.layouts import HELD_OUT as HELD_OUT_LAYOUTS
@@ -108,17 +108,6 @@ def word_mapping_probe(k: int, rng: random.Random, layout: Layout = NOTES, kind:
     return Probe(joined(layout, [*lines, layout.block(keys[query])]), values[query], 1 / k, kind)
 
 
-def read_answer(reply: str) -> str:
-    """The answer in a reply: after "the answer is" where the reply says it, else its first line, normalised."""
-    from core.prompting.answers import extract
-
-    said = extract(reply)
-    if said is not None:
-        return said
-    lines = reply.strip().splitlines()
-    return normalise(lines[0]) if lines else ""
-
-
 def probe_right(probe: Probe, reply: str) -> bool:
     return read_answer(reply) == normalise(probe.truth)
 
@@ -155,8 +144,8 @@ def probes(kind: str, k: int, n: int, seed: int = 2) -> list[Probe]:
     if kind == "labels-new-layout":
         kinds = [LABEL_KINDS[(i // len(held_out)) % len(LABEL_KINDS)] for i in range(n)]
         return [label_probe(k, r, held_out[i % len(held_out)], kinds[i]) for i, r in enumerate(rngs)]
-    if kind.startswith("layout:") and kind[len("layout:") :] in ALL_LAYOUTS:
-        layout = ALL_LAYOUTS[kind[len("layout:") :]]
+    if kind.startswith("layout:") and kind.removeprefix("layout:") in ALL_LAYOUTS:
+        layout = ALL_LAYOUTS[kind.removeprefix("layout:")]
         return [label_probe(k, r, layout, LABEL_KINDS[i % len(LABEL_KINDS)]) for i, r in enumerate(rngs)]
     if kind == "mapping":
         return [word_mapping_probe(k, r, trained[i % len(trained)]) for i, r in enumerate(rngs)]

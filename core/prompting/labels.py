@@ -69,12 +69,18 @@ def trained_label(rng: random.Random) -> str:
             return label
 
 
+def clashes(label: str, others: list[str]) -> bool:
+    """Whether `label` equals or starts another of `others`, or one of them starts it: a prefix of a prompt's
+    answer word must never also answer for another."""
+    return any(label.startswith(other) or other.startswith(label) for other in others)
+
+
 def trained_labels(rng: random.Random, n: int) -> list[str]:
-    """n different trained answer words (none the start of another, so a prefix never answers for two)."""
+    """n different trained answer words, none the start of another."""
     labels: list[str] = []
     while len(labels) < n:
         label = trained_label(rng)
-        if not any(label.startswith(other) or other.startswith(label) for other in labels):
+        if not clashes(label, labels):
             labels.append(label)
     return labels
 
@@ -84,5 +90,5 @@ def held_out_labels(rng: random.Random, n: int, kind: str | None = None) -> list
     pool = HELD_OUT[kind] if kind else tuple(w for words in HELD_OUT.values() for w in words)
     while True:
         labels = rng.sample(pool, n)
-        if not any(a != b and a.startswith(b) for a in labels for b in labels):
+        if not any(clashes(label, labels[:i]) for i, label in enumerate(labels)):
             return labels

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 
 import torch
 
-from core.prompting.answers import normalise
-from core.prompting.in_context import read_answer
+from core.prompting.answers import normalise, read_answer
 from core.prompting.models import LanguageModel
 from core.stats import Estimate, proportion
 
@@ -63,7 +62,7 @@ class OwnPromptReport:
 def blocks_of(prompt: str) -> tuple[list[str], str]:
     """The prompt's examples and its query: split at blank lines where it has them, else at line ends."""
     text = prompt.strip("\n").rstrip(" ")
-    parts = [b for b in text.split("\n\n")] if "\n\n" in text else text.split("\n")
+    parts = text.split("\n\n") if "\n\n" in text else text.split("\n")
     parts = [p for p in parts if p.strip()]
     return parts[:-1], parts[-1]
 
@@ -125,10 +124,8 @@ def measure(lm: LanguageModel, prompt: str) -> OwnPromptReport:
     labels = tuple(dict.fromkeys(e.answer for e in examples))
     prompts = [joiner.join([x.prefix + " " + x.answer for x in examples if x is not e] + [e.prefix]) for e in examples]
     replies = generate_batch(lm, [*prompts, prompt.rstrip(" ")], REPLY_TOKENS, chat=False, stop=("\n",))
-    held = tuple(
-        Held(e.answer, read_answer(r), read_answer(r) == normalise(e.answer))
-        for e, r in zip(examples, replies, strict=False)
-    )
+    read = [read_answer(r) for r in replies[:-1]]  # the last reply answers the prompt's own query
+    held = tuple(Held(e.answer, got, got == normalise(e.answer)) for e, got in zip(examples, read, strict=True))
     scores = {label: continuation_logprob(lm, prompt.rstrip(" "), " " + label) for label in labels}
     top = max(scores.values())
     total = sum(math.exp(s - top) for s in scores.values())
