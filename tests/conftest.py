@@ -1,14 +1,17 @@
 """Shared fixtures: a Gradio app driven by gradio_client, a Streamlit page under AppTest,
 Chromium driven by Playwright, and the whole suite served by the launcher."""
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -38,6 +41,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def http_server(handler) -> Iterator[str]:
+    """A local HTTP server answering with `handler` (a request handler class) on a free port while the block runs;
+    its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def wait_for_http(url: str, timeout_s: float = 90.0) -> None:

@@ -11,10 +11,9 @@ import contextlib
 import json
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.catalog import DEMOS
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, http_server
 
 sys.path.insert(0, str(ROOT / "spaces"))  # the scripts' folder, as `python spaces/build.py` sees it
 import build  # noqa: E402
@@ -44,15 +43,8 @@ class StaticFiles(SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), partial(StaticFiles, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_folder(folder: Path) -> contextlib.AbstractContextManager[str]:
+    return http_server(partial(StaticFiles, directory=str(folder)))
 
 
 @pytest.fixture(scope="module")

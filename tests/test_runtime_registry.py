@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from transformers import AutoModelForCausalLM, GPT2Config, GPT2LMHeadModel
 
 from core.runtime import ModelSpec, ModelUnavailable, get_model, hub, register, resolve, spec_for
 from core.runtime.registry import BUNDLED, REGISTERED_BY, files_to_fetch, is_loaded, model_menu, public_mode
-from tests.conftest import ROOT
+from tests.conftest import ROOT, http_server
 
 
 @pytest.fixture
@@ -301,18 +301,14 @@ def hub_logger(monkeypatch, tmp_path):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setenv("HF_ENDPOINT", url)  # read once, at import, into the constant and the module's client:
-    monkeypatch.setattr(constants, "ENDPOINT", url)
-    monkeypatch.setattr(hf_api.api, "endpoint", url)
-    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub-cache"))
-    yield requests
-    server.shutdown()
-    server.server_close()
+    with http_server(Handler) as url:
+        monkeypatch.setenv("HF_ENDPOINT", url)  # read once, at import, into the constant and the module's client:
+        monkeypatch.setattr(constants, "ENDPOINT", url)
+        monkeypatch.setattr(hf_api.api, "endpoint", url)
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub-cache"))
+        yield requests
 
 
 @pytest.fixture

@@ -5,14 +5,12 @@ not answer, and a web component the CDN lacks; with everything in order it says 
 import contextlib
 import json
 import sys
-import threading
 import types
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, http_server
 
 sys.path.insert(0, str(ROOT / "spaces"))  # the scripts' folder, as `python spaces/deploy.py` sees it
 import check  # noqa: E402
@@ -36,16 +34,8 @@ class Answers(BaseHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve(routes: dict[str, str]) -> Iterator[str]:
-    handler = type("Routes", (Answers,), {"routes": routes})
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve(routes: dict[str, str]) -> contextlib.AbstractContextManager[str]:
+    return http_server(type("Routes", (Answers,), {"routes": routes}))
 
 
 class FakeHub:
