@@ -14,15 +14,17 @@ document to the next is how to read a document, not a word list (Chan et al. 202
   whose classes are written as answer words drawn for the document from open pools (`core.prompting.labels`):
   only the examples say which word means what (Wei et al. 2023).
 - Mapping documents: pairs of fresh keys and answer words in a drawn layout, then some keys again.
-- Repeat documents: a run of random words, numbers and symbols, or of random printable characters (noise),
-  written twice.
+- Repeat documents: a run of random words, numbers and symbols, of random printable characters (noise), or
+  of tokens drawn uniformly from the whole vocabulary (`core.prompting.pieces`), written twice.
 
 The last two are text whose next word is found by copying what followed the same words earlier, over the
-whole vocabulary, from which induction heads form (Olsson et al. 2022). Test questions are never drawn
+whole vocabulary, from which induction heads form (Olsson et al. 2022). Answer words and, in some documents,
+layout markers are made of random token pieces too, so that reading an answer word or a marker from the
+examples is learned for every token, not for a list. Test questions are never drawn
 (hash split in `core.prompting.tasks`), and no document with questions and answers contains a held-out layout,
 wording or answer word: `document` rejects any that would (`held_out_marks`). Only noise documents, which have
-no questions, answers or layout, may hold any character (`>`, `|`, `#`, ...), as text on the web does: every
-token is seen, while no held-out layout, wording or answer word is ever used as one.
+no questions, answers or layout, may hold any character or token (`>`, `|`, `#`, ...), as text on the web does:
+every token is seen and copied, while no held-out layout, wording or answer word is ever used as one.
 """
 
 import random
@@ -31,15 +33,17 @@ import string
 from core.prompting import layouts
 from core.prompting.labels import WORDS, made_up, trained_label, trained_labels
 from core.prompting.layouts import NOTES, Layout, trained_layout
+from core.prompting.pieces import piece_run, piece_word
 from core.prompting.prompts import Format, notes_example, worked_example
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
 
-KIND_WEIGHTS = {"qa": 0.38, "labels": 0.28, "mapping": 0.18, "repeat": 0.16}
+KIND_WEIGHTS = {"qa": 0.32, "labels": 0.3, "mapping": 0.2, "repeat": 0.18}
 TASK_WEIGHTS = {"coin_flip": 0.35, "arithmetic": 0.3, "last_letter": 0.15, "dates": 0.2}
 CLASSIC = (NOTES, Layout("Question: ", "\nAnswer:"), Layout("Input: ", "\nOutput:"))
 CLASSIC_SHARE = 0.4  # documents in one of the classic layouts (the notes' Q:/A: first); the rest draw one
+PIECE_LAYOUT_SHARE = 0.25  # drawn layouts whose markers are random token pieces
 CANONICAL_SHARE = 0.3  # documents in each family's canonical wording; the rest draw every sentence
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
@@ -60,7 +64,9 @@ ROSTER_TEMPLATES = (
 )
 AGAIN = ("Again:", "Later:", "Checked:", "", "Once more:")
 REPEAT_WORDS = (10, 80)  # length of the run a repeat document writes twice
-NOISE_SHARE = 0.4  # repeat documents whose run is random printable characters
+NOISE_SHARE = 0.2  # repeat documents whose run is random printable characters
+PIECE_RUN_SHARE = 0.5  # repeat documents whose run is random tokens of the whole vocabulary
+PIECE_RUN = (20, 200)  # tokens in such a run
 NOISE_CHARS = string.ascii_letters + string.digits + string.punctuation
 CATEGORIES = {  # the "kind of word" task: three classes
     "animal": ("cat", "dog", "fox", "owl", "bee", "cow", "pig", "ant", "bat", "hen", "elk", "yak"),
@@ -74,8 +80,17 @@ def pick(rng: random.Random, weighted):
     return rng.choices(items, weights=weights)[0]
 
 
+def drawn_layout(rng: random.Random) -> Layout:
+    """A layout of the trained pools, or one whose markers (or infix) are two different random token pieces."""
+    if rng.random() >= PIECE_LAYOUT_SHARE:
+        return trained_layout(rng)
+    question = piece_word(rng)
+    answer = piece_word(rng)
+    return trained_layout(rng, (question, answer)) if question != answer else trained_layout(rng)
+
+
 def document_layout(rng: random.Random) -> Layout:
-    return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else trained_layout(rng)
+    return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else drawn_layout(rng)
 
 
 def qa_document(rng: random.Random) -> str:
@@ -166,7 +181,7 @@ def mapping_document(rng: random.Random) -> str:
         def line(k: str, v: str) -> str:
             return template.format(k=k, v=v)
     else:
-        line = (trained_layout(rng) if rng.random() < 0.7 else rng.choice(CLASSIC)).item
+        line = (drawn_layout(rng) if rng.random() < 0.7 else rng.choice(CLASSIC)).item
     listed = [line(k, v) for k, v in zip(keys, values, strict=True)]
     again = rng.sample(range(n), rng.randint((n + 1) // 2, n))
     repeated = [line(keys[i], values[i]) for i in again]
@@ -190,11 +205,15 @@ def noise_word(rng: random.Random) -> str:
     return "".join(rng.choices(NOISE_CHARS, k=rng.randint(1, 4)))
 
 
-def repeat_document(rng: random.Random, noise: bool = False) -> str:
-    """A run of random words (or, for noise, random character strings) written twice: every word of the
-    second copy can be predicted only by finding the same word in the first and copying the one after it."""
-    draw = noise_word if noise else random_word
-    words = " ".join(draw(rng) for _ in range(rng.randint(*REPEAT_WORDS)))
+def repeat_document(rng: random.Random, noise: str = "") -> str:
+    """A run of random words (for noise "chars", random character strings; for "pieces", random tokens) written
+    twice: every word of the second copy can be predicted only by finding the same word in the first and
+    copying the one after it."""
+    if noise == "pieces":
+        words = piece_run(rng, rng.randint(*PIECE_RUN))
+    else:
+        draw = noise_word if noise else random_word
+        words = " ".join(draw(rng) for _ in range(rng.randint(*REPEAT_WORDS)))
     return words + rng.choice(("\n", "\n\n", " ")) + words
 
 
@@ -214,8 +233,10 @@ def document(rng: random.Random) -> str:
     held out."""
     while True:
         kind = pick(rng, KIND_WEIGHTS.items())
-        if kind == "repeat" and rng.random() < NOISE_SHARE:
-            return repeat_document(rng, noise=True)
+        if kind == "repeat" and rng.random() < NOISE_SHARE + PIECE_RUN_SHARE:
+            return repeat_document(
+                rng, "chars" if rng.random() < NOISE_SHARE / (NOISE_SHARE + PIECE_RUN_SHARE) else "pieces"
+            )
         text = KINDS[kind](rng)
         if not any(mark in text for mark in MARKS):
             return text

@@ -2,14 +2,17 @@
 
 A label document's classes ("yes"/"no", or three kinds of word) are written as words drawn for the document,
 so only its examples say which word means what (Wei et al. 2023). The trained pools are large and of every
-kind: common words, capitalised, two words, numbers 0-99, symbols and made-up words from syllables. Rare
-classes and many of them is what makes in-context learning general rather than memorised (Chan et al. 2022).
-HELD_OUT holds answer words of the same kinds that `trained_label` can never return (numbers of three digits,
-symbols and letters no trained one uses, words outside the trained lists), so a model that writes one has
-read it from its prompt.
+kind: common words, capitalised, two words, numbers 0-99, symbols, made-up words from syllables, and words of
+one or two random tokens of the whole vocabulary (`core.prompting.pieces`). Rare classes and many of them is
+what makes in-context learning general rather than memorised (Chan et al. 2022). HELD_OUT holds answer words
+of the same kinds that `trained_label` can never return (numbers of three digits, symbols no trained one
+contains, words and made-up words outside every trained pool), so a model that writes one has read it from
+its prompt.
 """
 
 import random
+
+from core.prompting.pieces import piece_word
 
 WORDS = (
     "red", "blue", "green", "black", "white", "pink", "gold", "gray", "brown", "orange",
@@ -22,8 +25,9 @@ WORDS = (
     "one", "two", "three", "four", "five", "six", "north", "south", "east", "west",
 )  # fmt: skip
 SYMBOLS = ("%", "&", "*", "+", "!", "?", "~", "=", "+1", "-1", "**", "!!", "?!", ":)", ":(")
-CONSONANTS = "bdfgklmnprstvz"  # no c, h, j, q, w, x, y: those belong to the held-out made-up words
+CONSONANTS = "bdfgklmnprstvz"
 VOWELS = "aeiou"
+PIECE_SHARE = 0.3  # answer words made of random token pieces
 RESERVED = ("yes", "no")  # the coin flip's own words: kept for the flipped-label probe
 HELD_OUT = {
     "Greek letters": ("alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta"),
@@ -38,13 +42,18 @@ HELD_OUT_PARTS = frozenset(part for w in HELD_OUT_WORDS for part in w.split())
 
 
 def made_up(rng: random.Random) -> str:
-    """A pronounceable nonsense word of 1-3 syllables from the trained letters."""
-    syllables = [rng.choice(CONSONANTS) + rng.choice(VOWELS) + rng.choice(("", "", rng.choice(CONSONANTS)))]
-    syllables += [rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(0, 2))]
-    return "".join(syllables)
+    """A pronounceable nonsense word of 1-3 syllables from the trained letters, never a held-out word ("beta")."""
+    while True:
+        syllables = [rng.choice(CONSONANTS) + rng.choice(VOWELS) + rng.choice(("", "", rng.choice(CONSONANTS)))]
+        syllables += [rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(0, 2))]
+        word = "".join(syllables)
+        if word not in HELD_OUT_WORDS:
+            return word
 
 
 def _draw(rng: random.Random) -> str:
+    if rng.random() < PIECE_SHARE:
+        return piece_word(rng)
     kind = rng.random()
     if kind < 0.3:
         return rng.choice(WORDS)
@@ -61,11 +70,16 @@ def _draw(rng: random.Random) -> str:
 
 
 def trained_label(rng: random.Random) -> str:
-    """One answer word from the trained pools, never a held-out one, "yes" or "no"."""
+    """One answer word from the trained pools, never a held-out one, a three-digit number, "yes" or "no"."""
     while True:
         label = _draw(rng)
         parts = label.lower().split()
-        if label.lower() not in HELD_OUT_WORDS and not set(parts) & (HELD_OUT_PARTS | set(RESERVED)):
+        three_digits = label.isdigit() and len(label) == 3
+        if (
+            label.lower() not in HELD_OUT_WORDS
+            and not set(parts) & (HELD_OUT_PARTS | set(RESERVED))
+            and not three_digits
+        ):
             return label
 
 

@@ -50,11 +50,12 @@ HELD_OUT = {
 HELD_OUT_MARKS = ("->", "=>", "[", "]", "|", "<", ">", "Problem", "Solution")
 
 
-def trained_layout(rng: random.Random) -> Layout:
-    """A layout from the trained pools: markers with a style and joiner (3 in 4), or an infix."""
+def trained_layout(rng: random.Random, words: tuple[str, str] | None = None) -> Layout:
+    """A layout from the trained pools: markers with a style and joiner (3 in 4), or an infix. `words` replaces
+    the marker words (or the infix) with words drawn elsewhere, e.g. random token pieces."""
     if rng.random() < 0.25:
-        return Layout("", rng.choice(INFIXES))
-    q, a = rng.choice(MARKER_WORDS)
+        return Layout("", " " + words[0] if words else rng.choice(INFIXES))
+    q, a = words or rng.choice(MARKER_WORDS)
     case = rng.choice((str, str, str.lower, str.upper))
     style = rng.choice(MARKER_STYLES)
     joiner = "\n" if rng.random() < 0.8 else " "
