@@ -15,7 +15,7 @@ from core.tuning.instructions import (
     toy_french,
     tuning_set,
 )
-from core.tuning.preferences import Pair, pairs_from_ranking, rater_ranking
+from core.tuning.preferences import Pair, pairs_from_ranking, preference_dataset, rater_ranking
 from core.tuning.rater import is_right, rate
 
 COIN = Problem("coin_flip", "A coin is heads up. Ann flips it. Is the coin still heads up?", ("Ann flips: tails.",),
@@ -80,6 +80,17 @@ def test_a_ranking_gives_one_pair_per_two_answers_of_different_rank():
 def test_bad_rankings_get_a_clear_message(ranks, message):
     with pytest.raises(ValueError, match=message):
         pairs_from_ranking("p", ["a", "b", "c", "d"], ranks)
+
+
+def test_the_reward_model_and_dpo_read_the_pairs_as_prompt_chosen_rejected_rows():
+    rows = preference_dataset(pairs_from_ranking("Q: x\nA:", ["a", "b", "c"], [2, 1, 3])).to_list()
+    assert rows == [
+        {"prompt": "Q: x\nA:", "chosen": "a", "rejected": "c"},
+        {"prompt": "Q: x\nA:", "chosen": "b", "rejected": "a"},
+        {"prompt": "Q: x\nA:", "chosen": "b", "rejected": "c"},
+    ]
+    with pytest.raises(ValueError, match="^no preference pairs: rank at least two answers differently$"):
+        preference_dataset([])
 
 
 def test_raters_prefer_what_they_say_and_the_flawed_one_prefers_length():

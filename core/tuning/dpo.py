@@ -15,8 +15,8 @@ from core.runtime import check_seed
 from core.runtime.limits import Deadline
 from core.tuning.feedback import FeedbackResult, Reward, StepLog, measure
 from core.tuning.policy import own_random_state, private_copy
-from core.tuning.preferences import Pair
-from core.tuning.sft import check_training, step_callbacks, trainer_args
+from core.tuning.preferences import Pair, preference_dataset
+from core.tuning.sft import check_training, step_callbacks, train_quietly, trainer_args
 
 MAX_STEPS = 60
 
@@ -37,15 +37,12 @@ def dpo(
 ) -> FeedbackResult:
     """Tune a private copy of `start` on `pairs`; `start` is the reference. `reward` and `problems` only measure.
     `deadline` is checked before every step."""
-    from datasets import Dataset
     from transformers import TrainerCallback
-    from transformers.trainer_callback import PrinterCallback
     from trl import DPOConfig, DPOTrainer
 
     steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate, MAX_STEPS)
     seed = check_seed(seed)
-    if not pairs:
-        raise ValueError("no preference pairs: rank at least two answers differently")
+    data = preference_dataset(pairs)
     policy = private_copy(start)
     log = StepLog()
     measuring = [0.0]
@@ -62,7 +59,6 @@ def dpo(
             if progress is not None:
                 progress(state.global_step, state.max_steps)
 
-    data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
     args = trainer_args(DPOConfig, steps, batch_size, learning_rate, seed, beta=beta, max_length=256)
     began = time.perf_counter()
     with own_random_state():
@@ -74,7 +70,6 @@ def dpo(
             processing_class=start.tokenizer,
             callbacks=[Measure(), *step_callbacks(deadline=deadline)],
         )
-        trainer.remove_callback(PrinterCallback)
-        trainer.train()
+        train_quietly(trainer)
     policy.model.eval()
     return FeedbackResult(policy, log, time.perf_counter() - began - measuring[0], "dpo")

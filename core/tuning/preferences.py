@@ -69,6 +69,15 @@ def pairs_from_ranking(prompt: str, replies: list[str], ranks: list) -> list[Pai
     ]
 
 
+def preference_dataset(pairs: list[Pair]):
+    """`pairs` as the (prompt, chosen, rejected) rows that TRL's reward-model and DPO trainers read."""
+    from datasets import Dataset
+
+    if not pairs:
+        raise ValueError("no preference pairs: rank at least two answers differently")
+    return Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
+
+
 def rater_ranking(rater: str, replies: list[str], problem: Problem) -> list[int]:
     """Ranks from a built-in rater: 1 for the best score; equal scores tie."""
     scores = [rate(rater, r, problem) for r in replies]

@@ -15,8 +15,8 @@ from core.prompting.models import LanguageModel
 from core.runtime.limits import Deadline
 from core.runtime.seeding import make_generator
 from core.tuning.policy import TrainerLog, own_random_state
-from core.tuning.preferences import Pair
-from core.tuning.sft import check_training, step_callbacks, trainer_args
+from core.tuning.preferences import Pair, preference_dataset
+from core.tuning.sft import check_training, step_callbacks, train_quietly, trainer_args
 
 MAX_STEPS = 300
 
@@ -78,17 +78,13 @@ def train_reward_model(
 ) -> RewardModel:
     """A reward model initialised from `base` (its weights, a fresh scalar head) and fit to `pairs`, checking
     `deadline` before every step."""
-    from datasets import Dataset
-    from transformers.trainer_callback import PrinterCallback
     from trl import RewardConfig, RewardTrainer
 
     steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate, MAX_STEPS)
-    if not pairs:
-        raise ValueError("no preference pairs: rank at least two answers differently")
+    data = preference_dataset(pairs)
     tokenizer = base.tokenizer
     model = initial_reward_model(base, seed)
     with own_random_state():  # the Trainer seeds the global RNGs; they are put back after
-        data = Dataset.from_list([{"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected} for p in pairs])
         args = trainer_args(RewardConfig, steps, batch_size, learning_rate, seed, max_length=256)
         began = time.perf_counter()
         trainer = RewardTrainer(
@@ -98,8 +94,6 @@ def train_reward_model(
             processing_class=tokenizer,
             callbacks=step_callbacks(deadline=deadline),
         )
-        trainer.remove_callback(PrinterCallback)
-        trainer.train()
+        log = train_quietly(trainer)
     model.eval()
-    log = TrainerLog(tuple(row for row in trainer.state.log_history if "loss" in row))
     return RewardModel(tokenizer, model, log, time.perf_counter() - began)

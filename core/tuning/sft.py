@@ -86,6 +86,16 @@ def trainer_args(config_class, steps: int, batch_size: int, learning_rate: float
     )
 
 
+def train_quietly(trainer) -> TrainerLog:
+    """Run `trainer` without its console printer (the page shows progress; the server log stays quiet) and return
+    what it logged at each optimisation step."""
+    from transformers.trainer_callback import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)
+    trainer.train()
+    return TrainerLog(tuple(row for row in trainer.state.log_history if "loss" in row))
+
+
 def instruction_tune(
     base: LanguageModel,
     examples: list[Example],
@@ -100,7 +110,6 @@ def instruction_tune(
     """Fine-tune a private copy of `base` on `examples` (prompt -> worked response) for `steps` steps, checking
     `deadline` before each."""
     from datasets import Dataset
-    from transformers.trainer_callback import PrinterCallback
     from trl import SFTConfig, SFTTrainer
 
     steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate)
@@ -119,11 +128,9 @@ def instruction_tune(
             peft_config=lora_config() if lora else None,
             callbacks=step_callbacks(progress, deadline),
         )
-        trainer.remove_callback(PrinterCallback)  # the page shows progress; the server log stays quiet
-        trainer.train()
+        log = train_quietly(trainer)
     model = trainer.model.merge_and_unload() if lora else trainer.model
     model.eval()
     seconds = time.perf_counter() - began
     result_lm = LanguageModel(tuned.source, base.tokenizer, model, base.context)
-    log = TrainerLog(tuple(row for row in trainer.state.log_history if "loss" in row))
     return SFTResult(result_lm, log, seconds, len(examples), changed_fraction(base.model, model))
