@@ -4,10 +4,7 @@ score data with an exact likelihood, invert digits to latents and back, and race
 torch, zuko and scikit-learn load on the first click (inside the handlers), so the page itself builds fast.
 """
 
-from typing import TYPE_CHECKING
-
 import gradio as gr
-import numpy as np
 import pandas as pd
 
 from apps.deep_links import link_inputs, number_in
@@ -30,18 +27,12 @@ from core.runtime.limits import time_limited
 from core.runtime.seeding import MAX_SEED, check_seed
 from core.runtime.validate import choice, whole_number
 
-if TYPE_CHECKING:
-    import torch
-
-    from core.flows import compare
-
 FLOW_CHOICE = "digits: neural spline flow"
 DDPM_CHOICE = "digits: DDPM"
 SAMPLE_MODELS = {FLOW_CHOICE: FLOW_MODEL, DDPM_CHOICE: DDPM_MODEL}
 DENSITY_UPDATES = 8  # density redraws while training
 FLOW_STEPS = 300  # default training steps: a live answer within seconds
 RACE_FLOW_STEPS, RACE_DDPM_STEPS = 300, 1500
-SCORE_2D = "held-out log p, nats (DDPM: lower bound)"
 PEN = gr.Brush(default_size=4, colors=["#000000"], default_color="#000000", color_mode="fixed")  # thin strokes
 
 CLAIMS_BEFORE = """**What the course says, checked by the race**: press **Train both on the same 2-D data**.
@@ -53,35 +44,19 @@ CLAIMS_BEFORE = """**What the course says, checked by the race**: press **Train 
 """
 
 
-def _ink(drawing) -> np.ndarray | None:
-    """The (H, W) mask of dark strokes in the sketchpad's composite image, or None when nothing is drawn."""
-    if not drawing or drawing.get("composite") is None:
-        return None
-    image = np.asarray(drawing["composite"])
-    ink = image[..., :3].mean(-1) < 128
-    if image.shape[-1] == 4:
-        ink &= image[..., 3] > 0
-    return ink
-
-
-def _data(dataset: str, seed, drawing) -> tuple["torch.Tensor", "torch.Tensor", int]:
+def _data(dataset: str, seed, drawing):
+    """Training and held-out points of the chosen dataset (the sketchpad's drawing for 'drawn points'), and the seed."""
     from core.flows import datasets2d
 
     with user_errors():
         seed = check_seed(seed)
-        return *datasets2d.train_and_heldout(
-            dataset, seed, _ink(drawing) if dataset == datasets2d.DRAWN else None
-        ), seed
+        ink = datasets2d.ink_mask(drawing.get("composite")) if dataset == datasets2d.DRAWN and drawing else None
+        return *datasets2d.train_and_heldout(dataset, seed, ink), seed
 
 
 def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
-    from core.flows import train2d
-    from core.flows.charts import chain_figure, density_figure
-    from core.flows.claims import better_held_out_likelihood
-    from core.flows.flow import log_prob
-    from core.flows.likelihood import fit_gaussian, mean_log_likelihood
-    from core.stats import format_claim
+    from core.flows import reports, train2d
 
     with user_errors():
         steps = train2d.check_steps(steps)
@@ -94,50 +69,18 @@ def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progres
         if last.diverged:
             break
         if train2d.redraw_due(last, DENSITY_UPDATES):
-            title = f"log p(x) after {last.step} of {last.steps} steps"
-            yield (
-                f"Training: step {last.step} of {last.steps}, -log p = {last.loss:.3f} nats",
-                density_figure(last.flow, data, title),
-                None,
-            )
-    flow = last.flow
-    flow_ll = mean_log_likelihood(lambda x: log_prob(flow, x), heldout)
-    gauss_ll = mean_log_likelihood(fit_gaussian(data).log_prob, heldout)
-    gap = better_held_out_likelihood(lambda x: log_prob(flow, x), fit_gaussian(data).log_prob, heldout)
-    report = (
-        f"**Held-out log-likelihood** (1000 points not used for training, higher is better): "
-        f"flow **{flow_ll:.3f}** nats vs. single Gaussian **{gauss_ll:.3f}** nats.\n\n"
-        f"The flow beats the Gaussian, point by point: {format_claim(gap, '{:+.3f}', unit=' nats', n_label='points')} "
-        "(mean gap, 95% t interval, paired t-test)."
-    )
-    if last.diverged:
-        report = f"**Warning:** {last.diverged}\n\n{report}"
-    title = f"Exact log p(x) of the trained flow ({last.step} steps)"
-    yield report, density_figure(flow, data, title), chain_figure(flow, seed)
+            shown = reports.training(last, data)
+            yield shown.message, shown.density, None
+    shown = reports.trained(last, data, heldout, seed)
+    yield shown.message, shown.density, shown.chain
 
 
 def digit_scores():
     """Bits/dim of held-out digits under the flow, a Gaussian and the DDPM bound, and of three probe images."""
-    from core.flows import compare
-    from core.flows.charts import GREY, digit_panels
-    from core.flows.claims import digit_claims
-    from core.flows.digits import LEVELS, to_image
-    from core.stats import format_claim
+    from core.flows import reports
 
-    scores = compare.digit_scores()
-    table = pd.DataFrame(
-        {"model": list(scores.test), "held-out bits/dim (lower is better)": [round(v, 3) for v in scores.test.values()]}
-    )
-    for probe, bits in scores.probe_bits.items():  # one column per probe image, in the figure's order
-        table[f"{probe}: bits/dim"] = [round(bits[name], 2) for name in scores.test]
-    images = [to_image((image.float() + 0.5)[None] / LEVELS)[0] for image in scores.probes.values()]
-    fig = digit_panels(images, list(scores.probes), [GREY] * 3, "Three probe images, scored in the table above", 320)
-    note = f"A model that knows nothing (uniform over {LEVELS} levels) scores {np.log2(LEVELS):.2f} bits/dim."
-    claims = [
-        f"- {claim}: {format_claim(gap, '{:+.3f}', n_label='held-out digits')}" for claim, gap in digit_claims(scores)
-    ]
-    note += "\n\n**Claims, paired digit by digit** (mean gap, 95% t interval, paired t-test):\n" + "\n".join(claims)
-    return table, fig, note
+    scores = reports.digit_scores()
+    return scores.table, scores.probes, scores.note
 
 
 def _seed(seed) -> int:
@@ -145,7 +88,7 @@ def _seed(seed) -> int:
         return check_seed(seed)
 
 
-def _digit(index, name: str = "held-out digit") -> "torch.Tensor":
+def _digit(index, name: str = "held-out digit"):
     from core.flows.digits import load_split
 
     with user_errors():
@@ -154,57 +97,32 @@ def _digit(index, name: str = "held-out digit") -> "torch.Tensor":
 
 def roundtrip_digit(index, seed):
     """Held-out digit -> latent z -> digit again, with the largest pixel error."""
-    from core.flows.charts import DIVERGING, GREY, digit_panels
-    from core.flows.invertibility import roundtrip
+    from core.flows.reports import roundtrip_report
 
-    trip = roundtrip(get_model(FLOW_MODEL), _digit(index), _seed(seed))
-    panels = [trip.x, trip.z, trip.x_back, (trip.x_back - trip.x).abs()]
-    titles = ["digit x", "latent z = f(x)", "f<sup>-1</sup>(z)", "|error|"]
-    fig = digit_panels(
-        [p.numpy() for p in panels],
-        titles,
-        [GREY, DIVERGING, GREY, GREY],
-        "Invertibility: a digit to its latent and back",
-        300,
-    )
-    message = f"Largest pixel error after the round trip: **{trip.max_error:.2e}** (pixels range over 0 to 1)."
-    return fig, message
+    trip = roundtrip_report(get_model(FLOW_MODEL), _digit(index), _seed(seed))
+    return trip.figure, trip.message
 
 
 def interpolate_digits(index_a, index_b, seed):
     """Decode a straight line between the latents of two held-out digits."""
-    from core.flows.charts import digits_picture
-    from core.flows.digits import to_image
-    from core.flows.invertibility import interpolate
+    from core.flows.reports import interpolation_picture
 
-    frames = interpolate(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b, "second digit"), 10, _seed(seed))
-    return digits_picture(to_image(frames))
+    return interpolation_picture(get_model(FLOW_MODEL), _digit(index_a), _digit(index_b, "second digit"), _seed(seed))
 
 
 def sample(model, n, seed, temperature=1.0):
     """Sample digits from the bundled flow or DDPM; reports measured time and network calls."""
-    from core.flows import compare
-    from core.flows.charts import digits_picture
-    from core.flows.digits import to_image
+    from core.flows.reports import sampled_digits
 
     with user_errors():
-        drawn = compare.sample_digits(
-            get_model(SAMPLE_MODELS[choice(model, "model", SAMPLE_MODELS)]), n, seed, temperature
-        )
-    n, temperature = len(drawn.samples), float(temperature)
-    message = (
-        f"{n} samples in {drawn.seconds:.3f} s ({drawn.ms_per_sample:.2f} ms per sample), "
-        f"{drawn.evaluations} network evaluations."
-    )
-    if model == DDPM_CHOICE:
-        message += " Temperature applies to the flow only."
-    return digits_picture(to_image(drawn.samples)), message
+        drawn = sampled_digits(get_model(SAMPLE_MODELS[choice(model, "model", SAMPLE_MODELS)]), n, seed, temperature)
+    return drawn.picture, drawn.message
 
 
 def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
     """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs. The data shows at
     once, the flow's samples and row as soon as it is measured, the DDPM's when it is done."""
-    from core.flows import compare, train2d
+    from core.flows import compare, reports, train2d
 
     with user_errors():
         flow_steps = train2d.check_steps(flow_steps, "steps to train the flow")
@@ -218,34 +136,17 @@ def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=
         progress(state.fraction, desc=f"{state.stage}: {state.fraction:.0%}")
         if len(state.rows) != shown:
             shown = len(state.rows)
-            yield _race_view(state, data, dataset)
-
-
-def _race_view(state: "compare.Race", data: "torch.Tensor", dataset: str) -> tuple:
-    """The race's outputs so far: the data at once, each model's samples and row once it is measured."""
-    from core.flows import compare
-    from core.flows.charts import samples_figure
-    from core.flows.claims import race_claims
-
-    waiting = [("flow: not measured yet", None, "#1f77b4"), ("DDPM: not measured yet", None, "#d62728")]
-    done = [(row.model, row.sampled.samples, color) for row, (_, _, color) in zip(state.rows, waiting, strict=False)]
-    figure = samples_figure([("data", data, "#555"), *done, *waiting[len(done) :]], f"1000 samples each on {dataset}")
-    table = compare.comparison_table(state.rows, SCORE_2D) if state.rows else gr.skip()
-    note = f"**Warning:** {state.message}\n\n" if state.message else ""
-    note += "" if state.stage == "done" else f"*{state.stage} ...*"
-    claims = race_claims(*state.rows, dataset) if len(state.rows) == 2 else CLAIMS_BEFORE
-    return figure, table, note, claims
+            view = reports.race_report(state, data, dataset)
+            table = gr.skip() if view.table is None else view.table
+            yield view.figure, table, view.note, view.claims or CLAIMS_BEFORE
 
 
 def compare_digits(seed):
     """The bundled digit flow and DDPM: 100 samples each, measured, with their held-out bits/dim."""
-    from core.flows import compare
-    from core.flows.charts import digits_picture
-    from core.flows.digits import to_image
+    from core.flows.reports import digit_race
 
-    rows = compare.digit_rows(_seed(seed), {FLOW_MODEL: FLOW_CHOICE, DDPM_MODEL: DDPM_CHOICE})
-    figures = [digits_picture(to_image(r.sampled.samples[:50])) for r in rows]
-    return *figures, compare.comparison_table(rows, "held-out bits/dim (DDPM: upper bound)")
+    measured = digit_race(_seed(seed), {FLOW_MODEL: FLOW_CHOICE, DDPM_MODEL: DDPM_CHOICE})
+    return *measured.pictures, measured.table
 
 
 with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
@@ -392,4 +293,4 @@ with gr.Blocks(title="Normalizing flows vs. diffusion") as demo:
 if __name__ == "__main__":
     from apps.serving import launch
 
-    launch(demo)
+    launch(demo, "flows")

@@ -5,7 +5,6 @@ import argparse
 import contextlib
 import ctypes
 import importlib
-import logging
 import os
 import secrets
 import signal
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from apps.catalog import DEMOS, Demo, by_name
+from apps.terminal import announce_loaded, announcing_server, quiet_terminal
 
 SHARE_TIMEOUT_S = 10.0
 GRACEFUL_S = 3  # open connections (event streams) get this long to finish after SIGTERM
@@ -153,38 +153,6 @@ def build_app(
     return app
 
 
-def quiet_terminal() -> None:
-    """Keep the launcher's terminal for what a user can act on. No progress bar for every model that transformers,
-    diffusers or huggingface_hub load (tqdm reads TQDM_DISABLE when it is first imported; an empty value shows the
-    bars), and no note, once per image processor class, that transformers found no torchvision: its Pillow fallback
-    serves every demo here."""
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    logging.getLogger("transformers.utils.import_utils").setLevel(logging.ERROR)
-
-
-def announce_loaded(loading: threading.Thread, names: list[str], started: float) -> None:
-    """Print one line once the warm-up thread `loading` is done: from then on a click waits for no model to load.
-    A model that failed to load is named; its demo says why when it is used."""
-    from core.runtime.registry import ModelUnavailable, is_loaded
-
-    loading.join()
-    seconds = time.perf_counter() - started
-    missing = []
-    for name in names:
-        try:
-            if not is_loaded(name):
-                missing.append(name)
-        except ModelUnavailable:
-            missing.append(name)
-    if missing:
-        print(
-            f"models loaded ({seconds:.0f} s) except {', '.join(missing)}: a demo that needs one says why when used",
-            flush=True,
-        )
-    else:
-        print(f"all models loaded ({seconds:.0f} s): no click waits for a model to load now", flush=True)
-
-
 def _die_with_parent() -> None:
     """In the child: receive SIGTERM when the launcher dies, even if it is killed outright (Linux)."""
     with contextlib.suppress(OSError, AttributeError):
@@ -234,18 +202,6 @@ def open_share_link(host: str, port: int) -> str:
         f"--share could not open a public link ({reason}). It needs internet access to Gradio's share "
         f"server; run without --share to serve on this machine only."
     )
-
-
-def announcing_server(server_class: type, url: str) -> type:
-    """A uvicorn Server that prints one "ready" line once its socket is listening and requests get answers."""
-
-    class AnnouncingServer(server_class):
-        async def startup(self, sockets=None) -> None:
-            await super().startup(sockets=sockets)
-            if self.started:
-                print(f"ready: {url} answers (Ctrl+C stops the suite)", flush=True)
-
-    return AnnouncingServer
 
 
 def _exit_cleanly(signum: int, _frame) -> None:

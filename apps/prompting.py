@@ -293,4 +293,4 @@ link_inputs(
 if __name__ == "__main__":
     from apps.serving import launch
 
-    launch(demo)
+    launch(demo, "prompting")

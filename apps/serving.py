@@ -95,8 +95,15 @@ def app_settings(demo: gr.Blocks) -> dict:
     return {"middleware": [Middleware(UploadLimits, accepts_files=takes_files(demo))]}
 
 
-def launch(demo: gr.Blocks, **kwargs) -> None:
-    """Serve one demo on its own (`python -m apps.<name>`) with the suite's limits."""
+def launch(demo: gr.Blocks, name: str = "", **kwargs) -> None:
+    """Serve one demo on its own (`python -m apps.<name>`) with the suite's limits; the models of the catalog's
+    demo `name` warm up in the background, as under the launcher, so that its first requests wait for the
+    heavy imports (`core.runtime.wait_for_warm_up`) instead of racing them."""
+    if name:
+        from apps.catalog import DEMOS
+        from core.runtime import warm_up
+
+        warm_up(next(d.models for d in DEMOS if d.name == name))
     prepare(demo).launch(
         max_file_size=MAX_FILE_SIZE, show_error=False, app_kwargs=app_settings(demo), i18n=STATUS_WORDS, **kwargs
     )

@@ -284,4 +284,4 @@ with gr.Blocks(title="Transfer learning lab") as demo:
 if __name__ == "__main__":
     from apps.serving import launch
 
-    launch(demo)
+    launch(demo, "transfer")

@@ -291,4 +291,4 @@ with gr.Blocks(title=TITLE) as demo:
 if __name__ == "__main__":
     from apps.serving import launch
 
-    launch(demo)
+    launch(demo, "tuning")

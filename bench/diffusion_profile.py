@@ -25,7 +25,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import core.diffusion as diffusion  # noqa: E402
+from core.diffusion import generate  # noqa: E402
 from core.diffusion import models as _registered  # noqa: E402, F401 - registers "text-to-image"
 from core.diffusion.choices import BUNDLED_SETTINGS, DISTILLED_NAME, NAME  # noqa: E402
 from core.runtime import get_model  # noqa: E402
@@ -76,24 +76,24 @@ def profile_request(model, batch: int, repeat: int) -> None:
     timers.hook(model.pipe.unet, "UNet")
     timers.hook(model.pipe.text_encoder, "text encoder")
     timers.wrap(model, "to_images", "image conversion")
-    make_scheduler = diffusion.generate.make_scheduler
+    make_scheduler = generate.make_scheduler
 
     def timed_scheduler(name, base):
         scheduler = make_scheduler(name, base)
         timers.wrap(scheduler, "step", "scheduler step")
         return scheduler
 
-    diffusion.generate.make_scheduler = timed_scheduler
+    generate.make_scheduler = timed_scheduler
     steps, guidance = BUNDLED_SETTINGS.steps, BUNDLED_SETTINGS.guidance
     runs = []
     for i in range(repeat + 1):  # the first request encodes the prompt; the others find it cached
-        request = diffusion.generate.check_request(model, PROMPT, i, steps, guidance, "DPM-Solver++", batch)
+        request = generate.check_request(model, PROMPT, i, steps, guidance, "DPM-Solver++", batch)
         timers.seconds.clear()
         timers.calls.clear()
         with timers.part("whole request"):
-            diffusion.generate.final(model, request)
+            generate.final(model, request)
         runs.append((dict(timers.seconds), dict(timers.calls)))
-    diffusion.generate.make_scheduler = make_scheduler
+    generate.make_scheduler = make_scheduler
     first, cached = runs[0], runs[1:]
     total = statistics.median(r[0]["whole request"] for r in cached)
     print(f"One request, {batch} image(s), DPM-Solver++ {steps} steps, guidance {guidance}: median of {repeat}")

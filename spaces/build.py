@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ if str(ROOT) not in sys.path:
 import cards  # noqa: E402
 import entries  # noqa: E402
 import zerogpu  # noqa: E402
+from cli import print_lines  # noqa: E402
 from imports import Needs, follow, gpu_modules, module_file, requirements, subpackages  # noqa: E402
 
 from apps.catalog import DEMOS, Demo, by_name  # noqa: E402
@@ -283,6 +285,16 @@ def names() -> list[str]:
     return [d.name for d in DEMOS] + [SUITE]
 
 
+def built_lines(space: str, out: Path, owner: str | None, per_demo: bool) -> Iterator[str]:
+    """Build `space` (or every Space, for `all`) into `out`, one line per Space built; a ValueError says what to fix."""
+    known = [*names(), COURSE_PAGE]
+    if space != "all" and space not in known:
+        raise ValueError(f"unknown Space {space!r}: choose one of {', '.join(known)}, or all")
+    for name in names() if space == "all" else [space]:
+        built = build(name, out, owner, per_demo)
+        yield f"{built.name}: {built.sdk} Space, {human_size(built.size)} in {built.files} files -> {built.folder}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python spaces/build.py", description=__doc__.splitlines()[0])
     parser.add_argument("space", help=f"one of: {', '.join(names())}, all, or {COURSE_PAGE}")
@@ -292,18 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         "--per-demo", action="store_true", help=f"{COURSE_PAGE}: one Space per demo, named after it, not the suite"
     )
     args = parser.parse_args(argv)
-    known = [*names(), COURSE_PAGE]
-    if args.space != "all" and args.space not in known:
-        print(f"error: unknown Space {args.space!r}: choose one of {', '.join(known)}, or all", file=sys.stderr)
-        return 2
-    for name in names() if args.space == "all" else [args.space]:
-        try:
-            built = build(name, args.out, args.owner, args.per_demo)
-        except ValueError as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        print(f"{built.name}: {built.sdk} Space, {human_size(built.size)} in {built.files} files -> {built.folder}")
-    return 0
+    return print_lines(built_lines(args.space, args.out, args.owner, args.per_demo), ValueError)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,14 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import layout
 import zerogpu
 from cards import read_front_matter
+from cli import print_lines
 
 HUB_TIMEOUT_S = 10
 SDKS = ("gradio", "docker", "static")
@@ -357,10 +359,11 @@ def deploy(p: Plan) -> str:
     return str(url)
 
 
-def deploy_all(out: Path, owner: str, per_demo: bool, dry: bool, secrets: dict[str, str]) -> list[str]:
+def deploy_all(out: Path, owner: str, per_demo: bool, dry: bool, secrets: dict[str, str]) -> Iterator[str]:
     """Deploy every Space a class needs from `out` (built by `python spaces/build.py all`), in order: the Streamlit
     page, then the suite with GENAI_STREAMLIT_URL set to the page's address (or each Gradio demo), then the course
-    page when `out` has one. Everything is checked before anything is uploaded; the lines to print."""
+    page when `out` has one. Everything is checked before anything is uploaded; yields the lines to print, each
+    Space's as it is deployed."""
     course_page = (out / layout.COURSE_PAGE).is_dir()
     spaces = layout.spaces_for(per_demo, course_page)
     missing = [space for space in spaces if not (out / space / "README.md").is_file()]
@@ -382,19 +385,14 @@ def deploy_all(out: Path, owner: str, per_demo: bool, dry: bool, secrets: dict[s
         variables = {STREAMLIT_URL_VARIABLE: layout.space_url(owner, page)} if space == layout.SUITE else {}
         hidden = {} if space == layout.COURSE_PAGE else secrets
         plans.append(plan(out / space, f"{owner}/{layout.repo_name(space)}", variables=variables, secrets=hidden))
-    lines = [] if course_page else [
-        f"warning: {out} has no course page: build it with python spaces/build.py course_page --out {out} --owner "
-        f"{owner}{' --per-demo' if per_demo else ''} to deploy it too"
-    ]  # fmt: skip
+    if not course_page:
+        yield (
+            f"warning: {out} has no course page: build it with python spaces/build.py course_page --out {out} "
+            f"--owner {owner}{' --per-demo' if per_demo else ''} to deploy it too"
+        )
     for number, p in enumerate(plans, start=1):
-        lines += [f"{number}/{len(plans)} {p.folder.name}:", *(f"warning: {w}" for w in p.warnings)]
-        if dry:
-            lines.append(dry_run(p))
-        else:
-            lines.append(f"deployed {p.folder} to {deploy(p)}")
-            print("\n".join(lines), flush=True)  # a long deploy shows each Space as it goes
-            lines = []
-    return lines
+        yield from [f"{number}/{len(plans)} {p.folder.name}:", *(f"warning: {w}" for w in p.warnings)]
+        yield dry_run(p) if dry else f"deployed {p.folder} to {deploy(p)}"
 
 
 def main_all(argv: list[str]) -> int:
@@ -410,13 +408,13 @@ def main_all(argv: list[str]) -> int:
     parser.add_argument("--secret", action="append", default=[], metavar="NAME=VALUE",
                         help="a secret of every Space that runs code (repeatable; NAME alone reads $NAME)")  # fmt: skip
     args = parser.parse_args(argv)
-    try:
-        lines = deploy_all(args.out, args.owner, args.per_demo, args.dry_run, parse_secrets(args.secret))
-    except DeployError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    print("\n".join([*lines, *(["dry run: nothing was created or uploaded"] if args.dry_run else [])]))
-    return 0
+
+    def lines() -> Iterator[str]:
+        yield from deploy_all(args.out, args.owner, args.per_demo, args.dry_run, parse_secrets(args.secret))
+        if args.dry_run:
+            yield "dry run: nothing was created or uploaded"
+
+    return print_lines(lines(), DeployError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -441,21 +439,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="a Space secret, stored hidden and never printed (repeatable; NAME alone reads $NAME)")  # fmt: skip
     parser.add_argument("--private", action="store_true", help="create the Space as private (it cannot be embedded)")
     args = parser.parse_args(argv)
-    try:
+
+    def lines() -> Iterator[str]:
         p = plan(args.folder, args.repo, args.private, args.hardware, parse_variables(args.variable),
                  parse_secrets(args.secret))  # fmt: skip
         for warning in p.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if args.dry_run:
-            print(dry_run(p))
-            print("dry run: nothing was created or uploaded")
-            return 0
-        url = deploy(p)
-    except DeployError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    print(f"deployed {args.folder} to {url}")
-    return 0
+            yield from [dry_run(p), "dry run: nothing was created or uploaded"]
+        else:
+            yield f"deployed {args.folder} to {deploy(p)}"
+
+    return print_lines(lines(), DeployError)
 
 
 if __name__ == "__main__":

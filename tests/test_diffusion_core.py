@@ -2,6 +2,7 @@
 starts from noise. Run on the bundled model, and on a tiny random Stable Diffusion pipeline for the GPU path."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -393,3 +394,59 @@ def test_the_speed_line_of_one_step_is_singular():
     one = Request(prompt="a red circle", seed=0, steps=1, guidance=0.0, scheduler="LCM")
     line = Side("distilled", one, Result(images=np.zeros((1, 8, 8, 3), np.uint8), seed=0, seconds=0.05), 1).line()
     assert line == "**Distilled**: 1 step with LCM, 1 network evaluation per image, 50 ms"
+
+
+def test_the_generate_tab_shows_tiled_previews_then_the_enlarged_images_and_the_labelled_timeline(bundled):
+    from core.diffusion.live import Done, Frame, frames
+
+    request = ask(bundled, steps=20, batch=2)
+    *previews, done = frames(bundled, request)
+    assert isinstance(done, Done) and previews and all(isinstance(p, Frame) for p in previews)
+    first = previews[0]
+    assert re.fullmatch(rf"step {first.step} of 20 \(t = \d+\)", first.status)
+    assert first.x_t.shape == first.x0_pred.shape == (256, 514, 3)  # two 256-pixel images, a 2-pixel gutter
+    assert [im.shape for im in done.gallery] == [(256, 256, 3)] * 2 and done.grid.shape == (256, 514, 3)
+    assert [label for _, label in done.timeline][-1].startswith("t = ") and len(done.timeline) == 8
+    assert done.status.startswith("20 steps in ") and done.status.endswith("with DDIM, seed 0.")
+    np.testing.assert_array_equal(done.first, final(bundled, request).images[0])  # what the explorers start from
+
+
+def test_the_forward_explorer_noises_the_chosen_image_to_t():
+    from core.diffusion.choices import COSINE
+    from core.diffusion.display import IMAGE_SOURCES
+    from core.diffusion.explorer import explore
+
+    clean = explore(IMAGE_SOURCES[0], "a red circle on the left", None, None, 0, COSINE, 0)
+    assert clean.x_0.shape == clean.x_t.shape == (256, 256, 3)
+    assert np.abs(clean.x_t.astype(int) - clean.x_0.astype(int)).max() <= 3  # t = 0 keeps the image
+    assert clean.line.startswith("t = 0: sqrt(alpha-bar) = 1.000")
+    last = explore(IMAGE_SOURCES[0], "a red circle on the left", None, None, 999, COSINE, 0)
+    assert last.line.startswith("t = 999: sqrt(alpha-bar) = 0.0")
+    with pytest.raises(ValueError, match="timestep t"):
+        explore(IMAGE_SOURCES[0], "a red circle on the left", None, None, 1000, COSINE, 0)
+    with pytest.raises(ValueError, match="no image generated yet"):
+        explore(IMAGE_SOURCES[1], "a red circle on the left", None, None, 10, COSINE, 0)
+
+
+def test_word_chips_and_model_menu_entries():
+    from core.diffusion.choices import TURBO, distilled_steps, menu_source
+    from core.diffusion.shapes import add_phrase
+
+    assert add_phrase(None, ["red"]) == "red" and add_phrase("a  small ", ["red"]) == "a small red"
+    assert menu_source("  ") == menu_source(None) == "bundled" and menu_source(f" {TURBO} ") == TURBO
+    assert distilled_steps(TURBO) == 1 and distilled_steps("") == distilled_steps("bundled") == 4
+
+
+def test_a_measurement_stops_at_the_time_limit_with_advice(monkeypatch):
+    from core.diffusion.measurements import samples_per_prompt, within_time
+    from core.runtime.limits import TIME_LIMIT_ENV, TooLong
+
+    seen = []
+    within_time(lambda done, total: seen.append((done, total)), "ask for less")(3, 60)
+    assert seen == [(3, 60)]
+    monkeypatch.setenv(TIME_LIMIT_ENV, "1e-9")
+    late = within_time(seen.append, "ask for fewer samples per prompt")
+    with pytest.raises(TooLong, match="ask for fewer samples per prompt"):
+        late(4, 60)
+    with pytest.raises(ValueError, match="samples per prompt"):
+        samples_per_prompt(5)

@@ -3,6 +3,7 @@
 import signal
 import subprocess
 import sys
+import time
 
 import httpx
 import psutil
@@ -101,3 +102,18 @@ def test_stopping_the_launcher_stops_the_streamlit_page(sig):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_models_loaded_line_names_each_model_that_failed(capsys):
+    import threading
+
+    from apps.terminal import announce_loaded
+
+    done = threading.Thread(target=lambda: None)
+    done.start()
+    announce_loaded(done, ["no-such-model", "nor-this-one"], started=time.perf_counter())
+    assert capsys.readouterr().out == (
+        "models loaded (0 s) except no-such-model, nor-this-one: a demo that needs one says why when used\n"
+    )
+    announce_loaded(done, [], started=time.perf_counter() - 61)
+    assert capsys.readouterr().out == "all models loaded (61 s): no click waits for a model to load now\n"

@@ -336,3 +336,18 @@ def test_a_space_whose_gpu_calls_outlast_the_quota_is_kept_off_zerogpu(tmp_path,
 def test_ordinary_variables_are_accepted(variable):
     key, _, value = variable.partition("=")
     assert deploy.parse_variables([variable]) == {key: value}
+
+
+def test_a_script_prints_each_line_as_it_comes_and_a_refusal_as_one_error_line(capsys):
+    import cli
+
+    def deploying(error: Exception):
+        yield "1/2 scale:"
+        raise error
+
+    assert cli.print_lines(deploying(deploy.DeployError("no token: set HF_TOKEN")), deploy.DeployError) == 2
+    assert capsys.readouterr() == ("1/2 scale:\n", "error: no token: set HF_TOKEN\n")
+    with pytest.raises(KeyError):  # not a refusal the script words: a bug, with its traceback
+        cli.print_lines(deploying(KeyError("scale")), deploy.DeployError)
+    assert capsys.readouterr().err == ""
+    assert cli.print_lines(iter(["a", "b"]), deploy.DeployError) == 0 and capsys.readouterr().out == "a\nb\n"

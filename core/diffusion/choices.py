@@ -47,6 +47,11 @@ HUB_SETTINGS = {
 OTHER_HUB = Settings(steps=25, guidance=7.0, licence="see the model card on the Hugging Face Hub")
 
 
+def menu_source(source: object) -> str:
+    """A model menu's entry without its surrounding spaces; "bundled" for an empty entry or one that is not text."""
+    return source.strip() if isinstance(source, str) and source.strip() else BUNDLED
+
+
 def settings_for(source: str) -> Settings:
     """Default steps, guidance and licence for a model menu entry."""
     if source == BUNDLED:
@@ -87,3 +92,8 @@ OTHER_DISTILLED = FewSteps(steps=4, guidance=0.0, scheduler="Euler")
 def few_step_settings(source: str) -> FewSteps:
     """Default steps, guidance and sampler of a distilled model menu entry."""
     return DISTILLED_SETTINGS.get(source, OTHER_DISTILLED)
+
+
+def distilled_steps(source: object) -> int:
+    """The default steps of a distilled model menu entry (`menu_source`)."""
+    return few_step_settings(menu_source(source)).steps

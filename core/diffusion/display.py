@@ -6,6 +6,7 @@ import numpy as np
 
 from core import pictures
 from core.diffusion.shapes import render_caption
+from core.runtime.seeding import check_seed
 from core.runtime.validate import shown
 
 DISPLAY_SIDE = 256  # pixels a 32x32 sample is shown at
@@ -100,3 +101,8 @@ def chosen_image(kind: str, caption: str, upload: np.ndarray | None, last: np.nd
         image = np.asarray(upload)[..., :3]
         return shrink(image, UPLOAD_SIDE) if min(image.shape[:2]) >= UPLOAD_SIDE else image
     return render_caption(caption, seed)
+
+
+def editor_picture(kind: str, caption: str, upload: np.ndarray | None, last: np.ndarray | None, seed: object):
+    """The chosen image (`chosen_image`, with the seed checked) enlarged for the inpainting editor to paint on."""
+    return enlarge(chosen_image(kind, caption, upload, last, check_seed(seed)))

@@ -34,6 +34,7 @@ from core.diffusion.choices import DISTILLED_DIR, MODEL_DIR
 from core.diffusion.held_out import training_batch
 from core.diffusion.pipeline import ShapesPipeline, from_images
 from core.diffusion.sampling import W_EMBEDDING, guidance_embedding
+from core.diffusion.train import checkpoint_due, gradient_step, loss_record, show_loss
 
 SOLVER_STEPS = 50  # DDIM steps that split the teacher's trajectory; LCMScheduler's original_inference_steps
 GUIDANCE_RANGE = (2.0, 6.0)  # guidance scales the student learns, drawn uniformly per image
@@ -121,18 +122,12 @@ def distill(
         x_prev = teacher_ddim_step(teacher, x_t, t, t_prev, text, empty, guidance, abar_t, abar_prev)
         with torch.no_grad():
             aim = consistency_output(scheduler, target, x_prev, t_prev, text, w_emb, abar_prev)
-        loss = torch.nn.functional.mse_loss(prediction, aim)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
-        optimizer.step()
+        losses.append(gradient_step(optimizer, torch.nn.functional.mse_loss(prediction, aim), unet.parameters()))
         with torch.no_grad():  # the target network trails the student
             for p_target, p in zip(target.parameters(), unet.parameters(), strict=True):
                 p_target.lerp_(p, 1 - target_decay)
-        losses.append(loss.item())
-        if step % 50 == 0:
-            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.5f}")
-        if (step + 1) % save_every == 0 or step + 1 == steps:
+        show_loss(bar, losses, step, digits=5)
+        if checkpoint_due(step, steps, save_every):
             meta = {
                 "teacher": str(teacher_dir.name),
                 "steps": step + 1,
@@ -141,8 +136,7 @@ def distill(
                 "target_decay": target_decay,
                 "guidance_range": list(GUIDANCE_RANGE),
                 "seed": seed,
-                "train_seconds": round(time.perf_counter() - start, 1),
-                "loss_every_100": [round(float(np.mean(losses[i : i + 100])), 6) for i in range(0, len(losses), 100)],
+                **loss_record(losses, start, digits=6),
             }
             student = ShapesPipeline(unet=target, text_encoder=encoder, tokenizer=pipe.tokenizer, scheduler=scheduler)
             student.save_pretrained(out)

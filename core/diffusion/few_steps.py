@@ -11,11 +11,19 @@ comes with its 95% interval and the verdict on "as faithful as the original, wit
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.diffusion.choices import BUNDLED, DISTILLED_MARGIN, MAX_DISTILLED_STEPS, few_step_settings
+from core.diffusion.choices import (
+    BUNDLED,
+    DISTILLED_MARGIN,
+    DISTILLED_NAME,
+    MAX_DISTILLED_STEPS,
+    NAME,
+    few_step_settings,
+)
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.fidelity import ALL_COMBINATIONS, ATTRIBUTES, Fidelity, single_shape_fidelity
 from core.diffusion.generate import Request, Result, check_request, final
-from core.runtime.validate import whole_number
+from core.runtime import get_model
+from core.runtime.validate import MAX_MODEL_CHARS, text, whole_number
 from core.stats import Difference, format_claim, format_estimate, paired_accuracy_difference
 
 CLAIM = (
@@ -81,6 +89,24 @@ def side_by_side(
     ):
         sides.append(Side(label, request, final(model, request), unet_calls(model, request)))
     return sides[0], sides[1]
+
+
+def compare(
+    prompt: object,
+    seed: object,
+    steps: object,
+    guidance: object,
+    scheduler: str,
+    source: str,
+    distilled_source: str,
+    distilled_steps: object,
+) -> tuple[Side, Side]:
+    """The model from `source` and the distilled one from `distilled_source`, side by side on one prompt and seed
+    (`requests_for`), each timed."""
+    text(distilled_source, "distilled model", max_chars=MAX_MODEL_CHARS, example=BUNDLED, allow_empty=True)
+    original, distilled = get_model(NAME, source), get_model(DISTILLED_NAME, distilled_source)
+    requests = requests_for(original, distilled, prompt, seed, steps, guidance, scheduler, distilled_steps)
+    return side_by_side(original, requests[0], distilled, requests[1])
 
 
 def speed_line(original: Side, distilled: Side) -> str:

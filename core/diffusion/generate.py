@@ -93,6 +93,14 @@ def check_request(
     return request
 
 
+def request_for(
+    source: str, prompt: object, seed: object, steps: object, guidance: object, scheduler: str, batch: object
+) -> tuple[TextToImage, Request]:
+    """The text-to-image model of `source` ("bundled" or a hub id) and a valid request for it (`check_request`)."""
+    model = get_model(NAME, source)
+    return model, check_request(model, prompt, seed, steps, guidance, scheduler, batch)
+
+
 def preview_stride(steps: int) -> int:
     """Show every k-th step so that a run streams at most PREVIEWS previews."""
     return max(1, -(-steps // PREVIEWS))
@@ -184,8 +192,7 @@ def generate_each(asks: list[tuple]) -> list[tuple[Request, np.ndarray] | Except
     groups: dict[int, tuple[TextToImage, list[int], list[Request]]] = {}  # id(model) -> model, ask indices, requests
     for i, (prompt, seed, steps, guidance, scheduler, source) in enumerate(asks):
         try:
-            model = get_model(NAME, source)
-            request = check_request(model, prompt, seed, steps, guidance, scheduler, 1)
+            model, request = request_for(source, prompt, seed, steps, guidance, scheduler, 1)
         except Exception as err:  # noqa: BLE001 - reported to this ask alone, never to the others
             outcomes[i] = err
             continue

@@ -4,9 +4,7 @@ with the model's own safety checker where it ships one). Both come back wrapped 
 `core.diffusion.denoiser.TextToImage`. Importing this module is cheap: torch and diffusers load in `load`.
 """
 
-import importlib
 import json
-import threading
 from pathlib import Path
 
 from core.diffusion.choices import (
@@ -21,17 +19,6 @@ from core.diffusion.choices import (
 )
 from core.runtime import ModelSpec, register
 
-_import_lock = threading.RLock()  # re-entered when a heavy module imports another through `core.diffusion`
-HEAVY = ("pipeline", "denoiser", "generate", "forward", "charts")  # the modules that import torch and diffusers
-
-
-def import_heavy() -> None:
-    """diffusers loads its classes lazily, and two threads importing it at once (a request and the warm-up) can
-    see it half loaded: import the heavy modules once, under a lock, before anything uses them."""
-    with _import_lock:
-        for name in HEAVY:
-            importlib.import_module(f"core.diffusion.{name}")
-
 
 def _class_name(folder: Path) -> str | None:
     index = folder / "model_index.json"
@@ -40,7 +27,6 @@ def _class_name(folder: Path) -> str | None:
 
 def load(source: str, name: str = NAME):
     """The bundled pipeline from its folder, or any diffusers text-to-image pipeline from a folder or hub id."""
-    import_heavy()
     from core.diffusion.denoiser import TextToImage
     from core.runtime import pick_device, pick_dtype
 

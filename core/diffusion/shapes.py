@@ -123,6 +123,11 @@ def known_phrases() -> list[str]:
     return [*SIZES, *COLOURS, *SHAPES, *POSITION_PHRASES.values(), *RELATIONS]
 
 
+def add_phrase(prompt: str | None, chosen: list[str]) -> str:
+    """`prompt` with a clicked word chip appended; `chosen` is the chip's row of `known_phrases`, [phrase]."""
+    return " ".join([*(prompt or "").split(), chosen[0]])
+
+
 def parse_caption(caption: str) -> Scene:
     """The scene a caption describes, for rendering it ("a small red circle on the left", "a blue square above
     a yellow triangle"); a ValueError with an example when the caption is not text or not in that grammar."""

@@ -36,6 +36,34 @@ def learning_rate(step: int, steps: int, peak: float, warmup: int = 200) -> floa
     return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
 
 
+def gradient_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, params) -> float:
+    """Backpropagate `loss`, clip the gradients of `params` to norm 1 and take one optimizer step; the loss."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    return loss.item()
+
+
+def show_loss(bar: tqdm, losses: list[float], step: int, digits: int) -> None:
+    """Every 50 steps, the mean of the last 50 losses on the progress bar."""
+    if step % 50 == 0:
+        bar.set_postfix(loss=f"{np.mean(losses[-50:]):.{digits}f}")
+
+
+def checkpoint_due(step: int, steps: int, save_every: int) -> bool:
+    """Whether to save after `step` (0-based): every `save_every` steps, and after the last."""
+    return (step + 1) % save_every == 0 or step + 1 == steps
+
+
+def loss_record(losses: list[float], start: float, digits: int) -> dict:
+    """The training record's time since `start` (perf_counter seconds) and its loss curve, 100 steps a point."""
+    return {
+        "train_seconds": round(time.perf_counter() - start, 1),
+        "loss_every_100": [round(float(np.mean(losses[i : i + 100])), digits) for i in range(0, len(losses), 100)],
+    }
+
+
 def train(
     out: Path,
     steps: int = 7000,
@@ -70,15 +98,10 @@ def train(
         loss = torch.nn.functional.mse_loss(unet(x_t, t, encoder_hidden_states=pipe.encode(captions)).sample, noise)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step, steps, lr)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
+        losses.append(gradient_step(optimizer, loss, params))
         ema.step(params)
-        losses.append(loss.item())
-        if step % 50 == 0:
-            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}")
-        if (step + 1) % save_every == 0 or step + 1 == steps:
+        show_loss(bar, losses, step, digits=4)
+        if checkpoint_due(step, steps, save_every):
             meta = {
                 "steps": step + 1,
                 "batch": batch,
@@ -87,8 +110,7 @@ def train(
                 "ema_decay": ema_decay,
                 "seed": seed,
                 "held_out": [list(c) for c in HELD_OUT],
-                "train_seconds": round(time.perf_counter() - start, 1),
-                "loss_every_100": [round(float(np.mean(losses[i : i + 100])), 5) for i in range(0, len(losses), 100)],
+                **loss_record(losses, start, digits=5),
             }
             save(pipe, ema, params, out, meta)
     return meta

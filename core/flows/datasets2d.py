@@ -47,6 +47,18 @@ def gaussian_mixture(n: int, generator: torch.Generator, modes: int = 8) -> torc
     return centres + 0.2 * torch.randn((n, 2), generator=generator)
 
 
+def ink_mask(image: np.ndarray | None) -> np.ndarray | None:
+    """The (H, W) mask of dark strokes in an RGB or RGBA drawing (H, W, 3 or 4), transparent pixels left out;
+    None where nothing is drawn."""
+    if image is None:
+        return None
+    image = np.asarray(image)
+    ink = image[..., :3].mean(-1) < 128
+    if image.shape[-1] == 4:
+        ink &= image[..., 3] > 0
+    return ink
+
+
 def from_drawing(ink: np.ndarray, n: int, seed: int) -> torch.Tensor:
     """Resample the inked pixels of an (H, W) boolean mask as n points of [-3.5, 3.5]^2, jittered slightly."""
     rows, cols = np.nonzero(ink)

@@ -180,14 +180,12 @@ def evaluate(
     lm: LanguageModel,
     problems: list[Problem],
     strategy: str,
-    k: int = 4,
-    batch_size: int = BATCH,
-    chat: bool = True,
     progress: Callable[[int, int], None] | None = None,
-    wording: dict[str, str] | None = None,
+    **options,
 ) -> Report:
-    """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time."""
-    for report in evaluate_in_batches(lm, problems, strategy, k, batch_size, chat, wording):
+    """Greedy answers to `problems` under `strategy`, with the options of `evaluate_in_batches` (k, batch_size,
+    chat, wording); `progress` hears of every batch."""
+    for report in evaluate_in_batches(lm, problems, strategy, **options):
         if progress is not None:
             progress(len(report.items), len(problems))
     return report

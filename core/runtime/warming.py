@@ -1,5 +1,6 @@
 """The warm-up: a server imports the heavy libraries and loads its demos' models in the background as it starts,
-and the requests of a cold start wait for those imports (not the loads)."""
+and the requests of a cold start wait for those imports (not the loads): the one gate between a request and the
+warm-up, `wait_for_warm_up`."""
 
 import importlib
 import sys
@@ -12,11 +13,17 @@ from core.runtime.specs import REGISTERED_BY
 # imported by the warm-up too: every demo draws its charts with plotly, whose first use in two request threads at
 # once can deadlock (`_DeadlockError`: the narwhals modules it imports on first use import each other)
 SHARED_IMPORTS = ["plotly.graph_objects"]
+# registering modules that import nothing heavy themselves -> the modules through which their demo's handlers load
+# torch, diffusers and plotly, imported by the warm-up before requests pass `wait_for_warm_up`
+HANDLER_IMPORTS = {
+    "core.diffusion.models": ["core.diffusion.generate", "core.diffusion.forward", "core.diffusion.charts"],
+}
 WARM_UP_WAIT_S = 60.0  # the longest a request waits for the warm-up's imports before it runs anyway
 LAZY_NAMES = {  # classes that diffusers and transformers import on first use, resolved by the warm-up first
     "diffusers": (
         "DDPMScheduler", "DDIMScheduler", "DPMSolverMultistepScheduler", "EulerDiscreteScheduler",
-        "UNet2DModel", "UNet2DConditionModel", "DiffusionPipeline", "AutoPipelineForText2Image",
+        "UNet2DModel", "UNet2DConditionModel", "DiffusionPipeline", "AutoPipelineForText2Image", "LCMScheduler",
+        "StableDiffusionPipeline",
     ),
     "transformers": ("AutoModelForCausalLM", "AutoTokenizer", "GPT2LMHeadModel", "PreTrainedTokenizerFast"),
     "plotly.graph_objects": ("Figure",),
@@ -50,13 +57,13 @@ def _import_everything(modules: list[str]) -> None:
 def warm_up(names: Iterable[str]) -> threading.Thread:
     """Load the models called `names` in a background thread; errors are left for first use to report.
 
-    First the modules that register them are imported (`REGISTERED_BY`), so heavy libraries load in the background
-    rather than while the server starts; then the models load. Requests wait for the imports only
-    (`wait_for_warm_up`).
+    First the modules that register them are imported (`REGISTERED_BY`), with the heavy modules their handlers
+    import (`HANDLER_IMPORTS`), so heavy libraries load in the background rather than while the server starts;
+    then the models load. Requests wait for the imports only (`wait_for_warm_up`).
     """
     names = list(names)
-    modules = list(dict.fromkeys(REGISTERED_BY[name] for name in names if name in REGISTERED_BY))
-    modules += SHARED_IMPORTS
+    registering = dict.fromkeys(REGISTERED_BY[name] for name in names if name in REGISTERED_BY)
+    modules = [module for r in registering for module in (r, *HANDLER_IMPORTS.get(r, []))] + SHARED_IMPORTS
     _imported.clear()
 
     def run() -> None:
