@@ -42,3 +42,33 @@ def test_the_answer_slot_is_the_longest_ending_every_example_shares():
 def test_a_prompt_the_lab_cannot_read_gets_a_message_that_says_what_to_write(prompt, message):
     with pytest.raises(ValueError, match=message):
         parse(prompt)
+
+
+COIN_WITH_GREEK_LETTERS = """Q: A coin is heads up. Ann flips it. Is the coin still heads up?
+A: omega
+
+Q: A coin is heads up. Bob does not flip it. Is the coin still heads up?
+A: alpha
+
+Q: A coin is heads up. Cara does not flip it. Dan flips it. Is the coin still heads up?
+A: omega
+
+Q: A coin is heads up. Eve flips it. Finn flips it. Is the coin still heads up?
+A: alpha
+
+Q: A coin is heads up. Gus does not flip it. Is the coin still heads up?
+A:"""
+
+
+def test_the_bundled_model_reads_held_out_answer_words_from_a_students_coin_flips(one_torch_thread):
+    """`alpha` means heads up only in this prompt (Greek letters are never answers in the corpus); the model answers
+    the last flip with it (golden: greedy decoding), and hiding each example in turn it gets 3 of 4."""
+    from core.prompting.models import NAME
+    from core.prompting.own_prompt import measure
+    from core.runtime import get_model
+
+    report = measure(get_model(NAME), COIN_WITH_GREEK_LETTERS)
+    assert report.labels == ("omega", "alpha") and report.reply == "alpha"
+    assert report.label_probs["alpha"] > 0.999
+    assert [h.reply for h in report.held_out] == ["omega", "alpha", "opha", "alpha"]
+    assert report.estimate.effect == 0.75 and report.estimate.n == 4
