@@ -182,11 +182,12 @@ def test_clicking_an_example_fills_the_prompt_and_generates_it(page, served):
 def test_clicking_word_chips_builds_a_prompt_the_model_knows(page, served):
     page.goto(served)
     page.get_by_label("Prompt").fill("a")
-    for phrase in ("large", "blue", "square", "at the bottom"):
+    expect = "a"
+    for phrase in ("large", "blue", "square", "at the bottom"):  # each click appends to what the box shows
         page.get_by_role("button", name=phrase, exact=True).click()
-    expect = "a large blue square at the bottom"
-    page.wait_for_function(f"() => document.querySelector('textarea').value === '{expect}'", timeout=30_000)
-    assert page.locator("textarea").first.input_value() == expect
+        expect += " " + phrase
+        page.wait_for_function(f"() => document.querySelector('textarea').value === '{expect}'", timeout=30_000)
+    assert page.locator("textarea").first.input_value() == "a large blue square at the bottom"
 
 
 def _tracker_shows_progress(page, elem_id: str) -> bool:
