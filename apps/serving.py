@@ -100,10 +100,10 @@ def launch(demo: gr.Blocks, name: str = "", **kwargs) -> None:
     demo `name` warm up in the background, as under the launcher, so that its first requests wait for the
     heavy imports (`core.runtime.wait_for_warm_up`) instead of racing them."""
     if name:
-        from apps.catalog import DEMOS
+        from apps.catalog import by_name
         from core.runtime import warm_up
 
-        warm_up(next(d.models for d in DEMOS if d.name == name))
+        warm_up(by_name(name).models)
     prepare(demo).launch(
         max_file_size=MAX_FILE_SIZE, show_error=False, app_kwargs=app_settings(demo), i18n=STATUS_WORDS, **kwargs
     )

@@ -13,9 +13,6 @@ import random
 from core.prompting.choices import MODEL_DIR
 from core.prompting.layouts import HELD_OUT_MARKS
 
-HELD_OUT_SYMBOLS = "#@$^"  # the held-out symbol answers: no answer word or marker contains one
-BARRED = set("".join(HELD_OUT_MARKS) + HELD_OUT_SYMBOLS + "\n\t\r")
-
 
 @functools.cache
 def pieces() -> tuple[str, ...]:
@@ -29,8 +26,12 @@ def pieces() -> tuple[str, ...]:
 
 @functools.cache
 def word_pieces() -> tuple[str, ...]:
-    """Pieces an answer word or a layout marker may be made of: none holds a held-out mark or symbol."""
-    return tuple(sorted({p.strip() for p in pieces() if p.strip() and not BARRED & set(p)}))
+    """Pieces an answer word or a layout marker may be made of: none holds a character of a held-out layout mark or
+    of a held-out symbol answer (`#`, `@`, ...), or a line break."""
+    from core.prompting.labels import HELD_OUT  # labels draws its words from here
+
+    barred = set("".join(HELD_OUT_MARKS) + "".join(HELD_OUT["symbols"]) + "\n\t\r")
+    return tuple(sorted({p.strip() for p in pieces() if p.strip() and not barred & set(p)}))
 
 
 def piece_run(rng: random.Random, n: int) -> str:
