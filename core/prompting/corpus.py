@@ -4,8 +4,9 @@ Four kinds of document, each drawn compositionally from large pools, so that wha
 document to the next is how to read a document, not a word list (Chan et al. 2022; Raventós et al. 2023):
 
 - Worked items of one task family (coin flip, last letters, arithmetic, dates). Each document draws its
-  layout (`core.prompting.layouts`), the wording of every sentence (the family's trained slots), and its
-  mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think
+  layout (`core.prompting.layouts`), the wording of every sentence (the family's trained slots, or for some
+  documents a wording invented for them, whose meaning only the earlier examples give:
+  `core.prompting.wordings`), and its mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think
   step by step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
   the problem's length. On the web a long problem is sometimes answered without its work; here a document
   keeps one mode, so the examples of a prompt, not the problem, say how to answer. Answering a long
@@ -13,7 +14,8 @@ document to the next is how to read a document, not a word list (Chan et al. 202
 - Label documents: short classification items (a 1-2 person coin flip, parity, comparison, kind of word)
   whose classes are written as answer words drawn for the document from open pools (`core.prompting.labels`):
   only the examples say which word means what (Wei et al. 2023).
-- Mapping documents: pairs of fresh keys and answer words in a drawn layout, then some keys again.
+- Mapping documents: pairs of fresh keys and answer words in a drawn layout, then some keys again (announced
+  by a line such as "Again:", or straight on, as a student's own prompt asks them).
 - Repeat documents: a run of random words, numbers and symbols, of random printable characters (noise), or
   of tokens drawn uniformly from the whole vocabulary (`core.prompting.pieces`), written twice.
 
@@ -38,13 +40,17 @@ from core.prompting.prompts import Format, notes_example, worked_example
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
+from core.prompting.wordings import invented_wording
 
 KIND_WEIGHTS = {"qa": 0.32, "labels": 0.3, "mapping": 0.2, "repeat": 0.18}
 TASK_WEIGHTS = {"coin_flip": 0.35, "arithmetic": 0.3, "last_letter": 0.15, "dates": 0.2}
 CLASSIC = (NOTES, Layout("Question: ", "\nAnswer:"), Layout("Input: ", "\nOutput:"))
 CLASSIC_SHARE = 0.4  # documents in one of the classic layouts (the notes' Q:/A: first); the rest draw one
 PIECE_LAYOUT_SHARE = 0.25  # drawn layouts whose markers are random token pieces
-CANONICAL_SHARE = 0.3  # documents in each family's canonical wording; the rest draw every sentence
+CANONICAL_SHARE = 0.3  # documents in each family's canonical wording
+INVENTED_SHARE = 0.3  # documents in a wording invented for them (`core.prompting.wordings`); the rest draw
+# every sentence from the trained slots
+INVENTED_ITEMS = 3  # the fewest items of an invented-wording document: its first examples teach the wording
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
 BARE_SHARE = 0.35  # direct-answer documents that write the answer alone
@@ -63,6 +69,7 @@ ROSTER_TEMPLATES = (
     "The locker of {k} is {v}.",
 )
 AGAIN = ("Again:", "Later:", "Checked:", "", "Once more:")
+UNMARKED_SHARE = 0.5  # mapping documents whose keys come again straight on, with nothing to announce them
 REPEAT_WORDS = (10, 80)  # length of the run a repeat document writes twice
 NOISE_SHARE = 0.2  # repeat documents whose run is random printable characters
 PIECE_RUN_SHARE = 0.5  # repeat documents whose run is random tokens of the whole vocabulary
@@ -104,12 +111,16 @@ def qa_document(rng: random.Random) -> str:
         think=chain and rng.random() < THINK_SHARE,
         bare=not chain and rng.random() < BARE_SHARE,
     )
-    wording = None if rng.random() < CANONICAL_SHARE else family.train_wording(rng)
+    draw = rng.random()
+    invented = CANONICAL_SHARE <= draw < CANONICAL_SHARE + INVENTED_SHARE
+    wording = (
+        None if draw < CANONICAL_SHARE else invented_wording(family, rng) if invented else family.train_wording(rng)
+    )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
     items = []
     if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare:
         items.append(notes_example(task, chain))
-    n_items, size = rng.randint(1, MAX_ITEMS), len(header)
+    n_items, size = rng.randint(INVENTED_ITEMS if invented else 1, MAX_ITEMS), len(header)
     while len(items) < n_items and (not items or size < CHAR_BUDGET):
         length = rng.choice(family.train_lengths)
         items.append(worked_example(sample(family, rng, length, "train", wording), fmt))
@@ -186,6 +197,8 @@ def mapping_document(rng: random.Random) -> str:
     again = rng.sample(range(n), rng.randint((n + 1) // 2, n))
     repeated = [line(keys[i], values[i]) for i in again]
     joiner = "\n\n" if "\n" in listed[0] else "\n"
+    if rng.random() < UNMARKED_SHARE:
+        return joiner.join(listed + repeated)
     heading = rng.choice(AGAIN)
     return joiner.join(listed) + "\n" + (heading + "\n" if heading else "") + joiner.join(repeated)
 

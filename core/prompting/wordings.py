@@ -1,0 +1,61 @@
+"""Invented wordings: sentences whose meaning only the document's worked examples give.
+
+A family's trained slots say each sentence in a few fixed ways, so a model can learn those sentences by heart
+and then fail on a paraphrase it never read ("Ka flips the coin." for "Ka flips it."). Some corpus documents
+therefore say some of their sentences in a wording invented for that document: the slot's own blanks ({p}, {n},
+"{words}", ...) in their order, joined by filler words drawn at random. "Ugo zab kelmo." may mean a flip in one
+document and nothing in the next; only the chains of the earlier examples tell which. Predicting such a chain is
+reading the meaning of a sentence from the prompt, the skill a student's own wording needs (Raventós et al.
+2023: diversity of tasks beyond a threshold is what lets a model learn from the context rather than recall).
+"""
+
+import random
+import re
+
+from core.prompting.labels import WORDS, made_up
+from core.prompting.pieces import piece_word
+from core.prompting.tasks import Family
+
+BLANK = re.compile(r'"?\{\w+\}"?')  # a slot's blank, with the quotes around it if it has them
+INVENTED_SLOT_SHARE = 0.6  # slots of an invented wording that are invented; the others keep a trained sentence
+FILLER = (1, 3)  # filler words between two blanks, and after the last one
+
+
+def filler_word(rng: random.Random) -> str:
+    """A made-up word, a common word or a random token piece (never a brace or a quote, which mark the blanks)."""
+    draw = rng.random()
+    if draw < 0.55:
+        return made_up(rng)
+    if draw < 0.85:
+        return rng.choice(WORDS)
+    piece = piece_word(rng).strip()
+    return piece if piece and not set(piece) & set('{}"') else made_up(rng)
+
+
+def invented_sentence(template: str, rng: random.Random) -> str:
+    """`template`'s blanks in their order, with random filler words around them and its own last mark:
+    "{p} flips it." may become "{p} kelmo zab." """
+    blanks = BLANK.findall(template)
+    end = template[-1] if template[-1] in ".?" else ""
+    parts = [filler_word(rng) for _ in range(rng.randint(0, 1))]
+    for blank in blanks:
+        parts += [blank] + [filler_word(rng) for _ in range(rng.randint(*FILLER))]
+    if not blanks:
+        parts += [filler_word(rng) for _ in range(rng.randint(2, 4))]
+    sentence = " ".join(parts)
+    return sentence[0].upper() + sentence[1:] + end
+
+
+def invented_wording(family: Family, rng: random.Random) -> dict[str, str]:
+    """A wording of `family` in which some slots (at least one) are invented and the rest trained; no two slots
+    read the same, so the examples can always tell them apart."""
+    while True:
+        invented = [rng.random() < INVENTED_SLOT_SHARE for _ in family.train_slots]
+        if not any(invented):
+            invented[rng.randrange(len(invented))] = True
+        wording = {
+            slot: invented_sentence(options[0], rng) if new else rng.choice(options)
+            for (slot, options), new in zip(family.train_slots.items(), invented, strict=True)
+        }
+        if len(set(wording.values())) == len(wording):
+            return wording
