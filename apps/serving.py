@@ -1,9 +1,12 @@
 """How a demo is served to a class: the limits every demo gets, sized to this machine's CPUs.
 
-- Each event runs at most `CONCURRENCY` requests at once; long jobs (generators and functions that report
-  progress: training runs, sweeps, evaluations) share `LONG_JOBS` workers per demo, so they cannot take every
-  core from the quick events. At most `QUEUE_SIZE` requests wait per demo, and each visitor, address and the long
-  jobs only their share of them (`apps.admission`), so one visitor cannot fill a demo's queue.
+- Each event runs at most `CONCURRENCY` requests at once (or the limit its app sets, such as a batching event's),
+  in a concurrency group of its own, so a quick click never waits behind another event. Long jobs (generators and
+  functions that report progress: training runs, sweeps, evaluations) run `LONG_JOBS` at a time per group, so they
+  cannot take every core from the quick events: a demo's long jobs share the group "long-jobs", except those its
+  app puts in a group of their own (a fine-tune, sampling, a tuning run: the clicks of a lesson, which must not
+  wait behind a sweep). At most `QUEUE_SIZE` requests wait per demo, and each visitor, address and the long jobs
+  only their share of them (`apps.admission`), so one visitor cannot fill a demo's queue.
 - Uploads are refused above `MAX_FILE_SIZE`, in demos without a file input, and above a visitor's and the
   server's share (`apps.uploads`); temporary files (uploads, generated images) older than `TEMP_MAX_AGE_S` are
   deleted every `TEMP_SWEEP_S`, and so are the folders they leave empty.
@@ -80,7 +83,9 @@ def prepare(demo: gr.Blocks) -> gr.Blocks:
         if is_long_job(block_fn.fn):
             long_ids.add(fn_id)
             if block_fn.concurrency_limit == "default":
-                block_fn.concurrency_id, block_fn.concurrency_limit = "long-jobs", LONG_JOBS
+                block_fn.concurrency_limit = LONG_JOBS
+                if block_fn.concurrency_id == str(id(inspect.unwrap(block_fn.fn))):  # Gradio's default: no group named
+                    block_fn.concurrency_id = "long-jobs"
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     admit_fairly(demo._queue, long_ids, LONG_WAITING)
     demo.delete_cache = (TEMP_SWEEP_S, TEMP_MAX_AGE_S)

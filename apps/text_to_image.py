@@ -41,11 +41,11 @@ def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, so
 
 
 def generate_final(prompt, seed, steps, guidance_scale, scheduler="DPM-Solver++", batch_size=1, model=BUNDLED):
-    """The images and the seed used (the `/generate` API)."""
+    """The images and the seed used (the `/generate` API); requests that arrive together are sampled together."""
     from core.diffusion import generate
 
     loaded, request = generate.request_for(model, prompt, seed, steps, guidance_scale, scheduler, batch_size)
-    return [enlarge(im) for im in generate.final(loaded, request).images], request.seed
+    return [enlarge(im) for im in generate.final_together(loaded, request)], request.seed
 
 
 def generate_batched(prompt, seed, steps, guidance_scale, scheduler, model):
@@ -254,13 +254,12 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     generate_inputs = [prompt, seed, randomize, steps, guidance, scheduler, batch, source]
     live_outputs = [live_x_t, live_x0, gallery, timeline, used_seed, status, last_image]
     # Progress shows on the gallery, where the images will land, so the live previews stay uncovered.
-    generating = gr.on(
-        [run.click, prompt.submit], generate_live, generate_inputs, live_outputs, api_name="generate_live",
-        show_progress_on=gallery,
+    sampling = dict(
+        fn=generate_live, inputs=generate_inputs, outputs=live_outputs, show_progress_on=gallery,
+        concurrency_id="sampling",
     )  # fmt: skip
-    from_example = examples.load_input_event.then(
-        generate_live, generate_inputs, live_outputs, show_progress_on=gallery, api_visibility="undocumented"
-    )
+    generating = gr.on([run.click, prompt.submit], **sampling, api_name="generate_live")
+    from_example = examples.load_input_event.then(**sampling, api_visibility="undocumented")
     stop.click(None, cancels=[generating, from_example])
     compare_btn.click(
         compare_few_steps, [prompt, seed, steps, guidance, scheduler, source, fast_source, fast_steps],
@@ -269,8 +268,10 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     fast_source.change(distilled_steps, fast_source, fast_steps, api_visibility="undocumented")
     words.click(add_phrase, [prompt, words], prompt, queue=False, api_visibility="undocumented")
     source.change(model_changed, source, [steps, guidance, licence, words], api_name="model_settings")
-    api_inputs = [prompt, seed, steps, guidance, scheduler, batch, source]
-    api_button.click(generate_final, api_inputs, [api_gallery, api_seed], api_name="generate")
+    api_button.click(
+        generate_final, [prompt, seed, steps, guidance, scheduler, batch, source], [api_gallery, api_seed],
+        api_name="generate", concurrency_limit=choices.MAX_TOGETHER,
+    )  # fmt: skip
     api_batched.click(
         generate_batched, [prompt, seed, steps, guidance, scheduler, source], [api_image, api_seed, api_message],
         batch=True, max_batch_size=choices.MAX_BATCH, preprocess=False, api_name="generate_batched",

@@ -260,6 +260,7 @@ with gr.Blocks(title="Transfer learning lab") as demo:
         inputs=[mode, shots, epochs, seed, lr, source],
         outputs=[accuracy, curve_plot, curve_df],
         api_name="finetune",
+        concurrency_id="fine-tune",
     )
     comparison_inputs = [modes, shots, epochs, lr, seed, seeds, source, target]
     compare_btn.click(

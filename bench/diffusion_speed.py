@@ -5,8 +5,9 @@
 1. One 32x32 image at the default settings (DPM-Solver++, 20 steps, guidance 3): median of 10 runs.
 2. DDPM with 1000 steps against DPM-Solver++ with 20: time per image and prompt fidelity (12 of the 60
    single-shape prompts, 2 seeds each, judged by the attribute classifier).
-3. Throughput when 8 requests arrive at once through the Gradio API: `/generate` one by one (batching off)
-   against `/generate_batched` (Gradio batching on, up to 8 per batch).
+3. Throughput when 8 requests arrive at once through the Gradio API: `/generate` one by one (its batches held to
+   one request), `/generate` batching the requests that arrive within its window (`core.runtime.batching`), and
+   `/generate_batched` (Gradio batching, up to 8 per batch).
 """
 
 import argparse
@@ -22,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.diffusion import attributes, fidelity  # noqa: E402
 from core.diffusion import models as _registered  # noqa: E402, F401 - registers "text-to-image"
-from core.diffusion.choices import BUNDLED_SETTINGS, NAME  # noqa: E402
-from core.diffusion.generate import check_request, final  # noqa: E402
+from core.diffusion.choices import BUNDLED_SETTINGS, MAX_TOGETHER, NAME  # noqa: E402
+from core.diffusion.generate import check_request, final, together  # noqa: E402
 from core.runtime import get_model  # noqa: E402
 
 PROMPT = "a small red circle on the left"
@@ -68,10 +69,12 @@ def throughput() -> None:
         args = dict(seed=0, steps=BUNDLED_SETTINGS.steps, guidance_scale=BUNDLED_SETTINGS.guidance)
         client.predict(prompt=PROMPT, **args, batch_size=1, api_name="/generate")  # warm-up
         print("3. 8 requests at once:")
-        for label, api, extra in (
-            ("batching off (/generate)", "/generate", {"batch_size": 1}),  # one image per request in both
-            ("batching on (/generate_batched)", "/generate_batched", {}),
+        for label, api, extra, most in (
+            ("batching off (/generate)", "/generate", {"batch_size": 1}, 1),  # one image per request in all three
+            ("window batching (/generate)", "/generate", {"batch_size": 1}, MAX_TOGETHER),
+            ("Gradio batching (/generate_batched)", "/generate_batched", {}, MAX_TOGETHER),
         ):
+            together.most = most
             start = time.perf_counter()
             with ThreadPoolExecutor(8) as pool:
                 jobs = [
@@ -81,8 +84,9 @@ def throughput() -> None:
                 for job in jobs:
                     job.result()
             seconds = time.perf_counter() - start
-            print(f"   {label:32s} {8 / seconds:5.2f} images/s ({seconds:.1f} s for 8)")
+            print(f"   {label:36s} {8 / seconds:5.2f} images/s ({seconds:.1f} s for 8)")
     finally:
+        together.most = MAX_TOGETHER
         demo.close()
 
 

@@ -4,6 +4,7 @@ import json
 import re
 import threading
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -111,6 +112,76 @@ def test_api_batch_answers_each_request_with_its_own_image_or_message(gradio_cli
         alone = np.asarray(Image.open(gallery[0]["image"]).convert("RGB"), dtype=int)
         assert seed == sent[i]["seed"]
         assert np.abs(np.asarray(Image.open(image).convert("RGB"), dtype=int) - alone).max() <= 2
+
+
+def test_api_generate_samples_requests_that_arrive_together_in_one_batch_and_a_bad_one_fails_alone(
+    gradio_client, demo, monkeypatch
+):
+    """Five visitors press Generate at once: the two with a bad input get their own message and never join a batch;
+    the three valid requests (four images) are sampled as one batch, and each gets the images it gets alone."""
+    from apps import admission
+    from core.diffusion import generate
+    from core.diffusion.display import enlarge
+
+    monkeypatch.setattr(admission, "PER_VISITOR", 8)  # one client stands for five visitors here
+    monkeypatch.setattr(generate.together, "window_s", 60.0)  # the batch runs when it is full: the valid requests'
+    monkeypatch.setattr(generate.together, "most", 4)  # four images, however slowly they arrive
+    batches, generate_many = [], generate.generate_many
+
+    def recorded(model, requests):
+        batches.append(sorted(r.seed for r in requests))
+        return generate_many(model, requests)
+
+    monkeypatch.setattr(generate, "generate_many", recorded)
+    client = gradio_client(demo)
+    valid = dict(steps=6, guidance_scale=3.0, scheduler="DPM-Solver++", model="bundled", batch_size=1)
+    asks = [
+        dict(valid, prompt="a large blue square in the centre", seed=7, batch_size=2),
+        dict(valid, prompt="", seed=1),
+        dict(valid, prompt="a small yellow triangle at the top", seed=2),
+        dict(valid, prompt="a violet circle on the left", seed=3),
+        dict(valid, prompt="a green circle on the right", seed=4),
+    ]
+    jobs = [client.submit(**ask, api_name="/generate") for ask in asks]
+    for i, message in ((1, "prompt is empty"), (3, "does not know the word 'violet'")):
+        with pytest.raises(AppError, match=message):
+            jobs[i].result(timeout=120)
+    for i in (0, 2, 4):
+        gallery, seed = jobs[i].result(timeout=120)
+        ask = asks[i]
+        model, request = generate.request_for("bundled", ask["prompt"], seed, 6, 3.0, "DPM-Solver++", ask["batch_size"])
+        alone = generate.final(model, request).images
+        assert seed == ask["seed"] and len(gallery) == len(alone) == ask["batch_size"]
+        for shown, image in zip(gallery, alone, strict=True):
+            drawn = np.asarray(Image.open(shown["image"]).convert("RGB"), dtype=int)
+            assert np.abs(drawn - enlarge(image).astype(int)).max() <= 2  # batched float sums may round differently
+    assert batches == [[2, 4, 7]]
+
+
+def test_a_student_generates_while_a_measurement_runs(gradio_client, demo, monkeypatch):
+    """The composition measurement is a long job; sampling has a concurrency group of its own, so the Generate tab
+    answers while the measurement is still running."""
+    from core.diffusion import measurements
+
+    running, release = threading.Event(), threading.Event()
+
+    def held_composition(seeds_per_prompt, progress):
+        running.set()
+        release.wait(120)
+        return SimpleNamespace(claim_line=lambda: "held", rows=lambda: [])
+
+    monkeypatch.setattr(measurements, "composition", held_composition)
+    client = gradio_client(demo)
+    measuring = client.submit(1, api_name="/compose")
+    try:
+        assert running.wait(60)
+        *_, seed, status = client.predict(
+            "a red circle on the left", 3, False, 2, 3.0, "DDIM", 1, "bundled", api_name="/generate_live"
+        )
+        assert seed == 3 and status.startswith("2 steps in") and not measuring.done()
+    finally:
+        release.set()
+    assert measuring.result(timeout=60)[0] == "**Claim:** held"
 
 
 def test_api_forward_process_shows_the_noised_image_and_the_schedules(gradio_client, demo):

@@ -149,12 +149,21 @@ def test_generation_streams_throttled_previews_then_the_result(bundled):
     assert len(timesteps) == 8 and timesteps == sorted(timesteps, reverse=True)
 
 
-def test_batched_requests_match_one_by_one(bundled):
-    requests = [ask(bundled, "a large green square at the top", seed=s, batch=1) for s in (3, 4)]
+def test_requests_of_several_images_sampled_together_draw_what_they_draw_alone(bundled):
+    """DDPM adds fresh noise at every step, from each request's own generator, which its images share as they do
+    alone: one batch of a 2-image, a 1-image and a 2-image request draws what each draws alone, and the golden
+    image."""
+    requests = [
+        ask(bundled, scheduler="DDPM"),
+        ask(bundled, "a large green square at the top", seed=4, scheduler="DDPM", batch=1),
+        ask(bundled, "a large blue square in the centre", seed=5, scheduler="DDPM"),
+    ]
     together = generate_many(bundled, requests)
-    alone = [final(bundled, r).images[0] for r in requests]
-    for a, b in zip(together, alone, strict=True):
-        assert np.abs(a.astype(int) - b.astype(int)).max() <= 2  # batched float sums may round differently
+    assert [images.shape for images in together] == [(2, 32, 32, 3), (1, 32, 32, 3), (2, 32, 32, 3)]
+    for images, request in zip(together, requests, strict=True):
+        alone = final(bundled, request).images
+        assert np.abs(images.astype(int) - alone.astype(int)).max() <= 2  # batched float sums may round differently
+    np.testing.assert_allclose(together[0][0, 16, 0:16:2].astype(int), GOLDEN["DDPM"], atol=2, rtol=0)
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,44 @@ def test_long_jobs_take_only_their_share_of_the_queue_and_quick_clicks_still_joi
         release.set()
 
 
+def test_quick_clicks_and_a_fine_tune_answer_while_a_sweep_runs(gradio_client, monkeypatch):
+    """At the smallest scale, one long job at a time per group: a sweep holds the demo's "long-jobs" group, and a
+    quick click and a fine-tune (a long job in the group its app named) both finish while the sweep still runs."""
+    from apps import serving
+
+    monkeypatch.setattr(serving, "LONG_JOBS", 1)
+    sweeping, release = threading.Event(), threading.Event()
+
+    def sweep(n, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+        sweeping.set()
+        release.wait(60)
+        return f"swept {n}"
+
+    def finetune(n, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+        return f"fine-tuned {n}"
+
+    def look(x):
+        return f"looked at {x}"
+
+    with gr.Blocks() as demo:
+        box = gr.Textbox()
+        gr.Button("sweep").click(sweep, box, box, api_name="sweep")
+        gr.Button("fine-tune").click(finetune, box, box, api_name="finetune", concurrency_id="fine-tune")
+        gr.Button("look").click(look, box, box, api_name="look")
+    client = gradio_client(demo)
+    groups = {fn.api_name: (fn.concurrency_id, fn.concurrency_limit) for fn in demo.fns.values()}
+    assert groups["sweep"] == ("long-jobs", 1) and groups["finetune"] == ("fine-tune", 1)
+    swept = client.submit("the grid", api_name="/sweep")
+    try:
+        assert sweeping.wait(30)
+        assert client.predict("the data", api_name="/look") == "looked at the data"
+        assert client.predict("the head", api_name="/finetune") == "fine-tuned the head"
+        assert not swept.done()
+    finally:
+        release.set()
+    assert swept.result(timeout=30) == "swept the grid"
+
+
 def test_each_address_and_the_server_have_an_upload_share():
     ledger = Ledger(per_address_mb=10, total_mb=25)
     assert ledger.admit("1.1.1.1", 6_000_000) is None

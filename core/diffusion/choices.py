@@ -21,6 +21,7 @@ DEFAULT_SCHEDULER = "DPM-Solver++"
 MAX_STEPS = 250  # a live demo's ceiling: 250 steps of 4 images take about half a minute on a laptop CPU
 MAX_GUIDANCE = 20.0
 MAX_BATCH = 8
+MAX_TOGETHER = 2 * MAX_BATCH  # images of the requests that arrive together, sampled as one batch
 TIMESTEPS = 1000  # T, the forward process's steps in both noise schedules
 COSINE, SCALED_LINEAR = "cosine (bundled model)", "scaled linear (Stable Diffusion)"
 NOISE_SCHEDULES = (COSINE, SCALED_LINEAR)  # the forward-process explorer's schedules

@@ -1,7 +1,8 @@
 """Text to images, one step at a time: checks the request, draws x_T from the seed, runs the reverse process and
 hands back throttled previews (the current x_t and the predicted clean image) and, at the end, the images and a
 strip of the reverse timeline. Inpainting runs the same loop with the known pixels held fixed. Requests that
-arrive together (Gradio's batching) are sampled together, each with its own noise, and each fails on its own.
+arrive together (within a short window, or in one of Gradio's batches) are sampled together, each with its own
+noise, and each fails on its own.
 """
 
 import time
@@ -11,19 +12,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from core.diffusion.choices import LCM, MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, NAME, SCHEDULER_NAMES
+from core.diffusion.choices import LCM, MAX_BATCH, MAX_GUIDANCE, MAX_STEPS, MAX_TOGETHER, NAME, SCHEDULER_NAMES
 from core.diffusion.denoiser import TextToImage
 from core.diffusion.display import editor_image, erase_mask
 from core.diffusion.sampling import denoise
 from core.diffusion.schedulers import make_scheduler
 from core.diffusion.text import check_prompt, unknown_words
 from core.runtime import get_model, gpu
+from core.runtime.batching import Batcher
 from core.runtime.seeding import check_seed, make_generator, randn
 from core.runtime.validate import choice, number, whole_number
 
 PREVIEWS = 10  # at most this many previews per run
 MIN_PREVIEW_SECONDS = 0.15  # and never more often than this
 TIMELINE = 8  # frames in the reverse-timeline strip
+TOGETHER_WINDOW_S = 0.05  # how long the first of a batch of requests waits for others (`final_together`)
 
 
 @dataclass
@@ -155,32 +158,47 @@ def final(model: TextToImage, request: Request) -> Result:
 
 @gpu(duration=lambda model, requests, **options: 10 + sum(r.steps * r.batch for r in requests) // 10)  # 0.1 s a step
 def generate_many(model: TextToImage, requests: list[Request]) -> list[np.ndarray]:
-    """One image per request, sampled together in one batch (Gradio's batching): requests that share steps,
-    guidance and scheduler go through the UNet together; each keeps its own prompt, its own noise and its own
-    generator for the scheduler's noise, and passes the same safety check, so each image is the one `final`
-    gives for that request alone."""
+    """Each request's (request.batch, H, W, 3) uint8 images, sampled together: requests that share steps,
+    guidance and scheduler go through the UNet in one batch; each keeps its own prompt, its own x_T and its own
+    generator for the scheduler's noise, and passes the same safety check, so each gets the images `final` gives
+    it alone."""
     if not model.streams:
-        return [final(model, r).images[0] for r in requests]
+        return [final(model, r).images for r in requests]
     results: list[np.ndarray | None] = [None] * len(requests)
     groups: dict[tuple, list[int]] = {}
     for i, r in enumerate(requests):
         groups.setdefault((r.steps, r.guidance, r.scheduler), []).append(i)
     size = model.size
     for (steps, guidance, scheduler_name), members in groups.items():
+        group = [requests[i] for i in members]
         guided = model.guided(guidance)
-        states = [model.text_states(requests[i].prompt, 1, guided) for i in members]
-        text = torch.cat([s[0] for s in states])
+        states = [model.text_states(r.prompt, r.batch, guided) for r in group]
+        text = torch.cat([s[0] for s in states])  # (sum of batches, L, D)
         empty = torch.cat([s[1] for s in states]) if guided else None
-        noise = torch.cat(
-            [randn(model.noise_shape(1, size), requests[i].seed, model.device, model.dtype) for i in members]
-        )
+        noise = torch.cat([randn(model.noise_shape(r.batch, size), r.seed, model.device, model.dtype) for r in group])
         scheduler = make_scheduler(scheduler_name, model.pipe.scheduler)
-        generators = [make_generator(requests[i].seed) for i in members]  # one per request, as in `generate`
+        generators = [g for r in group for g in [make_generator(r.seed)] * r.batch]  # a request's images share one
         *_, last = denoise(model.pipe.unet, scheduler, text, empty, noise, steps, guidance, generators)
-        images, _ = model.safe(model.to_images(last.sample))
-        for i, image in zip(members, images, strict=True):
-            results[i] = image
+        images, _ = model.safe(model.to_images(last.sample))  # (sum of batches, H, W, 3)
+        ends = np.cumsum([r.batch for r in group])[:-1]
+        for i, mine in zip(members, np.split(images, ends), strict=True):
+            results[i] = mine
     return results
+
+
+def final_together(model: TextToImage, request: Request) -> np.ndarray:
+    """The (request.batch, H, W, 3) uint8 images of `final`, sampled in one batch with the requests for the same
+    model, steps, guidance and scheduler that arrive within `TOGETHER_WINDOW_S` (`core.runtime.batching`); check
+    the request first (`check_request`), so that only valid requests join a batch."""
+    key = (id(model), request.steps, request.guidance, request.scheduler)
+    return together.submit(key, (model, request), size=request.batch)
+
+
+def _run_together(asks: list[tuple[TextToImage, Request]]) -> list[np.ndarray]:
+    return generate_many(asks[0][0], [request for _, request in asks])
+
+
+together = Batcher(_run_together, window_s=TOGETHER_WINDOW_S, most=MAX_TOGETHER)  # the batches of `final_together`
 
 
 def generate_each(asks: list[tuple]) -> list[tuple[Request, np.ndarray] | Exception]:
@@ -201,7 +219,7 @@ def generate_each(asks: list[tuple]) -> list[tuple[Request, np.ndarray] | Except
         requests.append(request)
     for model, members, requests in groups.values():
         try:
-            answers = list(zip(requests, generate_many(model, requests), strict=True))
+            answers = [(r, images[0]) for r, images in zip(requests, generate_many(model, requests), strict=True)]
         except Exception as err:  # noqa: BLE001 - reported to this model's asks alone
             answers = [err] * len(members)
         for i, answer in zip(members, answers, strict=True):
