@@ -28,6 +28,7 @@ def main() -> None:
     import torch
 
     from core.runtime import pick_device
+    from core.runtime.training import Training
     from core.tuning.dpo import dpo
     from core.tuning.instructions import DEFAULT_TUNING_TASKS, tuning_set
     from core.tuning.policy import base_model, count_parameters
@@ -40,22 +41,23 @@ def main() -> None:
     base = base_model()
     print(f"device: {pick_device()}, {args.threads} thread(s), base model {count_parameters(base.model) / 1e6:.2f} M")
 
-    sft, _ = timed(lambda: instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240), steps=60, batch_size=8))
+    sft_training = Training(steps=60, batch_size=8, learning_rate=3e-3)
+    sft, _ = timed(lambda: instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240), sft_training))
     verdict = "OK" if sft.seconds <= TARGET_S else "TOO SLOW"
     print(f"SFT, 60 steps of 8 (the default live run): {sft.seconds:.1f} s (target <= {TARGET_S:.0f} s): {verdict}")
     lora, _ = timed(
-        lambda: instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240), steps=60, batch_size=8, lora=True)
+        lambda: instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240), sft_training, lora=True)
     )
     print(f"SFT with LoRA, 60 steps of 8: {lora.seconds:.1f} s")
 
     pairs, seconds = timed(lambda: rater_preferences(base, "correct_concise", 12, 4, seed=0))
     print(f"12 rankings of 4 sampled answers ({len(pairs)} pairs): {seconds:.1f} s")
-    rm = train_reward_model(base, pairs, steps=40, batch_size=8)
+    rm = train_reward_model(base, pairs, Training(steps=40, batch_size=8, learning_rate=1e-3))
     print(f"reward model, 40 steps of 8 pairs: {rm.seconds:.1f} s")
     problems = feedback_problems(16, seed=7)
     ppo_run = ppo(base, rm.score, problems, PPOConfig(steps=15), seed=0)
     print(f"PPO, 15 steps of 8 prompts: {ppo_run.seconds:.1f} s ({ppo_run.seconds / 15:.2f} s per step)")
-    dpo_run = dpo(base, pairs, rm.score, problems, steps=15, batch_size=8)
+    dpo_run = dpo(base, pairs, rm.score, problems, Training(steps=15, batch_size=8, learning_rate=3e-4))
     print(
         f"DPO, 15 steps of 8 pairs, same preferences: {dpo_run.seconds:.1f} s ({dpo_run.seconds / 15:.2f} s per step)"
     )

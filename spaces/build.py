@@ -79,25 +79,28 @@ def hub_ids(models: tuple[str, ...]) -> list[str]:
 
 
 def menu_hub_ids(models: tuple[str, ...]) -> list[str]:
-    """Each model's hub default, then every other hub model its menu offers on a GPU Space (`ModelSpec.choices`:
-    the instruct sibling of a base model, the SD 1.5-class model beside SD-Turbo), each id once. A GPU Space
+    """Each model's hub default, then every other hub model its menu offers on a GPU Space (the rest of
+    `ModelSpec.hub`: the instruct sibling of a base model, the SD 1.5-class model beside SD-Turbo), each id once. A GPU Space
     preloads them all, so that no choice in a menu starts a download of gigabytes while a class waits."""
     from core.runtime import spec_for
 
     found = hub_ids(models)
     for name in models:
-        found += [source for source in spec_for(name).choices if source not in found]
+        found += [source for source in spec_for(name).hub if source not in found]
     return found
 
 
 def copy_sources(needs: Needs, folder: Path) -> None:
-    """The `apps` modules in `needs`, and `core` with every subpackage it needs (data and weights included)."""
+    """The `apps` modules in `needs` with the data file each reads beside it (`apps/catalog.toml`), and `core` with
+    every subpackage it needs (data and weights included)."""
     for module in sorted(needs.modules):
         if module.split(".")[0] == "apps":
             source = module_file(module)
             target = folder / source.relative_to(ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+            if source.with_suffix(".toml").is_file():
+                shutil.copy2(source.with_suffix(".toml"), target.with_suffix(".toml"))
     (folder / "core").mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "core" / "__init__.py", folder / "core" / "__init__.py")
     for package in subpackages(needs):
@@ -132,7 +135,9 @@ def gradio_space(demo: Demo, folder: Path) -> None:
     if demo.hardware.startswith("zero"):
         long_calls = zerogpu.too_long({m: module_file(m) for m in gpu_modules(needs)})
         if long_calls:
-            raise ValueError(zerogpu.refusal(f"{demo.name} (hardware {demo.hardware} in apps/catalog.py)", long_calls))
+            raise ValueError(
+                zerogpu.refusal(f"{demo.name} (hardware {demo.hardware} in apps/catalog.toml)", long_calls)
+            )
     copy_sources(needs, folder)
     write_requirements(needs, folder, gpu=demo.wants_gpu)
     app = entries.gradio_app(demo.name, demo.title, demo.does, demo.models, hub, gpu_modules(needs))

@@ -62,7 +62,7 @@ def short_description(concept: str) -> str:
     if len(text) > SHORT_DESCRIPTION_MAX:
         raise ValueError(
             f"short_description {text!r} is {len(text)} characters; the Hub allows {SHORT_DESCRIPTION_MAX}: "
-            "shorten the demo's `concept` in apps/catalog.py"
+            "shorten the demo's `concept` in apps/catalog.toml"
         )
     return text
 

@@ -30,7 +30,7 @@ def refusal(space: str, long_calls: list[str]) -> str:
         f"{space} asks ZeroGPU for more than {MAX_CALL_S} s in one call: {', '.join(long_calls)}; a visitor gets "
         f"{DAILY_QUOTA_S['without a login']} s a day without a login and {DAILY_QUOTA_S['free account']} s with a "
         "free account, so a class would be refused after a click or two. Run it on cpu-basic (hardware in "
-        "apps/catalog.py, or --hardware cpu-basic) or on dedicated GPU hardware (--hardware t4-small or l4x1)"
+        "apps/catalog.toml, or --hardware cpu-basic) or on dedicated GPU hardware (--hardware t4-small or l4x1)"
     )
 
 

@@ -2,6 +2,7 @@
 sampled with diffusers' LCMScheduler, against the original on the same prompts and seeds."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -199,10 +200,10 @@ def test_the_student_starts_as_its_teacher_plus_a_guidance_input(teacher):
 
 
 def test_a_short_distillation_saves_a_student_the_registry_loads(tmp_path, one_torch_thread):
-    from core.diffusion.distill import distill
+    from core.diffusion.distill import TRAINING, distill
     from core.diffusion.models import load_distilled
 
-    meta = distill(tmp_path / "student", steps=2, batch=2, save_every=2)
+    meta = distill(tmp_path / "student", training=replace(TRAINING, steps=2, batch_size=2), save_every=2)
     assert meta["steps"] == 2 and meta["teacher"] == MODEL_DIR.name and len(meta["loss_every_100"]) == 1
     student = load_distilled(str(tmp_path / "student"))
     assert student.distilled and student.name == DISTILLED_NAME and student.source == str(tmp_path / "student")

@@ -4,6 +4,7 @@ measures them apart from the seen ones."""
 
 import itertools
 import json
+from dataclasses import replace
 
 import numpy as np
 
@@ -52,7 +53,7 @@ def test_the_training_loop_draws_from_the_held_out_stream_and_records_the_list(t
         return images, scenes
 
     monkeypatch.setattr(train, "training_batch", recording)
-    meta = train.train(tmp_path, steps=1, batch=16, save_every=1)
+    meta = train.train(tmp_path, replace(train.TRAINING, steps=1, batch_size=16), save_every=1)
     assert len(seen) == 16 and not set().union(*(described(c) for c in seen)) & set(HELD_OUT)
     assert [tuple(c) for c in meta["held_out"]] == list(HELD_OUT)
     assert held_out.held_out_in_training(tmp_path) == HELD_OUT

@@ -104,8 +104,8 @@ def test_missing_bundled_model_says_how_to_rebuild(tmp_path):
 
 
 def test_registering_the_same_spec_twice_keeps_the_first(tmp_path):
-    first = register(ModelSpec(name="twice", bundled=tmp_path, load=str, description="a folder"))
-    again = register(ModelSpec(name="twice", bundled=tmp_path, load=str, description="a folder"))
+    first = register(ModelSpec(name="twice", bundled=tmp_path, load=str, hub=("someone/model",)))
+    again = register(ModelSpec(name="twice", bundled=tmp_path, load=str, hub=("someone/model",)))
     assert again is first
 
 
@@ -219,8 +219,7 @@ def test_public_mode_takes_only_the_menu_and_refuses_every_path_with_one_message
             name=f"menu-{request.node.name}",
             bundled=tiny_lm_dir,
             load=AutoModelForCausalLM.from_pretrained,
-            hub_default="someone/default",
-            choices=("someone/other",),
+            hub=("someone/default", "someone/other"),
         )
     )
     monkeypatch.setenv("GENAI_PUBLIC", "1")
@@ -322,7 +321,7 @@ def public_cpu_server(monkeypatch, open_server):
 def catalog_hub_ids() -> list[tuple[str, str]]:
     """(registry name, hub id) for every hub id a model menu of the catalog offers."""
     specs = [spec_for(name) for name in REGISTERED_BY]
-    return [(s.name, hub_id) for s in specs for hub_id in dict.fromkeys((s.hub_default, *s.choices)) if hub_id]
+    return [(s.name, hub_id) for s in specs for hub_id in s.hub]
 
 
 def test_the_hub_logger_sees_the_probe_of_a_private_server_and_the_reply_names_no_class(

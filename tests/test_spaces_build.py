@@ -213,6 +213,7 @@ def test_a_space_carries_only_what_its_demo_imports(built):
         for name, version in pins_of(folder).items():
             assert project[name].split("==")[1] == version or name == "torch", (folder.name, name)
     assert (built[build.SUITE] / "apps" / "launcher.py").is_file()
+    assert (built[build.SUITE] / "apps" / "catalog.toml").is_file()  # the data apps/catalog.py reads
     assert not (built[build.SUITE] / "apps" / "confidence_vs_density.py").exists()  # its own Space, not started here
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from core.runtime import limits
 from core.runtime.limits import TIME_LIMIT_ENV, Cancelled, Deadline, TooLong, set_cancel_check
+from core.runtime.training import Training
 from core.tuning.feedback import rater_reward
 from core.tuning.instructions import tuning_set
 from core.tuning.policy import base_model
@@ -34,14 +35,14 @@ def run_sft(base, deadline, steps):
     from core.tuning.sft import instruction_tune
 
     data = tuning_set(["one_word:coin_flip"], 8, seed=0)
-    instruction_tune(base, data, steps=2, batch_size=4, learning_rate=1e-3, progress=lambda s, _: steps.append(s),
-                     deadline=deadline)  # fmt: skip
+    instruction_tune(base, data, Training(steps=2, batch_size=4, learning_rate=1e-3),
+                     progress=lambda s, _: steps.append(s), deadline=deadline)  # fmt: skip
 
 
 def run_reward_model(base, deadline, steps):
     from core.tuning.reward_model import train_reward_model
 
-    train_reward_model(base, PAIRS, steps=2, batch_size=4, deadline=deadline)
+    train_reward_model(base, PAIRS, Training(steps=2, batch_size=4, learning_rate=1e-3), deadline=deadline)
 
 
 def run_ppo(base, deadline, steps):
@@ -57,8 +58,8 @@ def run_dpo(base, deadline, steps):
     from core.tuning.dpo import dpo
 
     problems = feedback_problems(4, seed=0)
-    dpo(base, PAIRS, rater_reward("longer", problems), problems, steps=2, batch_size=4, max_new_tokens=8,
-        progress=lambda s, _: steps.append(s), deadline=deadline)  # fmt: skip
+    dpo(base, PAIRS, rater_reward("longer", problems), problems, Training(steps=2, batch_size=4, learning_rate=3e-4),
+        max_new_tokens=8, progress=lambda s, _: steps.append(s), deadline=deadline)  # fmt: skip
 
 
 TRAINERS = [run_sft, run_reward_model, run_ppo, run_dpo]

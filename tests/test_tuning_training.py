@@ -7,6 +7,7 @@ import math
 import pytest
 import torch
 
+from core.runtime.training import Training
 from core.tuning.feedback import rater_reward
 from core.tuning.instructions import DEFAULT_TUNING_TASKS, TASKS, tuning_set
 from core.tuning.policy import base_model
@@ -35,8 +36,8 @@ def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
 
     shared_before = weights_checksum(base.model)
     before = [score_task(base, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
-    result = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240, seed=0), steps=60, batch_size=8,
-                              learning_rate=1e-3, seed=0)  # fmt: skip
+    training = Training(steps=60, batch_size=8, learning_rate=1e-3, seed=0)
+    result = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240, seed=0), training)
     after = [score_task(result.lm, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
     assert sum(before) / 3 <= 0.1  # the base model answers "The answer is X." whatever the instruction says
     assert sum(after) / 3 >= 0.3, after  # measured 0.72 on this seed (5, 2 and 6 of 6)
@@ -52,7 +53,7 @@ def test_reward_model_ranks_held_out_pairs_above_chance(base):
     pairs = rater_preferences(base, "longer", 12, 4, seed=0)
     held_out = rater_preferences(base, "longer", 6, 4, seed=1, split="test")
     assert not {p.prompt for p in pairs} & {p.prompt for p in held_out}
-    rm = train_reward_model(base, pairs, steps=30, batch_size=8, seed=0)
+    rm = train_reward_model(base, pairs, Training(steps=30, batch_size=8, learning_rate=1e-3, seed=0))
     assert rm.accuracy(held_out) >= 0.7  # chance is 0.5
 
 
@@ -92,8 +93,8 @@ def test_dpo_tunes_on_the_same_preferences_and_draws_the_same_curves(base):
     problems = feedback_problems(8, seed=5)
     pairs = rater_preferences(base, "longer", 6, 4, seed=0)
     shared_before = weights_checksum(base.model)
-    result = dpo(base, pairs, rater_reward("longer", problems), problems, steps=4, batch_size=4, seed=0,
-                 max_new_tokens=24)  # fmt: skip
+    training = Training(steps=4, batch_size=4, learning_rate=3e-4, seed=0)
+    result = dpo(base, pairs, rater_reward("longer", problems), problems, training, max_new_tokens=24)
     assert result.method == "dpo" and len(result.log.reward) == len(result.log.kl) == 4
     assert result.seconds > 0 and all(math.isfinite(k) for k in [*result.log.kl, *result.log.reward])
     assert weights_checksum(base.model) == shared_before  # the reference stays as it was
@@ -148,8 +149,8 @@ def test_feedback_tuning_after_instruction_tuning_trains_its_own_copy(base):
     patched = private_copy(base)
     add_fused_lm_head(patched.model)  # what SFTTrainer and DPOTrainer do to the model they train
     assert "forward" in vars(patched.model) and "forward" not in vars(private_copy(patched).model)
-    tuned = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 16, seed=0), steps=2, batch_size=8,
-                             learning_rate=1e-3, seed=0).lm  # fmt: skip
+    training = Training(steps=2, batch_size=8, learning_rate=1e-3, seed=0)
+    tuned = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 16, seed=0), training).lm
     ids = torch.tensor([tuned.tokenizer("Q: A coin is heads up.\nA:").input_ids])
     copy = private_copy(tuned).model
     with torch.no_grad():

@@ -68,23 +68,15 @@ def load_transformer(source: str) -> Transformer:
     return Transformer(tokenizer=AutoTokenizer.from_pretrained(source), model=model, kind=kind)
 
 
-TRANSLATOR = register(
-    ModelSpec(
-        name=TRANSLATOR_NAME,
-        bundled=TRANSLATOR_DIR,
-        load=load_transformer,
-        hub_default="t5-small",
-        description="A 2+2-layer Marian encoder-decoder trained here on a toy English -> French-like language pair.",
-    )
-)
+# A 2+2-layer Marian encoder-decoder trained here on a toy English -> French-like language pair
+TRANSLATOR = register(ModelSpec(name=TRANSLATOR_NAME, bundled=TRANSLATOR_DIR, load=load_transformer, hub=("t5-small",)))
+# Any transformers model that returns attentions, by hub id
 HUB = register(
     ModelSpec(
         name="transformer-hub",
         bundled=TRANSLATOR_DIR,  # without a hub id (GENAI_MODEL_TRANSFORMER_HUB or the UI) it opens the translator
         load=load_transformer,
-        hub_default="gpt2",
-        choices=HUB_EXAMPLES,
-        description="Any transformers model that returns attentions, by hub id (gpt2, bert-base-uncased, t5-small).",
+        hub=HUB_EXAMPLES,
     )
 )
 

@@ -23,6 +23,7 @@ import copy
 import inspect
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,13 +32,14 @@ from diffusers import LCMScheduler, UNet2DConditionModel
 from tqdm import tqdm
 
 from core.diffusion.choices import DISTILLED_DIR, MODEL_DIR
-from core.diffusion.held_out import training_batch
-from core.diffusion.pipeline import ShapesPipeline, from_images
+from core.diffusion.pipeline import ShapesPipeline
 from core.diffusion.sampling import W_EMBEDDING, guidance_embedding
-from core.diffusion.train import checkpoint_due, gradient_step, loss_record, show_loss
+from core.diffusion.train import checkpoint_due, clean_batch, gradient_step, loss_record, show_loss
+from core.runtime.training import Training
 
 SOLVER_STEPS = 50  # DDIM steps that split the teacher's trajectory; LCMScheduler's original_inference_steps
 GUIDANCE_RANGE = (2.0, 6.0)  # guidance scales the student learns, drawn uniformly per image
+TRAINING = Training(steps=1600, batch_size=32, learning_rate=1e-4)  # the bundled student's run
 
 
 def student_unet(teacher: UNet2DConditionModel) -> UNet2DConditionModel:
@@ -81,13 +83,11 @@ def teacher_ddim_step(teacher, x_t, t, t_prev, text, empty, guidance, abar_t, ab
 def distill(
     out: Path,
     teacher_dir: Path = MODEL_DIR,
-    steps: int = 1600,
-    batch: int = 32,
-    lr: float = 1e-4,
+    training: Training = TRAINING,
     target_decay: float = 0.95,
-    seed: int = 0,
     save_every: int = 200,
 ) -> dict:
+    steps, batch, lr, seed = training.steps, training.batch_size, training.learning_rate, training.seed
     generator = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     pipe = ShapesPipeline.from_pretrained(teacher_dir)
@@ -105,8 +105,7 @@ def distill(
     start = time.perf_counter()
     bar = tqdm(range(steps), desc="distilling", unit="step")
     for step in bar:
-        images, scenes = training_batch(rng, batch)
-        x_0 = from_images(images)  # (B, 3, 32, 32) in [-1, 1]
+        x_0, scenes = clean_batch(rng, batch)
         with torch.no_grad():
             text = pipe.encode([s.caption for s in scenes])  # (B, 16, 64)
         empty = empty_states.expand(batch, -1, -1)
@@ -148,11 +147,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DISTILLED_DIR)
     parser.add_argument("--teacher", type=Path, default=MODEL_DIR)
-    parser.add_argument("--steps", type=int, default=1600)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=TRAINING.steps)
+    parser.add_argument("--batch", type=int, default=TRAINING.batch_size)
+    parser.add_argument("--seed", type=int, default=TRAINING.seed)
     args = parser.parse_args()
-    meta = distill(args.out, args.teacher, steps=args.steps, batch=args.batch, seed=args.seed)
+    meta = distill(args.out, args.teacher, replace(TRAINING, steps=args.steps, batch_size=args.batch, seed=args.seed))
     print(f"distilled {meta['steps']} steps in {meta['train_seconds']:.0f} s; student in {args.out}")
 
 

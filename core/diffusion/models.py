@@ -58,24 +58,10 @@ def load_distilled(source: str):
     return load(source, DISTILLED_NAME)
 
 
-SPEC = register(
-    ModelSpec(
-        name=NAME,
-        bundled=MODEL_DIR,
-        load=load,
-        hub_default=TURBO,
-        choices=(SD15,),
-        description="A 1.7 M-parameter text-conditioned pixel-space diffusion model trained on captioned shapes.",
-    )
-)
+# A 1.7 M-parameter text-conditioned pixel-space diffusion model trained on captioned shapes
+SPEC = register(ModelSpec(name=NAME, bundled=MODEL_DIR, load=load, hub=(TURBO, SD15)))
 
+# The bundled model distilled into a 1-4 step student (consistency distillation)
 DISTILLED_SPEC = register(
-    ModelSpec(
-        name=DISTILLED_NAME,
-        bundled=DISTILLED_DIR,
-        load=load_distilled,
-        hub_default=TURBO,
-        choices=(LCM_DREAMSHAPER,),
-        description="The bundled text-to-image model distilled into a 1-4 step student (consistency distillation).",
-    )
+    ModelSpec(name=DISTILLED_NAME, bundled=DISTILLED_DIR, load=load_distilled, hub=(TURBO, LCM_DREAMSHAPER))
 )

@@ -14,6 +14,7 @@ import argparse
 import json
 import math
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,10 @@ from core.diffusion.held_out import HELD_OUT, training_batch
 from core.diffusion.pipeline import ShapesPipeline, build_unet, from_images
 from core.diffusion.schedulers import training_scheduler
 from core.diffusion.text import build_text_encoder, build_tokenizer
+from core.runtime.training import Training
 
 WEIGHTS = Path(__file__).resolve().parent / "weights" / "shapes-t2i"
+TRAINING = Training(steps=7000, batch_size=32, learning_rate=1e-3)  # the bundled model's run
 
 
 def learning_rate(step: int, steps: int, peak: float, warmup: int = 200) -> float:
@@ -34,6 +37,12 @@ def learning_rate(step: int, steps: int, peak: float, warmup: int = 200) -> floa
     if step < warmup:
         return peak * (step + 1) / warmup
     return peak * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
+
+
+def clean_batch(rng: np.random.Generator, batch: int) -> tuple[torch.Tensor, list]:
+    """x_0 for a batch of fresh training scenes (no held-out combination), (B, 3, 32, 32) in [-1, 1], and the scenes."""
+    images, scenes = training_batch(rng, batch)
+    return from_images(images), scenes
 
 
 def gradient_step(optimizer: torch.optim.Optimizer, loss: torch.Tensor, params) -> float:
@@ -66,14 +75,12 @@ def loss_record(losses: list[float], start: float, digits: int) -> dict:
 
 def train(
     out: Path,
-    steps: int = 7000,
-    batch: int = 32,
-    lr: float = 1e-3,
+    training: Training = TRAINING,
     drop_caption: float = 0.1,
     ema_decay: float = 0.999,
-    seed: int = 0,
     save_every: int = 1000,
 ) -> dict:
+    steps, batch, lr, seed = training.steps, training.batch_size, training.learning_rate, training.seed
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -89,8 +96,7 @@ def train(
     start = time.perf_counter()
     bar = tqdm(range(steps), desc="training", unit="step")
     for step in bar:
-        images, scenes = training_batch(rng, batch)
-        x_0 = from_images(images)  # (B, 3, 32, 32) in [-1, 1]
+        x_0, scenes = clean_batch(rng, batch)
         captions = ["" if rng.random() < drop_caption else s.caption for s in scenes]
         noise = torch.randn(x_0.shape, generator=generator)
         t = torch.randint(0, scheduler.config.num_train_timesteps, (batch,), generator=generator)
@@ -128,11 +134,11 @@ def save(pipe: ShapesPipeline, ema: EMAModel, params: list[torch.nn.Parameter], 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=WEIGHTS)
-    parser.add_argument("--steps", type=int, default=7000)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--steps", type=int, default=TRAINING.steps)
+    parser.add_argument("--batch", type=int, default=TRAINING.batch_size)
+    parser.add_argument("--seed", type=int, default=TRAINING.seed)
     args = parser.parse_args()
-    meta = train(args.out, steps=args.steps, batch=args.batch, seed=args.seed)
+    meta = train(args.out, replace(TRAINING, steps=args.steps, batch_size=args.batch, seed=args.seed))
     print(f"trained {meta['steps']} steps in {meta['train_seconds']:.0f} s; weights in {args.out}")
 
 

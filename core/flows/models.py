@@ -49,19 +49,6 @@ def load_digit_ddpm(source: str) -> DigitDDPM:
     return DigitDDPM(model=model, scheduler=scheduler, scaling=SignedScaling(), meta=meta)
 
 
-register(
-    ModelSpec(
-        name=FLOW_MODEL,
-        bundled=WEIGHTS / "digits-flow",
-        load=load_digit_flow,
-        description="neural spline flow (4 coupling layers) on scikit-learn's 8x8 digits",
-    )
-)
-register(
-    ModelSpec(
-        name=DDPM_MODEL,
-        bundled=WEIGHTS / "digits-ddpm",
-        load=load_digit_ddpm,
-        description="DDPM (MLP denoiser, 1000 steps) on scikit-learn's 8x8 digits",
-    )
-)
+# A neural spline flow (4 coupling layers) and a DDPM (MLP denoiser, 1000 steps) on scikit-learn's 8x8 digits
+register(ModelSpec(name=FLOW_MODEL, bundled=WEIGHTS / "digits-flow", load=load_digit_flow))
+register(ModelSpec(name=DDPM_MODEL, bundled=WEIGHTS / "digits-ddpm", load=load_digit_ddpm))

@@ -42,13 +42,5 @@ def load(source: str) -> LanguageModel:
     return LanguageModel(source, tokenizer, model, int(context))
 
 
-SPEC = register(
-    ModelSpec(
-        name=NAME,
-        bundled=MODEL_DIR,
-        load=load,
-        hub_default=BASE,
-        choices=(INSTRUCT,),
-        description="A 2.2 M-parameter base Llama-style decoder (BPE tokens) pre-trained on generated documents of reasoning tasks.",
-    )
-)
+# A 2.2 M-parameter base Llama-style decoder (BPE tokens) pre-trained on generated documents of reasoning tasks
+SPEC = register(ModelSpec(name=NAME, bundled=MODEL_DIR, load=load, hub=(BASE, INSTRUCT)))

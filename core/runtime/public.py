@@ -3,11 +3,10 @@
 On a public server (`public_mode()`: on Spaces, with `--share` or `--public`) visitors load only what the
 operator chose or already has: the bundled models (any demo's folder), every `GENAI_MODEL_<NAME>` value, the hub
 ids listed in `GENAI_ALLOWED_MODELS`, and hub ids already in the local Hugging Face cache (a GPU Space preloads
-its menu's). The catalog's other hub ids (`ModelSpec.hub_default` and `choices`) load only for a model the server
-runs from the hub (its `GENAI_MODEL_<NAME>` is set, as a GPU Space's `app.py` does), so a CPU server downloads
-nothing. Anything else, a local path included, gets one and the same refusal before any request to the Hub, and
-the model menus (`model_menu`) offer only what loads. A private server (a lecturer's own machine) loads any hub
-id or folder.
+its menu's). The catalog's other hub ids (`ModelSpec.hub`) load only for a model the server runs from the hub
+(its `GENAI_MODEL_<NAME>` is set, as a GPU Space's `app.py` does), so a CPU server downloads nothing. Anything
+else, a local path included, gets one and the same refusal before any request to the Hub, and the model menus
+(`model_menu`) offer only what loads. A private server (a lecturer's own machine) loads any hub id or folder.
 """
 
 import os
@@ -51,7 +50,7 @@ def trusted(name: str, choice: str) -> bool:
     return (
         choice in bundled_dirs()
         or choice in _operator_choices()
-        or (runs_from_hub and choice in (spec.hub_default, *spec.choices))
+        or (runs_from_hub and choice in spec.hub)
         or in_hub_cache(choice)
     )
 

@@ -26,7 +26,7 @@ def resolve(name: str, source: object = None) -> str:
             )
         return str(spec.bundled)
     if public_mode() and not trusted(name, choice):
-        menu = ", ".join(model_menu(name, [BUNDLED, *(i for i in (spec.hub_default, *spec.choices) if i)]))
+        menu = ", ".join(model_menu(name, [BUNDLED, *spec.hub]))
         raise ModelUnavailable(
             f"this public server runs only the models of its menu ({menu}) and downloads no others: choose one of "
             f"them. The server's operator can allow more hub ids in {ALLOWED_ENV}."

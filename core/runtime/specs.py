@@ -45,9 +45,12 @@ class ModelSpec:
     name: str
     bundled: Path
     load: Callable[[str], Any]
-    hub_default: str | None = None
-    description: str = ""
-    choices: tuple[str, ...] = ()  # further hub ids the demo's model menu offers
+    hub: tuple[str, ...] = ()  # the hub ids its menu offers, the default first
+
+    @property
+    def hub_default(self) -> str | None:
+        """The hub id a GPU Space runs instead of the bundled model; None when the menu offers none."""
+        return self.hub[0] if self.hub else None
 
     @property
     def env_var(self) -> str:
@@ -79,8 +82,7 @@ def register(spec: ModelSpec) -> ModelSpec:
         known = _specs.setdefault(spec.name, spec)
     if known is not spec and not _same(known, spec):
         raise ValueError(
-            f"the model name {spec.name!r} is already registered for {known.bundled} "
-            f"({known.description or 'no description'}): give the new model another name"
+            f"the model name {spec.name!r} is already registered for {known.bundled}: give the new model another name"
         )
     return known
 

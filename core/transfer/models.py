@@ -26,20 +26,15 @@ def load_encoder(path):
     return SentenceEncoder(path)
 
 
-def _cnn(folder: str, what: str):
+def _cnn(folder: str):
     return register(
-        ModelSpec(
-            name=f"transfer-cnn-{folder.removeprefix('cnn-')}",
-            bundled=WEIGHTS_DIR / folder,
-            load=load_cnn,
-            description=f"Small CNN pre-trained on {what}.",
-        )
+        ModelSpec(name=f"transfer-cnn-{folder.removeprefix('cnn-')}", bundled=WEIGHTS_DIR / folder, load=load_cnn)
     )
 
 
-PRETRAINED = {  # pre-training source -> its CNN in the registry
-    "digits": _cnn("cnn-digits-0-4", "scikit-learn digits 0-4 (the related source)"),
-    "unrelated": _cnn("cnn-random-textures", "random textures with random labels (the unrelated source)"),
+PRETRAINED = {  # pre-training source -> its small CNN in the registry
+    "digits": _cnn("cnn-digits-0-4"),  # pre-trained on scikit-learn digits 0-4: the related source
+    "unrelated": _cnn("cnn-random-textures"),  # on random textures with random labels: the unrelated source
 }
 
 
@@ -50,14 +45,9 @@ def pretrained_cnn(source: str) -> "DigitCNN":
     return get_model(PRETRAINED[source].name)
 
 
+# The all-MiniLM-L6-v2 sentence encoder, kept frozen
 ENCODER = register(
-    ModelSpec(
-        name="transfer-sentence-encoder",
-        bundled=bundled_encoder(),
-        load=load_encoder,
-        hub_default=ENCODER_HUB_ID,
-        description="all-MiniLM-L6-v2 sentence encoder, kept frozen.",
-    )
+    ModelSpec(name="transfer-sentence-encoder", bundled=bundled_encoder(), load=load_encoder, hub=(ENCODER_HUB_ID,))
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.runtime.limits import Deadline
+from core.runtime.training import Training
 from core.tuning.instructions import Example, one_word
 from core.tuning.models import base_question
 from core.tuning.policy import changed_fraction
@@ -103,6 +104,7 @@ def compare(
         if progress is not None:
             progress(fraction, what)
 
+    training = Training(steps=steps, batch_size=8, learning_rate=1e-3, seed=seed)  # the SFT and reward-model runs
     test = questions("coin_flip", n_test, seed + 1, "test")
     other = questions("last_letter", n_test, seed + 2, "test")
     report(0.0, "measuring the base model")
@@ -112,7 +114,7 @@ def compare(
     report(0.1, "fine-tuning (SFT on labelled one-word answers)")
     train = questions("coin_flip", examples, seed, "train")
     labelled = [Example("one_word:coin_flip", plain(p), " " + p.answer, p, False) for p in train]
-    sft = instruction_tune(base, labelled, steps=steps, batch_size=8, learning_rate=1e-3, seed=seed, deadline=deadline)
+    sft = instruction_tune(base, labelled, training, deadline=deadline)
     rows.append(
         Row(
             "Fine-tuning",
@@ -149,7 +151,7 @@ def compare(
     report(0.6, "RLHF (rankings, reward model, PPO)")
     began = time.perf_counter()
     pairs = rater_preferences(base, "correct_concise", rankings, 4, seed, deadline=deadline)
-    rm = train_reward_model(base, pairs, steps=steps, batch_size=8, seed=seed, deadline=deadline)
+    rm = train_reward_model(base, pairs, training, deadline=deadline)
     train_questions = questions("coin_flip", 32, seed + 4, "train")
     tuned = ppo(base, rm.score, train_questions, PPOConfig(steps=steps // 2), seed, deadline=deadline)
     rows.append(

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
-from core.runtime import check_seed
 from core.runtime.limits import Deadline
+from core.runtime.training import Training
 from core.tuning.feedback import FeedbackResult, Reward, StepLog, measure
 from core.tuning.policy import own_random_state, private_copy
 from core.tuning.preferences import Pair, preference_dataset
@@ -26,11 +26,8 @@ def dpo(
     pairs: list[Pair],
     reward: Reward,
     problems: list[Problem],
-    steps: int = 20,
-    batch_size: int = 8,
-    learning_rate: float = 3e-4,
+    training: Training = Training(steps=20, batch_size=8, learning_rate=3e-4),
     beta: float = 0.1,
-    seed: int = 0,
     max_new_tokens: int = 32,
     progress: Callable[[int, int], None] | None = None,
     deadline: Deadline | None = None,
@@ -40,8 +37,7 @@ def dpo(
     from transformers import TrainerCallback
     from trl import DPOConfig, DPOTrainer
 
-    steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate, MAX_STEPS)
-    seed = check_seed(seed)
+    training = check_training(training, MAX_STEPS)
     data = preference_dataset(pairs)
     policy = private_copy(start)
     log = StepLog()
@@ -51,15 +47,17 @@ def dpo(
         def on_step_end(self, args, state, control, **kwargs):
             began = time.perf_counter()
             policy.model.eval()
-            batch = [problems[(state.global_step * batch_size + i) % len(problems)] for i in range(batch_size)]
-            scores, kl, texts = measure(policy, start, reward, batch, seed * 1000 + state.global_step, max_new_tokens)
+            size = training.batch_size
+            batch = [problems[(state.global_step * size + i) % len(problems)] for i in range(size)]
+            seed = training.seed * 1000 + state.global_step
+            scores, kl, texts = measure(policy, start, reward, batch, seed, max_new_tokens)
             log.add(scores, kl, texts, batch)
             policy.model.train()
             measuring[0] += time.perf_counter() - began
             if progress is not None:
                 progress(state.global_step, state.max_steps)
 
-    args = trainer_args(DPOConfig, steps, batch_size, learning_rate, seed, beta=beta, max_length=256)
+    args = trainer_args(DPOConfig, training, beta=beta, max_length=256)
     began = time.perf_counter()
     with own_random_state():
         trainer = DPOTrainer(

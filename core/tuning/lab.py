@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from core.prompting.models import LanguageModel
 from core.runtime import check_seed, gpu
 from core.runtime.limits import Deadline
+from core.runtime.training import Training
 from core.runtime.validate import choice, shown, whole_number
 from core.tuning.instructions import DEFAULT_TUNING_TASKS, MAX_EXAMPLES, TASKS, check_tasks, tuning_set
 from core.tuning.preferences import (
@@ -165,12 +166,11 @@ def instruction_tuning(
 
     chosen = [t.name for t in check_tasks(tasks)]
     examples = whole_number(examples, "tuning examples", 1, MAX_EXAMPLES)
-    steps, _, learning_rate = check_training(steps, 8, learning_rate)
+    training = check_training(Training(steps=steps, batch_size=8, learning_rate=learning_rate, seed=seed))
     lora = check_flag(lora, "LoRA")
-    seed = check_seed(seed)
     questions = whole_number(questions, "test questions per task", 1, MAX_EVAL_QUESTIONS)
     deadline = Deadline("ask for fewer steps or fewer test questions per task")
-    data = tuning_set(chosen, examples, seed)
+    data = tuning_set(chosen, examples, training.seed)
     base = base_model(source)
     began = time.perf_counter()
     before = _base_scores(base, questions, 1, deadline, progress)
@@ -180,7 +180,7 @@ def instruction_tuning(
         if progress is not None:
             progress(step, total, f"instruction tuning: step {step}/{total}")
 
-    result = instruction_tune(base, data, steps, 8, learning_rate, lora, seed, tick, deadline)
+    result = instruction_tune(base, data, training, lora, tick, deadline)
     began = time.perf_counter()
     after = _right_or_wrong(result.lm, list(TASKS), questions, 1, deadline, progress)
     evaluation_seconds = before_seconds + time.perf_counter() - began
@@ -307,7 +307,8 @@ def feedback_tuning(
     else:
         say(0, 1, f"training the reward model on {len(pairs)} pairs")
         rm_steps = min(40, 5 * -(-len(pairs) // 8))  # about five passes over the pairs, at most 40 steps
-        rm, reports = train_reward_model(start, pairs, steps=rm_steps, batch_size=8, seed=seed, deadline=deadline), {}
+        rm_training = Training(steps=rm_steps, batch_size=8, learning_rate=1e-3, seed=seed)
+        rm, reports = train_reward_model(start, pairs, rm_training, deadline=deadline), {}
     problems = feedback_problems(FEEDBACK_PROMPTS, seed + 7)
 
     def tick(step: int, total: int) -> None:
@@ -316,8 +317,10 @@ def feedback_tuning(
     if method == "ppo":
         result = ppo(start, rm.score, problems, config, seed, tick, deadline)
     else:
-        result = dpo(start, pairs, rm.score, problems, config.steps, config.batch_size, config.learning_rate,
-                     config.kl_coef, seed, config.max_new_tokens, tick, deadline)  # fmt: skip
+        training = Training(
+            steps=config.steps, batch_size=config.batch_size, learning_rate=config.learning_rate, seed=seed
+        )
+        result = dpo(start, pairs, rm.score, problems, training, config.kl_coef, config.max_new_tokens, tick, deadline)
     began = time.perf_counter()
     before_after = []
     for i, problem in enumerate(feedback_problems(COMPARE_PROMPTS, seed + 99, split="test")):

@@ -14,16 +14,8 @@ from core.runtime import ModelSpec, register
 NAME = "tuning-base"
 MODEL_DIR = Path(__file__).resolve().parent / "base"
 
-SPEC = register(
-    ModelSpec(
-        name=NAME,
-        bundled=MODEL_DIR,
-        load=load,
-        hub_default=INSTRUCT,
-        choices=(BASE,),
-        description="A 0.9 M-parameter character-level GPT-2 trained on generated reasoning tasks.",
-    )
-)
+# A 0.9 M-parameter character-level GPT-2 trained on generated reasoning tasks
+SPEC = register(ModelSpec(name=NAME, bundled=MODEL_DIR, load=load, hub=(INSTRUCT, BASE)))
 
 # The question lengths (people, words, steps) each family had when the base model was trained. The prompting lab's
 # families have since grown longer for its own model; questions longer than these are outside this model's

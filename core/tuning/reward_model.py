@@ -14,6 +14,7 @@ import torch
 from core.prompting.models import LanguageModel
 from core.runtime.limits import Deadline
 from core.runtime.seeding import make_generator
+from core.runtime.training import Training
 from core.tuning.policy import TrainerLog, own_random_state
 from core.tuning.preferences import Pair, preference_dataset
 from core.tuning.sft import check_training, step_callbacks, train_quietly, trainer_args
@@ -70,22 +71,19 @@ def initial_reward_model(base: LanguageModel, seed: int):
 def train_reward_model(
     base: LanguageModel,
     pairs: list[Pair],
-    steps: int = 60,
-    batch_size: int = 16,
-    learning_rate: float = 1e-3,
-    seed: int = 0,
+    training: Training = Training(steps=60, batch_size=16, learning_rate=1e-3),
     deadline: Deadline | None = None,
 ) -> RewardModel:
-    """A reward model initialised from `base` (its weights, a fresh scalar head) and fit to `pairs`, checking
-    `deadline` before every step."""
+    """A reward model initialised from `base` (its weights, a fresh scalar head drawn from `training.seed`) and fit
+    to `pairs`, checking `deadline` before every step."""
     from trl import RewardConfig, RewardTrainer
 
-    steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate, MAX_STEPS)
+    training = check_training(training, MAX_STEPS)
     data = preference_dataset(pairs)
     tokenizer = base.tokenizer
-    model = initial_reward_model(base, seed)
+    model = initial_reward_model(base, training.seed)
     with own_random_state():  # the Trainer seeds the global RNGs; they are put back after
-        args = trainer_args(RewardConfig, steps, batch_size, learning_rate, seed, max_length=256)
+        args = trainer_args(RewardConfig, training, max_length=256)
         began = time.perf_counter()
         trainer = RewardTrainer(
             model=model,

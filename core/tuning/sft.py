@@ -11,10 +11,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from core.prompting.models import LanguageModel
+from core.runtime import check_seed
 from core.runtime.limits import Deadline
+from core.runtime.training import Training
 from core.runtime.validate import number, whole_number
 from core.tuning.instructions import Example
 from core.tuning.policy import TrainerLog, changed_fraction, lora_config, own_random_state, private_copy
@@ -33,15 +34,15 @@ class SFTResult:
     changed_fraction: float  # of the base model's weights
 
 
-def check_training(
-    steps: Any, batch_size: Any, learning_rate: Any, max_steps: int = MAX_STEPS
-) -> tuple[int, int, float]:
-    """Steps, batch size and learning rate as numbers inside the caps, or a ValueError naming the one out of range."""
+def check_training(training: Training, max_steps: int = MAX_STEPS) -> Training:
+    """`training` with its steps, batch size, learning rate and seed made numbers inside the caps, or a ValueError
+    naming the one out of range."""
     low, high = LEARNING_RATES
-    return (
-        whole_number(steps, "steps", 1, max_steps),
-        whole_number(batch_size, "batch size", 1, MAX_BATCH),
-        number(learning_rate, "learning rate", low, high, hint="e.g. 0.001"),
+    return Training(
+        steps=whole_number(training.steps, "steps", 1, max_steps),
+        batch_size=whole_number(training.batch_size, "batch size", 1, MAX_BATCH),
+        learning_rate=number(training.learning_rate, "learning rate", low, high, hint="e.g. 0.001"),
+        seed=check_seed(training.seed),
     )
 
 
@@ -62,21 +63,21 @@ def step_callbacks(progress: Callable[[int, int], None] | None = None, deadline:
     return [Steps()]
 
 
-def trainer_args(config_class, steps: int, batch_size: int, learning_rate: float, seed: int, **extra):
+def trainer_args(config_class, training: Training, **extra):
     """The arguments every run here shares: CPU or the registry's device, no checkpoints, no logging services."""
     return config_class(
         output_dir=tempfile.mkdtemp(prefix="genai-tuning-"),
-        max_steps=steps,
-        per_device_train_batch_size=batch_size,
-        learning_rate=learning_rate,
+        max_steps=training.steps,
+        per_device_train_batch_size=training.batch_size,
+        learning_rate=training.learning_rate,
         lr_scheduler_type="constant",
         warmup_steps=0,
         logging_steps=1,
         save_strategy="no",
         report_to="none",
         disable_tqdm=True,
-        seed=seed,
-        data_seed=seed,
+        seed=training.seed,
+        data_seed=training.seed,
         dataloader_num_workers=0,
         dataloader_pin_memory=False,
         activation_checkpointing=False,  # TRL turns it on by default; a small model has no memory to save
@@ -99,25 +100,22 @@ def train_quietly(trainer) -> TrainerLog:
 def instruction_tune(
     base: LanguageModel,
     examples: list[Example],
-    steps: int = 150,
-    batch_size: int = 16,
-    learning_rate: float = 3e-3,
+    training: Training = Training(steps=150, batch_size=16, learning_rate=3e-3),
     lora: bool = False,
-    seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     deadline: Deadline | None = None,
 ) -> SFTResult:
-    """Fine-tune a private copy of `base` on `examples` (prompt -> worked response) for `steps` steps, checking
-    `deadline` before each."""
+    """Fine-tune a private copy of `base` on `examples` (prompt -> worked response) for `training.steps` steps,
+    checking `deadline` before each."""
     from datasets import Dataset
     from trl import SFTConfig, SFTTrainer
 
-    steps, batch_size, learning_rate = check_training(steps, batch_size, learning_rate)
+    training = check_training(training)
     if not examples:
         raise ValueError("no tuning examples: choose at least one task and one example")
     tuned = private_copy(base)
     data = Dataset.from_list([{"prompt": e.prompt, "completion": e.response} for e in examples])
-    args = trainer_args(SFTConfig, steps, batch_size, learning_rate, seed, max_length=min(base.context, 512))
+    args = trainer_args(SFTConfig, training, max_length=min(base.context, 512))
     began = time.perf_counter()
     with own_random_state():
         trainer = SFTTrainer(
