@@ -2,8 +2,8 @@
 (`python -m core.prompting.evaluate`, stored in `core/prompting/model/evaluation.json`). The thresholds sit
 far from what the model reaches there, so a pass means the behaviour is there, not that the sample was lucky:
 the examples set how it answers (answer-only examples: 100% direct replies; worked examples: 100% chains, coin
-flips of 8-12 people); chain-of-thought 98% against answer-only 51% (coin flips) and 98% against 24%
-(arithmetic of 3-6 steps); "Let's think step by step" 98% against plain zero-shot 52% (arithmetic of 3-6 steps);
+flips of 8-12 people); chain-of-thought 98% against answer-only 49% (coin flips) and 98% against 22%
+(arithmetic of 3-6 steps); "Let's think step by step" 98% against plain zero-shot 60% (arithmetic of 3-6 steps);
 answer words the corpus never uses cannot be guessed with no example (0%)."""
 
 import pytest
@@ -51,7 +51,7 @@ def test_chain_of_thought_beats_answer_only_on_arithmetic(lm):
 
 def test_lets_think_step_by_step_beats_plain_zero_shot_on_arithmetic(lm):
     plain, thinking = paired_claim(lm, "arithmetic", "zero-shot", "zero-shot-cot")
-    assert thinking.modes.count("c") == N and accuracy(thinking.bits) >= 0.8 and accuracy(plain.bits) <= 0.7
+    assert thinking.modes.count("c") == N and accuracy(thinking.bits) >= 0.9 and accuracy(plain.bits) <= 0.8
     assert paired_verdict(plain.bits, thinking.bits) == "holds"
 
 
@@ -62,5 +62,5 @@ def test_held_out_answer_words_cannot_be_guessed_without_examples(lm):
 def test_greedy_generation_golden_value(lm):
     question = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin still heads up?\nA:"
     reasoned = generate(lm, question + " Let's think step by step.", 40).text
-    assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\n\nQ:"
-    assert generate(lm, question, 40).text == " The answer is no.\n\nQ:"
+    assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\nQ:"
+    assert generate(lm, question, 40).text == " The answer is no.\nQ:"
