@@ -8,7 +8,6 @@ import gradio as gr
 import pandas as pd
 
 from apps.deep_links import link_inputs, number_in
-from apps.errors import user_errors
 from core.flows.choices import (
     DATASETS,
     DDPM_MODEL,
@@ -48,21 +47,18 @@ def _data(dataset: str, seed, drawing):
     """Training and held-out points of the chosen dataset (the sketchpad's drawing for 'drawn points'), and the seed."""
     from core.flows import datasets2d
 
-    with user_errors():
-        seed = check_seed(seed)
-        ink = datasets2d.ink_mask(drawing.get("composite")) if dataset == datasets2d.DRAWN and drawing else None
-        return *datasets2d.train_and_heldout(dataset, seed, ink), seed
+    seed = check_seed(seed)
+    ink = datasets2d.ink_mask(drawing.get("composite")) if dataset == datasets2d.DRAWN and drawing else None
+    return *datasets2d.train_and_heldout(dataset, seed, ink), seed
 
 
-def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+def train_2d(dataset, steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):
     """Train a 2-D flow live; the density redraws as it learns, then the chain of layers is drawn."""
     from core.flows import reports, train2d
 
-    with user_errors():
-        steps = train2d.check_steps(steps)
+    steps = train2d.check_steps(steps)
     data, heldout, seed = _data(dataset, seed, drawing)
-    with user_errors():
-        config = train2d.flow_config(kind, layers)
+    config = train2d.flow_config(kind, layers)
     last = None
     for last in time_limited(train2d.train(data, config, steps, seed), "ask for fewer training steps"):
         progress((last.step, last.steps), desc=f"training, -log p = {last.loss:.3f}", unit="steps")
@@ -84,15 +80,13 @@ def digit_scores():
 
 
 def _seed(seed) -> int:
-    with user_errors():
-        return check_seed(seed)
+    return check_seed(seed)
 
 
 def _digit(index, name: str = "held-out digit"):
     from core.flows.digits import load_split
 
-    with user_errors():
-        return load_split()[2][whole_number(index, name, 0, TEST_SIZE - 1)]
+    return load_split()[2][whole_number(index, name, 0, TEST_SIZE - 1)]
 
 
 def roundtrip_digit(index, seed):
@@ -114,22 +108,19 @@ def sample(model, n, seed, temperature=1.0):
     """Sample digits from the bundled flow or DDPM; reports measured time and network calls."""
     from core.flows.reports import sampled_digits
 
-    with user_errors():
-        drawn = sampled_digits(get_model(SAMPLE_MODELS[choice(model, "model", SAMPLE_MODELS)]), n, seed, temperature)
+    drawn = sampled_digits(get_model(SAMPLE_MODELS[choice(model, "model", SAMPLE_MODELS)]), n, seed, temperature)
     return drawn.picture, drawn.message
 
 
-def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom
+def race(dataset, flow_steps, ddpm_steps, seed, kind=REALNVP, layers=6, drawing=None, progress=gr.Progress()):
     """Train a flow and a DDPM on the same 2-D data and compare their samples and measured costs. The data shows at
     once, the flow's samples and row as soon as it is measured, the DDPM's when it is done."""
     from core.flows import compare, reports, train2d
 
-    with user_errors():
-        flow_steps = train2d.check_steps(flow_steps, "steps to train the flow")
-        ddpm_steps = train2d.check_steps(ddpm_steps, "steps to train the DDPM")
+    flow_steps = train2d.check_steps(flow_steps, "steps to train the flow")
+    ddpm_steps = train2d.check_steps(ddpm_steps, "steps to train the DDPM")
     data, heldout, seed = _data(dataset, seed, drawing)
-    with user_errors():
-        config = train2d.flow_config(kind, layers)
+    config = train2d.flow_config(kind, layers)
     states = compare.race_2d(data, heldout, config, flow_steps, ddpm_steps, seed)
     shown = -1  # rows on the page
     for state in time_limited(states, "ask for fewer training steps"):

@@ -61,7 +61,7 @@ def on_compare(task, length, question_seed, k, exemplar_source, chat, max_new_to
     return render(a.generation), a.verdict, render(b.generation), b.verdict
 
 
-def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Progress()):
     """The table after every batch of answers, so that Stop or the time limit leaves what was answered, marked."""
     from core.prompting.evaluation_run import evaluation_views
 
@@ -71,7 +71,7 @@ def on_evaluate(task, strategies, n, length_set, k, source, chat, progress=gr.Pr
         yield view.note, view.table, view.bars, view.curve, gr.update(choices=view.wrong, value=first), view.reports
 
 
-def on_in_context(probe, ks, n, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+def on_in_context(probe, ks, n, progress=gr.Progress()):
     from core.prompting.k_curve import k_curve
 
     curve = k_curve(probe, ks, n, progress)

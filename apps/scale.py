@@ -5,7 +5,6 @@ import pandas as pd
 
 from apps.catalog import DEMOS
 from apps.deep_links import link_inputs
-from apps.errors import user_errors
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
 from core.scale.tables import CAPABILITIES, CHINCHILLA_PAPER, MODELS, NOTES, PROVIDERS, providers_with
@@ -18,14 +17,12 @@ ENABLERS = (
 
 
 def judge(params_b: float, tokens_b: float):
-    with user_errors():
-        verdict = tokens_per_parameter(params_b, tokens_b)
+    verdict = tokens_per_parameter(params_b, tokens_b)
     return verdict.summary(), model_sizes(highlight=verdict)
 
 
 def capability_rows(required: list[str]) -> pd.DataFrame:
-    with user_errors():
-        providers = providers_with(required or [])
+    providers = providers_with(required or [])
     rows = [{"Provider": p, **{c: "●" for c in CAPABILITIES}} for p in providers]
     return pd.DataFrame(rows, columns=["Provider", *CAPABILITIES])
 

@@ -25,7 +25,7 @@ DEFAULT_FAST = default_source(DISTILLED_NAME)  # "bundled", or SD-Turbo on a GPU
 DEFAULT_PROMPT = "a small red circle on the left"
 
 
-def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, source, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, source, progress=gr.Progress()):
     """Stream the reverse process: previews of x_t and the predicted x_0, then the gallery and the timeline."""
     from core.diffusion import generate, live
 
@@ -86,7 +86,7 @@ def _prompts_bar(progress):
     return lambda done, total: progress((done, total), desc=f"prompts drawn and judged: {done}/{total}", unit="prompts")
 
 
-def measure_composition(seeds_per_prompt, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+def measure_composition(seeds_per_prompt, progress=gr.Progress()):
     """Seen vs. held-out fidelity of the bundled model, with intervals and the claim's verdict."""
     from core.diffusion.measurements import composition
 
@@ -102,7 +102,7 @@ def compare_few_steps(prompt, seed, steps, guidance, scheduler, source, fast_sou
     return enlarge(slow.result.images[0]), enlarge(fast.result.images[0]), speed_line(slow, fast)
 
 
-def measure_few_steps(steps, guidance, scheduler, fast_steps, seeds_per_prompt, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+def measure_few_steps(steps, guidance, scheduler, fast_steps, seeds_per_prompt, progress=gr.Progress()):
     """Fidelity of the bundled model and its distilled student on the same prompts and seeds, with the verdict."""
     from core.diffusion.measurements import few_step_fidelity
 
