@@ -64,18 +64,20 @@ def test_a_flood_from_one_visitor_is_refused_and_another_visitor_is_still_served
     assert image[1] is not None
 
 
+def look(x: str) -> str:
+    """A quick click: no progress, no waiting."""
+    return f"looked at {x}"
+
+
 def test_long_jobs_take_only_their_share_of_the_queue_and_quick_clicks_still_join(gradio_client, monkeypatch):
     from apps import serving
 
     monkeypatch.setattr(serving, "LONG_WAITING", 3)
     release = threading.Event()
 
-    def train(steps, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    def train(steps, progress=gr.Progress()):
         release.wait(30)
         return f"trained {steps}"
-
-    def look(x):
-        return f"looked at {x}"
 
     with gr.Blocks() as demo:
         box = gr.Textbox()
@@ -102,16 +104,13 @@ def test_quick_clicks_and_a_fine_tune_answer_while_a_sweep_runs(gradio_client, m
     monkeypatch.setattr(serving, "LONG_JOBS", 1)
     sweeping, release = threading.Event(), threading.Event()
 
-    def sweep(n, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    def sweep(n, progress=gr.Progress()):
         sweeping.set()
         release.wait(60)
         return f"swept {n}"
 
-    def finetune(n, progress=gr.Progress()):  # noqa: B008 - Gradio fills it in
+    def finetune(n, progress=gr.Progress()):
         return f"fine-tuned {n}"
-
-    def look(x):
-        return f"looked at {x}"
 
     with gr.Blocks() as demo:
         box = gr.Textbox()
