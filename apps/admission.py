@@ -4,8 +4,9 @@ Before a request joins a demo's queue it is counted against three shares:
 - its visitor: at most `PER_VISITOR` requests waiting or running. A visitor is a browser page (Gradio's session
   hash, one per open page); a request that names no session (a plain `POST /call/<api>`) is its address's;
 - its address: at most `PER_ADDRESS` (a class behind one school router shares an address, so this is larger);
-- long jobs (training runs, sweeps, evaluations: `apps.serving.is_long_job`): at most `LONG_WAITING` waiting per
-  demo, so a pile of long jobs never fills the room that quick clicks need.
+- long jobs of the shared group (sweeps, evaluations: `apps.serving.is_long_job` in no group of their own): at
+  most `LONG_WAITING` waiting per demo, so a pile of long jobs never fills the room that quick clicks need. A
+  lesson's clicks (a fine-tune, sampling: groups of their own) count against the visitor's share only.
 A request over its share is refused at once with a message that says why and what to do; nothing else waits.
 
 Behind a proxy the socket's peer is the proxy: `GENAI_PROXY_DEPTH` (1 on Hugging Face Spaces, else 0) says how many
@@ -16,12 +17,33 @@ outermost trusted proxy saw (entries further left are whatever the client wrote,
 import asyncio
 import functools
 import os
+import threading
+import time
 
 from core.runtime.registry import on_spaces
 
 PER_VISITOR = 4  # requests one page (or one address without a page) may have waiting or running in one demo
 PER_ADDRESS = 48  # requests one network address may have waiting or running in one demo
 PROXY_DEPTH_ENV = "GENAI_PROXY_DEPTH"
+ACTIVE_S = 60.0  # a visitor who joined a queue this recently counts as active (`active_visitors`)
+_last_seen: dict[str, float] = {}  # visitor -> when they last joined any demo's queue in this process
+_seen_lock = threading.Lock()
+
+
+def saw(visitor: str, now: float | None = None) -> None:
+    """Note that `visitor` joined a queue (and forget visitors gone longer than ACTIVE_S)."""
+    now = time.monotonic() if now is None else now
+    with _seen_lock:
+        _last_seen[visitor] = now
+        for gone in [v for v, t in _last_seen.items() if now - t > ACTIVE_S]:
+            del _last_seen[gone]
+
+
+def active_visitors(now: float | None = None) -> set[str]:
+    """The visitors who joined a queue of any demo in this process within the last ACTIVE_S seconds."""
+    now = time.monotonic() if now is None else now
+    with _seen_lock:
+        return {v for v, t in _last_seen.items() if now - t <= ACTIVE_S}
 
 
 def proxy_depth() -> int:
@@ -80,7 +102,7 @@ def refusal(visitor: str, address: str, owners: dict[str, tuple[str, str]], long
 
 def admit_fairly(queue, long_ids: set, long_waiting: int) -> None:
     """Make `queue` (a demo's `gradio.queueing.Queue`) refuse requests over their share (idempotent). `long_ids`:
-    the ids of the demo's long-job functions, of which at most `long_waiting` requests may wait."""
+    the ids of the demo's capped long-job functions, of which at most `long_waiting` requests may wait."""
     if getattr(queue.push, "fair", False):
         return
     push, owners, lock = queue.push, {}, asyncio.Lock()
@@ -100,6 +122,7 @@ def admit_fairly(queue, long_ids: set, long_waiting: int) -> None:
             joined, event_id, state = await push(body, request, username)
             if joined:
                 owners[event_id] = (visitor, address)
+                saw(visitor)
             return joined, event_id, state
 
     fair_push.fair = True

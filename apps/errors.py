@@ -11,6 +11,7 @@ import functools
 import inspect
 import logging
 import re
+import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,13 +89,26 @@ def forget_locals(err: BaseException) -> None:
         err = err.__context__
 
 
-def _guarded(fn):
-    """`fn` run inside `user_errors()`, of the same kind (function, generator or coroutine) and signature."""
+def warm_up_modules(demo: gr.Blocks) -> list[str] | None:
+    """The modules that register the models of `demo`'s catalog entry, for which its requests wait during a warm-up
+    (`core.runtime.wait_for_warm_up`); None for a demo that is no app of the catalog (it waits for everything)."""
+    from apps.catalog import DEMOS
+    from core.runtime.specs import REGISTERED_BY
+
+    for entry in DEMOS:
+        if getattr(sys.modules.get(f"apps.{entry.name}"), "demo", None) is demo:
+            return [REGISTERED_BY[m] for m in entry.models if m in REGISTERED_BY]
+    return None
+
+
+def _guarded(fn, modules: list[str] | None = None):
+    """`fn` run inside `user_errors()`, of the same kind (function, generator or coroutine) and signature, once
+    the warm-up has imported `modules` (`warm_up_modules`)."""
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
         def generator(*args, **kwargs):
-            wait_for_warm_up()
+            wait_for_warm_up(modules)
             with user_errors():
                 yield from fn(*args, **kwargs)
 
@@ -104,7 +118,7 @@ def _guarded(fn):
 
     @functools.wraps(fn)
     def call(*args, **kwargs):
-        wait_for_warm_up()
+        wait_for_warm_up(modules)
         with user_errors():
             return fn(*args, **kwargs)
 
@@ -187,9 +201,10 @@ def guard(demo: gr.Blocks) -> gr.Blocks:
     """Run every event function of `demo`, and the decoding of its inputs, under `user_errors()` (idempotent)."""
     if getattr(demo, "_guarded", False):
         return demo
+    modules = warm_up_modules(demo)
     for block_fn in demo.fns.values():
         if block_fn.fn is not None:
-            block_fn.fn = _guarded(block_fn.fn)
+            block_fn.fn = _guarded(block_fn.fn, modules)
     preprocess = demo.preprocess_data
 
     @functools.wraps(preprocess)

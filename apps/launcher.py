@@ -23,6 +23,9 @@ SHARE_TIMEOUT_S = 10.0
 GRACEFUL_S = 3  # open connections (event streams) get this long to finish after SIGTERM
 CHILD_GRACE_S = 4.0  # then the Streamlit page this long, before SIGKILL: within Docker's 10 s in all
 ROOT = Path(__file__).resolve().parents[1]
+# the order of the warm-up: the demos whose imports cost least first (the transformer explorer needs torch alone,
+# text to image and flows need diffusers), so that most of a class's first clicks are answered soonest
+WARM_FIRST = ("transformer", "transfer", "prompting", "text_to_image", "flows", "tuning")
 
 
 class LaunchError(SystemExit):
@@ -117,7 +120,10 @@ def build_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app) -> Iterator[None]:
         if warm_up:
-            names = [m for d in gradio_demos for m in d.models]
+            order = sorted(
+                gradio_demos, key=lambda d: WARM_FIRST.index(d.name) if d.name in WARM_FIRST else len(WARM_FIRST)
+            )
+            names = [m for d in order for m in d.models]
             loading = warm_up_models(names)
             if names:
                 since = time.perf_counter() if started is None else started

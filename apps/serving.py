@@ -5,8 +5,9 @@
   functions that report progress: training runs, sweeps, evaluations) run `LONG_JOBS` at a time per group, so they
   cannot take every core from the quick events: a demo's long jobs share the group "long-jobs", except those its
   app puts in a group of their own (a fine-tune, sampling, a tuning run: the clicks of a lesson, which must not
-  wait behind a sweep). At most `QUEUE_SIZE` requests wait per demo, and each visitor, address and the long jobs
-  only their share of them (`apps.admission`), so one visitor cannot fill a demo's queue.
+  wait behind a sweep). At most `QUEUE_SIZE` requests wait per demo, and each visitor, address and the shared
+  group's long jobs only their share of them (`apps.admission`), so one visitor cannot fill a demo's queue. A
+  lesson's clicks are not capped as long jobs: a class clicks Generate at once, and each visitor's share bounds them.
 - Uploads are refused above `MAX_FILE_SIZE`, in demos without a file input, and above a visitor's and the
   server's share (`apps.uploads`); temporary files (uploads, generated images) older than `TEMP_MAX_AGE_S` are
   deleted every `TEMP_SWEEP_S`, and so are the folders they leave empty.
@@ -25,7 +26,7 @@ import gradio as gr
 from fastapi.middleware import Middleware
 from PIL import Image
 
-from apps.admission import admit_fairly
+from apps.admission import active_visitors, admit_fairly
 from apps.errors import guard
 from apps.uploads import TEMP_MAX_AGE_S, TEMP_SWEEP_S, UploadLimits, sweep_empty_folders, takes_files
 from core.runtime.limits import MAX_IMAGE_PIXELS, set_cancel_check
@@ -35,7 +36,8 @@ CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.
 CONCURRENCY = max(1, CPUS)  # requests of one event that run at once
 LONG_JOBS = max(1, CPUS // 2)  # long jobs of one demo that run at once
 QUEUE_SIZE = max(128, 16 * CPUS)  # requests waiting in one demo's queue: a class of 30, several clicks each
-LONG_WAITING = 4 * CPUS  # long jobs waiting in one demo's queue; more are refused, quick clicks never are
+LONG_WAITING = 4 * CPUS  # long jobs of the shared group waiting in one demo's queue; more are refused
+LONG_JOBS_GROUP = "long-jobs"  # the concurrency group of the long jobs whose app names none
 MAX_FILE_SIZE = "10mb"
 SERVER_PID = os.getpid()  # the process whose queue `visitor_left` reads
 STATUS_WORDS = gr.I18n(en={"common.complete": "Complete"})  # other languages fall back to English
@@ -65,6 +67,32 @@ def visitor_left() -> bool:
     return True
 
 
+def others_waiting() -> int:
+    """How many requests wait in line behind the event being handled in this thread, in its concurrency group (0
+    outside a queued event)."""
+    from gradio.context import LocalContext
+
+    blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
+    queue = getattr(blocks, "_queue", None)
+    if queue is None or event_id is None or os.getpid() != SERVER_PID:
+        return 0
+    for job in queue.active_jobs:
+        for event in job or ():
+            if event._id == event_id:
+                line = queue.event_queue_per_concurrency_id.get(event.concurrency_id)
+                return len(line.queue) if line is not None else 0
+    return 0
+
+
+def other_visitors() -> int:
+    """How many visitors besides the one of the event being handled joined a queue of this server within the last
+    minute (`apps.admission.active_visitors`)."""
+    from gradio.context import LocalContext
+
+    session = getattr(LocalContext.request.get(None), "session_hash", None)
+    return len(active_visitors() - {f"page:{session}"})
+
+
 def limit_images() -> None:
     """Refuse to decode images of more than MAX_IMAGE_PIXELS (Pillow checks the size in the header)."""
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -81,11 +109,12 @@ def prepare(demo: gr.Blocks) -> gr.Blocks:
         if block_fn.fn is None:
             continue
         if is_long_job(block_fn.fn):
-            long_ids.add(fn_id)
             if block_fn.concurrency_limit == "default":
                 block_fn.concurrency_limit = LONG_JOBS
                 if block_fn.concurrency_id == str(id(inspect.unwrap(block_fn.fn))):  # Gradio's default: no group named
-                    block_fn.concurrency_id = "long-jobs"
+                    block_fn.concurrency_id = LONG_JOBS_GROUP
+            if block_fn.concurrency_id == LONG_JOBS_GROUP:
+                long_ids.add(fn_id)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     admit_fairly(demo._queue, long_ids, LONG_WAITING)
     demo.delete_cache = (TEMP_SWEEP_S, TEMP_MAX_AGE_S)

@@ -12,6 +12,7 @@ import gradio as gr
 from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from apps.hosting import model_line
+from apps.serving import other_visitors, others_waiting
 from core.diffusion import choices, explained
 from core.diffusion.choices import BUNDLED, DISTILLED_NAME, NAME, distilled_steps, menu_source, settings_for
 from core.diffusion.display import IMAGE_SOURCES, REGION_CHOICES, editor_picture, enlarge
@@ -25,19 +26,24 @@ DEFAULT_FAST = default_source(DISTILLED_NAME)  # "bundled", or SD-Turbo on a GPU
 DEFAULT_PROMPT = "a small red circle on the left"
 
 
-def generate_live(prompt, seed, randomize, steps, guidance, scheduler, batch, source, progress=gr.Progress()):
-    """Stream the reverse process: previews of x_t and the predicted x_0, then the gallery and the timeline."""
+def generate_live(
+    prompt, seed, randomize, steps, guidance, scheduler, batch, source, fast_when_busy=True, progress=gr.Progress()
+):
+    """Stream the reverse process: previews of x_t and the predicted x_0, then the gallery and the timeline; while
+    others wait in line on a CPU server, the distilled student answers when `fast_when_busy` (the status says so)."""
     from core.diffusion import generate, live
+    from core.diffusion.fast_lane import fast_lane
 
     seed = random.randint(0, MAX_SEED) if randomize else seed
     model, request = generate.request_for(source, prompt, seed, steps, guidance, scheduler, batch)
+    model, request, note = fast_lane(model, request, fast_when_busy, others_waiting(), other_visitors())
     progress((0, request.steps), desc="denoising", unit="steps")
     for out in live.frames(model, request):
         if isinstance(out, live.Frame):
             progress((out.step, out.steps), desc="denoising", unit="steps")
             yield out.x_t, out.x0_pred, gr.skip(), gr.skip(), gr.skip(), out.status, gr.skip()
         else:
-            yield out.grid, out.grid, out.gallery, out.timeline, out.seed, out.status, out.first
+            yield out.grid, out.grid, out.gallery, out.timeline, out.seed, note + out.status, out.first
 
 
 def generate_final(prompt, seed, steps, guidance_scale, scheduler="DPM-Solver++", batch_size=1, model=BUNDLED):
@@ -176,6 +182,11 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
             with gr.Row():
                 scheduler = gr.Radio(list(choices.SCHEDULER_NAMES), value=choices.DEFAULT_SCHEDULER, label="Scheduler")
                 batch = gr.Slider(1, choices.MAX_BATCH, value=4, step=1, label="Batch size")
+                fast_when_busy = gr.Checkbox(
+                    value=True, label="Fast when busy",
+                    info="while others wait on a CPU server, the distilled student answers in 4 steps; untick to "
+                    "wait for the original",
+                )  # fmt: skip
             gr.Markdown(explained.WEAKNESSES)
             examples = gr.Examples(
                 explained.EXAMPLES, [prompt, seed], label="Examples: click one; the last 3 show the weaknesses"
@@ -251,7 +262,7 @@ with gr.Blocks(title="Text to image with diffusion") as demo:
     api_seed, api_message = gr.Number(visible=False, precision=0), gr.Textbox(visible=False)
     api_button, api_batched = gr.Button(visible=False), gr.Button(visible=False)
 
-    generate_inputs = [prompt, seed, randomize, steps, guidance, scheduler, batch, source]
+    generate_inputs = [prompt, seed, randomize, steps, guidance, scheduler, batch, source, fast_when_busy]
     live_outputs = [live_x_t, live_x0, gallery, timeline, used_seed, status, last_image]
     # Progress shows on the gallery, where the images will land, so the live previews stay uncovered.
     sampling = dict(

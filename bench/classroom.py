@@ -13,10 +13,14 @@ students a core can serve.
 
 import argparse
 import csv
+import os
 import subprocess
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,6 +37,25 @@ def cpu_s(pid: int) -> float:
 def folder_mb(folder: Path) -> tuple[float, int]:
     files = [f for f in folder.rglob("*") if f.is_file()]
     return sum(f.stat().st_size for f in files) / 1e6, len(files)
+
+
+BURST_S = 20.0  # clicks that start this soon after the students arrive belong to the arrival burst
+
+
+def burst_table(clicks_csv: Path, arrived: float) -> None:
+    """p95 of the clicks made in the arrival burst (the first BURST_S seconds) and of those made after it."""
+    if not clicks_csv.exists():
+        return
+    times = defaultdict(lambda: ([], []))
+    for start, name, seconds, _ in csv.reader(open(clicks_csv)):
+        times[name][float(start) - arrived >= BURST_S].append(float(seconds))
+    print(
+        f"\n{'endpoint':34} {'burst':>6} {'p95 s':>7} {'later':>6} {'p50 s':>7} {'p95 s':>7}  (burst: first {BURST_S:.0f} s)"
+    )
+    for name, (burst, later) in sorted(times.items()):
+        b95 = np.percentile(burst, 95) if burst else float("nan")
+        l50, l95 = np.percentile(later, [50, 95]) if later else (float("nan"),) * 2
+        print(f"{name:34} {len(burst):>6} {b95:7.2f} {len(later):>6} {l50:7.2f} {l95:7.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             "-u", str(args.users), "-r", str(args.users), "--run-time", args.run_time, "--host", server.base,
             "--csv", str(stats), "--only-summary", "--stop-timeout", "60",
         ]  # fmt: skip
-        subprocess.run(locust, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        clicks_csv, arrived = temp / "clicks.csv", time.time()
+        subprocess.run(locust, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       env={**os.environ, "CLICK_LOG": str(clicks_csv)})  # fmt: skip
         rss_end, (temp_end, files_end), cpu_end = rss_mb(server.process.pid), folder_mb(temp), cpu_s(server.process.pid)
         alive = server.process.poll() is None
 
@@ -71,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if failures.exists():
         for row in list(csv.DictReader(open(failures)))[:10]:
             print(f"failure: {row['Name']}: {row['Error'][:160]} (x{row['Occurrences']})")
+    burst_table(clicks_csv, arrived)
     clicks = sum(int(r["Request Count"]) for r in rows if r["Type"] == "CLICK")
     per_click = (cpu_end - cpu_start) / max(clicks, 1)
     think = 10 + per_click  # mean think time of the locustfile (5-15 s) plus the work itself

@@ -8,6 +8,7 @@ already serving on 127.0.0.1:7860:
 """
 
 import json
+import os
 import random
 import secrets
 import time
@@ -16,6 +17,9 @@ from locust import HttpUser, between, events, task
 
 SENTENCES = ["the small red car sees a black dog", "the big green birds follow a white horse"]
 CAPTIONS = ["a small red circle on the left", "a large blue square in the centre", "a green triangle at the top"]
+CLICK_LOG = os.environ.get(
+    "CLICK_LOG"
+)  # a CSV file that gets one row per click: start (epoch s), endpoint, seconds, ok
 COIN = "Q: A coin is heads up. Ann flips the coin. Is the coin still heads up?\nA:"
 
 
@@ -61,6 +65,11 @@ class Student(HttpUser):
                 stream.close()
         except Exception as err:  # noqa: BLE001 - every failure is reported to locust
             error = err
+        if CLICK_LOG:
+            with open(CLICK_LOG, "a") as log:
+                log.write(
+                    f"{time.time() - (time.perf_counter() - start):.3f},{name},{time.perf_counter() - start:.3f},{error is None}\n"
+                )
         events.request.fire(
             request_type="CLICK",
             name=name,
@@ -88,7 +97,10 @@ class Student(HttpUser):
     def text_to_image(self) -> None:
         self.open_demo("text_to_image")
         caption, seed = random.choice(CAPTIONS), random.randint(0, 999)
-        self.call("text_to_image", "/generate", [caption, seed, 20, 3.0, "DPM-Solver++", 2, "bundled"])
+        # the page's Generate button with its defaults: 4 images, 20 steps, fast when busy
+        self.call(
+            "text_to_image", "/generate_live", [caption, seed, False, 20, 3.0, "DPM-Solver++", 4, "bundled", True]
+        )
 
     @task(2)
     def flows(self) -> None:

@@ -17,6 +17,14 @@ from core.diffusion.choices import MAX_STEPS
 from tests.conftest import free_port
 
 
+@pytest.fixture(autouse=True)
+def no_class_present(monkeypatch):
+    """The visitors of other tests in this process do not make the server busy (the fast lane's test sets it)."""
+    import apps.text_to_image as app
+
+    monkeypatch.setattr(app, "other_visitors", lambda: 0)
+
+
 @pytest.fixture(scope="module")
 def demo(one_torch_thread):
     from apps.text_to_image import demo
@@ -382,3 +390,20 @@ def test_api_few_steps_fidelity_pairs_both_models_on_every_prompt(gradio_client,
         r"n = 60 paired samples: (holds|does not hold|not enough evidence)$",
         claim,
     )
+
+
+def test_generate_tab_hands_a_busy_request_to_the_student_and_says_so_unless_the_box_is_unticked(
+    gradio_client, demo, monkeypatch
+):
+    import apps.text_to_image as app
+
+    monkeypatch.setattr(app, "others_waiting", lambda: 2)  # two visitors wait in line behind this request
+    client = gradio_client(demo)
+    args = ("a red circle on the left", 3, False, 20, 3.0, "DPM-Solver++", 1, "bundled")
+    *_, seed, status = client.predict(*args, True, api_name="/generate_live")
+    assert seed == 3 and status.startswith(
+        "The server is busy (2 waiting in line), so the distilled student answered in 4"
+    )
+    assert "4 steps in" in status and "with LCM" in status
+    *_, status = client.predict(*args, False, api_name="/generate_live")
+    assert status.startswith("20 steps in") and "DPM-Solver++" in status

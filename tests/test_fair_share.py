@@ -159,3 +159,44 @@ def test_empty_temporary_folders_are_removed_once_old(tmp_path):
         os.utime(folder, (past, past))
     assert remove_empty_folders(tmp_path, older_than_s=600) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b2", "c3"]
+
+
+def test_a_handler_sees_how_many_wait_behind_it_and_a_lesson_group_is_not_capped_as_long_jobs(
+    gradio_client, monkeypatch
+):
+    """Sampling (a long job in a group its app names) is a lesson's click: a class may queue more of them than the
+    shared group's cap, and each, when it runs, reads how many still wait behind it (`others_waiting`)."""
+    from apps import serving
+
+    monkeypatch.setattr(serving, "LONG_WAITING", 1)
+    release, seen = threading.Event(), {}
+
+    def sample(n, progress=gr.Progress()):
+        seen[n] = serving.others_waiting()
+        release.wait(30)
+        return f"sampled {n}"
+
+    with gr.Blocks() as demo:
+        box = gr.Textbox()
+        gr.Button("sample").click(sample, box, box, api_name="sample", concurrency_id="sampling")
+    client = gradio_client(demo)
+    first = client.submit("0", api_name="/sample")
+    deadline = time.monotonic() + 30
+    while "0" not in seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    others = [client.submit(str(i), api_name="/sample") for i in range(1, 4)]  # 3 wait: thrice the shared cap
+    time.sleep(1.0)
+    release.set()
+    assert [job.result(timeout=30) for job in [first, *others]] == [f"sampled {i}" for i in range(4)]
+    assert seen["0"] == 0  # it ran before the others came
+    assert sorted(seen[str(i)] for i in range(1, 4)) == [0, 1, 2]  # each saw the ones still behind it
+    assert serving.others_waiting() == 0  # outside a queued event
+
+
+def test_visitors_count_as_active_for_a_minute_after_they_join_a_queue():
+    admission.saw("page:a", now=1000.0)
+    admission.saw("page:b", now=1030.0)
+    assert {"page:a", "page:b"} <= admission.active_visitors(now=1031.0)
+    assert "page:a" not in admission.active_visitors(now=1000.0 + admission.ACTIVE_S + 1)
+    admission.saw("page:c", now=1100.0)  # a join forgets those gone for longer than a minute
+    assert "page:a" not in admission._last_seen and "page:b" not in admission._last_seen

@@ -61,3 +61,45 @@ def test_a_demo_served_on_its_own_warms_up_the_models_of_its_catalog_entry(monke
     assert warmed == [("text-to-image", "text-to-image-distilled")] and launched
     serving.launch(demo)
     assert len(warmed) == 1 and len(launched) == 2
+
+
+def test_a_request_waits_only_for_its_own_demos_imports_in_the_order_given(monkeypatch):
+    """The transformer explorer's requests pass while the text-to-image imports are still going on (held here)."""
+    import threading
+
+    from core.runtime import warming
+
+    held, importing = threading.Event(), []
+    plain = warming._import_everything
+
+    def importing_held(modules):
+        importing.append(modules[0])
+        if modules[0] == "core.diffusion.models":
+            assert held.wait(60)
+        plain(modules)
+
+    monkeypatch.setattr(warming, "_import_everything", importing_held)
+    thread = warming.warm_up(["toy-translator", "text-to-image", "text-to-image-distilled"])
+    try:
+        warming.wait_for_warm_up(["core.attention.models"], timeout_s=60)
+        assert warming._ready["core.attention.models"].is_set()
+        warming.wait_for_warm_up(["core.diffusion.models"], timeout_s=0.2)  # gives up: still importing
+        assert not warming._ready["core.diffusion.models"].is_set() and not warming._imported.is_set()
+    finally:
+        held.set()
+    warming.wait_for_warm_up(timeout_s=60)
+    thread.join(60)
+    assert importing == [warming.SHARED_IMPORTS[0], "core.attention.models", "core.diffusion.models"]
+    assert warming._ready["core.diffusion.models"].is_set()
+
+
+def test_a_catalog_demo_waits_for_its_models_modules_and_any_other_demo_for_everything():
+    import gradio as gr
+
+    from apps.errors import warm_up_modules
+    from apps.transformer import demo
+
+    assert warm_up_modules(demo) == ["core.attention.models"]
+    with gr.Blocks() as other:
+        pass
+    assert warm_up_modules(other) is None
