@@ -26,20 +26,29 @@ from core.prompting.tokenizer import build as build_tokenizer
 CONTEXT = 1024  # tokens the model sees at once: four 12-flip chain-of-thought examples, a question and its chain
 
 
-def model_config(vocab_size: int, eos_id: int):
+def model_config(
+    vocab_size: int,
+    eos_id: int,
+    hidden_size: int = 160,
+    intermediate_size: int = 432,  # SwiGLU's three matrices hold as many weights as a 4x two-matrix MLP
+    num_hidden_layers: int = 6,
+    num_attention_heads: int = 5,  # 32 dimensions per head
+    context: int = CONTEXT,
+):
     """A Llama-style decoder (rotary positions, RMSNorm, SwiGLU). Rotary positions make "attend to the token
     before me" the same query at every position, so the previous-token heads that induction heads build on
-    (Olsson et al. 2022) need not be learned once per absolute position."""
+    (Olsson et al. 2022) need not be learned once per absolute position. The defaults are the bundled model's
+    shape; `core.scale.ladder` builds other widths and depths with the same recipe."""
     from transformers import LlamaConfig
 
     return LlamaConfig(
         vocab_size=vocab_size,
-        max_position_embeddings=CONTEXT,
-        hidden_size=160,
-        intermediate_size=432,  # SwiGLU's three matrices hold as many weights as a 4x two-matrix MLP
-        num_hidden_layers=6,
-        num_attention_heads=5,  # 32 dimensions per head
-        num_key_value_heads=5,
+        max_position_embeddings=context,
+        hidden_size=hidden_size,
+        intermediate_size=intermediate_size,
+        num_hidden_layers=num_hidden_layers,
+        num_attention_heads=num_attention_heads,
+        num_key_value_heads=num_attention_heads,
         attention_dropout=0.0,  # no dropout: the model is far too small to overfit this corpus
         tie_word_embeddings=True,
         bos_token_id=eos_id,
