@@ -62,5 +62,5 @@ def test_held_out_answer_words_cannot_be_guessed_without_examples(lm):
 def test_greedy_generation_golden_value(lm):
     question = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin still heads up?\nA:"
     reasoned = generate(lm, question + " Let's think step by step.", 40).text
-    assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\nQ:"
-    assert generate(lm, question, 40).text == " The answer is no.\nQ:"
+    assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\n\nQ:"
+    assert generate(lm, question, 40).text == " The answer is no.\n\nQ:"

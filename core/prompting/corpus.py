@@ -47,8 +47,8 @@ TASK_WEIGHTS = {"coin_flip": 0.35, "arithmetic": 0.3, "last_letter": 0.15, "date
 CLASSIC = (NOTES, Layout("Question: ", "\nAnswer:"), Layout("Input: ", "\nOutput:"))
 CLASSIC_SHARE = 0.4  # documents in one of the classic layouts (the notes' Q:/A: first); the rest draw one
 PIECE_LAYOUT_SHARE = 0.25  # drawn layouts whose markers are random token pieces
-CANONICAL_SHARE = 0.3  # documents in each family's canonical wording
-INVENTED_SHARE = 0.3  # documents in a wording invented for them (`core.prompting.wordings`); the rest draw
+CANONICAL_SHARE = 0.25  # documents in each family's canonical wording
+INVENTED_SHARE = 0.5  # documents in a wording invented for them (`core.prompting.wordings`); the rest draw
 # every sentence from the trained slots
 INVENTED_ITEMS = 3  # the fewest items of an invented-wording document: its first examples teach the wording
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning

@@ -17,7 +17,7 @@ from core.prompting.pieces import piece_word
 from core.prompting.tasks import Family
 
 BLANK = re.compile(r'"?\{\w+\}"?')  # a slot's blank, with the quotes around it if it has them
-INVENTED_SLOT_SHARE = 0.6  # slots of an invented wording that are invented; the others keep a trained sentence
+INVENTED_SLOT_SHARE = 0.8  # slots of an invented wording that are invented; the others keep a trained sentence
 FILLER = (1, 3)  # filler words between two blanks, and after the last one
 
 
