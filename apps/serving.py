@@ -50,38 +50,38 @@ def is_long_job(fn) -> bool:
     return any(isinstance(p.default, gr.Progress) for p in inspect.signature(fn).parameters.values())
 
 
-def visitor_left() -> bool:
-    """Whether Gradio has dropped the event being handled in this thread: its visitor closed the page (the event is
-    marked dead), or pressed Stop (the job is cancelled and leaves the queue's active jobs while this thread, which
-    Gradio cannot stop, still runs). Long jobs ask this between steps."""
+def _handled_event():
+    """(queue, event) of the event being handled in this thread, the event None once it has left the queue's active
+    jobs; None outside a queued event, or in a worker process (ZeroGPU's) whose copy of the queue is stale."""
     from gradio.context import LocalContext
 
     blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
     queue = getattr(blocks, "_queue", None)
     if queue is None or event_id is None or os.getpid() != SERVER_PID:
-        return False  # not a queued event, or a worker process (ZeroGPU's) whose copy of the queue is stale
-    for job in queue.active_jobs:
-        for event in job or ():
-            if event._id == event_id:
-                return not event.alive
-    return True
+        return None
+    active = (event for job in queue.active_jobs for event in job or ())
+    return queue, next((event for event in active if event._id == event_id), None)
+
+
+def visitor_left() -> bool:
+    """Whether Gradio has dropped the event being handled in this thread: its visitor closed the page (the event is
+    marked dead), or pressed Stop (the job is cancelled and leaves the queue's active jobs while this thread, which
+    Gradio cannot stop, still runs). Long jobs ask this between steps."""
+    handled = _handled_event()
+    if handled is None:
+        return False
+    _, event = handled
+    return event is None or not event.alive
 
 
 def others_waiting() -> int:
     """How many requests wait in line behind the event being handled in this thread, in its concurrency group (0
     outside a queued event)."""
-    from gradio.context import LocalContext
-
-    blocks, event_id = LocalContext.blocks.get(None), LocalContext.event_id.get(None)
-    queue = getattr(blocks, "_queue", None)
-    if queue is None or event_id is None or os.getpid() != SERVER_PID:
+    queue, event = _handled_event() or (None, None)
+    if event is None:
         return 0
-    for job in queue.active_jobs:
-        for event in job or ():
-            if event._id == event_id:
-                line = queue.event_queue_per_concurrency_id.get(event.concurrency_id)
-                return len(line.queue) if line is not None else 0
-    return 0
+    line = queue.event_queue_per_concurrency_id.get(event.concurrency_id)
+    return len(line.queue) if line is not None else 0
 
 
 def other_visitors() -> int:
