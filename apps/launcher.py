@@ -2,6 +2,7 @@
 and the Streamlit page as a child process on its own port, stopped when the launcher stops."""
 
 import argparse
+import asyncio
 import contextlib
 import ctypes
 import importlib
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # the order of the warm-up: the demos whose imports cost least first (the transformer explorer needs torch alone,
 # text to image and flows need diffusers), so that most of a class's first clicks are answered soonest
 WARM_FIRST = ("transformer", "transfer", "prompting", "text_to_image", "flows", "tuning")
+# how long the server waits for the warm-up before it opens its port: a class that arrives with the first page then
+# finds every library imported and every bundled model loaded (a hub model still loading is waited for this long)
+SERVE_WHEN_WARM_S = 60.0
 
 
 class LaunchError(SystemExit):
@@ -58,6 +62,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default: on with --share and on Hugging Face Spaces)",
     )
     parser.add_argument("--no-warm-up", action="store_true", help="load models on first use instead of at start")
+    parser.add_argument(
+        "--serve-early",
+        action="store_true",
+        help="answer at once while the models warm up (default: open the port once they are loaded, at most "
+        f"{SERVE_WHEN_WARM_S:.0f} s, so the first clicks wait for nothing)",
+    )
     args = parser.parse_args(argv)
     if args.streamlit_port is None:
         args.streamlit_port = args.port + 1
@@ -101,12 +111,16 @@ def build_app(
     warm_up: bool = True,
     streamlit_url: str | None = None,
     started: float | None = None,
+    serve_when_warm: bool = True,
 ):
     """The FastAPI app: index at `/`, each Gradio demo at `/<name>/`. Importing a demo builds its UI only.
 
     The index links a Streamlit page to `streamlit_url` where given, else to `streamlit_port` on this host. With
-    `warm_up`, the models load in the background once the server starts, and one line says when they have, counting
-    from `started` (a `time.perf_counter()` reading; by default, when the server starts)."""
+    `warm_up`, the models load in a background thread as the server starts, and one line says when they have,
+    counting from `started` (a `time.perf_counter()` reading; by default, when the server starts). With
+    `serve_when_warm` too, the server opens its port only once they have (at most `SERVE_WHEN_WARM_S`): the
+    imports of torch, transformers and diffusers hold Python's lock for seconds, and a class that arrived while
+    they ran would wait that long for its first clicks; a Space shows its "Starting" page until then."""
     import gradio as gr
     from fastapi import FastAPI, Request
     from fastapi.responses import HTMLResponse, Response
@@ -130,6 +144,8 @@ def build_app(
                 threading.Thread(
                     target=announce_loaded, args=(loading, names, since), name="models-loaded", daemon=True
                 ).start()
+                if serve_when_warm:
+                    await asyncio.to_thread(loading.join, SERVE_WHEN_WARM_S)
         yield
 
     app = FastAPI(title="genai-demos", lifespan=lifespan)
@@ -274,6 +290,7 @@ def serve(args: argparse.Namespace) -> int:
             warm_up=not args.no_warm_up,
             streamlit_url=args.streamlit_url,
             started=started,
+            serve_when_warm=not args.serve_early,
         )
         config = uvicorn.Config(
             app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_S

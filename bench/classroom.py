@@ -1,7 +1,8 @@
-"""A class on one server: start the suite as a public server, let locust's students arrive at once while the models
-are still warming up (a cold-start burst), keep them clicking for a while, then report what the server held.
+"""A class on one server: start the suite as a public server, let locust's students arrive at once the moment it
+answers (a cold-start burst: the server opens its port once its warm-up is done, or at once with `--serve-early`),
+keep them clicking for a while, then report what the server held.
 
-    python bench/classroom.py [--users 30] [--run-time 90s]
+    python bench/classroom.py [--users 30] [--run-time 90s] [--serve-early]
 
 Binds to 127.0.0.1 only; the server's output is kept in a log file in its temporary folder (printed), and a
 server that does not answer within `bench.server.START_TIMEOUT_S` stops the run with the log's end. Prints, per endpoint, clicks, failures, median and 95th-percentile time (a click is
@@ -62,11 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/classroom.py", description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=30, help="students, all arriving at once (default 30)")
     parser.add_argument("--run-time", default="90s", help="how long they click, locust's format (default 90s)")
+    parser.add_argument("--serve-early", action="store_true", help="the server answers while its models warm up")
     args = parser.parse_args(argv)
 
-    with suite() as server:
+    with suite(*(["--serve-early"] if args.serve_early else [])) as server:
         started = wait_for_index(server)
-        print(f"index answered after {started:.1f} s; students arrive now, during the warm-up (log: {server.log})")
+        print(f"index answered after {started:.1f} s; the students arrive now (log: {server.log})")
         temp = server.temp
         rss_start, (temp_start, files_start), cpu_start = (
             rss_mb(server.process.pid),

@@ -61,7 +61,8 @@ def test_requests_during_warm_up_get_answers_and_sigterm_stops_everything():
     port, st_port = free_port(), free_port()
     log = tempfile.NamedTemporaryFile(prefix="genai-demos-cold-", suffix=".log", delete=False)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "apps", "--port", str(port), "--streamlit-port", str(st_port)],
+        # --serve-early: the port opens while the models warm up, so the first requests race the warm-up
+        [sys.executable, "-m", "apps", "--port", str(port), "--streamlit-port", str(st_port), "--serve-early"],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

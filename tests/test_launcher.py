@@ -71,6 +71,44 @@ print("ok")
     assert result.stdout.strip().endswith("ok"), result.stderr[-2000:]
 
 
+SERVE_WHEN_WARM = """
+import sys, threading
+from fastapi.testclient import TestClient
+from apps.catalog import Demo
+from apps.launcher import build_app
+from core.runtime import ModelSpec, register
+
+release, opened = threading.Event(), threading.Event()
+register(ModelSpec(name="slow-model", bundled=__import__("pathlib").Path("."), load=lambda s: release.wait(60)))
+demo = Demo("scale", "Scale", "does", "concept", models=("slow-model",))
+app = build_app((demo,), streamlit_port=8999, serve_when_warm=sys.argv[1] == "wait")
+
+def serve():
+    with TestClient(app) as client:
+        opened.set()
+        assert client.get("/").status_code == 200
+        release.wait(60)
+
+server = threading.Thread(target=serve, daemon=True)
+server.start()
+print("open while loading:", opened.wait(3))
+release.set()
+print("open once loaded:", opened.wait(60))
+server.join(60)
+"""
+
+
+@pytest.mark.parametrize("mode", ["wait", "early"])
+def test_the_port_opens_once_the_models_are_loaded_unless_asked_to_serve_early(mode):
+    """A model whose load blocks until released: the app's start-up (lifespan) finishes only after it loads, so
+    the port opens to a warm server; with `--serve-early` (serve_when_warm=False) it finishes at once."""
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_WHEN_WARM, mode], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("open ")]
+    assert lines == [f"open while loading: {mode == 'early'}", "open once loaded: True"], result.stderr[-2000:]
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stopping_the_launcher_stops_the_streamlit_page(sig):
     if not streamlit_demos():
