@@ -1,12 +1,17 @@
 """Foundation models and scale: model and dataset sizes, the Chinchilla rule, the capability table."""
 
+from functools import partial
+from pathlib import Path
+
 import gradio as gr
 import pandas as pd
 
 from apps.catalog import DEMOS
 from apps.deep_links import link_inputs
+from apps.errors import user_errors
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
+from core.scale.ladder_files import AXES, LADDER_COMMANDS, LADDER_DIR, ladder_dir, read_ladder, read_results
 from core.scale.tables import CAPABILITIES, CHINCHILLA_PAPER, MODELS, NOTES, PROVIDERS, providers_with
 
 ENABLERS = (
@@ -50,6 +55,95 @@ def model_table() -> pd.DataFrame:
             for m in MODELS
         ]
     )
+
+
+METRIC_CHOICES = {"exact match": "exact", "log-probability": "logprob", "edit distance": "edit"}
+
+
+def emergence_view(folder: Path, metric: str, axis: str):
+    """The curves and the verdict lines of the measured ladder in `folder`."""
+    with user_errors():
+        if metric not in METRIC_CHOICES or axis not in AXES:
+            raise ValueError(f"choose a metric of {', '.join(METRIC_CHOICES)} and an axis of {', '.join(AXES)}")
+        from core.scale.emergence_charts import ability_curves
+        from core.scale.emergence_report import verdict_lines
+
+        ladder, results = read_ladder(folder), read_results(folder)
+        key = METRIC_CHOICES[metric]
+        lines = "\n".join(f"- {line}" for line in verdict_lines(ladder, results, key))
+        return ability_curves(ladder, results, key, axis), lines
+
+
+def emergence_page(folder: Path):
+    """What the tab shows of the ladder in `folder` as a page opens: the curves, verdict lines and story where it
+    was measured, and the member table where it was trained (empty where it is missing)."""
+    if not (folder / "ladder.json").is_file():
+        return None, "", "", None
+    from core.scale.emergence_report import member_table, story
+
+    ladder, results = read_ladder(folder), read_results(folder)
+    if results is None:
+        return None, "", "", member_table(ladder, None)
+    figure, lines = emergence_view(folder, "exact match", "parameters")
+    return figure, lines, story(ladder, results), member_table(ladder, results)
+
+
+def ask(folder: Path, prompt: str, answer: str) -> pd.DataFrame:
+    with user_errors():
+        from core.scale.ask import ask_ladder
+
+        return pd.DataFrame(ask_ladder(folder, prompt, answer))
+
+
+def missing_note(folder: Path) -> str | None:
+    """What to run where the ladder or its measurements are missing; None where both are there."""
+    where = "the shipped ladder" if folder == LADDER_DIR else f"the ladder in {folder}"
+    if not (folder / "ladder.json").is_file():
+        commands = "\n".join(LADDER_COMMANDS)
+        return (
+            f"**Not measured yet**: {where} is not here (no `ladder.json`), so this tab shows nothing. These "
+            f"commands produce it, N being the training tokens per member:\n\n```\n{commands}\n```"
+        )
+    if read_results(folder) is None:
+        return (
+            f"**Not measured yet**: {where} has no `abilities.json`. Measure it with:\n\n```\n{LADDER_COMMANDS[1]}\n```"
+        )
+    return None
+
+
+def emergence_tab(folder: Path) -> tuple[gr.Radio, gr.Radio, list]:
+    """The "Emergence, measured here" tab for the ladder in `folder`: its metric and axis switches, and the
+    components `emergence_page` fills as a page opens (built without torch or scipy)."""
+    gr.Markdown(
+        "Base models of one recipe and corpus, from 36 k to 4 M parameters (`core.scale.ladder`), answer the same "
+        "held-out problems. Each ability is scored all-or-nothing (exact match) and continuously (the "
+        "log-probability of the right reply, the token edit distance to it). Does an ability appear as a step "
+        "between two sizes, *emergent*, or rise smoothly?"
+    )
+    note = missing_note(folder)
+    trained = (folder / "ladder.json").is_file()
+    measured = trained and read_results(folder) is not None
+    if note:
+        gr.Markdown(note)
+    with gr.Row():
+        metric = gr.Radio(list(METRIC_CHOICES), value="exact match", label="Metric", visible=measured)
+        axis = gr.Radio(list(AXES), value="parameters", label="Along", visible=measured)
+    plot = gr.Plot(label="Abilities against scale", visible=measured)
+    verdicts = gr.Markdown(visible=measured)
+    told = gr.Markdown(visible=measured)
+    table = gr.Dataframe(label="Members", interactive=False, wrap=True, visible=trained)
+    for switch in (metric, axis):
+        switch.change(partial(emergence_view, folder), inputs=[metric, axis], outputs=[plot, verdicts], api_name=False)
+    with gr.Group(visible=trained):
+        gr.Markdown("Your own prompt: every member's greedy answer and the log-probability of your right answer.")
+        prompt = gr.Textbox(
+            label="Your prompt", lines=4, placeholder="Q: Enzo\nA: dax\n\nQ: Jade\nA: 404\n\nQ: Enzo\nA:"
+        )
+        answer = gr.Textbox(label="Right answer", placeholder="dax")
+        button = gr.Button("Ask every member", variant="primary")
+        answers = gr.Dataframe(label="Each member's greedy answer, smallest to largest", interactive=False)
+        button.click(partial(ask, folder), inputs=[prompt, answer], outputs=answers, api_name="ask_ladder")
+    return metric, axis, [plot, verdicts, told, table]
 
 
 with gr.Blocks(title="Foundation models and scale") as demo:
@@ -96,10 +190,13 @@ with gr.Blocks(title="Foundation models and scale") as demo:
             f"Source: {NOTES}, slide 'Large Language Models'."
         )
         gr.Dataframe(value=capability_rows([]), label=f"{len(PROVIDERS)} providers", interactive=False)
+    with gr.Tab("Emergence, measured here", id="emergence"):
+        metric, axis, measured_parts = emergence_tab(ladder_dir())
+    demo.load(partial(emergence_page, ladder_dir()), outputs=measured_parts, api_name=False)
 
 link_inputs(
     demo,
-    {"tab": sizes_tab.parent, "unit": unit, "params": params, "tokens": tokens},
+    {"tab": sizes_tab.parent, "unit": unit, "params": params, "tokens": tokens, "metric": metric},
 )
 
 

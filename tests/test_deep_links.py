@@ -131,7 +131,9 @@ def test_the_copied_link_opens_the_page_as_it_was(suite_server, page):
     page.get_by_label("Training tokens (billions)", exact=True).press("Tab")
     page.get_by_role("button", name="Link to this setup").click()
     box = page.get_by_label("Link to paste into a slide (also copied to the clipboard)")
-    expect(box).to_have_value(f"{suite_server.base}/scale/?tab=chinchilla&unit=tokens&params=70&tokens=1400")
+    expect(box).to_have_value(
+        f"{suite_server.base}/scale/?tab=chinchilla&unit=tokens&params=70&tokens=1400&metric=exact+match"
+    )
 
     opened = page.context.new_page()
     opened.goto(box.input_value())
