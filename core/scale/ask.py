@@ -10,6 +10,7 @@ from core.scale.models import member_model
 
 ANSWER_TOKENS = 24  # enough for a word or a short sentence; the answer stops at its line's end
 MAX_ANSWER_CHARS = 200
+NOT_SHIPPED = "(not shipped, to keep the Spaces small: its measurements are in the table)"
 
 
 def continuation(prompt: str, answer: str) -> str:
@@ -29,6 +30,9 @@ def ask_ladder(folder: Path, prompt: str, answer: str) -> list[dict]:
         raise ValueError(f"the right answer is {len(answer):,} characters; at most {MAX_ANSWER_CHARS}: shorten it")
     rows = []
     for name, row in read_ladder(folder).items():
+        if not (Path(folder) / name).is_dir():  # too large to ship: its measurements only
+            rows.append({"Member": name, "Parameters": f"{row['parameters']:,}", "Greedy answer": NOT_SHIPPED})
+            continue
         lm = member_model(Path(folder), name)
         encode(lm, prompt, ANSWER_TOKENS)  # a ValueError that says what to do for too long or unreadable a prompt
         reply = generate_batch(lm, [prompt], ANSWER_TOKENS, chat=False, stop=("\n",))[0]

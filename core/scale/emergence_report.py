@@ -6,7 +6,7 @@ import pandas as pd
 
 from core.scale.abilities import estimate
 from core.scale.ladder_files import ABILITIES, METRICS, SHORT
-from core.scale.sharpness import FLAT, SHARP, SMOOTH, UNDECIDED, describe, judge_counts, judge_scores
+from core.scale.sharpness import CHANCE, FLAT, SHARP, SMOOTH, UNDECIDED, describe, judge_counts, judge_scores
 from core.stats import format_estimate
 
 FORMATS = {"exact": "{:.0%}", "logprob": "{:.2f}", "edit": "{:.1f}"}
@@ -18,7 +18,8 @@ def judged(ladder: dict, results: dict, ability: str, metric: str):
     cells = [results["abilities"][ability]["members"][m] for m in names]
     sizes = [ladder[m]["parameters"] for m in names]
     if metric == "exact":
-        verdict = judge_counts(sizes, [c["right"].count("1") for c in cells], [len(c["right"]) for c in cells])
+        rights, n = [c["right"].count("1") for c in cells], [len(c["right"]) for c in cells]
+        verdict = judge_counts(sizes, rights, n, results["abilities"][ability]["chance"])
     else:
         verdict = judge_scores(sizes, [c[metric] for c in cells])
     return verdict, sizes, [estimate(c, metric).effect for c in cells]
@@ -67,11 +68,11 @@ def story(ladder: dict, results: dict) -> str:
     def counted(metric: str) -> str:
         found = shapes[metric]
         parts = []
-        for shape, word in ((SHARP, "sharp"), (SMOOTH, "smooth"), (FLAT, "no change seen")):
+        for shape, word in ((SHARP, "sharp"), (SMOOTH, "smooth"), (FLAT, "no change seen"), (CHANCE, "at chance")):
             names = [SHORT[a] for a, s in found.items() if s == shape]
             if names:
                 parts.append(f"{word}: {', '.join(names)}")
-        undecided = sum(s not in (SHARP, SMOOTH, FLAT) for s in found.values())
+        undecided = sum(s not in (SHARP, SMOOTH, FLAT, CHANCE) for s in found.values())
         if undecided:
             parts.append(f"{undecided} not enough evidence to tell")
         return "; ".join(parts)
@@ -103,4 +104,4 @@ def _mirage_sentence(shapes: dict) -> str:
     return "; ".join(said).capitalize() + mirage + "."
 
 
-WORDS = {SHARP: "sharp too", SMOOTH: "smooth", FLAT: "flat", UNDECIDED: "not clearly either"}
+WORDS = {SHARP: "sharp too", SMOOTH: "smooth", FLAT: "flat", UNDECIDED: "not clearly either", CHANCE: "at chance"}

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from core.prompting.models import LanguageModel, load
 from core.runtime import ModelSpec, get_model, register
+from core.runtime.specs import BUNDLED
 from core.scale.ladder import LADDER
 from core.scale.ladder_files import LADDER_DIR
 
@@ -18,4 +19,5 @@ def member_model(folder: Path, member: str) -> LanguageModel:
     source = folder / member
     if not source.is_dir():
         raise ValueError(f"no member {member} in {folder}: train it with python -m core.scale.ladder")
-    return get_model(SPECS[member].name, str(source))
+    shipped = source.resolve() == (LADDER_DIR / member).resolve()
+    return get_model(SPECS[member].name, BUNDLED if shipped else str(source))  # a public server loads only shipped

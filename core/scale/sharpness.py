@@ -6,14 +6,19 @@ metric. Here the question is put to the data as a choice between three models of
 each fitted by maximum likelihood:
 
 - flat: one level for every size (no change with size);
-- smooth: exact match p(x) = sigmoid(a + b x) on binomial counts; a continuous score's mean a + b x (Gaussian);
+- smooth: exact match p(x) = sigmoid(a + b x) on binomial counts; a continuous score's mean a + b x + c x^2
+  (Gaussian), a curve that may bend, so that a gain that slows with size (most of it among the small members)
+  counts as smooth, not as a step;
 - step: one level up to a threshold between two adjacent members, another level after (the threshold is chosen
   too, so it counts as a parameter).
 
 A change with size is seen when the better of smooth and step beats flat in a likelihood-ratio test at the 5%
 level. Step and smooth are not nested, so they are compared with Vuong's (1989) test on the per-item
 log-likelihoods, corrected for the number of parameters as AIC is (Akaike 1974): a two-sided p < 0.05 prefers one,
-else the data cannot tell them apart. No threshold on the size of a jump is tuned: the verdict is the tests'.
+else the data cannot tell them apart. For exact match an ability must first be there at all: some member above
+the rate of guessing in a one-sided binomial test at 5%, Holm-corrected over the members; where none is, the
+verdict is "at chance" whatever the fits say (a rise from 0% to 4% where guessing scores 4% is no ability).
+No threshold on the size of a jump is tuned: the verdict is the tests'.
 """
 
 import math
@@ -22,11 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
-from scipy.stats import chi2, norm
+from scipy.stats import binomtest, chi2, norm
+from statsmodels.stats.multitest import multipletests
 
 from core.stats import format_p
 
-SHARP, SMOOTH, UNDECIDED, FLAT = "sharp", "smooth", "undecided", "flat"
+SHARP, SMOOTH, UNDECIDED, FLAT, CHANCE = "sharp", "smooth", "undecided", "flat", "at chance"
 LEVEL = 0.05  # the tests' significance level, the one every claim of the demos uses
 SAME_FIT = 1e-6  # nats per item: the optimiser's precision, under which two fits are one and Vuong's test is void
 
@@ -52,13 +58,15 @@ class Fit:
 
 @dataclass(frozen=True)
 class Verdict:
-    shape: str  # SHARP, SMOOTH, UNDECIDED (changes, shape not told) or FLAT (no change seen)
+    shape: str  # SHARP, SMOOTH, UNDECIDED (changes, shape not told), FLAT (no change seen) or CHANCE (no member
+    # above guessing)
     flat: Fit
     smooth: Fit
     step: Fit
     change_p: float  # likelihood-ratio p-value of the better changing model against flat
     vuong_z: float  # > 0 favours the step
     vuong_p: float
+    best_above_chance_p: float = float("nan")  # exact match: the smallest Holm-corrected p of a member above chance
 
     @property
     def delta_aic(self) -> float:
@@ -115,9 +123,10 @@ def gaussian_fits(log_n: np.ndarray, values: list[np.ndarray]) -> tuple[Fit, Fit
     everything = np.concatenate(values)
     flat_levels = np.full(len(values), everything.mean())
     flat = Fit("flat", _gaussian_items(values, flat_levels), 2, flat_levels)
-    b, a = np.polyfit(np.repeat(log_n, sizes), everything, 1)  # least squares = maximum likelihood
-    smooth_levels = a + b * log_n
-    smooth = Fit("smooth", _gaussian_items(values, smooth_levels), 3, smooth_levels)
+    degree = min(2, len(values) - 1)  # a bending curve where 3 or more members allow one
+    coefficients = np.polyfit(np.repeat(log_n, sizes), everything, degree)  # least squares = maximum likelihood
+    smooth_levels = np.polyval(coefficients, log_n)
+    smooth = Fit("smooth", _gaussian_items(values, smooth_levels), degree + 2, smooth_levels)
     steps = []
     for j in range(len(values) - 1):
         low, high = np.concatenate(values[: j + 1]).mean(), np.concatenate(values[j + 1 :]).mean()
@@ -147,12 +156,23 @@ def judge(flat: Fit, smooth: Fit, step: Fit) -> Verdict:
     return Verdict(shape, flat, smooth, step, change_p, float(z), vuong_p)
 
 
-def judge_counts(parameters, successes, n) -> Verdict:
-    """Sharp, smooth or flat for exact-match counts: `successes[i]` right of `n[i]` at member i of `parameters[i]`."""
+def judge_counts(parameters, successes, n, chance: float | None = None) -> Verdict:
+    """Sharp, smooth, flat or at chance for exact-match counts: `successes[i]` right of `n[i]` at member i of
+    `parameters[i]`; `chance`, the rate of guessing, if known."""
     log_n, successes, n = _checked(parameters), np.asarray(successes, dtype=int), np.asarray(n, dtype=int)
     if successes.shape != log_n.shape or n.shape != log_n.shape or np.any(n < 1) or np.any(successes > n):
         raise ValueError("give one count of right answers (0 to n) and one n >= 1 per member, as many as parameters")
-    return judge(*binomial_fits(log_n, successes, n))
+    verdict = judge(*binomial_fits(log_n, successes, n))
+    if chance is None:
+        return verdict
+    if not 0 <= chance < 1:
+        raise ValueError(f"chance must be a rate from 0 to below 1, e.g. 0.5; got {chance}")
+    raw = [binomtest(int(k), int(m), chance, alternative="greater").pvalue for k, m in zip(successes, n, strict=True)]
+    holm = multipletests(raw, method="holm")[1]
+    best = float(min(holm))
+    shape = verdict.shape if best < LEVEL else CHANCE
+    return Verdict(shape, *(getattr(verdict, f) for f in ("flat", "smooth", "step", "change_p", "vuong_z", "vuong_p")),
+                   best_above_chance_p=best)  # fmt: skip
 
 
 def judge_scores(parameters, values) -> Verdict:
@@ -181,6 +201,12 @@ def describe(what: str, verdict: Verdict, parameters, observed, fmt: str = "{:.0
     measured rate or mean at member i, written with `fmt`."""
     p, seen, shown = list(parameters), list(observed), fmt.format
     tests = f"ΔAIC = {verdict.delta_aic:+.1f} for the step, Vuong {format_p(verdict.vuong_p)}"
+    if verdict.shape == CHANCE:
+        return (
+            f"{what} is {shown(min(seen))} to {shown(max(seen))} from {millions(p[0])} to {millions(p[-1])} "
+            f"parameters, no member above guessing (one-sided binomial test, Holm-corrected, best "
+            f"{format_p(verdict.best_above_chance_p)}): no ability seen at these sizes."
+        )
     if verdict.shape == FLAT:
         return (
             f"{what} stays between {shown(min(seen))} and {shown(max(seen))} from {millions(p[0])} to "
