@@ -141,11 +141,12 @@ def build_app(
             loading = warm_up_models(names)
             if names:
                 since = time.perf_counter() if started is None else started
-                threading.Thread(
+                announcing = threading.Thread(
                     target=announce_loaded, args=(loading, names, since), name="models-loaded", daemon=True
-                ).start()
-                if serve_when_warm:
-                    await asyncio.to_thread(loading.join, SERVE_WHEN_WARM_S)
+                )
+                announcing.start()
+                if serve_when_warm:  # until the "models loaded" line is out, so that "ready" follows it
+                    await asyncio.to_thread(announcing.join, SERVE_WHEN_WARM_S)
         yield
 
     app = FastAPI(title="genai-demos", lifespan=lifespan)

@@ -74,9 +74,9 @@ def emergence_view(folder: Path, metric: str, axis: str):
         return ability_curves(ladder, results, key, axis), lines
 
 
-def emergence_page(folder: Path, metric: str = "exact match"):
-    """What the tab shows of the ladder in `folder` as a page opens: the curves, verdict lines and story where it
-    was measured, and the member table where it was trained (empty where it is missing)."""
+def emergence_page(folder: Path, metric: str = "exact match", axis: str = "parameters"):
+    """What the tab shows of the ladder in `folder` as it opens: the curves (under `metric`, along `axis`), verdict
+    lines and story where it was measured, and the member table where it was trained (empty where it is missing)."""
     if not (folder / "ladder.json").is_file():
         return None, "", "", None
     from core.scale.emergence_report import member_table, story
@@ -84,12 +84,13 @@ def emergence_page(folder: Path, metric: str = "exact match"):
     ladder, results = read_ladder(folder), read_results(folder)
     if results is None:
         return None, "", "", member_table(ladder, None)
-    figure, lines = emergence_view(folder, metric if metric in METRIC_CHOICES else "exact match", "parameters")
+    metric, axis = metric if metric in METRIC_CHOICES else "exact match", axis if axis in AXES else "parameters"
+    figure, lines = emergence_view(folder, metric, axis)
     return figure, lines, story(ladder, results), member_table(ladder, results)
 
 
-def opened_tab():
-    return emergence_page(ladder_dir())
+def opened_tab(metric: str, axis: str):
+    return emergence_page(ladder_dir(), metric, axis)
 
 
 def opened_page(request: gr.Request):
@@ -204,7 +205,7 @@ with gr.Blocks(title="Foundation models and scale") as demo:
     with gr.Tab("Emergence, measured here", id="emergence") as emergence:
         metric, axis, measured_parts = emergence_tab(ladder_dir())
     # filled when the tab opens (its verdicts take a second of fits), or as the page opens on a link to it
-    emergence.select(opened_tab, outputs=measured_parts, api_name=False, show_progress="minimal")
+    emergence.select(opened_tab, inputs=[metric, axis], outputs=measured_parts, api_name=False, show_progress="minimal")
     demo.load(opened_page, outputs=measured_parts, api_name=False, show_progress="hidden")
 
 link_inputs(
