@@ -1,5 +1,6 @@
 """Foundation models and scale: model and dataset sizes, the Chinchilla rule, the capability table."""
 
+import functools
 from functools import partial
 from pathlib import Path
 
@@ -11,7 +12,16 @@ from apps.deep_links import link_inputs
 from apps.errors import user_errors
 from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
-from core.scale.ladder_files import AXES, LADDER_COMMANDS, LADDER_DIR, ladder_dir, read_ladder, read_results
+from core.scale.ladder_files import (
+    AXES,
+    LADDER_COMMANDS,
+    LADDER_DIR,
+    METRICS,
+    RESULTS,
+    ladder_dir,
+    read_ladder,
+    read_results,
+)
 from core.scale.tables import CAPABILITIES, CHINCHILLA_PAPER, MODELS, NOTES, PROVIDERS, providers_with
 
 ENABLERS = (
@@ -60,18 +70,32 @@ def model_table() -> pd.DataFrame:
 METRIC_CHOICES = {"exact match": "exact", "log-probability": "logprob", "edit distance": "edit"}
 
 
+@functools.lru_cache(maxsize=4)
+def measured_report(folder: Path, stamp: float) -> tuple[dict, dict, dict[str, str], str, pd.DataFrame]:
+    """The measured ladder in `folder` (its abilities.json of modification time `stamp`): members, results, the
+    verdict lines per metric, the story and the member table, worked out once, not at every visit (the fits take
+    about a second)."""
+    from core.scale.emergence_report import member_table, story, verdict_lines
+
+    ladder, results = read_ladder(folder), read_results(folder)
+    lines = {key: "\n".join(f"- {line}" for line in verdict_lines(ladder, results, key)) for key in METRICS}
+    return ladder, results, lines, story(ladder, results), member_table(ladder, results)
+
+
+def report(folder: Path):
+    return measured_report(folder, (folder / RESULTS).stat().st_mtime)
+
+
 def emergence_view(folder: Path, metric: str, axis: str):
     """The curves and the verdict lines of the measured ladder in `folder`."""
     with user_errors():
         if metric not in METRIC_CHOICES or axis not in AXES:
             raise ValueError(f"choose a metric of {', '.join(METRIC_CHOICES)} and an axis of {', '.join(AXES)}")
         from core.scale.emergence_charts import ability_curves
-        from core.scale.emergence_report import verdict_lines
 
-        ladder, results = read_ladder(folder), read_results(folder)
+        ladder, results, lines, _, _ = report(folder)
         key = METRIC_CHOICES[metric]
-        lines = "\n".join(f"- {line}" for line in verdict_lines(ladder, results, key))
-        return ability_curves(ladder, results, key, axis), lines
+        return ability_curves(ladder, results, key, axis), lines[key]
 
 
 def emergence_page(folder: Path, metric: str = "exact match", axis: str = "parameters"):
@@ -79,14 +103,14 @@ def emergence_page(folder: Path, metric: str = "exact match", axis: str = "param
     lines and story where it was measured, and the member table where it was trained (empty where it is missing)."""
     if not (folder / "ladder.json").is_file():
         return None, "", "", None
-    from core.scale.emergence_report import member_table, story
+    if read_results(folder) is None:
+        from core.scale.emergence_report import member_table
 
-    ladder, results = read_ladder(folder), read_results(folder)
-    if results is None:
-        return None, "", "", member_table(ladder, None)
+        return None, "", "", member_table(read_ladder(folder), None)
     metric, axis = metric if metric in METRIC_CHOICES else "exact match", axis if axis in AXES else "parameters"
     figure, lines = emergence_view(folder, metric, axis)
-    return figure, lines, story(ladder, results), member_table(ladder, results)
+    _, _, _, told, table = report(folder)
+    return figure, lines, told, table
 
 
 def opened_tab(metric: str, axis: str):

@@ -34,6 +34,7 @@ from core.stats import Estimate, proportion
 
 K = 4  # examples in every prompt
 TASK = "arithmetic"
+PROBES = ("labels", "mapping")  # the abilities asked as in-context probes; the others are arithmetic
 MAX_N = 500
 
 
@@ -46,7 +47,7 @@ class Item:
 
 def items_of(ability: str, n: int) -> tuple[list[Item], float]:
     """n held-out items of `ability` and the exact-match rate of guessing."""
-    if ability in ("labels", "mapping"):
+    if ability in PROBES:
         found = probes(ability, K, n)
         return [Item(p.prompt, f" {p.truth}", p.truth) for p in found], found[0].chance
     if ability not in ABILITIES:
@@ -62,7 +63,7 @@ def items_of(ability: str, n: int) -> tuple[list[Item], float]:
 def replies_to(lm: LanguageModel, ability: str, items: list[Item], batch_size: int) -> list[str]:
     """Greedy replies, in batches: a probe's up to its line's end, arithmetic's up to the next worked example."""
     prompts = [i.prompt for i in items]
-    if ability in ("labels", "mapping"):
+    if ability in PROBES:
         return generate_all(lm, prompts, PROBE_TOKENS, chat=False, batch_size=batch_size, stop=("\n",))
     strategy = "few-shot-cot" if ability == "arithmetic-cot" else "few-shot"
     budget = token_budget(lm, held_out_problems(TASK, len(items), lengths_of(TASK, "multi-step")), strategy)
@@ -71,7 +72,7 @@ def replies_to(lm: LanguageModel, ability: str, items: list[Item], batch_size: i
 
 def right(ability: str, item: Item, reply: str) -> bool:
     """Exact match as the prompting lab scores it: a probe's answer word, or arithmetic's "the answer is X"."""
-    if ability in ("labels", "mapping"):
+    if ability in PROBES:
         return read_answer(reply) == normalise(item.truth)  # as `core.prompting.in_context.probe_right`
     return is_correct(with_lead(item.prompt, reply), item.truth)
 
@@ -143,7 +144,7 @@ def measure(folder: Path, n: int, workers: int = 2, log: Callable[[str], None] =
 
     members = list(read_ladder(folder))
     todo = [(m, a) for m in members for a in ABILITIES]
-    results: dict = {a: {"title": t, "probe": a in ("labels", "mapping"), "members": {}} for a, t in ABILITIES.items()}
+    results: dict = {a: {"title": t, "probe": a in PROBES, "members": {}} for a, t in ABILITIES.items()}
     with ProcessPoolExecutor(workers) as pool:
         futures = [pool.submit(_score_in_worker, str(folder), m, a, n) for m, a in todo]
         for done, ((member, ability), future) in enumerate(zip(todo, futures, strict=True), start=1):
