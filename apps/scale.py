@@ -14,9 +14,13 @@ from core.scale.charts import dataset_sizes, model_sizes
 from core.scale.chinchilla import tokens_per_parameter
 from core.scale.ladder_files import (
     AXES,
+    ISOFLOP_COMMAND,
+    ISOFLOP_FILE,
     LADDER_COMMANDS,
     LADDER_DIR,
     METRICS,
+    PHASE_COMMAND,
+    PHASE_DIR,
     RESULTS,
     ladder_dir,
     read_ladder,
@@ -118,10 +122,15 @@ def opened_tab(metric: str, axis: str):
 
 
 def opened_page(request: gr.Request):
-    """The tab's content where the page opens on a link to it (`?tab=emergence`); nothing to do otherwise."""
+    """The measured tabs' content where the page opens on a link to one (`?tab=emergence`, `phase` or
+    `chinchilla`); nothing to do otherwise."""
     query = dict(request.query_params) if request is not None else {}
-    linked = query.get("tab") == "emergence"
-    return emergence_page(ladder_dir(), query.get("metric", "exact match")) if linked else [gr.skip()] * 4
+    tab = query.get("tab")
+    emergence = (
+        emergence_page(ladder_dir(), query.get("metric", "exact match")) if tab == "emergence" else [gr.skip()] * 4
+    )
+    phase = phase_page() if tab == "phase" else [gr.skip()] * 2
+    return [*emergence, *phase, *(isoflop_page() if tab == "chinchilla" else [gr.skip()] * 2)]
 
 
 def ask(folder: Path, prompt: str, answer: str) -> pd.DataFrame:
@@ -129,6 +138,48 @@ def ask(folder: Path, prompt: str, answer: str) -> pd.DataFrame:
         from core.scale.ask import ask_ladder
 
         return pd.DataFrame(ask_ladder(folder, prompt, answer))
+
+
+@functools.lru_cache(maxsize=2)
+def measured_phase(folder: Path, stamp: float):
+    """The phase-change runs in `folder` (newest file of modification time `stamp`): figure, verdict lines."""
+    from core.scale.phase_charts import phase_curves
+    from core.scale.phase_report import read_run, read_runs, summary, verdict_line
+
+    runs = [read_run(result) for result in read_runs(folder)]
+    lines = "\n".join(f"- {verdict_line(run)}" for run in runs)
+    return phase_curves(runs), f"**{summary(runs)}**\n\n{lines}"
+
+
+def phase_page(folder: Path = PHASE_DIR):
+    """The phase-change tab's figure and verdicts; nothing where no run was measured."""
+    stamps = [path.stat().st_mtime for path in folder.glob("seed-*.json")]
+    if not stamps:
+        return None, f"**Not measured yet.** Measure a run with:\n\n```\n{PHASE_COMMAND}\n```"
+    return measured_phase(folder, max(stamps))
+
+
+@functools.lru_cache(maxsize=2)
+def measured_isoflop(path: Path, stamp: float):
+    """The IsoFLOP runs in `path` (of modification time `stamp`): the profiles' chart and the ratio in words."""
+    import json
+
+    from core.scale.isoflop_report import isoflop_chart, isoflop_markdown
+
+    result = json.loads(path.read_text())
+    return isoflop_chart(result), isoflop_markdown(result)
+
+
+def isoflop_page(path: Path = ISOFLOP_FILE):
+    """Our own compute-optimal ratio where it was measured; otherwise what to run, and nothing made up."""
+    if not path.is_file():
+        return gr.Plot(visible=False), (
+            "**Not measured.** Our own ratio needs IsoFLOP profiles (Hoffmann et al. 2022, approach 2): at each of "
+            "several compute budgets, models of many sizes trained on the tokens the budget leaves them. These "
+            f"runs were not made. They are one command:\n\n```\n{ISOFLOP_COMMAND}\n```"
+        )
+    figure, told = measured_isoflop(path, path.stat().st_mtime)
+    return gr.Plot(value=figure, visible=True), told
 
 
 def missing_note(folder: Path) -> str | None:
@@ -206,7 +257,7 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         unit = gr.Radio(["tokens", "TB"], value="tokens", label="Measure datasets in")
         datasets_plot = gr.Plot(value=dataset_sizes("tokens"), label="Datasets for language models")
         unit.change(dataset_sizes, inputs=unit, outputs=datasets_plot, api_name="datasets")
-    with gr.Tab("Chinchilla calculator", id="chinchilla"):
+    with gr.Tab("Chinchilla calculator", id="chinchilla") as chinchilla_tab:
         gr.Markdown(
             "Is a model trained at **Chinchilla scale**? The course notes say: more than 15 training tokens per "
             "parameter. The Chinchilla paper's rule of thumb for compute-optimal training is about 20:1.\n\n"
@@ -219,6 +270,9 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         verdict = gr.Markdown()
         calc_plot = gr.Plot(label="Your model among the others")
         check.click(judge, inputs=[params, tokens], outputs=[verdict, calc_plot], api_name="chinchilla")
+        gr.Markdown("### Our own ratio, measured on the ladder's corpus")
+        isoflop_plot = gr.Plot(label="IsoFLOP profiles", visible=False)
+        isoflop_told = gr.Markdown()
     with gr.Tab("LLM providers", id="providers"):
         gr.Markdown(
             "The course's capability table of LLM providers. As transcribed in the notes, every provider offers "
@@ -228,9 +282,22 @@ with gr.Blocks(title="Foundation models and scale") as demo:
         gr.Dataframe(value=capability_rows([]), label=f"{len(PROVIDERS)} providers", interactive=False)
     with gr.Tab("Emergence, measured here", id="emergence") as emergence:
         metric, axis, measured_parts = emergence_tab(ladder_dir())
+    with gr.Tab("Inside one run", id="phase") as phase:
+        gr.Markdown(
+            "Olsson et al. (2022) saw, early in training, a short window in which a transformer's in-context "
+            "learning (later tokens of a document predicted better than early ones) and its *induction heads* "
+            "(heads that look back to the token after an earlier copy of the current one and copy it) appear "
+            "together, with a bump in the loss. Here the bundled base model's recipe is trained from scratch and "
+            "measured along the way (`core.scale.phase_change`): does the same happen in our model?"
+        )
+        phase_plot = gr.Plot(label="Loss, in-context score and induction head against training step")
+        phase_verdicts = gr.Markdown()
     # filled when the tab opens (its verdicts take a second of fits), or as the page opens on a link to it
     emergence.select(opened_tab, inputs=[metric, axis], outputs=measured_parts, api_name=False, show_progress="minimal")
-    demo.load(opened_page, outputs=measured_parts, api_name=False, show_progress="hidden")
+    phase.select(phase_page, outputs=[phase_plot, phase_verdicts], api_name=False, show_progress="minimal")
+    demo.load(
+        opened_page, outputs=measured_parts + [phase_plot, phase_verdicts], api_name=False, show_progress="hidden"
+    )
 
 link_inputs(
     demo,

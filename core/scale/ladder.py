@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -106,22 +107,36 @@ def held_out_loss(model, tokenizer, seed: int, batch_size: int, context: int, ba
     return sum(losses) / len(losses)
 
 
-def train_member(member: Member, tokenizer, steps: int, args: argparse.Namespace) -> dict:
-    """Train `member` from scratch for `steps` steps, save it under args.out / member.name, and return its row."""
+def train_member(
+    member: Member,
+    tokenizer,
+    steps: int,
+    args: argparse.Namespace,
+    schedule: int | None = None,
+    watch: Callable[[int, torch.nn.Module], None] | None = None,
+) -> dict:
+    """Train `member` from scratch for `steps` steps, save it under args.out / member.name, and return its row.
+    The learning rate follows a run of `schedule` steps (default `steps`), so a shorter run can be the first
+    steps of a longer one; `watch(done, model)` is called with the number of steps done before every step and at the end."""
+    schedule = schedule or steps
     from transformers import LlamaForCausalLM
 
     torch.manual_seed(args.seed)  # the same initial weights whichever members run before this one
     config = config_for(member, len(tokenizer), tokenizer.eos_token_id, args.context)
     model = LlamaForCausalLM(config).to(args.device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate(0, steps), betas=(0.9, 0.95), weight_decay=0.1)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=learning_rate(0, schedule), betas=(0.9, 0.95), weight_decay=0.1
+    )
     n_params = count_parameters(model)
     tokens = steps * args.batch_size * args.context  # predicted tokens: every position of every row
     print(f"{member.name}: {n_params:,} parameters, {steps} steps, {tokens:,} tokens", flush=True)
     model.train()
     began, smoothed = time.monotonic(), None
     for step in range(steps):
+        if watch:
+            watch(step, model)
         for group in optimizer.param_groups:
-            group["lr"] = learning_rate(step, steps)
+            group["lr"] = learning_rate(step, schedule)
         loss = next_token_loss(model, rows(step, args.seed, tokenizer, args.batch_size, args.context), args.device)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -132,6 +147,8 @@ def train_member(member: Member, tokenizer, steps: int, args: argparse.Namespace
             elapsed = time.monotonic() - began
             print(f"  step {step} loss {loss.item():.4f} smoothed {smoothed:.4f} {elapsed:.1f} s", flush=True)
     seconds = time.monotonic() - began
+    if watch:
+        watch(steps, model)
     held_out = held_out_loss(model, tokenizer, args.seed, args.batch_size, args.context, args.eval_batches, args.device)
     print(f"  done in {seconds:.1f} s: smoothed loss {smoothed:.4f}, held-out loss {held_out:.4f}", flush=True)
     model.save_pretrained(args.out / member.name)

@@ -1,6 +1,7 @@
 """The measured ladder on disk, read without torch: where it lives, its two files (ladder.json from
-`core.scale.ladder`, abilities.json from `core.scale.abilities`), and the names of what they hold, so that the
-scale demo builds its page from them without importing a deep-learning library."""
+`core.scale.ladder`, abilities.json from `core.scale.abilities`), the phase-change runs of `core.scale.phase_change`,
+and the names of what they hold, so that the scale demo builds its page from them without importing a
+deep-learning library."""
 
 import json
 import os
@@ -13,6 +14,13 @@ LADDER_COMMANDS = (  # N: training tokens per member, the same for every member
     "python -m core.scale.abilities --ladder core/scale/ladder_models",
 )
 RESULTS = "abilities.json"
+PHASE_DIR = Path(__file__).resolve().parent / "phase_runs"  # seed-<n>.json from core.scale.phase_change
+ISOFLOP_FILE = Path(__file__).resolve().parent / "isoflop.json"  # the runs of core.scale.isoflop
+ISOFLOP_COMMAND = (
+    "python -m core.scale.isoflop --budgets 1e12,2e12,4e12 --members w16-d1,w32-d2,w64-d3,w96-d4,w128-d4,w160-d6 "
+    "--batch-size 1 --out core/scale/isoflop.json"
+)
+PHASE_COMMAND = "python -m core.scale.phase_change --steps 1200 --seed S --out core/scale/phase_runs/seed-S.json"
 ABILITIES = {
     "labels": "Unrelated labels (k = 4)",
     "mapping": "Word mapping (k = 4)",
