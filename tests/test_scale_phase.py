@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from core.scale import phase_change, phase_report
-from core.scale.phase_report import APART, TOGETHER, UNCLEAR, crossing, judge, read_run
+from core.scale.phase_report import APART, NO_CHANGE, TOGETHER, UNCLEAR, crossing, judge, read_run
 from core.stats.verdict import Estimate
 
 
@@ -94,7 +94,7 @@ def test_the_gap_is_together_within_the_spacing_apart_when_it_excludes_zero(low,
     assert judge(Estimate((low + high) / 2, low, high, 10), resolution=10.0) == verdict
 
 
-def synthetic_run(icl_at: float, heads_at: float, seed: int = 0, noise: float = 0.02) -> dict:
+def synthetic_run(icl_at: float, heads_at: float, seed: int = 0, noise: float = 0.02, rise: float = 0.58) -> dict:
     """A run whose in-context score falls by 0.5 nats around `icl_at` and whose head 1.2 rises from 0.02 to 0.6
     around `heads_at` (each a steep logistic), with per-item noise."""
     rng = np.random.default_rng(seed)
@@ -102,9 +102,8 @@ def synthetic_run(icl_at: float, heads_at: float, seed: int = 0, noise: float = 
     measurements = []
     for step in steps:
         fall = 0.5 / (1 + math.exp(-(step - icl_at) / 8))
-        rise = 0.58 / (1 + math.exp(-(step - heads_at) / 8))
         heads = 0.02 + noise * rng.random((32, 2, 3))
-        heads[:, 1, 2] += rise
+        heads[:, 1, 2] += rise / (1 + math.exp(-(step - heads_at) / 8))
         measurements.append(
             {
                 "step": step,
@@ -133,6 +132,13 @@ def test_a_run_whose_two_curves_change_at_one_step_is_together_and_one_apart_is_
     )
 
 
+def test_a_run_without_an_induction_head_has_nothing_to_compare():
+    run = read_run(synthetic_run(150, 150, rise=0.0))
+    assert not run.heads.changed and run.icl.changed
+    assert run.verdict == NO_CHANGE
+    assert "no induction head within 600 steps" in phase_report.verdict_line(run)
+
+
 def test_the_bands_are_ninety_five_percent_bootstrap_intervals_around_the_means():
     run = read_run(synthetic_run(150, 150, noise=0.2))
     assert (run.icl.low <= run.icl.mean).all() and (run.icl.mean <= run.icl.high).all()
@@ -158,6 +164,10 @@ def test_the_cli_measures_the_recipe_from_scratch_and_keeps_the_asked_checkpoint
     first = result["measurements"][0]
     assert len(first["icl"]) == len(first["loss"]) == 2
     assert np.array(first["heads"]).shape == (2, 6, 5)  # probes, layers, heads
+    # golden: seed 0's first two held-out documents before training and after 3 steps of one 1024-token row
+    assert first["loss"] == pytest.approx([7.64762, 7.73015], abs=2e-3)
+    assert result["measurements"][-1]["loss"] == pytest.approx([7.63565, 7.70042], abs=2e-3)
+    assert result["measurements"][-1]["icl"] == pytest.approx([0.03736, -0.15117], abs=2e-3)
     kept = AutoModelForCausalLM.from_pretrained(out.parent / "phase-step-2")
     assert kept.dtype == torch.float16
 

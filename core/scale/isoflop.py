@@ -1,7 +1,7 @@
 """Our own compute-optimal ratio: IsoFLOP profiles on the ladder's corpus (Hoffmann et al. 2022, approach 2).
 
     python -m core.scale.isoflop --budgets 1e12,2e12,4e12 --members w16-d1,w32-d2,w64-d3,w96-d4,w128-d4
-                                 --out core/scale/isoflop.json [--batch-size 2] [--threads 2] [--seed 0]
+                                 --out core/scale/isoflop.json [--batch-size 2] [--threads 2] [--seed 0] [--device cuda]
 
 At each compute budget C every chosen ladder member is trained from scratch (the ladder's recipe,
 `core.scale.ladder.train_member`) on D = C / (6 N) tokens, so that all runs of one budget cost the same, and its
@@ -58,7 +58,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--eval-batches", type=int, default=4)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU")
     args = parser.parse_args(argv)
+    if args.device != "cpu" and not args.device.startswith("cuda"):
+        parser.error(f"--device must be cpu or cuda; got {args.device!r}")
+    if args.device.startswith("cuda") and not torch.cuda.is_available():
+        parser.error("--device cuda, but PyTorch sees no CUDA GPU here: use --device cpu")
     try:
         args.budgets = sorted({float(b) for b in args.budgets.split(",") if b.strip()})
     except ValueError:
@@ -73,7 +78,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     for flag, value in [("--batch-size", args.batch_size), ("--context", args.context), ("--threads", args.threads)]:
         if value < 1:
             parser.error(f"{flag} must be a positive whole number; got {value}")
-    args.device = "cpu"
     return args
 
 

@@ -1,7 +1,7 @@
 """The phase change inside one training run (Olsson et al. 2022, "In-context learning and induction heads").
 
-    python -m core.scale.phase_change --steps 1000 --out core/scale/phase_change.json [--documents 64] [--probes 64]
-                                      [--keep 100,400] [--threads 2] [--seed 0]
+    python -m core.scale.phase_change --steps 1200 --out core/scale/phase_runs/seed-0.json [--documents 64]
+                                      [--probes 64] [--keep 100,400] [--threads 2] [--seed 0] [--device cuda]
 
 Olsson et al. saw, early in the training of every multi-layer transformer they made, a short window in which the
 model's in-context learning and its induction heads appear together. This trains the bundled base model's recipe
@@ -22,6 +22,7 @@ loadable with `from_pretrained`) under the folder of `--out`.
 """
 
 import argparse
+import copy
 import json
 import random
 import tempfile
@@ -106,9 +107,9 @@ def prefix_matching(model, probes: torch.Tensor) -> list[list[list[float]]]:
     return prefix_scores(attentions, (probes.shape[1] - 1) // 2).tolist()
 
 
-def _rounded(values):
-    """Nested lists of floats to 5 decimals: the JSON stays small, far finer than any interval."""
-    return [_rounded(v) for v in values] if isinstance(values, list) else round(values, 5)
+def _rounded(values, digits: int):
+    """Nested lists of floats to `digits` decimals: the JSON stays small, far finer than any interval."""
+    return [_rounded(v, digits) for v in values] if isinstance(values, list) else round(values, digits)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -121,7 +122,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU")
     args = parser.parse_args(argv)
+    if args.device != "cpu" and not args.device.startswith("cuda"):
+        parser.error(f"--device must be cpu or cuda; got {args.device!r}")
+    if args.device.startswith("cuda") and not torch.cuda.is_available():
+        parser.error("--device cuda, but PyTorch sees no CUDA GPU here: use --device cpu")
     for flag, value in [("--steps", args.steps), ("--documents", args.documents), ("--probes", args.probes)]:
         if value < 1:
             parser.error(f"{flag} must be a positive whole number; got {value}")
@@ -131,7 +137,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--keep takes step numbers separated by commas, e.g. 100,400; got {args.keep!r}")
     if any(not 0 <= step <= args.steps for step in args.keep):
         parser.error(f"--keep steps must lie between 0 and --steps ({args.steps})")
-    args.context, args.device, args.eval_batches = 1024, "cpu", 4
+    args.context, args.eval_batches = 1024, 4
     return args
 
 
@@ -141,8 +147,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse(argv)
     torch.set_num_threads(args.threads)
     tokenizer = AutoTokenizer.from_pretrained(MODEL_DIR)
-    documents = evaluation_documents(tokenizer, args.documents, args.seed)
-    probes = induction_probes(tokenizer, args.probes, args.seed)
+    documents = evaluation_documents(tokenizer, args.documents, args.seed).to(args.device)
+    probes = induction_probes(tokenizer, args.probes, args.seed).to(args.device)
     marks = set(measurement_steps(args.steps)) | set(args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result = {
@@ -165,8 +171,7 @@ def main(argv: list[str] | None = None) -> dict:
         model.eval()
         if done in args.keep:
             folder = args.out.parent / f"phase-step-{done}"
-            model.to(torch.float16).save_pretrained(folder)
-            model.to(torch.float32)
+            copy.deepcopy(model).to(torch.float16).save_pretrained(folder)  # a copy: the run's weights stay float32
             tokenizer.save_pretrained(folder)
         icl, loss = document_losses(model, documents)
         heads = prefix_matching(model, probes)
@@ -177,7 +182,7 @@ def main(argv: list[str] | None = None) -> dict:
             for head in range(len(heads[0][0]))
         )
         result["measurements"].append(
-            {"step": done, "icl": _rounded(icl), "loss": _rounded(loss), "heads": _rounded(heads)}
+            {"step": done, "icl": _rounded(icl, 5), "loss": _rounded(loss, 5), "heads": _rounded(heads, 4)}
         )
         print(
             f"  measured step {done}: in-context score {sum(icl) / len(icl):+.3f} nats, "

@@ -27,6 +27,7 @@ from core.stats.verdict import Estimate
 
 N_BOOT = 2000
 TOGETHER, APART, UNCLEAR = "together", "apart", "not enough evidence"
+NO_CHANGE = "nothing to compare: a curve did not change"
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,15 @@ class Curve:
     mean: np.ndarray  # (S,)
     low: np.ndarray  # (S,)
     high: np.ndarray  # (S,)
+    change: Estimate  # last value minus first, with its interval
     halfway: Estimate  # the step of half the change, with its interval
     window: tuple[float, float]  # the 10% and 90% crossings of the mean curve
     boot_halfway: np.ndarray  # (N_BOOT,) the halfway step in each replicate
+
+    @property
+    def changed(self) -> bool:
+        """Whether the curve moved at all: the interval of its change excludes 0."""
+        return self.change.low > 0 or self.change.high < 0
 
 
 @dataclass(frozen=True)
@@ -88,11 +95,15 @@ def curve(steps: np.ndarray, items: np.ndarray, seed: int, heads: bool = False) 
     low, high = np.percentile(boot, [2.5, 97.5], axis=0)
     halves = np.array([crossing(steps, b, 0.5) for b in boot])  # (B,)
     lo, hi = np.nanpercentile(halves, [2.5, 97.5])
+    moved = boot[:, -1] - boot[:, 0]  # (B,)
     return Curve(
         steps,
         mean,
         low,
         high,
+        Estimate(
+            float(mean[-1] - mean[0]), *np.percentile(moved, [2.5, 97.5]).tolist(), items.shape[1], method="bootstrap"
+        ),
         Estimate(crossing(steps, mean, 0.5), float(lo), float(hi), items.shape[1], method="bootstrap percentile"),
         (crossing(steps, mean, 0.1), crossing(steps, mean, 0.9)),
         halves,
@@ -105,8 +116,11 @@ def spacing(steps: np.ndarray, at: float) -> float:
     return float(steps[after] - steps[after - 1])
 
 
-def judge(gap: Estimate, resolution: float) -> str:
-    """Together where the gap's interval lies within +- resolution, apart where it excludes 0, else unclear."""
+def judge(gap: Estimate, resolution: float, changed: bool = True) -> str:
+    """Together where the gap's interval lies within +- resolution, apart where it excludes 0, else unclear; where
+    one of the curves did not change (`changed` false) there is no step of change to compare."""
+    if not changed:
+        return NO_CHANGE
     if -resolution <= gap.low and gap.high <= resolution:
         return TOGETHER
     if gap.low > 0 or gap.high < 0:
@@ -140,7 +154,7 @@ def read_run(result: dict) -> Run:
         f"{best // per_layer}.{best % per_layer}",
         gap,
         resolution,
-        judge(gap, resolution),
+        judge(gap, resolution, icl.changed and heads.changed),
     )
 
 
@@ -152,6 +166,18 @@ def read_runs(folder: Path) -> list[dict]:
 def verdict_line(run: Run) -> str:
     """One sentence per seed: when each curve changes, and the verdict."""
     icl, heads = run.icl.halfway, run.heads.halfway
+    last = f"{run.icl.steps[-1]:.0f} steps"
+    if not run.heads.changed:
+        return (
+            f"Seed {run.seed}: no induction head within {last} (the strongest head's prefix-matching score moved "
+            f"{run.heads.change.effect:+.3f} [{run.heads.change.low:+.3f}, {run.heads.change.high:+.3f}]): "
+            f"**{run.verdict}**."
+        )
+    if not run.icl.changed:
+        return (
+            f"Seed {run.seed}: the in-context score did not move within {last} ({run.icl.change.effect:+.3f} nats "
+            f"[{run.icl.change.low:+.3f}, {run.icl.change.high:+.3f}]): **{run.verdict}**."
+        )
     return (
         f"Seed {run.seed}: the in-context score makes half its fall at step {icl.effect:.0f} "
         f"[{icl.low:.0f}, {icl.high:.0f}], the strongest head half its rise at step {heads.effect:.0f} "
