@@ -86,24 +86,33 @@ def test_crossing_reads_the_share_of_the_change_between_measurements():
     assert math.isnan(crossing(steps, np.array([1.0, 1.0, 1.0, 1.0]), 0.5))
 
 
+def test_the_steepest_stretch_is_found_after_the_warm_up_and_in_the_curves_direction():
+    steps = np.array([0.0, 50, 100, 200, 300, 400, 500])
+    falls = np.array([5.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0])  # the warm-up fall is larger, but comes before step 100
+    assert phase_report.steepest(steps, falls, direction=-1) == 250.0  # the stretch 200-300
+    assert phase_report.steepest(steps, -falls, direction=1) == 250.0
+    assert math.isnan(phase_report.steepest(np.array([0.0, 50]), np.array([1.0, 0.0]), direction=-1))
+
+
 @pytest.mark.parametrize(
     "low, high, verdict",
-    [(-8.0, 9.0, TOGETHER), (15.0, 40.0, APART), (-40.0, -12.0, APART), (-5.0, 30.0, UNCLEAR)],
+    [(710.0, 800.0, TOGETHER), (300.0, 400.0, APART), (900.0, 950.0, APART), (650.0, 800.0, UNCLEAR)],
 )
-def test_the_gap_is_together_within_the_spacing_apart_when_it_excludes_zero(low, high, verdict):
-    assert judge(Estimate((low + high) / 2, low, high, 10), resolution=10.0) == verdict
+def test_the_jump_is_together_inside_the_heads_window_apart_wholly_outside_it(low, high, verdict):
+    assert judge(Estimate((low + high) / 2, low, high, 64), window=(700.0, 880.0)) == verdict
+    assert judge(Estimate((low + high) / 2, low, high, 64), window=(700.0, 880.0), changed=False) == NO_CHANGE
 
 
-def synthetic_run(icl_at: float, heads_at: float, seed: int = 0, noise: float = 0.02, rise: float = 0.58) -> dict:
-    """A run whose in-context score falls by 0.5 nats around `icl_at` and whose head 1.2 rises from 0.02 to 0.6
-    around `heads_at` (each a steep logistic), with per-item noise."""
+def synthetic_run(icl_at: float, heads_at: float, seed: int = 0, noise: float = 0.02, rise: float = 0.78) -> dict:
+    """A run whose in-context score falls by 0.5 nats around `icl_at` and whose head 1.2 rises from 0.02 by
+    `rise` around `heads_at` (each a steep logistic), with per-item noise."""
     rng = np.random.default_rng(seed)
-    steps = phase_change.measurement_steps(600)
+    steps = phase_change.measurement_steps(1000)
     measurements = []
     for step in steps:
-        fall = 0.5 / (1 + math.exp(-(step - icl_at) / 8))
+        fall = 0.5 / (1 + math.exp(-(step - icl_at) / 20))
         heads = 0.02 + noise * rng.random((32, 2, 3))
-        heads[:, 1, 2] += rise / (1 + math.exp(-(step - heads_at) / 8))
+        heads[:, 1, 2] += rise / (1 + math.exp(-(step - heads_at) / 20))
         measurements.append(
             {
                 "step": step,
@@ -112,35 +121,34 @@ def synthetic_run(icl_at: float, heads_at: float, seed: int = 0, noise: float = 
                 "heads": heads.tolist(),
             }
         )
-    return {"seed": seed, "steps": 600, "measurements": measurements}
+    return {"seed": seed, "steps": 1000, "measurements": measurements}
 
 
-def test_a_run_whose_two_curves_change_at_one_step_is_together_and_one_apart_is_apart():
-    same = read_run(synthetic_run(150, 150))
-    assert same.icl.halfway.effect == pytest.approx(150, abs=2)
-    assert same.heads.halfway.effect == pytest.approx(150, abs=2)
-    assert same.strongest == "1.2"
-    assert same.resolution == 10.0
+def test_a_run_whose_two_curves_jump_at_one_step_is_together_and_one_apart_is_apart():
+    same = read_run(synthetic_run(800, 800))
+    assert same.icl.jump.effect == pytest.approx(800, abs=25)
+    assert same.heads.window[0] < 800 < same.heads.window[1]
+    assert same.strongest == "1.2" and same.heads.induction
     assert same.verdict == TOGETHER
-    apart = read_run(synthetic_run(350, 150))
-    assert apart.gap.effect == pytest.approx(200, abs=5)
-    assert apart.gap.low > 150
+    assert "head 1.2 becomes an induction head" in phase_report.verdict_line(same)
+    apart = read_run(synthetic_run(350, 800))
+    assert apart.icl.jump.effect == pytest.approx(350, abs=25)
     assert apart.verdict == APART
-    assert "apart" in phase_report.verdict_line(apart) and "step 350" in phase_report.verdict_line(apart)
+    assert "apart" in phase_report.verdict_line(apart)
     assert phase_report.summary([same, apart]) == (
         "In-context learning and the induction head change together at 1 of 2 seeds."
     )
 
 
 def test_a_run_without_an_induction_head_has_nothing_to_compare():
-    run = read_run(synthetic_run(150, 150, rise=0.0))
-    assert not run.heads.changed and run.icl.changed
+    run = read_run(synthetic_run(800, 800, rise=0.1))  # the head moves, but most of its attention stays elsewhere
+    assert run.heads.changed and not run.heads.induction
     assert run.verdict == NO_CHANGE
-    assert "no induction head within 600 steps" in phase_report.verdict_line(run)
+    assert "no induction head within 1000 steps" in phase_report.verdict_line(run)
 
 
 def test_the_bands_are_ninety_five_percent_bootstrap_intervals_around_the_means():
-    run = read_run(synthetic_run(150, 150, noise=0.2))
+    run = read_run(synthetic_run(800, 800, noise=0.2))
     assert (run.icl.low <= run.icl.mean).all() and (run.icl.mean <= run.icl.high).all()
     width = float(np.median(run.icl.high - run.icl.low))
     assert width == pytest.approx(2 * 1.96 * 0.2 / math.sqrt(32), rel=0.25)  # the mean of 32 items' noise
@@ -190,7 +198,7 @@ def test_the_tab_shows_the_curves_and_the_verdict_of_every_seed(tmp_path):
     from apps import scale
 
     for seed in (0, 1):
-        (tmp_path / f"seed-{seed}.json").write_text(json.dumps(synthetic_run(150, 150, seed=seed)))
+        (tmp_path / f"seed-{seed}.json").write_text(json.dumps(synthetic_run(800, 800, seed=seed)))
     figure, told = scale.phase_page(tmp_path)
     assert "together at 2 of 2 seeds" in told and told.count("Seed ") == 2
     assert len(figure.data) == 2 * 3 * 2  # per seed and panel: a band and a line

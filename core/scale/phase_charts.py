@@ -1,6 +1,6 @@
 """The phase change as a picture: three panels along training steps (the held-out loss, the in-context score and
-the strongest head's prefix-matching score), each with its 95% band, every seed a line, and each curve's
-halfway step marked."""
+the strongest head's prefix-matching score), each with its 95% band, every seed a line, the window in which the
+induction head forms shaded and the in-context score's steepest fall dotted."""
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -57,12 +57,19 @@ def phase_curves(runs: list[Run]) -> go.Figure:
                 row=row,
                 col=1,
             )
-            if key != "loss":
-                fig.add_vline(x=curve.halfway.effect, line={"dash": "dot", "color": colour, "width": 1}, row=row, col=1)
+            if key == "heads" and curve.induction:  # where the induction head forms, shaded in every panel
+                for panel in (1, 2, 3):
+                    fig.add_vrect(
+                        x0=curve.window[0], x1=curve.window[1], fillcolor=colour, opacity=0.08, line_width=0,
+                        row=panel, col=1,
+                    )  # fmt: skip
+            if key == "icl" and curve.changed:
+                fig.add_vline(x=curve.jump.effect, line={"dash": "dot", "color": colour, "width": 1}, row=row, col=1)
             fig.update_yaxes(title_text=title, row=row, col=1)
     fig.update_xaxes(title_text="training step (8 x 1024 tokens each)", row=3, col=1)
     fig.update_layout(
-        title="Inside one run: loss, in-context learning and the induction head (dotted: half the change)",
+        title="Inside one run: shaded, the induction head forms (10-90% of its rise); dotted, the steepest fall in loss "
+        "late in a document",
         height=720,
         legend={"orientation": "h", "y": -0.1},
         margin={"l": 80, "r": 20, "t": 70, "b": 70},
