@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
         page_file.write_text("<html><body style='margin:0;background:white'>" + "".join(parts) + "</body></html>")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page = browser.new_page(viewport={"width": 1100, "height": 760 if args.phase else 900})
             page.goto(page_file.as_uri())
             page.wait_for_timeout(1500)
             page.screenshot(path=str(out), full_page=True)

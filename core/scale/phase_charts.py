@@ -68,8 +68,8 @@ def phase_curves(runs: list[Run]) -> go.Figure:
             fig.update_yaxes(title_text=title, row=row, col=1)
     fig.update_xaxes(title_text="training step (8 x 1024 tokens each)", row=3, col=1)
     fig.update_layout(
-        title="Inside one run: shaded, the induction head forms (10-90% of its rise); dotted, the steepest fall in loss "
-        "late in a document",
+        title="Inside one run: shaded, the induction head forms (10-90% of its rise); dotted, the in-context score's "
+        "steepest fall",
         height=720,
         legend={"orientation": "h", "y": -0.1},
         margin={"l": 80, "r": 20, "t": 70, "b": 70},

@@ -187,12 +187,17 @@ def verdict_line(run: Run) -> str:
             f"[{run.icl.change.low:+.3f}, {run.icl.change.high:+.3f}]): **{run.verdict}**."
         )
     start, end = run.heads.window
+
+    def at(curve: Curve, step: float) -> float:
+        return float(np.interp(step, curve.steps, curve.mean))
+
     return (
         f"Seed {run.seed}: head {run.strongest} becomes an induction head (prefix-matching score "
         f"{run.heads.mean[0]:.3f} to {run.heads.mean[-1]:.2f}) between steps {start:.0f} and {end:.0f} (10% to 90% "
-        f"of its rise); the in-context score falls most around step {icl.effect:.0f} [{icl.low:.0f}, "
-        f"{icl.high:.0f}] ({run.icl.mean[0]:+.2f} to {run.icl.mean[-1]:+.2f} nats over the run), the held-out loss "
-        f"around step {run.loss.jump.effect:.0f}: **{run.verdict}**."
+        f"of its rise). In that window the in-context score goes from {at(run.icl, start):+.2f} to "
+        f"{at(run.icl, end):+.2f} nats ({run.icl.mean[-1]:+.2f} at the end) and the held-out loss from "
+        f"{at(run.loss, start):.2f} to {at(run.loss, end):.2f}; the in-context score falls most around step "
+        f"{icl.effect:.0f} [{icl.low:.0f}, {icl.high:.0f}]: **{run.verdict}**."
     )
 
 
