@@ -295,8 +295,12 @@ with gr.Blocks(title="Foundation models and scale") as demo:
     # filled when the tab opens (its verdicts take a second of fits), or as the page opens on a link to it
     emergence.select(opened_tab, inputs=[metric, axis], outputs=measured_parts, api_name=False, show_progress="minimal")
     phase.select(phase_page, outputs=[phase_plot, phase_verdicts], api_name=False, show_progress="minimal")
+    chinchilla_tab.select(isoflop_page, outputs=[isoflop_plot, isoflop_told], api_name=False, show_progress="minimal")
     demo.load(
-        opened_page, outputs=measured_parts + [phase_plot, phase_verdicts], api_name=False, show_progress="hidden"
+        opened_page,
+        outputs=measured_parts + [phase_plot, phase_verdicts, isoflop_plot, isoflop_told],
+        api_name=False,
+        show_progress="hidden",
     )
 
 link_inputs(

@@ -117,3 +117,11 @@ def test_without_runs_the_chinchilla_tab_says_our_ratio_was_not_measured(tmp_pat
     plot, told = scale.isoflop_page(tmp_path / "isoflop.json")
     assert not plot.visible
     assert "Not measured" in told and "python -m core.scale.isoflop" in told
+
+
+def test_in_a_browser_the_chinchilla_tab_says_our_own_ratio_was_not_measured(suite_server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{suite_server.base}/scale/?tab=chinchilla")
+    expect(page.get_by_text("Our own ratio needs IsoFLOP profiles").first).to_be_visible(timeout=60_000)
+    assert page.console_errors == []

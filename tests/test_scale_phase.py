@@ -224,7 +224,8 @@ def test_in_a_browser_the_phase_tab_shows_the_shipped_runs_when_opened_or_linked
     page.goto(f"{suite_server.base}/scale/")
     page.get_by_role("tab", name="Inside one run").click()
     expect(page.get_by_text("change together at").first).to_be_visible(timeout=60_000)
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot:visible")).to_have_count(1)  # the other tabs' plots are hidden
+    expect(page.locator(".js-plotly-plot:visible .gtitle")).to_contain_text("Inside one run")
     linked = page.context.new_page()
     linked.goto(f"{suite_server.base}/scale/?tab=phase")
     expect(linked.get_by_text("change together at").first).to_be_visible(timeout=60_000)
