@@ -21,7 +21,7 @@ import torch
 
 from core.prompting.choices import MODEL_DIR
 from core.prompting.train import WARMUP
-from core.scale.ladder import MEMBERS, train_member
+from core.scale.ladder import MEMBERS, check_device, train_member
 
 MIN_STEPS = 2 * WARMUP  # fewer, and the learning-rate warm-up is half the run or more
 
@@ -60,10 +60,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--eval-batches", type=int, default=4)
     parser.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU")
     args = parser.parse_args(argv)
-    if args.device != "cpu" and not args.device.startswith("cuda"):
-        parser.error(f"--device must be cpu or cuda; got {args.device!r}")
-    if args.device.startswith("cuda") and not torch.cuda.is_available():
-        parser.error("--device cuda, but PyTorch sees no CUDA GPU here: use --device cpu")
+    check_device(parser, args.device)
     try:
         args.budgets = sorted({float(b) for b in args.budgets.split(",") if b.strip()})
     except ValueError:

@@ -165,6 +165,14 @@ def train_member(
     }
 
 
+def check_device(parser: argparse.ArgumentParser, device: str) -> None:
+    """Refuse a --device that is neither cpu nor a CUDA GPU this machine has, saying what to give instead."""
+    if device != "cpu" and not device.startswith("cuda"):
+        parser.error(f"--device must be cpu or cuda (cuda:1 for a second GPU); got {device!r}")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        parser.error("--device cuda, but PyTorch sees no CUDA GPU here: use --device cpu")
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tokens", type=int, required=True, help="training tokens per member, e.g. 2000000")
@@ -191,10 +199,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if unknown or not names:
         parser.error(f"unknown member {', '.join(unknown) or '(none given)'}: choose from {', '.join(MEMBERS)}")
     args.members = [MEMBERS[name] for name in dict.fromkeys(names)]
-    if args.device != "cpu" and not args.device.startswith("cuda"):
-        parser.error(f"--device must be cpu or cuda (cuda:1 for a second GPU); got {args.device!r}")
-    if args.device.startswith("cuda") and not torch.cuda.is_available():
-        parser.error("--device cuda, but PyTorch sees no CUDA GPU here: use --device cpu")
+    check_device(parser, args.device)
     return args
 
 

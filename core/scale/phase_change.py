@@ -33,7 +33,7 @@ import torch
 from core.prompting.choices import MODEL_DIR
 from core.prompting.corpus import document
 from core.prompting.train import STEPS
-from core.scale.ladder import EVAL_SEED, MEMBERS, train_member
+from core.scale.ladder import EVAL_SEED, MEMBERS, check_device, train_member
 
 EARLY, LATE = 50, 500  # Olsson et al.'s token positions
 WINDOW = 10  # tokens either side of each position averaged, to steady a per-document score
@@ -124,10 +124,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU")
     args = parser.parse_args(argv)
-    if args.device != "cpu" and not args.device.startswith("cuda"):
-        parser.error(f"--device must be cpu or cuda; got {args.device!r}")
-    if args.device.startswith("cuda") and not torch.cuda.is_available():
-        parser.error("--device cuda, but PyTorch sees no CUDA GPU here: use --device cpu")
+    check_device(parser, args.device)
     for flag, value in [("--steps", args.steps), ("--documents", args.documents), ("--probes", args.probes)]:
         if value < 1:
             parser.error(f"{flag} must be a positive whole number; got {value}")
