@@ -47,3 +47,13 @@ def model_line(name: str) -> str:
         return f"Model: the small model bundled with this demo, fast enough on a CPU{hub}."
     where = "on the GPU" if gpu_available() else "on the CPU (slow: no GPU found)"
     return f"Model: `{source}` from the Hugging Face Hub, {where}; choose `{BUNDLED}` for the small model trained here."
+
+
+def family_line() -> str:
+    """One Markdown line naming the one base model that the prompting lab, the tuning lab and the transformer
+    explorer share, and its model card."""
+    return (
+        "One model family: `lab-lm`, the base model pre-trained here (model card: `core/prompting/model/README.md`), "
+        "is the model the prompting lab prompts, the transformer explorer opens and the tuning lab tunes, into `lab-lm-sft` "
+        "(instruction-tuned) and `lab-lm-ppo` (then feedback-tuned)."
+    )

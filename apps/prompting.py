@@ -4,10 +4,10 @@ and on real LLMs (Wei et al. 2022). UI only; the lab's logic lives in `core.prom
 import gradio as gr
 
 from apps.deep_links import link_inputs
-from apps.hosting import model_line
+from apps.hosting import family_line, model_line
 from core.prompting import models  # noqa: F401 - registers the lab model (its menu default is read below)
 from core.prompting.api import api_evaluate, api_generate, api_in_context, api_own_prompt
-from core.prompting.choices import BUNDLED, NAME, SOURCES
+from core.prompting.choices import BUNDLED, NAME, SOURCES, with_tuned
 from core.prompting.evaluation_run import RUNNING, evaluate_uses, stopped, wrong_answer
 from core.prompting.in_context import LABEL_KS, default_ks, k_choices
 from core.prompting.k_curve import PROBES, TARGET_NOTE, example_probe
@@ -40,7 +40,9 @@ DEFAULT_SOURCE = default_source(NAME)  # "bundled", or the hub model a GPU Space
 
 def model_dropdown(label: str, **layout) -> gr.Dropdown:
     """A menu of the lab's models that also takes any hub id."""
-    return gr.Dropdown(model_menu(NAME, SOURCES), value=DEFAULT_SOURCE, label=label, allow_custom_value=True, **layout)
+    return gr.Dropdown(
+        with_tuned(model_menu(NAME, SOURCES)), value=DEFAULT_SOURCE, label=label, allow_custom_value=True, **layout
+    )
 
 
 def on_generate(task, length, question_seed, prompt, source, chat, max_new_tokens, temperature, top_k, top_p, seed):
@@ -113,7 +115,7 @@ with gr.Blocks(title=TITLE) as demo:
         "here on generated documents whose formats and answer words vary at random, so only a prompt's examples say "
         "how to answer. Pick a hub base or instruct model to see what instruction tuning changes (GPU)."
     )
-    gr.Markdown(model_line(NAME))
+    gr.Markdown(f"{model_line(NAME)} {family_line()}")
     with gr.Row():
         source = model_dropdown("Model", scale=2)
         chat = gr.Checkbox(value=True, label="Use the model's chat template (if it has one)")

@@ -4,6 +4,7 @@ decoder and the cross-attention between them, and generation one token at a time
 import gradio as gr
 
 from apps.deep_links import link_inputs
+from apps.hosting import family_line
 from core.attention.choices import BUNDLED_NAMES, LAB_LM, MODES, TRANSLATOR
 from core.attention.choices import STACK_TITLES as STACK_LABELS
 from core.attention.tables import HEAD_COLUMNS, TOKEN_COLUMNS, head_table, token_table
@@ -211,6 +212,7 @@ with gr.Blocks(title="Transformer explorer") as demo:
         f"language (colours move after the noun); `{LAB_LM}` is the prompting lab's decoder. "
         "Or type a hub id that returns attentions (gpt2, bert-base-uncased, t5-small)."
     )
+    gr.Markdown(family_line())
     with gr.Row():
         text = gr.Textbox(label="Sentence", value=EXAMPLES[0][0], lines=1, max_lines=8, scale=3)
         model = gr.Dropdown(

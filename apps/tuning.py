@@ -8,7 +8,7 @@ import gradio as gr
 import pandas as pd
 
 from apps.deep_links import link_inputs
-from apps.hosting import model_line
+from apps.hosting import family_line, model_line
 from core.tuning.instructions import TASKS
 from core.tuning.lab import (
     DEFAULT_TASKS,
@@ -45,12 +45,14 @@ ANSWER_COLUMNS = ["question", "before", "after"]
 NOTES_COLUMNS = ["", "what", "how", "when"]
 FEEDBACK_DEFAULTS = {"method": "ppo", "steps": 15, "learning_rate": FEEDBACK_LEARNING_RATE, "kl_coef": 0.1,
                      "seed": 0}  # fmt: skip
+SIDE_COLUMNS = ["model", "from", "reply", "follows the instruction"]
 MEASURED_COLUMNS = ["", "examples / rankings used", "compute (s)", "weights changed", "target reached",
                     "unrelated task (forgetting)", "how it was run"]  # fmt: skip
 
 
 def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, questions, session, progress=gr.Progress()):
     from core.tuning.charts import accuracy_before_after, loss_curve
+    from core.tuning.over_seeds import live_note
     from core.tuning.summaries import instruction_rows, instruction_summary
 
     def tick(done, total, what):
@@ -59,9 +61,14 @@ def on_instruction_tune(tasks, examples, steps, learning_rate, lora, seed, quest
     session, report = instruction_tuning(
         session, tasks, examples, steps, learning_rate, lora, seed, questions, progress=tick
     )
-    summary = instruction_summary(report) + (
-        "\n\n**Next:** open **2. Rank** to rank this tuned model's answers, or go straight to **3. RLHF** "
-        "and tune it with a built-in rater."
+    summary = (
+        instruction_summary(report)
+        + "\n\n"
+        + live_note("sft")
+        + (
+            "\n\n**Next:** open **2. Rank** to rank this tuned model's answers, or go straight to **3. RLHF** "
+            "and tune it with a built-in rater."
+        )
     )
     bars = accuracy_before_after(
         [(f"{r.title}{' (new phrasing)' if r.held_out_phrasing else ''}", r.before, r.after) for r in report.rows]
@@ -89,6 +96,7 @@ def on_rank(*args):
 
 def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_from, session, progress=gr.Progress()):
     from core.tuning.charts import feedback_curves
+    from core.tuning.over_seeds import live_note, run_name
     from core.tuning.summaries import feedback_summary, times_rows
 
     def tick(done, total, what):
@@ -98,9 +106,15 @@ def on_feedback_tune(method, reward, steps, seed, learning_rate, kl_coef, start_
         session, method, reward, steps, seed, learning_rate, kl_coef, start_from, progress=tick
     )
     other = "DPO" if method == "ppo" else "PPO"
-    summary = feedback_summary(method, report) + (
-        f"\n\n**Next:** run {other} on the same preferences to compare the two in the table below; try another "
-        "reward, then **Restore defaults**; or open **4. Compare**."
+    note = live_note(run_name(method, reward, steps, kl_coef, start_from, learning_rate))
+    summary = (
+        feedback_summary(method, report)
+        + "\n\n"
+        + note
+        + (
+            f"\n\n**Next:** run {other} on the same preferences to compare the two in the table below; try another "
+            "reward, then **Restore defaults**; or open **4. Compare**."
+        )
     )
     times = pd.DataFrame(times_rows(reports), columns=TIME_COLUMNS)
     answers = pd.DataFrame(report.before_after, columns=ANSWER_COLUMNS)
@@ -118,6 +132,14 @@ def on_download(session):
 def on_upload(weights, session):
     session, restored = restore_weights(session, weights)
     return f"Restored the {' and the '.join(restored)}.", session
+
+
+def on_side_by_side(task, question, instruction, session):
+    from core.tuning.side_by_side import side_by_side
+    from core.tuning.summaries import side_rows, side_summary
+
+    result = side_by_side(session, task, question, instruction)
+    return side_summary(result), pd.DataFrame(side_rows(result), columns=SIDE_COLUMNS)
 
 
 def on_compare(steps, test_questions, seed, progress=gr.Progress()):
@@ -138,7 +160,7 @@ with gr.Blocks(title=TITLE) as demo:
         "ranks several answers to one prompt and steers the model towards the better ones: a reward model learns "
         "the rankings and PPO optimises against it, with a KL penalty that keeps the model near where it started."
     )
-    gr.Markdown(model_line(NAME))
+    gr.Markdown(f"{model_line(NAME)} {family_line()}")
     with gr.Accordion("Keep your tuned models", open=False):
         gr.Markdown(
             f"The server keeps this page's tuned models for {TTL_S // 60} minutes after their last use, and drops "
@@ -198,7 +220,7 @@ with gr.Blocks(title=TITLE) as demo:
         gr.Markdown(
             "**Feedback tuning** (RLHF: PPO, or DPO). Pick where the preferences come from: your rankings, or a "
             "built-in rater. **Longer is better** is a flawed reward. To see reward hacking, answer with **the base "
-            "model** (step 2), pick longer is better and set the KL coefficient to 0.02: on held-out questions the "
+            "model** (step 2), pick longer is better, set the KL coefficient to 0.02 and the learning rate to 1e-4: on held-out questions the "
             "reward model's score rises while right answers fall to none, and the replies ramble to the length "
             "limit (Gao et al. 2022). From the instruction-tuned model at learning rate 3e-4 the policy collapses "
             "instead: the score rises, but the replies shrink to a word such as 'The'. **Restore defaults** puts the "
@@ -255,6 +277,31 @@ with gr.Blocks(title=TITLE) as demo:
         measured_table = gr.Dataframe(headers=MEASURED_COLUMNS, label="Measured here", wrap=True)
         measured_md = gr.Markdown()
 
+    with gr.Tab("5. Base vs tuned", id="side"):
+        gr.Markdown(
+            "**One model family, three stages.** The same instruction and question, answered by the base model "
+            "(pre-trained only), the instruction-tuned model and the feedback-tuned one (PPO after SFT), as the "
+            "notes compare GPT-3 with ChatGPT. The tuned models are this session's where it has run steps 1 and 3 "
+            "(PPO), else the bundled ones the lab's own steps made from the same base. The instruction starts as "
+            "the task's phrasing **never tuned on**; write your own to probe them."
+        )
+        with gr.Row():
+            side_task = gr.Dropdown(TASK_CHOICES, value="one_word:coin_flip", label="Task (graded by its rule)")
+            side_question = gr.Number(0, precision=0, label="Question number (a test question)")
+            side_instruction = gr.Textbox(
+                "", label="Your own instruction (empty: the phrasing never tuned on)", max_length=200
+            )
+        side_btn = gr.Button("Answer with all three", variant="primary")
+        side_md = gr.Markdown()
+        side_table = gr.Dataframe(
+            headers=SIDE_COLUMNS, label="Base vs tuned", wrap=True, column_widths=["22%", "14%", "48%", "16%"],
+            elem_id="side-by-side",
+        )  # fmt: skip
+
+    side_btn.click(
+        on_side_by_side, [side_task, side_question, side_instruction, session], [side_md, side_table],
+        api_name="side_by_side",
+    )  # fmt: skip
     answers_btn.click(
         on_answers,
         [start_from, question, answer_seed, session],

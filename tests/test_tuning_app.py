@@ -5,6 +5,7 @@ a student ranks four answers and runs feedback tuning on the ranking."""
 
 import math
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import gradio as gr
@@ -15,9 +16,20 @@ from playwright.sync_api import expect
 
 from apps.errors import INTERNAL, user_errors
 from tests.conftest import free_port
-from tests.table_fit import assert_table_fits
+from tests.table_fit import CELL, assert_table_fits
 
 pytestmark = pytest.mark.timeout(1200)  # every test trains a model: tens of seconds on an idle 2-core CPU
+
+
+@contextmanager
+def served(demo):
+    """The demo served on a free port while the block runs; its address."""
+    demo.queue()
+    _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
+    try:
+        yield url
+    finally:
+        demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +98,11 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
     assert {r[1] for r in rows} == {"tuned on", "held out"} and {r[2] for r in rows} == {"tuned on", "held out"}
     answered = client.predict("tuned", 1, 0, api_name="/answers")
     assert "Q: " in answered[0]
+    summary, side = client.predict("one_word:coin_flip", 0, "", api_name="/side_by_side")
+    assert [row[:2] for row in side["data"]] == [["base model", "the base model"],
+                                                  ["instruction-tuned (SFT)", "this session's"],
+                                                  ["feedback-tuned (SFT, then PPO)", "bundled"]]  # fmt: skip
+    assert "Reply with a single word.\nQ: A coin is heads up. Bob does not flip it." in summary
     files = client.predict(api_name="/download_weights")
     assert [Path(f).name for f in files] == ["instruction_tuned_model.safetensors"]
     with monkeypatch.context() as later:
@@ -117,11 +134,14 @@ VALID = {  # handler -> valid arguments; the named ones are each replaced by eve
                          "kl_coef": 0.1, "start_from": "base", "session": None},
     "on_upload": {"weights": ["instruction_tuned_model.safetensors"], "session": None},
     "on_compare": {"steps": 2, "test_questions": 4, "seed": 0},
+    "on_side_by_side": {"task": "one_word:coin_flip", "question": 0, "instruction": "", "session": None},
 }  # fmt: skip
+ACCEPTED = {"instruction": (None, "", "abc")}  # any text is an instruction; empty asks for the held-out phrasing
 NAMED = {"tasks": "task", "examples": "tuning examples", "steps": "steps", "learning_rate": "learning rate",
          "lora": "LoRA", "seed": "seed", "questions": "test questions per task", "question": "question number",
          "start_from": "the model that answers", "method": "method", "reward": "reward", "kl_coef": "KL coefficient",
-         "weights": "tuned weights", "test_questions": "held-out test questions"} | {
+         "weights": "tuned weights", "test_questions": "held-out test questions", "task": "task",
+         "instruction": "the instruction"} | {
     f"rank_{i}": f"(rank of answer {i}|ranking)" for i in range(1, 5)}  # fmt: skip
 
 
@@ -137,7 +157,7 @@ def test_every_bad_value_of_every_parameter_gets_a_message_naming_it(demo, handl
     valid = dict(VALID[handler])
     if valid.get("session") == "answers":
         valid["session"] = STORE.put(None, answers=("Q: x\nA:", ["a", "b", "c", "d"]))
-    for bad in BAD_VALUES:
+    for bad in [b for b in BAD_VALUES if not any(b is a or b == a for a in ACCEPTED.get(parameter, ()))]:
         with pytest.raises(gr.Error) as raised, user_errors():  # what `guard` runs every event under
             getattr(apps.tuning, handler)(*(valid | {parameter: bad}).values())
         message = raised.value.message
@@ -230,8 +250,27 @@ def test_instruction_tuning_shows_both_times_the_next_step_and_whole_labels(demo
         demo.close()
 
 
+def test_base_instruction_tuned_and_feedback_tuned_answer_side_by_side(demo, page, one_torch_thread):
+    """With no live run, the bundled tuned models answer beside the base model; a student's own instruction is used."""
+    with served(demo) as url:
+        page.goto(url)
+        page.get_by_role("tab", name="5. Base vs tuned").click()
+        page.get_by_label("Your own instruction (empty: the phrasing never tuned on)").fill("Answer in one word.")
+        page.get_by_role("button", name="Answer with all three").click()
+        page.get_by_text("Right answer:").wait_for(timeout=240_000)  # the first click loads torch and three models
+        text = page.locator("body").inner_text()
+        assert "Answer in one word.\nQ: A coin is heads up. Bob does not flip it. Iris does not flip it." in text
+        table = page.locator("#side-by-side")
+        cells = [c.strip() for c in table.locator(CELL).all_inner_texts()]  # 4 per row, row by row
+        rows = [cells[k : k + 2] for k in range(0, len(cells), 4)]
+        assert rows == [["base model", "the base model"], ["instruction-tuned (SFT)", "bundled"],
+                        ["feedback-tuned (SFT, then PPO)", "bundled"]], cells  # fmt: skip
+        assert_table_fits(table)
+        assert page.console_errors == []
+
+
 def test_every_step_shows_on_a_phone(demo, browser):
-    """At a phone's 390 x 844 the four steps are tabs on screen, not items of Gradio's overflow menu."""
+    """At a phone's 390 x 844 the five tabs are on screen, not items of Gradio's overflow menu."""
     width = 390
     context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
@@ -239,7 +278,7 @@ def test_every_step_shows_on_a_phone(demo, browser):
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
         page.goto(url)
-        for name in ("1. SFT", "2. Rank", "3. RLHF", "4. Compare"):
+        for name in ("1. SFT", "2. Rank", "3. RLHF", "4. Compare", "5. Base vs tuned"):
             tab = page.get_by_role("tab", name=name)
             expect(tab).to_be_visible()
             box = tab.bounding_box()

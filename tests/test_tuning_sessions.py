@@ -15,8 +15,9 @@ from core.tuning.policy import base_model, private_copy
 from core.tuning.sessions import DEFAULT_MEMORY_MB, MEMORY_ENV, Expired, SessionStore, stored_bytes
 from core.tuning.weights_file import load_weights, save_weights
 
-BASE_MODEL_BYTES = 3_617_280  # the bundled base's 904 320 float32 parameters, its tied output layer counted once
-SCORE_HEAD_BYTES = 128 * 4  # a reward model's head: hidden (128) -> 1
+BASE_MODEL_BYTES = 8_753_408  # the base's 2 188 320 float32 parameters (output layer tied) and rotary buffer
+ROTARY_BYTES = 128  # the rotary embedding's inverse frequencies (16 x 2 float32 buffers): no gradient
+SCORE_HEAD_BYTES = 160 * 4  # a reward model's head: hidden (160) -> 1
 CLASS = 32
 
 
@@ -47,11 +48,11 @@ def resident_bytes() -> int:
 
 def test_stored_bytes_count_weights_gradients_and_texts_once(base):
     tuned = private_copy(base).model
-    assert stored_bytes(tuned) == BASE_MODEL_BYTES  # lm_head.weight is wte.weight: one tensor
+    assert stored_bytes(tuned) == BASE_MODEL_BYTES  # lm_head.weight is embed_tokens.weight: one tensor
     assert stored_bytes({"a": tuned, "b": [tuned, tuned]}) == BASE_MODEL_BYTES  # the same model kept twice
     assert stored_bytes(("ab", "é", 3.0, None)) == 2 + 2
     tuned(torch.tensor([[1, 2, 3]]), labels=torch.tensor([[1, 2, 3]])).loss.backward()
-    assert stored_bytes(tuned) == 2 * BASE_MODEL_BYTES  # gradients left on a model take as much again
+    assert stored_bytes(tuned) == 2 * BASE_MODEL_BYTES - ROTARY_BYTES  # gradients left on a model: as much again
 
 
 def test_a_class_of_30_keeps_every_tuned_model_under_the_default_budget(base, monkeypatch):
@@ -77,9 +78,9 @@ def test_a_class_of_30_keeps_every_tuned_model_under_the_default_budget(base, mo
     ]
     gc.collect()
     grown = resident_bytes() - before
-    per_session = 4 * BASE_MODEL_BYTES + SCORE_HEAD_BYTES + len(base.source.encode())  # 13.8 MB; one shared path
+    per_session = 4 * BASE_MODEL_BYTES + SCORE_HEAD_BYTES + len(base.source.encode())  # 33.4 MB; one shared path
     assert store.bytes_used() == CLASS * per_session
-    assert store.budget() // per_session == 74  # sessions the default budget keeps
+    assert store.budget() // per_session == 61  # sessions the default budget keeps
     for key in keys:
         for name in sessions.MODELS:
             store.get(key, name, "step 1")
@@ -149,7 +150,7 @@ def test_each_way_a_model_goes_missing_has_its_own_message(clock):
         store.get("0123456789abcdef", "instruction_tuned_model", "step 1")
 
 
-@pytest.mark.parametrize(("megabytes", "budget"), [("", 1024 * 2**20), ("64", 64 * 2**20), ("0", 1024 * 2**20)])
+@pytest.mark.parametrize(("megabytes", "budget"), [("", 2048 * 2**20), ("64", 64 * 2**20), ("0", 2048 * 2**20)])
 def test_the_budget_comes_from_the_environment(monkeypatch, megabytes, budget):
     monkeypatch.setenv(MEMORY_ENV, megabytes)
     assert SessionStore().budget() == budget
@@ -175,7 +176,7 @@ def test_downloaded_weights_upload_again_into_the_same_model(base, tmp_path):
     ids = torch.tensor([base.tokenizer("Q: A coin is heads up.\nA:").input_ids])
     with torch.no_grad():
         assert torch.equal(restored.model(ids).logits, tuned.model(ids).logits)
-    assert restored.model.lm_head.weight is restored.model.transformer.wte.weight  # still tied
+    assert restored.model.lm_head.weight is restored.model.model.embed_tokens.weight  # still tied
 
 
 def test_the_lab_restores_a_session_from_its_downloads(base):
@@ -221,25 +222,25 @@ def poke(name, value):
         (lambda base, d: write_tensors(base, d, name="weights.png"), "weights.png is not a .safetensors file"),
         (lambda base, d: (d / "x.safetensors").write_bytes(b"\x00" * 100) and d / "x.safetensors",
          "x.safetensors is not a readable safetensors file"),
-        (lambda base, d: (d / "big.safetensors").write_bytes(b"\x00" * 5 * 2**20) and d / "big.safetensors",
-         "big.safetensors is 5.0 MB, more than a tuned copy of this lab's base model can be \\(4.4 MB\\)"),
+        (lambda base, d: (d / "big.safetensors").write_bytes(b"\x00" * 12 * 2**20) and d / "big.safetensors",
+         "big.safetensors is 12.0 MB, more than a tuned copy of this lab's base model can be \\(9.3 MB\\)"),
         (lambda base, d: write_tensors(base, d, metadata={}), "not one of this lab's tuned models"),
         (lambda base, d: write_tensors(base, d, metadata={"format": "genai-demos tuning lab", "model": "os.system"}),
          "not one of this lab's tuned models"),
-        (lambda base, d: write_tensors(base, d, lambda t: t.pop("transformer.ln_f.bias")),
-         "model.safetensors lacks transformer.ln_f.bias: it holds the weights of another base model \\(not named; "
-         "this lab tunes a GPT2LMHeadModel of 904,320 parameters\\)"),
+        (lambda base, d: write_tensors(base, d, lambda t: t.pop("model.norm.weight")),
+         "model.safetensors lacks model.norm.weight: it holds the weights of another base model \\(not named; "
+         "this lab tunes a LlamaForCausalLM of 2,188,320 parameters\\)"),
         (lambda base, d: write_tensors(base, d, lambda t: t.update(extra=torch.zeros(2))),
          "model.safetensors has extra: it holds the weights of another base model"),
-        (lambda base, d: write_tensors(base, d, lambda t: t.update({"transformer.ln_f.bias": torch.zeros(64)})),
-         "transformer.ln_f.bias is torch.float32 of shape \\(64,\\), but this lab's base model has torch.float32 of "
-         "shape \\(128,\\)"),
-        (lambda base, d: write_tensors(base, d, lambda t: t.update({"transformer.ln_f.bias": torch.zeros(128).half()})),
-         "transformer.ln_f.bias is torch.float16"),
-        (lambda base, d: write_tensors(base, d, poke("transformer.wte.weight", math.nan)),
-         "transformer.wte.weight holds NaN or infinite values"),
-        (lambda base, d: write_tensors(base, d, poke("transformer.h.0.mlp.c_fc.bias", -math.inf)),
-         "transformer.h.0.mlp.c_fc.bias holds NaN or infinite values"),
+        (lambda base, d: write_tensors(base, d, lambda t: t.update({"model.norm.weight": torch.zeros(80)})),
+         "model.norm.weight is torch.float32 of shape \\(80,\\), but this lab's base model has torch.float32 of "
+         "shape \\(160,\\)"),
+        (lambda base, d: write_tensors(base, d, lambda t: t.update({"model.norm.weight": torch.zeros(160).half()})),
+         "model.norm.weight is torch.float16"),
+        (lambda base, d: write_tensors(base, d, poke("model.embed_tokens.weight", math.nan)),
+         "model.embed_tokens.weight holds NaN or infinite values"),
+        (lambda base, d: write_tensors(base, d, poke("model.layers.0.mlp.up_proj.weight", -math.inf)),
+         "model.layers.0.mlp.up_proj.weight holds NaN or infinite values"),
         (lambda base, d: d, "folder.safetensors could not be read: upload the tuned weights again"),
         (lambda base, d: None, "the tuned weights to restore must be a .safetensors file, got None"),
     ],

@@ -118,7 +118,7 @@ def tiny_hub_model(tmp_path, monkeypatch):
         torch.manual_seed(0)
         Qwen2ForCausalLM(config).save_pretrained(tmp_path / "tiny-qwen")
     tokenizer.save_pretrained(tmp_path / "tiny-qwen")
-    monkeypatch.setenv(spec_for("tuning-base").env_var, str(tmp_path / "tiny-qwen"))
+    monkeypatch.setenv(spec_for("lab-lm").env_var, str(tmp_path / "tiny-qwen"))
     return tmp_path / "tiny-qwen"
 
 
@@ -175,9 +175,9 @@ def test_the_reward_model_starts_from_the_policy_as_it_is_now(base):
         for p in tuned.model.parameters():
             p.add_(0.01)
     rm = initial_reward_model(tuned, seed=0)
-    expected = tuned.model.transformer.state_dict()
-    assert all(torch.equal(t, expected[name]) for name, t in rm.transformer.state_dict().items())
-    assert not torch.equal(rm.transformer.wte.weight, base.model.transformer.wte.weight)
+    expected = tuned.model.base_model.state_dict()  # the decoder under the language-model head
+    assert all(torch.equal(t, expected[name]) for name, t in rm.base_model.state_dict().items())
+    assert not torch.equal(rm.get_input_embeddings().weight, base.model.get_input_embeddings().weight)
     assert torch.equal(initial_reward_model(tuned, seed=0).score.weight, rm.score.weight)  # the head: from the seed
     assert not torch.equal(initial_reward_model(tuned, seed=1).score.weight, rm.score.weight)
 

@@ -4,7 +4,7 @@ two models side by side on the same question, each reply graded."""
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.prompting.choices import BUNDLED, NAME
+from core.prompting.choices import BUNDLED, NAME, TUNED
 from core.prompting.grading import verdict
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES
@@ -16,9 +16,12 @@ if TYPE_CHECKING:  # generation imports torch, which a demo loads on its first r
 
 
 def language_model(source: str) -> LanguageModel:
-    """The lab model from the registry: `source` is a hub id, or empty for the bundled one."""
+    """The lab model from the registry: `source` is a hub id, a bundled tuned model (`TUNED`), or empty for the
+    bundled base model."""
     from core.runtime import get_model
 
+    if isinstance(source, str) and source in TUNED:
+        return get_model(TUNED[source])
     return get_model(NAME, source or BUNDLED)
 
 

@@ -7,15 +7,18 @@ and after tuning, as a paired difference with its 95% interval, n and a verdict 
   questions answered greedily by the starting model and by the tuned one.
 """
 
+import random
 from dataclasses import dataclass
 
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.stats import Difference, format_claim, paired_accuracy_difference, paired_seed_difference
-from core.tuning.preferences import MAX_PROMPTS, feedback_problems, prompt_of
+from core.tuning.models import base_question
+from core.tuning.preferences import FEEDBACK_FAMILIES, prompt_of
 from core.tuning.rater import is_right
 
-HELD_OUT_PROMPTS = 48  # feedback questions from the test split: never tuned on, never ranked
+HELD_OUT_PROMPTS = 48  # the tab's feedback questions from the test split: never tuned on, never ranked
+MAX_HELD_OUT = 400  # the most an offline run asks (bench/tuning_figures.py asks 150)
 HELD_OUT_SEED_OFFSET = 500  # their seed is the run's seed plus this, apart from the tuning questions' seeds
 
 Bits = dict[tuple[str, bool], tuple[bool, ...]]  # (task, held-out phrasing) -> right or wrong, per question
@@ -44,10 +47,16 @@ class FeedbackClaims:
     length: tuple[float, float]  # mean reply length in characters, start and tuned
 
 
-def held_out_questions(seed: int) -> list[Problem]:
-    """Up to HELD_OUT_PROMPTS distinct test questions (the draw is with replacement; a repeat would count twice)."""
-    distinct = {p.question: p for p in feedback_problems(MAX_PROMPTS, seed + HELD_OUT_SEED_OFFSET, split="test")}
-    return list(distinct.values())[:HELD_OUT_PROMPTS]
+def held_out_questions(seed: int, n: int = HELD_OUT_PROMPTS) -> list[Problem]:
+    """n distinct test questions, the feedback families taking turns (a repeat would count one question twice)."""
+    if not 1 <= n <= MAX_HELD_OUT:
+        raise ValueError(f"held-out questions must be from 1 to {MAX_HELD_OUT}, got {n}")
+    rng = random.Random(seed + HELD_OUT_SEED_OFFSET)
+    distinct: dict[str, Problem] = {}
+    while len(distinct) < n:
+        problem = base_question(FEEDBACK_FAMILIES[len(distinct) % len(FEEDBACK_FAMILIES)], rng, "test", shortest=2)
+        distinct.setdefault(problem.question, problem)
+    return list(distinct.values())
 
 
 def greedy_replies(lm: LanguageModel, prompts: list[str], max_new_tokens: int) -> list[str]:
@@ -63,11 +72,11 @@ def mean_length(replies: list[str]) -> float:
 
 
 def feedback_claims(
-    start: LanguageModel, tuned: LanguageModel, score, max_new_tokens: int, seed: int
+    start: LanguageModel, tuned: LanguageModel, score, max_new_tokens: int, seed: int, n: int = HELD_OUT_PROMPTS
 ) -> FeedbackClaims:
-    """Both models' greedy replies to the held-out questions; `score(prompts, replies)` (N,) is the reward model the
+    """Both models' greedy replies to n held-out questions; `score(prompts, replies)` (N,) is the reward model the
     policy was tuned against."""
-    problems = held_out_questions(seed)
+    problems = held_out_questions(seed, n)
     prompts = [prompt_of(p) for p in problems]
     before, after = greedy_replies(start, prompts, max_new_tokens), greedy_replies(tuned, prompts, max_new_tokens)
     reward_before, reward_after = score(prompts, before).numpy(), score(prompts, after).numpy()

@@ -4,7 +4,7 @@ FLAN (Wei et al. 2021) tunes a model on many tasks phrased as instructions and f
 instructions zero-shot on tasks and phrasings it never saw. Here a task is an instruction kind ("answer in one
 word", "answer in capital letters", "explain step by step", "reverse the list", "reply in Toy French") on a
 question source (the prompting lab's families, or a list of names); each instruction kind has phrasings used
-for tuning and one phrasing kept for testing only.
+for tuning (five, after FLAN's ten templates per task) and one phrasing kept for testing only.
 """
 
 import random
@@ -82,35 +82,65 @@ INSTRUCTIONS = {
     for i in (
         Instruction(
             "one_word",
-            ("Answer in one word.", "Give only the answer, one word."),
+            (
+                "Answer in one word.",
+                "Give only the answer, one word.",
+                "One word only.",
+                "Answer with just the word.",
+                "Write the answer and nothing else.",
+            ),
             "Reply with a single word.",
             lambda p: p.answer,
             one_word,
         ),
         Instruction(
             "capitals",
-            ("Answer in capital letters.", "Write the answer in upper case."),
+            (
+                "Answer in capital letters.",
+                "Write the answer in upper case.",
+                "Use capital letters for the answer.",
+                "Answer in uppercase.",
+                "Shout the answer in capitals.",
+            ),
             "Give the answer in CAPITALS.",
             lambda p: p.answer.upper(),
             capitals,
         ),
         Instruction(
             "step_by_step",
-            ("Explain step by step, then answer.", "Show each step, then give the answer."),
+            (
+                "Explain step by step, then answer.",
+                "Show each step, then give the answer.",
+                "Work it out step by step.",
+                "Show your working, then answer.",
+                "Think it through one step at a time.",
+            ),
             "Reason it out before answering.",
             lambda p: f"{p.chain} {CONCLUSION.format(answer=p.answer)}",
             step_by_step,
         ),
         Instruction(
             "reverse",
-            ("Reverse the list.", "Write the list backwards."),
+            (
+                "Reverse the list.",
+                "Write the list backwards.",
+                "Give the list in reverse order.",
+                "List them from last to first.",
+                "Turn the list around.",
+            ),
             "Put the list in the opposite order.",
             lambda p: p.answer,
             exact,
         ),
         Instruction(
             "toy_french",
-            ("Reply in Toy French.", "Translate into Toy French."),
+            (
+                "Reply in Toy French.",
+                "Translate into Toy French.",
+                "Write it in Toy French.",
+                "Put it into Toy French.",
+                "Answer in Toy French.",
+            ),
             "Say it in Toy French.",
             lambda p: p.answer,
             exact,

@@ -1,7 +1,7 @@
 """The model being tuned: a private copy of the prompting lab's base model, never the registry's shared one.
 
-The base model comes from the registry (`tuning-base`: the bundled model on a CPU, a hub model on a GPU), so the same
-code tunes both. A copy is made for every run, and only the copy's weights change.
+The base model comes from the registry (`lab-lm`, the prompting lab's: the bundled model on a CPU, a hub model on a
+GPU), so the same code tunes both. A copy is made for every run, and only the copy's weights change.
 """
 
 import contextlib

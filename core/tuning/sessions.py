@@ -17,10 +17,10 @@ from typing import Any
 
 TTL_S = 30 * 60
 MEMORY_ENV = "GENAI_SESSION_MEMORY_MB"
-# A session that ran every step of the lab on the bundled base keeps 13.8 MB (instruction-, PPO- and DPO-tuned
-# models and a reward model, 3.45 MB each; tests/test_tuning_sessions.py), so 1024 MB keeps 74 such sessions: a
+# A session that ran every step of the lab on the bundled base keeps 33.4 MB (instruction-, PPO- and DPO-tuned
+# models and a reward model, 8.35 MB each; tests/test_tuning_sessions.py), so 2048 MB keeps 61 such sessions: a
 # class of 30 twice over. A hub base model of 0.5 B parameters is 2 GB a copy: set the budget for it.
-DEFAULT_MEMORY_MB = 1024
+DEFAULT_MEMORY_MB = 2048
 MAX_GONE = 10_000  # dropped keys remembered, to say why their models are gone
 MODELS = {  # what a session keeps that a student can download and upload again
     "instruction_tuned_model": "instruction-tuned model",
@@ -35,7 +35,7 @@ class Expired(ValueError):
 
 
 def memory_budget_bytes() -> int:
-    """The bytes all sessions may keep together: `GENAI_SESSION_MEMORY_MB` megabytes, else 1024 MB."""
+    """The bytes all sessions may keep together: `GENAI_SESSION_MEMORY_MB` megabytes, else 2048 MB."""
     try:
         megabytes = float(os.environ.get(MEMORY_ENV, "") or DEFAULT_MEMORY_MB)
     except ValueError:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from core.tuning.comparison import Row
     from core.tuning.lab import FeedbackReport, TuningReport
     from core.tuning.preferences import Pair
+    from core.tuning.side_by_side import SideBySide
 
 
 def percent(x: float) -> str:
@@ -115,3 +116,27 @@ def measured_rows(rows: list["Row"]) -> list[list]:
         ]
         for r in rows
     ]
+
+
+def side_rows(result: "SideBySide") -> list[list[str]]:
+    """Per model: which it is, where it comes from, its reply, and whether the reply follows the instruction."""
+    return [[r.model, r.origin, r.text, "yes" if r.follows else "no"] for r in result.replies]
+
+
+def side_summary(result: "SideBySide") -> str:
+    """The prompt all three models read, the right answer, and which replies follow the instruction."""
+    followed = [r.model for r in result.replies if r.follows]
+    verdict = f"Follows the instruction and is right: {', '.join(followed)}." if followed else (
+        "None of the three follows the instruction with the right answer here."
+    )  # fmt: skip
+    bundled = any(r.origin == "bundled" for r in result.replies)
+    where = (
+        " Tuned models marked *bundled* were made by the lab's own steps at their defaults "
+        "(`python -m core.tuning.bundle`); run steps 1 and 3 (PPO) to see your own."
+        if bundled
+        else ""
+    )
+    return (
+        f"**The prompt** (greedy replies, each up to its first line break):\n```\n{result.prompt}\n```\n"
+        f"Right answer: **{result.problem.answer}**. {verdict}{where}"
+    )
