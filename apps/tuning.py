@@ -16,6 +16,7 @@ from core.tuning.lab import (
     FEEDBACK_LEARNING_RATE,
     MAX_EVAL_QUESTIONS,
     REWARDS,
+    SFT_LEARNING_RATE,
     START_FROM,
     answers_to_rank,
     compare_methods,
@@ -185,7 +186,7 @@ with gr.Blocks(title=TITLE) as demo:
         with gr.Row():
             examples = gr.Slider(8, 1000, value=240, step=8, label="Tuning examples")
             sft_steps = gr.Slider(5, 400, value=60, step=5, label="Steps (batches of 8)")
-            sft_lr = gr.Number(1e-3, label="Learning rate")
+            sft_lr = gr.Number(SFT_LEARNING_RATE, label="Learning rate")
             lora = gr.Checkbox(False, label="LoRA (train low-rank adapters only)")
             sft_seed = gr.Number(0, precision=0, label="Seed")
             questions = gr.Slider(1, MAX_EVAL_QUESTIONS, value=EVAL_QUESTIONS, step=1, label="Test questions per task")

@@ -36,7 +36,13 @@ def main() -> None:
     from core.runtime.training import Training
     from core.tuning.dpo import dpo
     from core.tuning.instructions import DEFAULT_TUNING_TASKS, tuning_set
-    from core.tuning.lab import DEFAULT_TASKS, FEEDBACK_LEARNING_RATE, feedback_tuning, instruction_tuning
+    from core.tuning.lab import (
+        DEFAULT_TASKS,
+        FEEDBACK_LEARNING_RATE,
+        SFT_LEARNING_RATE,
+        feedback_tuning,
+        instruction_tuning,
+    )
     from core.tuning.policy import base_model, count_parameters
     from core.tuning.ppo import PPOConfig, ppo
     from core.tuning.preferences import feedback_problems, rater_preferences
@@ -56,7 +62,7 @@ def main() -> None:
               f"questions): {seconds:.1f} s {verdict(seconds)}; reward model {fb.reward_model_seconds:.1f} s, PPO "
               f"{fb.seconds:.1f} s, answering {fb.evaluation_seconds:.1f} s")  # fmt: skip
 
-    sft_training = Training(steps=60, batch_size=8, learning_rate=1e-3)
+    sft_training = Training(steps=60, batch_size=8, learning_rate=SFT_LEARNING_RATE)
     lora = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240), sft_training, lora=True)
     print(f"SFT with LoRA, 60 steps of 8: {lora.seconds:.1f} s")
     pairs, seconds = timed(lambda: rater_preferences(base, "correct_concise", 12, 4, seed=0))

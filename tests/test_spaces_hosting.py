@@ -12,7 +12,7 @@ import pytest
 
 import apps.hosting as hosting
 from apps.launcher import stop
-from core.prompting.choices import BASE, INSTRUCT, NAME, SOURCES
+from core.prompting.choices import BASE, INSTRUCT, NAME, SOURCES, TUNED
 from core.runtime import default_source, get_model, spec_for
 from core.runtime.registry import BUNDLED, is_loaded, model_menu
 from tests.conftest import ROOT, free_port, wait_for_http
@@ -83,7 +83,8 @@ def test_a_public_gpu_space_offers_its_menu_of_hub_models(cpu_only, public_serve
 
 
 def test_the_pages_of_a_public_cpu_server_build_their_menus_from_the_bundled_models(tmp_path):
-    """In a fresh process, as a CPU Space starts: the model dropdowns of both hub-model demos hold "bundled" alone."""
+    """In a fresh process, as a CPU Space starts: the model dropdowns of both hub-model demos hold only bundled models:
+    the prompting lab's also its bundled tuned copies."""
     code = """
 import apps.prompting as lab, apps.text_to_image as t2i
 menus = [lab.source, lab.source_a, lab.source_b, t2i.source, t2i.fast_source]
@@ -94,7 +95,8 @@ print([[value for _, value in menu.choices] for menu in menus])
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
-    assert result.stdout.strip().splitlines()[-1:] == [str([[BUNDLED]] * 5)], result.stderr[-2000:]
+    lab_menu = [BUNDLED, *TUNED]
+    assert result.stdout.strip().splitlines()[-1:] == [str([lab_menu] * 3 + [[BUNDLED]] * 2)], result.stderr[-2000:]
 
 
 def test_on_zerogpu_spaces_is_imported_first_and_models_load_at_import(cpu_only, monkeypatch):

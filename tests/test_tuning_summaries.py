@@ -41,3 +41,34 @@ def test_pairs_are_counted_by_question_and_the_last_question_is_held_out():
         "3 preference pairs so far, from 2 questions (the last one is held out to test the reward model)."
     )
     assert pairs_rows(two)[2] == ["Last letter of cat?", "t", "c"]
+
+
+def test_a_policy_that_drifted_far_from_its_start_is_said_to_have_and_why():
+    from core.tuning.summaries import DRIFT_NATS, drift_note
+
+    assert drift_note(DRIFT_NATS) == "" and drift_note(1.2) == ""
+    note = drift_note(5.98)
+    assert note.startswith(" **The policy drifted 6.0 nats from its start** (more than 5)")
+    assert "A smaller learning rate or a larger KL coefficient keeps the policy nearer its start." in note
+
+
+def test_side_by_side_rows_and_summary_say_where_each_model_comes_from():
+    from core.prompting.tasks import Problem
+    from core.tuning.side_by_side import Reply, SideBySide
+    from core.tuning.summaries import side_rows, side_summary
+
+    problem = Problem("coin_flip", "A coin is heads up. Ann flips it. Is the coin still heads up?", (), "no", 1)
+    replies = (Reply("base model", "the base model", "The answer is no.", False),
+               Reply("instruction-tuned (SFT)", "this session's", "no", True),
+               Reply("feedback-tuned (SFT, then PPO)", "bundled", "No", True))  # fmt: skip
+    result = SideBySide("Reply with a single word.\nQ: ...\nA:", problem, replies)
+    assert side_rows(result)[0] == ["base model", "the base model", "The answer is no.", "no"]
+    summary = side_summary(result)
+    assert (
+        "Right answer: **no**. Follows the instruction and is right: instruction-tuned (SFT), feedback-tuned" in summary
+    )
+    assert "Tuned models marked *bundled* were made by the lab's own steps" in summary
+    mine = SideBySide(result.prompt, problem, replies[:2])
+    assert "marked *bundled*" not in side_summary(mine)
+    nobody = SideBySide(result.prompt, problem, (replies[0],))
+    assert "None of the three follows the instruction with the right answer here." in side_summary(nobody)

@@ -10,6 +10,7 @@ import torch
 from core.runtime.training import Training
 from core.tuning.feedback import rater_reward
 from core.tuning.instructions import DEFAULT_TUNING_TASKS, TASKS, tuning_set
+from core.tuning.lab import SFT_LEARNING_RATE
 from core.tuning.policy import base_model
 from core.tuning.ppo import PPOConfig, ppo
 from core.tuning.preferences import feedback_problems, rater_preferences
@@ -36,7 +37,7 @@ def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
 
     shared_before = weights_checksum(base.model)
     before = [score_task(base, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
-    training = Training(steps=60, batch_size=8, learning_rate=1e-3, seed=0)
+    training = Training(steps=60, batch_size=8, learning_rate=SFT_LEARNING_RATE, seed=0)
     result = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240, seed=0), training)
     after = [score_task(result.lm, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
     assert sum(before) / 3 <= 0.1  # the base model answers "The answer is X." whatever the instruction says
@@ -59,7 +60,7 @@ def test_reward_model_ranks_held_out_pairs_above_chance(base):
 
 def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
     problems = feedback_problems(16, seed=3)
-    config = PPOConfig(steps=12, batch_size=8, learning_rate=3e-4, kl_coef=0.05, max_new_tokens=24)
+    config = PPOConfig(steps=12, batch_size=8, learning_rate=3e-5, kl_coef=0.05, max_new_tokens=24)
     shared_before = weights_checksum(base.model)
     result = ppo(base, rater_reward("correct_concise", problems), problems, config, seed=0)
     log = result.log
@@ -74,7 +75,7 @@ def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
 @pytest.mark.slow
 def test_a_flawed_reward_is_exploited_reward_up_right_answers_down(base):
     problems = feedback_problems(16, seed=4)
-    config = PPOConfig(steps=15, batch_size=8, learning_rate=3e-4, kl_coef=0.02, max_new_tokens=64)
+    config = PPOConfig(steps=15, batch_size=8, learning_rate=1e-4, kl_coef=0.02, max_new_tokens=64)
     log = ppo(base, rater_reward("longer", problems), problems, config, seed=0).log
     first, last = slice(0, 4), slice(-4, None)
 
@@ -212,3 +213,22 @@ def test_instruction_tuning_reports_training_and_evaluation_apart(base):
                      for k in range(1, len(TASKS) + 1)]  # fmt: skip
     assert len(before) in (0, len(TASKS)) and said[: len(before)] == before
     assert report.seconds > 0 and report.evaluation_seconds > 0
+
+
+def test_the_bundled_tuned_models_load_through_the_registry_and_answer_as_tuned(one_torch_thread):
+    """`lab-lm-sft` and `lab-lm-ppo` (python -m core.tuning.bundle) are copies of the base model's architecture with
+    their own weights, loaded in float32 from float16 files, also under the prompting lab's menu names; on the same
+    prompt the base model continues its text, the instruction-tuned one reasons, the PPO-tuned one answers in a word
+    (golden replies of the bundled weights)."""
+    from core.prompting.replies import language_model
+    from core.tuning.side_by_side import side_by_side
+
+    base, sft, ppo_lm = language_model(""), language_model("bundled-sft"), language_model("bundled-ppo")
+    assert type(sft.model) is type(base.model) and sft.model.dtype == torch.float32
+    assert weights_checksum(sft.model) != weights_checksum(base.model) != weights_checksum(ppo_lm.model)
+    result = side_by_side(None, "one_word:coin_flip", 0)
+    assert [(r.origin, r.text, r.follows) for r in result.replies] == [
+        ("the base model", "a sing", False),
+        ("bundled", "Bob does not: heads. Iris does not: heads. So the answer is yes.", False),
+        ("bundled", "yes", True),
+    ]

@@ -3,7 +3,7 @@ steps at their defaults, saved with `save_pretrained` where the registry finds t
 
     python -m core.tuning.bundle [--seed 0]
 
-1. Instruction tuning (step 1's defaults: the default tasks, 240 examples, 60 steps of 8, learning rate 1e-3).
+1. Instruction tuning (step 1's defaults: the default tasks, 240 examples, 60 steps of 8, learning rate 3e-4).
 2. PPO from that model against the reward model of the "correct and concise" rater (step 3's defaults: 15 steps of
    8 prompts, learning rate 3e-5, KL coefficient 0.1).
 Each folder gets a model card with what the run measured on held-out questions.
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             name=SFT_SPEC.name,
             what="the base model, instruction-tuned",
             seed=args.seed,
-            steps="instruction tuning on 7 tasks (240 examples, 60 steps of 8, learning rate 1e-3)",
+            steps="instruction tuning on 7 tasks (240 examples, 60 steps of 8, learning rate 3e-4)",
             seconds=time.perf_counter() - began,
             claims="\n".join(lines),
         )  # fmt: skip

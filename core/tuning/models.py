@@ -5,7 +5,8 @@
   feedback tuning.
 - "lab-lm-sft" and "lab-lm-ppo": that base model instruction-tuned, then feedback-tuned with PPO, bundled so that a
   page opened without a live run can still show base, instruction-tuned and feedback-tuned side by side
-  (`python -m core.tuning.bundle` makes them; on a GPU both names load the hub's instruct model instead).
+  (`python -m core.tuning.bundle` makes them). They are always the bundled copies: a GPU Space that prompts or
+  tunes a hub base model has no tuned copy of it until a student makes one.
 
 `LAB_LENGTHS` are the question lengths the lab asks at, from which `base_question` draws every lab question: the
 short end of each family's trained lengths, so that one live run on a CPU can teach a format in seconds.
@@ -14,7 +15,6 @@ short end of each family's trained lengths, so that one live run on a CPU can te
 import random
 from pathlib import Path
 
-from core.prompting.choices import INSTRUCT
 from core.prompting.choices import NAME as NAME
 from core.prompting.models import load
 from core.prompting.tasks import Problem, sample
@@ -25,9 +25,9 @@ TUNED_DIR = Path(__file__).resolve().parent / "tuned"
 SFT_NAME = "lab-lm-sft"
 PPO_NAME = "lab-lm-ppo"
 # The base model instruction-tuned on the lab's default tasks (step 1's defaults)
-SFT_SPEC = register(ModelSpec(name=SFT_NAME, bundled=TUNED_DIR / "sft", load=load, hub=(INSTRUCT,)))
+SFT_SPEC = register(ModelSpec(name=SFT_NAME, bundled=TUNED_DIR / "sft", load=load))
 # The instruction-tuned model after PPO against the "correct and concise" rater's reward model (step 3's defaults)
-PPO_SPEC = register(ModelSpec(name=PPO_NAME, bundled=TUNED_DIR / "ppo", load=load, hub=(INSTRUCT,)))
+PPO_SPEC = register(ModelSpec(name=PPO_NAME, bundled=TUNED_DIR / "ppo", load=load))
 TUNED_NAMES = {"instruction_tuned_model": SFT_NAME, "ppo_tuned_model": PPO_NAME}  # session key -> bundled stand-in
 
 # The question lengths (people, words, steps) the lab asks at: within every family's trained lengths.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from core.prompting.models import LanguageModel
 from core.runtime.validate import choice, text, whole_number
 from core.tuning.instructions import TASKS, Problem, problem_for, prompt_for
-from core.tuning.models import PPO_NAME, SFT_NAME
+from core.tuning.models import NAME, PPO_NAME, SFT_NAME
 from core.tuning.zero_shot import DEFAULT_REPLY_TOKENS, REPLY_TOKENS
 
 MAX_QUESTION = 999
@@ -47,7 +47,7 @@ def side_question(task: str, question: int) -> Problem:
 
 def models(session: str | None) -> list[tuple[str, str, LanguageModel]]:
     """(column, origin, model): the base model, then each tuned model, the session's own or the bundled one."""
-    from core.runtime import get_model
+    from core.runtime import get_model, spec_for
     from core.tuning.policy import base_model
     from core.tuning.sessions import STORE, Expired
 
@@ -55,10 +55,12 @@ def models(session: str | None) -> list[tuple[str, str, LanguageModel]]:
         kept = STORE.session(session, "step 1")
     except Expired:  # gone: the bundled models stand in, as for a session that never tuned
         kept = {}
-    chosen = [("base model", "the base model", base_model())]
+    base = base_model()
+    stand_in = "bundled" if base.source == str(spec_for(NAME).bundled) else "bundled (tuned from the bundled base)"
+    chosen = [("base model", "the base model", base)]
     for key, (column, bundled) in COLUMNS.items():
         own = kept.get(key)
-        chosen.append((column, "this session's", own) if own is not None else (column, "bundled", get_model(bundled)))
+        chosen.append((column, "this session's", own) if own is not None else (column, stand_in, get_model(bundled)))
     return chosen
 
 

@@ -64,6 +64,21 @@ def pairs_summary(pairs: list["Pair"]) -> str:
     )
 
 
+DRIFT_NATS = 5.0  # a policy this far from its start no longer answers like it (README: the drifting seeds)
+
+
+def drift_note(largest_kl: float) -> str:
+    """A sentence when the policy drifted far from its start, saying what that means and what keeps it near."""
+    if largest_kl <= DRIFT_NATS:
+        return ""
+    return (
+        f" **The policy drifted {largest_kl:.1f} nats from its start** (more than {DRIFT_NATS:g}): its replies are "
+        "no longer the start model's with small changes, so the reward model, trained on the start model's replies, "
+        "is scoring text unlike any it learned from, and its score can rise while the answers get worse. A smaller "
+        "learning rate or a larger KL coefficient keeps the policy nearer its start."
+    )
+
+
 def feedback_summary(method: str, report: "FeedbackReport") -> str:
     """Where each number comes from: the training batches (what the curves show), or held-out questions the tuning
     never saw (the claims)."""
@@ -76,7 +91,8 @@ def feedback_summary(method: str, report: "FeedbackReport") -> str:
         "\n\n**In the training batches** (one sampled reply to each of 8 tuning prompts per step; first step -> last): "
         f"training-batch reward (the reward model's score) {log.reward[0]:.2f} -> {log.reward[-1]:.2f}; "
         f"right answers in the batches {log.correct[0]:.0%} -> {log.correct[-1]:.0%}; reply length "
-        f"{log.length[0]:.0f} -> {log.length[-1]:.0f} characters; KL to the start {log.kl[-1]:.2f} nats."
+        f"{log.length[0]:.0f} -> {log.length[-1]:.0f} characters; KL to the start {log.kl[-1]:.2f} nats (largest "
+        f"{max(log.kl):.2f}).{drift_note(max(log.kl))}"
         f"\n\n**On {claims.right.n} held-out questions** (never tuned on; greedy replies before -> after tuning):"
         f"\n\n- {percent_points(claims.right, 'Held-out right answers')}"
         f"\n- {score_change(claims.reward, 'Held-out reward-model score')}"
@@ -129,7 +145,7 @@ def side_summary(result: "SideBySide") -> str:
     verdict = f"Follows the instruction and is right: {', '.join(followed)}." if followed else (
         "None of the three follows the instruction with the right answer here."
     )  # fmt: skip
-    bundled = any(r.origin == "bundled" for r in result.replies)
+    bundled = any(r.origin.startswith("bundled") for r in result.replies)
     where = (
         " Tuned models marked *bundled* were made by the lab's own steps at their defaults "
         "(`python -m core.tuning.bundle`); run steps 1 and 3 (PPO) to see your own."
