@@ -176,6 +176,27 @@ with gr.Blocks(title=TITLE) as demo:
             upload_btn = gr.Button("Restore my tuned models")
         restored_md = gr.Markdown()
 
+    with gr.Accordion("Base vs tuned: one question, three models", open=False):
+        gr.Markdown(
+            "**One model family, three stages.** The same instruction and question, answered by the base model "
+            "(pre-trained only), the instruction-tuned model and the feedback-tuned one (PPO after SFT), as the "
+            "notes compare GPT-3 with ChatGPT. The tuned models are this session's where it has run steps 1 and 3 "
+            "(PPO), else the bundled ones the lab's own steps made from the same base. The instruction starts as "
+            "the task's phrasing **never tuned on**; write your own to probe them."
+        )
+        with gr.Row():
+            side_task = gr.Dropdown(TASK_CHOICES, value="one_word:coin_flip", label="Task (graded by its rule)")
+            side_question = gr.Number(0, precision=0, label="Question number (a test question)")
+            side_instruction = gr.Textbox(
+                "", label="Your own instruction (empty: the phrasing never tuned on)", max_length=200
+            )
+        side_btn = gr.Button("Answer with all three", variant="primary")
+        side_md = gr.Markdown()
+        side_table = gr.Dataframe(
+            headers=SIDE_COLUMNS, label="Base vs tuned", wrap=True, column_widths=["22%", "14%", "48%", "16%"],
+            elem_id="side-by-side",
+        )  # fmt: skip
+
     with gr.Tab("1. SFT"):
         gr.Markdown(
             "**Instruction tuning** (supervised fine-tuning, SFT). Tick the tasks to tune on; the others are **held out**. Every task is also asked in a **phrasing "
@@ -220,11 +241,12 @@ with gr.Blocks(title=TITLE) as demo:
     with gr.Tab("3. RLHF"):
         gr.Markdown(
             "**Feedback tuning** (RLHF: PPO, or DPO). Pick where the preferences come from: your rankings, or a "
-            "built-in rater. **Longer is better** is a flawed reward. To see reward hacking, answer with **the base "
-            "model** (step 2), pick longer is better, set the KL coefficient to 0.02 and the learning rate to 1e-4: on held-out questions the "
-            "reward model's score rises while right answers fall to none, and the replies ramble to the length "
-            "limit (Gao et al. 2022). From the instruction-tuned model at learning rate 3e-4 the policy collapses "
-            "instead: the score rises, but the replies shrink to a word such as 'The'. **Restore defaults** puts the "
+            "built-in rater. **Longer is better** is a flawed reward. To look for reward hacking (Gao et al. 2022), "
+            "pick longer is better, set the KL coefficient to 0.02 and the learning rate to 3e-4, and start from the "
+            "instruction-tuned model: at 4 of 5 seeds the README measured right answers on held-out questions "
+            "falling while the policy ran far from its start, its replies rambling at some seeds and shrinking at "
+            "others; try several seeds, as one run is one draw. From **the base model** at 1e-4 it depends on the "
+            "seed (right answers fell at 2 of 5). **Restore defaults** puts the "
             "settings back. Run PPO, then DPO on the same preferences, to see both side by side. The summary above "
             "the curves names where each number comes from: the training batches (what the curves show), or "
             "held-out questions the tuning never saw (the claims)."
@@ -277,27 +299,6 @@ with gr.Blocks(title=TITLE) as demo:
         )
         measured_table = gr.Dataframe(headers=MEASURED_COLUMNS, label="Measured here", wrap=True)
         measured_md = gr.Markdown()
-
-    with gr.Tab("5. Base vs tuned", id="side"):
-        gr.Markdown(
-            "**One model family, three stages.** The same instruction and question, answered by the base model "
-            "(pre-trained only), the instruction-tuned model and the feedback-tuned one (PPO after SFT), as the "
-            "notes compare GPT-3 with ChatGPT. The tuned models are this session's where it has run steps 1 and 3 "
-            "(PPO), else the bundled ones the lab's own steps made from the same base. The instruction starts as "
-            "the task's phrasing **never tuned on**; write your own to probe them."
-        )
-        with gr.Row():
-            side_task = gr.Dropdown(TASK_CHOICES, value="one_word:coin_flip", label="Task (graded by its rule)")
-            side_question = gr.Number(0, precision=0, label="Question number (a test question)")
-            side_instruction = gr.Textbox(
-                "", label="Your own instruction (empty: the phrasing never tuned on)", max_length=200
-            )
-        side_btn = gr.Button("Answer with all three", variant="primary")
-        side_md = gr.Markdown()
-        side_table = gr.Dataframe(
-            headers=SIDE_COLUMNS, label="Base vs tuned", wrap=True, column_widths=["22%", "14%", "48%", "16%"],
-            elem_id="side-by-side",
-        )  # fmt: skip
 
     side_btn.click(
         on_side_by_side, [side_task, side_question, side_instruction, session], [side_md, side_table],

@@ -202,8 +202,11 @@ def test_a_space_carries_only_what_its_demo_imports(built):
         "prompting",
         "runtime",
         "stats",
+        "tuning",  # the tuning lab's bundled tuned copies of the base model, which the prompting lab's menu offers
     ]
     assert (built["prompting"] / "core" / "prompting" / "model" / "model.safetensors").is_file()
+    assert (built["prompting"] / "core" / "tuning" / "tuned" / "ppo" / "model.safetensors").is_file()
+    assert "trl" not in (built["prompting"] / "requirements.txt").read_text()
     assert not (built["flows"] / "core" / "prompting").exists()
     # the scale demo's ladder: its members load as the prompting lab's model does, from their shipped folders
     assert (built["scale"] / "core" / "scale" / "ladder_models" / "w16-d1" / "model.safetensors").is_file()

@@ -169,7 +169,7 @@ def test_compare_methods_fills_the_notes_table(gradio_client, demo, one_torch_th
     with pytest.raises(AppError, match="Value 500 is greater than maximum value 60"):
         client.predict(500, 4, 0, api_name="/compare_methods")
     notes, measured, reading = client.predict(2, 4, 0, api_name="/compare_methods")
-    assert reading.startswith("Fine-tuning, Prompt engineering and RLHF reached 0% of the target")  # 2 steps only
+    assert reading.startswith("RLHF reached 0% of the target")  # 2 steps only: the other two reach some of it
     assert [r[0] for r in notes["data"]] == ["Fine-tuning", "Prompt engineering", "RLHF"]
     rows = {r[0]: r for r in measured["data"]}
     assert rows["Prompt engineering"][3] == "0.0%"  # no weight changes
@@ -254,7 +254,7 @@ def test_base_instruction_tuned_and_feedback_tuned_answer_side_by_side(demo, pag
     """With no live run, the bundled tuned models answer beside the base model; a student's own instruction is used."""
     with served(demo) as url:
         page.goto(url)
-        page.get_by_role("tab", name="5. Base vs tuned").click()
+        page.get_by_role("button", name="Base vs tuned: one question, three models").click()
         page.get_by_label("Your own instruction (empty: the phrasing never tuned on)").fill("Answer in one word.")
         page.get_by_role("button", name="Answer with all three").click()
         page.get_by_text("Right answer:").wait_for(timeout=240_000)  # the first click loads torch and three models
@@ -270,7 +270,7 @@ def test_base_instruction_tuned_and_feedback_tuned_answer_side_by_side(demo, pag
 
 
 def test_every_step_shows_on_a_phone(demo, browser):
-    """At a phone's 390 x 844 the five tabs are on screen, not items of Gradio's overflow menu."""
+    """At a phone's 390 x 844 the four steps are tabs on screen, not items of Gradio's overflow menu."""
     width = 390
     context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
@@ -278,7 +278,7 @@ def test_every_step_shows_on_a_phone(demo, browser):
     _, url, _ = demo.launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
         page.goto(url)
-        for name in ("1. SFT", "2. Rank", "3. RLHF", "4. Compare", "5. Base vs tuned"):
+        for name in ("1. SFT", "2. Rank", "3. RLHF", "4. Compare"):
             tab = page.get_by_role("tab", name=name)
             expect(tab).to_be_visible()
             box = tab.bounding_box()
@@ -304,8 +304,8 @@ def test_the_notes_table_fits_and_zero_percent_is_explained(demo, page, one_torc
         page.get_by_text("Train a baseline, have people rate").wait_for(timeout=300_000)
         fit = assert_table_fits(page.locator("#notes-table"))  # "how" and "when" on screen, wrapped
         assert fit.headers == ["", "what", "how", "when"]
-        reading = page.get_by_text("reached 0% of the target").inner_text()  # 2 steps: no way reaches the format
-        assert reading.startswith("Fine-tuning, Prompt engineering and RLHF reached 0% of the target")
-        assert "prompting searched only 5 prefixes" in reading and "not what the method can do" in reading
+        reading = page.get_by_text("reached 0% of the target").inner_text()  # 2 steps: RLHF does not reach the format
+        assert reading.startswith("RLHF reached 0% of the target")  # fine-tuning and the prompt search reach some
+        assert "RLHF's reward (correct and concise) pays first" in reading and "not what the method can do" in reading
     finally:
         demo.close()

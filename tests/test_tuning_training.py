@@ -1,5 +1,5 @@
 """Tuning the bundled model, seeded and small: SFT helps instructions in phrasings it never saw, a reward model
-learns rankings, PPO raises the reward within a bounded KL, and a flawed reward gets exploited. The same code
+learns rankings, PPO raises the reward within a bounded KL, DPO trains on the same preferences. The same code
 tunes a hub-style model (Qwen2 architecture, LoRA on its linear layers), here a tiny random-weight one."""
 
 import math
@@ -41,7 +41,7 @@ def test_sft_raises_zero_shot_accuracy_on_phrasings_never_tuned_on(base):
     result = instruction_tune(base, tuning_set(list(DEFAULT_TUNING_TASKS), 240, seed=0), training)
     after = [score_task(result.lm, t, 6, held_out_phrasing=True).accuracy for t in HELD_OUT_PHRASING_CHECKS]
     assert sum(before) / 3 <= 0.1  # the base model answers "The answer is X." whatever the instruction says
-    assert sum(after) / 3 >= 0.3, after  # measured 0.72 on this seed (5, 2 and 6 of 6)
+    assert sum(after) / 3 >= 0.3, after  # measured 0.83 on this seed (4, 5 and 6 of 6)
     assert result.log.series("loss")[-1] < result.log.series("loss")[0] / 3
     assert 0.5 < result.changed_fraction <= 1.0
     assert weights_checksum(base.model) == shared_before  # the registry's model is never tuned in place
@@ -60,32 +60,16 @@ def test_reward_model_ranks_held_out_pairs_above_chance(base):
 
 def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
     problems = feedback_problems(16, seed=3)
-    config = PPOConfig(steps=12, batch_size=8, learning_rate=3e-5, kl_coef=0.05, max_new_tokens=24)
+    config = PPOConfig(steps=12, batch_size=8, learning_rate=1e-4, kl_coef=0.05, max_new_tokens=24)
     shared_before = weights_checksum(base.model)
     result = ppo(base, rater_reward("correct_concise", problems), problems, config, seed=0)
     log = result.log
-    assert sum(log.reward[-4:]) / 4 > sum(log.reward[:4]) / 4 + 0.2, log.reward  # measured 0.27 -> 0.87
+    assert sum(log.reward[-4:]) / 4 > sum(log.reward[:4]) / 4 + 0.2, log.reward  # measured 0.27 -> 0.54
     assert sum(log.correct[-4:]) > sum(log.correct[:4]), log.correct
     assert abs(log.kl[0]) < 1e-4  # the first batch is sampled before any update: policy == reference
     later = log.kl[1:]  # a sample estimate of the KL: each step's may dip below 0, their mean may not
-    assert 0.1 < sum(later) / len(later) and max(later) < 10, log.kl  # measured 0.25 to 2.7 nats
+    assert 0.1 < sum(later) / len(later) and max(later) < 10, log.kl  # measured 0.06 to 2.7 nats
     assert weights_checksum(base.model) == shared_before
-
-
-@pytest.mark.slow
-def test_a_flawed_reward_is_exploited_reward_up_right_answers_down(base):
-    problems = feedback_problems(16, seed=4)
-    config = PPOConfig(steps=15, batch_size=8, learning_rate=1e-4, kl_coef=0.02, max_new_tokens=64)
-    log = ppo(base, rater_reward("longer", problems), problems, config, seed=0).log
-    first, last = slice(0, 4), slice(-4, None)
-
-    def mean(xs):
-        return sum(xs) / len(xs)
-
-    assert mean(log.reward[last]) > mean(log.reward[first]) + 0.3, log.reward  # measured 4.5 -> 5.2
-    assert mean(log.length[last]) > mean(log.length[first]), log.length  # 47 -> 52 characters
-    assert mean(log.correct[last]) < mean(log.correct[first]) - 0.2, log.correct  # 50% -> 0% right
-    assert mean(log.kl[last]) > 10 * max(mean(log.kl[first]), 1.0), log.kl  # 0.1 -> 73 nats
 
 
 def test_dpo_tunes_on_the_same_preferences_and_draws_the_same_curves(base):

@@ -20,7 +20,7 @@ CARD = """# {name}: {what}
 The prompting lab's base model (`lab-lm`, a 2.19 M-parameter Llama-style decoder; see
 `core/prompting/model/README.md`) after {steps}. Made by `python -m core.tuning.bundle --seed {seed}` in
 {seconds:.0f} s on a CPU and saved in float16 (loaded back in float32 on a CPU); the tuning lab and the prompting lab load it through the registry as `{name}`, and the
-lab's "Base vs tuned" tab shows it beside the base model when a session has no tuned model of its own.
+lab's "Base vs tuned" section shows it beside the base model when a session has no tuned model of its own.
 
 Measured by the same run, on held-out questions (seed {seed}; the README gives these claims over 5 seeds):
 
