@@ -216,3 +216,27 @@ def test_the_bundled_tuned_models_load_through_the_registry_and_answer_as_tuned(
         ("bundled", "Bob does not: heads. Iris does not: heads. So the answer is yes.", False),
         ("bundled", "yes", True),
     ]
+
+
+def test_ppo_trains_on_the_token_that_ended_each_reply(base):
+    """Stopping is an action: the newline or end-of-text token that ended a reply is kept apart from its text and
+    is inside the trained positions, so a reward for length can make replies longer; a reply cut at the token limit
+    has no stop token."""
+    from core.tuning.feedback import batch_of, rollouts
+    from core.tuning.sampling import stops
+
+    problems = feedback_problems(4, seed=3)
+    replies = rollouts(base, problems, seed=0, max_new_tokens=24)
+    end, newline = stops(base)
+    assert all(r.stop_ids[0] is None or r.stop_ids[0] in end | newline for r in replies)
+    assert any(r.stop_ids[0] is not None for r in replies)
+    ids, attention, mask = batch_of(replies, torch.device("cpu"))
+    for i, r in enumerate(replies):
+        stopped = r.stop_ids[0] is not None
+        assert int(mask[i].sum()) == len(r.token_ids[0]) + stopped
+        assert "\n" not in r.texts[0] and (stopped or len(r.token_ids[0]) == 24)  # no stop: cut at the limit
+        if stopped:  # the last trained position predicts the stop token
+            last = int(mask[i].nonzero().max())
+            assert int(ids[i, last + 1]) == r.stop_ids[0]
+    cut = rollouts(base, problems[:1], seed=0, max_new_tokens=1)[0]
+    assert cut.stop_ids[0] is None or len(cut.token_ids[0]) == 0

@@ -47,9 +47,10 @@ def rollouts(policy: LanguageModel, problems: list[Problem], seed: int, max_new_
 
 
 def batch_of(replies: list[Replies], device: torch.device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Prompt + reply token ids right-padded into one batch: ids (B, T), attention mask (B, T), and the reply
-    mask (B, T - 1) marking the positions whose next token is a reply token."""
-    rows = [r.prompt_ids + r.token_ids[0] for r in replies]
+    """Prompt + reply token ids, each reply with the token that ended it (an action too), right-padded into one
+    batch: ids (B, T), attention mask (B, T), and the reply mask (B, T - 1) marking the positions whose next token
+    is a reply token or its stop token."""
+    rows = [r.prompt_ids + r.token_ids[0] + [s for s in r.stop_ids[:1] if s is not None] for r in replies]
     width = max(len(row) for row in rows)
     ids = torch.zeros(len(rows), width, dtype=torch.long)
     attention = torch.zeros(len(rows), width, dtype=torch.long)

@@ -1,10 +1,12 @@
 """Several sampled replies to one prompt, seeded by a CPU `torch.Generator`, with the token ids PPO trains on.
 
 The k replies of one prompt run as one batch of k copies of the prompt, so no padding is needed while sampling.
-A reply ends at the end-of-text token or at its first newline (the base model's answers are one line).
+A reply ends at the end-of-text token or at its first newline (the base model's answers are one line). The token
+that ended it is kept apart (`stop_ids`): it is no part of the reply's text, but it is an action the policy took,
+so PPO trains on it (stopping early or late is how a policy makes its replies shorter or longer).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -20,6 +22,7 @@ class Replies:
     prompt_ids: list[int]
     token_ids: list[list[int]]  # each reply's tokens, without the stop token
     texts: list[str]
+    stop_ids: list[int | None] = field(default_factory=list)  # the token that ended each reply; None: cut at the limit
 
 
 def stops(lm: LanguageModel) -> tuple[set[int], set[int]]:
@@ -43,6 +46,7 @@ def sample_replies(
     sequence = torch.tensor([prompt_ids] * k, device=device)  # (k, T)
     done = torch.zeros(k, dtype=torch.bool)
     replies: list[list[int]] = [[] for _ in range(k)]
+    stopped: list[int | None] = [None] * k
     cache = None
     for _ in range(max_new_tokens):
         step_input = sequence if cache is None else sequence[:, -1:]
@@ -58,14 +62,13 @@ def sample_replies(
         for i, token in enumerate(chosen.tolist()):
             if done[i]:
                 continue
-            if token in end:
+            if token in end or token in newline:
                 done[i] = True
-            elif token in newline:
-                done[i] = True
+                stopped[i] = token
             else:
                 replies[i].append(token)
         if bool(done.all()):
             break
         sequence = torch.cat([sequence, chosen[:, None].to(device)], dim=1)
     texts = [lm.tokenizer.decode(ids) for ids in replies]
-    return Replies(prompt, prompt_ids, replies, texts)
+    return Replies(prompt, prompt_ids, replies, texts, stopped)
