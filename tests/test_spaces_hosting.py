@@ -125,8 +125,10 @@ def test_a_language_model_crosses_to_a_gpu_worker_by_name_not_by_weights():
     spec_for_lab()
     lm = get_model(NAME)
     data = pickle.dumps(lm)
-    assert len(data) < 1000  # a reference, not 3.6 MB of weights
+    assert len(data) < 1000  # a reference, not 8.8 MB of weights
     assert pickle.loads(data) is lm
+    tuned = get_model("lab-lm-ppo")  # a tuned copy crosses under its own name, found loaded, not loaded again
+    assert pickle.loads(pickle.dumps(tuned)) is tuned and tuned.name == "lab-lm-ppo"
 
 
 def test_the_suite_links_a_streamlit_page_served_elsewhere():

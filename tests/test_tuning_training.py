@@ -1,5 +1,5 @@
 """Tuning the bundled model, seeded and small: SFT helps instructions in phrasings it never saw, a reward model
-learns rankings, PPO raises the reward within a bounded KL, DPO trains on the same preferences. The same code
+learns rankings, PPO raises the reward within a bounded KL, and a flawed reward gets exploited. The same code
 tunes a hub-style model (Qwen2 architecture, LoRA on its linear layers), here a tiny random-weight one."""
 
 import math
@@ -70,6 +70,22 @@ def test_ppo_raises_the_mean_reward_with_a_positive_bounded_kl(base):
     later = log.kl[1:]  # a sample estimate of the KL: each step's may dip below 0, their mean may not
     assert 0.1 < sum(later) / len(later) and max(later) < 10, log.kl  # measured 0.06 to 2.7 nats
     assert weights_checksum(base.model) == shared_before
+
+
+@pytest.mark.slow
+def test_a_flawed_reward_is_exploited_reward_up_right_answers_down(base):
+    problems = feedback_problems(16, seed=4)
+    config = PPOConfig(steps=15, batch_size=8, learning_rate=3e-4, kl_coef=0.02, max_new_tokens=64)
+    log = ppo(base, rater_reward("longer", problems), problems, config, seed=0).log
+    first, last = slice(0, 4), slice(-4, None)
+
+    def mean(xs):
+        return sum(xs) / len(xs)
+
+    assert mean(log.reward[last]) > mean(log.reward[first]) + 0.3, log.reward  # measured 2.8 -> 4.6
+    assert mean(log.length[last]) > mean(log.length[first]), log.length  # 29 -> 59 characters
+    assert mean(log.correct[last]) < mean(log.correct[first]) - 0.2, log.correct  # 28% -> 0% right
+    assert mean(log.kl[last]) > 10 * max(mean(log.kl[first]), 1.0), log.kl  # 1.8 -> 59 nats
 
 
 def test_dpo_tunes_on_the_same_preferences_and_draws_the_same_curves(base):
@@ -209,7 +225,8 @@ def test_the_bundled_tuned_models_load_through_the_registry_and_answer_as_tuned(
 
     base, sft, ppo_lm = language_model(""), language_model("bundled-sft"), language_model("bundled-ppo")
     assert type(sft.model) is type(base.model) and sft.model.dtype == torch.float32
-    assert weights_checksum(sft.model) != weights_checksum(base.model) != weights_checksum(ppo_lm.model)
+    sums = {weights_checksum(m.model) for m in (base, sft, ppo_lm)}
+    assert len(sums) == 3  # three different sets of weights
     result = side_by_side(None, "one_word:coin_flip", 0)
     assert [(r.origin, r.text, r.follows) for r in result.replies] == [
         ("the base model", "a sing", False),
@@ -240,3 +257,20 @@ def test_ppo_trains_on_the_token_that_ended_each_reply(base):
             assert int(ids[i, last + 1]) == r.stop_ids[0]
     cut = rollouts(base, problems[:1], seed=0, max_new_tokens=1)[0]
     assert cut.stop_ids[0] is None or len(cut.token_ids[0]) == 0
+
+
+def test_the_side_by_side_columns_say_where_each_model_came_from(base):
+    """The session's own tuned models where it has them, PPO from the base model named as such, and the bundled ones
+    otherwise, also when the session's models have expired."""
+    from core.tuning.side_by_side import models
+
+    key = STORE.put(None, ppo_tuned_model=base, ppo_started_from="base")
+    assert [(column, origin) for column, origin, _ in models(key)] == [
+        ("base model", "the base model"),
+        ("instruction-tuned (SFT)", "bundled"),
+        ("feedback-tuned (PPO from the base model)", "this session's"),
+    ]
+    key = STORE.put(key, instruction_tuned_model=base, ppo_started_from="tuned")
+    assert [origin for _, origin, _ in models(key)][1:] == ["this session's", "this session's"]
+    gone = [origin for _, origin, _ in models("a-session-the-store-no-longer-has")]
+    assert gone[1:] == ["bundled; this session's tuned models have expired"] * 2

@@ -14,6 +14,7 @@ class LanguageModel:
     tokenizer: Any
     model: Any
     context: int  # the most tokens (prompt + generation) the model can attend to
+    name: str = NAME  # the registry name it was loaded under
 
     @property
     def has_chat_template(self) -> bool:
@@ -22,7 +23,7 @@ class LanguageModel:
     def __reduce__(self):
         """Pickle as a registry reference, not as weights: a ZeroGPU worker (a fork of this process)
         receives the arguments of a GPU function pickled and finds the already loaded model by name."""
-        return get_model, (NAME, self.source)
+        return get_model, (self.name, self.source)
 
 
 def load(source: str) -> LanguageModel:

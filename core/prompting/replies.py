@@ -20,8 +20,8 @@ def language_model(source: str) -> LanguageModel:
     bundled base model."""
     from core.runtime import get_model
 
-    if isinstance(source, str) and source in TUNED:
-        return get_model(TUNED[source])
+    if isinstance(source, str) and source.strip() in TUNED:
+        return get_model(TUNED[source.strip()])
     return get_model(NAME, source or BUNDLED)
 
 

@@ -36,7 +36,9 @@ def save(lm, folder: Path) -> None:
     import torch
 
     folder.mkdir(parents=True, exist_ok=True)
-    copy.deepcopy(lm.model).to(torch.float16).save_pretrained(folder)
+    model = copy.deepcopy(lm.model).to(torch.float16)
+    model.config.use_cache = True  # training turned it off; generation wants it, as the base model's config has it
+    model.save_pretrained(folder)
     lm.tokenizer.save_pretrained(folder)
 
 

@@ -51,10 +51,9 @@ EVAL_QUESTIONS = 6  # per task and phrasing
 MAX_EVAL_QUESTIONS = 25  # 22 per task and phrasing give the multi-seed figures >= 150 questions a claim
 MAX_QUESTION = 999  # feedback question numbers a student can ask for: 0 to 999
 STEP_1 = "instruction tuning (step 1)"
-# PPO and DPO's default step size. At 1e-4, 15 PPO steps from the instruction-tuned model went 15.4 and 10.8 nats
-# from it (seeds 0 and 1) and its right answers fell from 50% to 15% and 23%; at 3e-5 they stayed within 5 nats, and
-# from the base model right answers rose from 40% to 88-90% within 2.1 nats (48 held-out questions each; the README
-# gives the figures over 5 seeds, bench/tuning_figures.py).
+# PPO and DPO's default step size. At 1e-4, PPO from the instruction-tuned model runs much further from its start
+# than at 3e-5, and its right answers fall at more seeds; the README gives both over 5 seeds (bench/tuning_figures.py,
+# core/tuning/seed_figures.json).
 FEEDBACK_LEARNING_RATE = 3e-5
 # Instruction tuning's default step size. The base model was pre-trained at a peak of 1e-3; 60 SFT steps at 1e-3
 # (seed 0) followed held-out phrasings 41% of the time and left its own zero-shot answers to last-letter questions
@@ -349,7 +348,8 @@ def feedback_tuning(
     report = FeedbackReport(method, reward, result.seconds, time.perf_counter() - began, rm.seconds,
                             rm.accuracy(held_out), accuracy_pairs, len(pairs), result.log, claims, before_after)  # fmt: skip
     reports = {**reports, method: report}
-    key = STORE.put(session, reward_model=(cache_key, rm, reports), **{f"{method}_tuned_model": result.lm})
+    key = STORE.put(session, reward_model=(cache_key, rm, reports), **{f"{method}_tuned_model": result.lm},
+                    **{f"{method}_started_from": start_from})  # fmt: skip
     return key, report, reports
 
 

@@ -13,6 +13,7 @@ short end of each family's trained lengths, so that one live run on a CPU can te
 """
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from core.prompting.choices import NAME as NAME
@@ -24,10 +25,20 @@ from core.runtime import ModelSpec, register
 TUNED_DIR = Path(__file__).resolve().parent / "tuned"
 SFT_NAME = "lab-lm-sft"
 PPO_NAME = "lab-lm-ppo"
+
+
 # The base model instruction-tuned on the lab's default tasks (step 1's defaults)
-SFT_SPEC = register(ModelSpec(name=SFT_NAME, bundled=TUNED_DIR / "sft", load=load))
+def load_sft(source: str):
+    return replace(load(source), name=SFT_NAME)  # pickled as this name (a ZeroGPU worker finds it loaded)
+
+
+def load_ppo(source: str):
+    return replace(load(source), name=PPO_NAME)
+
+
+SFT_SPEC = register(ModelSpec(name=SFT_NAME, bundled=TUNED_DIR / "sft", load=load_sft))
 # The instruction-tuned model after PPO against the "correct and concise" rater's reward model (step 3's defaults)
-PPO_SPEC = register(ModelSpec(name=PPO_NAME, bundled=TUNED_DIR / "ppo", load=load))
+PPO_SPEC = register(ModelSpec(name=PPO_NAME, bundled=TUNED_DIR / "ppo", load=load_ppo))
 TUNED_NAMES = {"instruction_tuned_model": SFT_NAME, "ppo_tuned_model": PPO_NAME}  # session key -> bundled stand-in
 
 # The question lengths (people, words, steps) the lab asks at: within every family's trained lengths.

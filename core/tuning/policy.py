@@ -15,7 +15,7 @@ from core.tuning.models import NAME
 
 
 def base_model(source: str | None = None) -> LanguageModel:
-    """The registry's (shared, read-only) base model: `source`, else `GENAI_MODEL_TUNING_BASE`, else the bundled one."""
+    """The registry's (shared, read-only) base model: `source`, else `GENAI_MODEL_LAB_LM`, else the bundled one."""
     from core.runtime import get_model
 
     return get_model(NAME, source)
@@ -51,7 +51,7 @@ def changed_fraction(before: Any, after: Any) -> float:
 
 
 def lora_config(rank: int = 8):
-    """LoRA (Hu et al. 2021) on every linear layer: GPT-2's Conv1D projections or Qwen's q/k/v/o and MLP."""
+    """LoRA (Hu et al. 2021) on every linear layer: the bundled Llama-style model's or Qwen's q/k/v/o and MLP projections."""
     from peft import LoraConfig
 
     return LoraConfig(r=rank, lora_alpha=2 * rank, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")

@@ -65,7 +65,7 @@ def check_ppo(config: PPOConfig) -> PPOConfig:
         config,
         steps=whole_number(config.steps, "steps", 1, MAX_STEPS),
         batch_size=whole_number(config.batch_size, "batch size", 1, MAX_BATCH),
-        learning_rate=number(config.learning_rate, "learning rate", *LEARNING_RATES, hint="e.g. 0.0001"),
+        learning_rate=number(config.learning_rate, "learning rate", *LEARNING_RATES, hint="e.g. 0.00003"),
         kl_coef=number(config.kl_coef, "KL coefficient (beta)", 0, 10, hint="e.g. 0.1"),
     )
 

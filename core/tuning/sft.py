@@ -41,7 +41,7 @@ def check_training(training: Training, max_steps: int = MAX_STEPS) -> Training:
     return Training(
         steps=whole_number(training.steps, "steps", 1, max_steps),
         batch_size=whole_number(training.batch_size, "batch size", 1, MAX_BATCH),
-        learning_rate=number(training.learning_rate, "learning rate", low, high, hint="e.g. 0.001"),
+        learning_rate=number(training.learning_rate, "learning rate", low, high, hint="e.g. 0.0003"),
         seed=check_seed(training.seed),
     )
 

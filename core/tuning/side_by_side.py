@@ -52,15 +52,20 @@ def models(session: str | None) -> list[tuple[str, str, LanguageModel]]:
     from core.tuning.sessions import STORE, Expired
 
     try:
-        kept = STORE.session(session, "step 1")
-    except Expired:  # gone: the bundled models stand in, as for a session that never tuned
-        kept = {}
+        kept, gone = STORE.session(session, "step 1"), ""
+    except Expired:  # gone: the bundled models stand in, and the column says why
+        kept, gone = {}, "; this session's tuned models have expired"
     base = base_model()
     stand_in = "bundled" if base.source == str(spec_for(NAME).bundled) else "bundled (tuned from the bundled base)"
     chosen = [("base model", "the base model", base)]
     for key, (column, bundled) in COLUMNS.items():
         own = kept.get(key)
-        chosen.append((column, "this session's", own) if own is not None else (column, stand_in, get_model(bundled)))
+        if own is None:
+            chosen.append((column, stand_in + gone, get_model(bundled)))
+        elif key == "ppo_tuned_model" and kept.get("ppo_started_from") == "base":
+            chosen.append(("feedback-tuned (PPO from the base model)", "this session's", own))
+        else:
+            chosen.append((column, "this session's", own))
     return chosen
 
 
