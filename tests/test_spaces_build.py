@@ -202,10 +202,9 @@ def test_a_space_carries_only_what_its_demo_imports(built):
         "prompting",
         "runtime",
         "stats",
-        "tuning",  # the tuning lab's bundled tuned copies of the base model, which the prompting lab's menu offers
     ]
     assert (built["prompting"] / "core" / "prompting" / "model" / "model.safetensors").is_file()
-    assert (built["prompting"] / "core" / "tuning" / "tuned" / "ppo" / "model.safetensors").is_file()
+    assert (built["prompting"] / "core" / "prompting" / "tuned" / "ppo" / "model.safetensors").is_file()
     assert "trl" not in (built["prompting"] / "requirements.txt").read_text()
     assert not (built["flows"] / "core" / "prompting").exists()
     # the scale demo's ladder: its members load as the prompting lab's model does, from their shipped folders

@@ -11,7 +11,7 @@ BUNDLED = "bundled"  # the registry's word for the bundled copy (core.runtime.re
 BASE = "Qwen/Qwen2.5-0.5B"
 INSTRUCT = "Qwen/Qwen2.5-0.5B-Instruct"
 SOURCES = (BUNDLED, BASE, INSTRUCT)
-# The tuning lab's bundled tuned copies of the bundled model (registered by core.tuning.models), so that zero-shot
+# The tuning lab's bundled tuned copies of the bundled model (registered by core.prompting.models), so that zero-shot
 # and few-shot prompts can be compared on the base, instruction-tuned and feedback-tuned models of one family.
 TUNED = {"bundled-sft": "lab-lm-sft", "bundled-ppo": "lab-lm-ppo"}
 

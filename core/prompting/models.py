@@ -1,10 +1,11 @@
 """The lab's model in the registry as "lab-lm": the bundled model (trained by
 `python -m core.prompting.train`) or any hub causal LM, loaded the same way with `from_pretrained`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from core.prompting.choices import BASE, INSTRUCT, MODEL_DIR, NAME
+from core.prompting.choices import BASE, INSTRUCT, MODEL_DIR, NAME, TUNED
 from core.runtime import ModelSpec, get_model, register
 
 
@@ -45,3 +46,20 @@ def load(source: str) -> LanguageModel:
 
 # A 2.2 M-parameter base Llama-style decoder (BPE tokens) pre-trained on generated documents of reasoning tasks
 SPEC = register(ModelSpec(name=NAME, bundled=MODEL_DIR, load=load, hub=(BASE, INSTRUCT)))
+
+# Its tuned copies, made by the tuning lab's own steps (`python -m core.tuning.bundle`): instruction-tuned, then
+# feedback-tuned with PPO. Always the bundled copies: a Space that runs a hub base model has no tuned copy of it.
+TUNED_DIR = Path(__file__).resolve().parent / "tuned"
+SFT_NAME, PPO_NAME = TUNED["bundled-sft"], TUNED["bundled-ppo"]
+
+
+def load_sft(source: str) -> LanguageModel:
+    return replace(load(source), name=SFT_NAME)  # pickled as this name (a ZeroGPU worker finds it loaded)
+
+
+def load_ppo(source: str) -> LanguageModel:
+    return replace(load(source), name=PPO_NAME)
+
+
+SFT_SPEC = register(ModelSpec(name=SFT_NAME, bundled=TUNED_DIR / "sft", load=load_sft))
+PPO_SPEC = register(ModelSpec(name=PPO_NAME, bundled=TUNED_DIR / "ppo", load=load_ppo))

@@ -17,8 +17,8 @@ BUNDLED = "bundled"  # the source that names a model's bundled directory
 CACHE_ENV = "GENAI_MODEL_CACHE"  # how many models besides the bundled ones stay loaded; not a model's variable
 REGISTERED_BY = {  # registry name -> the module that registers it (imported by `spec_for` on first use)
     "lab-lm": "core.prompting.models",
-    "lab-lm-sft": "core.tuning.models",
-    "lab-lm-ppo": "core.tuning.models",
+    "lab-lm-sft": "core.prompting.models",
+    "lab-lm-ppo": "core.prompting.models",
     "text-to-image": "core.diffusion.models",
     "text-to-image-distilled": "core.diffusion.models",
     "flows-digits-nsf": "core.flows.models",

@@ -13,7 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
-from core.tuning.models import PPO_SPEC, SFT_SPEC
+from core.prompting.models import PPO_SPEC, SFT_SPEC
 
 CARD = """# {name}: {what}
 

@@ -9,10 +9,10 @@ all three. Each reply is greedy and graded by the task's rule: does it follow th
 import random
 from dataclasses import dataclass
 
-from core.prompting.models import LanguageModel
+from core.prompting.models import PPO_NAME, SFT_NAME, LanguageModel
 from core.runtime.validate import choice, text, whole_number
 from core.tuning.instructions import TASKS, Problem, problem_for, prompt_for
-from core.tuning.models import NAME, PPO_NAME, SFT_NAME
+from core.tuning.models import NAME
 from core.tuning.zero_shot import DEFAULT_REPLY_TOKENS, REPLY_TOKENS
 
 MAX_QUESTION = 999
