@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.stats import Difference, format_claim, paired_accuracy_difference, paired_seed_difference
-from core.tuning.models import base_question
-from core.tuning.preferences import FEEDBACK_FAMILIES, prompt_of
+from core.tuning.preferences import feedback_question, prompt_of
 from core.tuning.rater import is_right
 
 HELD_OUT_PROMPTS = 48  # the tab's feedback questions from the test split: never tuned on, never ranked
@@ -54,7 +53,7 @@ def held_out_questions(seed: int, n: int = HELD_OUT_PROMPTS) -> list[Problem]:
     rng = random.Random(seed + HELD_OUT_SEED_OFFSET)
     distinct: dict[str, Problem] = {}
     while len(distinct) < n:
-        problem = base_question(FEEDBACK_FAMILIES[len(distinct) % len(FEEDBACK_FAMILIES)], rng, "test", shortest=2)
+        problem = feedback_question(len(distinct), rng, "test")
         distinct.setdefault(problem.question, problem)
     return list(distinct.values())
 

@@ -8,7 +8,6 @@ own held-out tests gave each verdict. The tabs print the same lines beside a liv
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.stats import HOLDS, Difference, format_claim, paired_seed_difference
@@ -28,27 +27,10 @@ FEEDBACK_RUNS = {  # name -> (method, reward, steps, KL coefficient, start, lear
 }
 
 
-@dataclass(frozen=True)
-class SeedClaim:
-    """One claim at one seed: `Difference`'s numbers as plain values, for JSON."""
-
-    effect: float
-    low: float
-    high: float
-    n: int
-    p_value: float | None
-    verdict: str
-    before: float
-    after: float
-
-    @classmethod
-    def of(cls, claim: Difference) -> "SeedClaim":
-        return cls(claim.effect, claim.low, claim.high, claim.n, claim.p_value, claim.verdict, claim.a_mean,
-                   claim.b_mean)  # fmt: skip
-
-
 def claim_record(claim: Difference) -> dict:
-    return asdict(SeedClaim.of(claim))
+    """One claim at one seed: `Difference`'s numbers as plain values, for JSON."""
+    return {"effect": claim.effect, "low": claim.low, "high": claim.high, "n": claim.n, "p_value": claim.p_value,
+            "verdict": claim.verdict, "before": claim.a_mean, "after": claim.b_mean}  # fmt: skip
 
 
 def over_seeds(per_seed: list[dict]) -> Difference:
@@ -121,13 +103,13 @@ def live_note(run: str | None, figures: dict | None = None) -> str:
     else:
         lines = [readme_line(figures, run, "right", "Right answers"),
                  readme_line(figures, run, "reward", "Reward-model score", SCORE)]  # fmt: skip
-    if figures is not None and all(run in s for s in figures["seeds"].values()):
-        seeds = sorted(figures["seeds"], key=int)
-        if run != "sft":
-            kls = ", ".join(f"{figures['seeds'][s][run]['max_kl']:.1f}" for s in seeds)
-            accuracies = ", ".join(f"{figures['seeds'][s][run]['reward_model_accuracy']:.0%}" for s in seeds)
-            lines.append(f"Largest KL to the start per seed: {kls} nats; reward model right on held-out pairs: "
-                         f"{accuracies}")  # fmt: skip
+    if run != "sft" and figures is not None and all(run in s for s in figures["seeds"].values()):
+        runs = [figures["seeds"][s][run] for s in sorted(figures["seeds"], key=int)]
+        kls = ", ".join(f"{r['max_kl']:.1f}" for r in runs)
+        accuracies = ", ".join(f"{r['reward_model_accuracy']:.0%}" for r in runs)
+        lines.append(
+            f"Largest KL to the start per seed: {kls} nats; reward model right on held-out pairs: {accuracies}"
+        )
     where = "at step 1's defaults" if run == "sft" else f"with these settings ({run})"
     return f"**This run is one seed.** The README's figures {where}, over seeds:\n\n" + "\n".join(
         f"- {line}" for line in lines

@@ -26,15 +26,17 @@ class Pair:
     rejected: str
 
 
+def feedback_question(i: int, rng: random.Random, split: str) -> Problem:
+    """Feedback question number i of a draw: the families take turns, at the shortest two of the lab's lengths."""
+    return base_question(FEEDBACK_FAMILIES[i % len(FEEDBACK_FAMILIES)], rng, split, shortest=2)
+
+
 def feedback_problems(n: int, seed: int, split: str = "train") -> list[Problem]:
     """n questions for feedback tuning, the families taking turns."""
     if not 1 <= int(n) <= MAX_PROMPTS:
         raise ValueError(f"the number of prompts must be from 1 to {MAX_PROMPTS}, got {n}")
     rng = random.Random(seed)
-    problems = []
-    for i in range(int(n)):
-        problems.append(base_question(FEEDBACK_FAMILIES[i % len(FEEDBACK_FAMILIES)], rng, split, shortest=2))
-    return problems
+    return [feedback_question(i, rng, split) for i in range(int(n))]
 
 
 def prompt_of(problem: Problem) -> str:

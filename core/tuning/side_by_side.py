@@ -72,7 +72,7 @@ def models(session: str | None) -> list[tuple[str, str, LanguageModel]]:
 def side_by_side(session: str | None, task: str, question: int, instruction: object = None) -> SideBySide:
     """The three models' greedy replies to `instruction` (default: the task's phrasing never tuned on) and test
     question number `question` of `task`, each graded by the task's rule."""
-    from core.tuning.zero_shot import replies
+    from core.tuning.claims import greedy_replies
 
     problem = side_question(task, question)
     rule = TASKS[task].instruction
@@ -83,7 +83,6 @@ def side_by_side(session: str | None, task: str, question: int, instruction: obj
     tokens = REPLY_TOKENS.get(rule.name, DEFAULT_REPLY_TOKENS)
     answered = []
     for column, origin, lm in models(session):
-        (reply,) = replies(lm, [prompt], tokens)
-        reply = reply.split("\n", 1)[0].strip()
+        reply = greedy_replies(lm, [prompt], tokens)[0].strip()
         answered.append(Reply(column, origin, reply, rule.follows(reply, problem)))
     return SideBySide(prompt, problem, tuple(answered))
