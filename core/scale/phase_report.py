@@ -151,7 +151,7 @@ def read_run(result: dict) -> Run:
     icl_items = np.array([m["icl"] for m in measured])  # (S, documents)
     loss_items = np.array([m["loss"] for m in measured])  # (S, documents)
     head_items = np.array([m["heads"] for m in measured])  # (S, probes, layers, heads)
-    layers, per_layer = head_items.shape[2:]
+    per_layer = head_items.shape[3]  # heads per layer
     seed = int(result["seed"])
     icl = curve(steps, icl_items, seed, direction=-1)
     heads = curve(steps, head_items.reshape(len(steps), head_items.shape[1], -1), seed + 1, direction=1, heads=True)
