@@ -1,0 +1,59 @@
+"""Comparing candidate weights with the bundled ones: the bundled evaluation against itself changes nothing, a
+cell made worse is found with its paired difference, and a claim it breaks is named as lost."""
+
+import copy
+import json
+
+import pytest
+
+from core.prompting.claims import EVALUATION_FILE
+from core.prompting.weights_comparison import cell_bits, changed_cells, lost_claims, main, report, verdict_changes
+
+BUNDLED = json.loads(EVALUATION_FILE.read_text())
+
+
+def test_every_cell_of_the_stored_evaluation_is_found_and_no_reply_mode_is_taken_for_one():
+    cells = cell_bits(BUNDLED)
+    assert "wordings / coin_flip / benchmark" in cells
+    assert "families / coin_flip / multi-step / few-shot-cot" in cells
+    assert "layouts / [Q] / [A]" in cells and "word_mapping_new_layout / 4" in cells
+    assert not any("modes" in name for name in cells)
+    assert all(len(bits) == BUNDLED["n"] for bits in cells.values())
+
+
+def test_the_bundled_evaluation_against_itself_changes_nothing():
+    assert changed_cells(BUNDLED, BUNDLED) == [] and verdict_changes(BUNDLED, BUNDLED) == []
+    text = report(BUNDLED, BUNDLED)
+    assert "No cell differs significantly." in text and "No claim that holds" in text
+
+
+def test_a_wording_made_worse_is_found_and_its_lost_claim_named():
+    """The "final letter" wording holds (86% against the corpus wording's 90%); a candidate that gets only its first
+    100 questions right loses it."""
+    worse = copy.deepcopy(BUNDLED)
+    n = BUNDLED["n"]
+    worse["wordings"]["last_letter"]["final"] = "1" * 100 + "0" * (n - 100)
+    (name, before, after, diff), *rest = changed_cells(BUNDLED, worse)
+    assert rest == [] and name == "wordings / last_letter / final"
+    assert before == pytest.approx(BUNDLED["wordings"]["last_letter"]["final"].count("1") / n)
+    assert after == 0.5 and diff.high < 0 < diff.p_value < 0.05
+    (lost,) = lost_claims(BUNDLED, worse)
+    assert 'held-out wording "final"' in lost
+    assert "1 claim(s) that hold for the bundled weights do not hold" in report(BUNDLED, worse)
+
+
+def test_evaluations_of_different_sizes_are_refused_with_what_to_do():
+    smaller = copy.deepcopy(BUNDLED)
+    smaller["n"] = 100
+    with pytest.raises(ValueError, match="same --n and --k"):
+        changed_cells(BUNDLED, smaller)
+
+
+def test_the_command_prints_the_report_and_refuses_a_missing_file(tmp_path, capsys):
+    candidate = tmp_path / "candidate.json"
+    candidate.write_text(json.dumps(BUNDLED))
+    main([str(candidate)])
+    assert "No claim that holds for the bundled weights is lost." in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "missing.json")])
+    assert "is not a file" in capsys.readouterr().err
