@@ -1,6 +1,6 @@
-"""Invented wordings: the blanks a family's sentences need survive in order, the slots stay tell-apart, every
-family still makes its problems in them, and the corpus writes them (and unannounced mapping repeats) as often
-as it says."""
+"""Invented and perturbed wordings: the blanks a family's sentences need survive in order, the slots stay
+tell-apart, every family still makes its problems in them, the corpus writes them (and unannounced mapping
+repeats) as often as it says, and a perturbed coin flip can say "coin" inside a step."""
 
 import random
 import re
@@ -10,7 +10,15 @@ import pytest
 from core.prompting import corpus
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
-from core.prompting.wordings import BLANK, invented_sentence, invented_wording
+from core.prompting.wordings import (
+    BLANK,
+    PERTURB_WORDS,
+    invented_sentence,
+    invented_wording,
+    own_words,
+    perturbed_sentence,
+    perturbed_wording,
+)
 
 
 def test_invented_sentence_golden():
@@ -44,9 +52,15 @@ def test_invented_wordings_tell_slots_apart_and_make_every_length(task):
             assert "{" not in problem.question and problem.answer
 
 
+def says(sentence: str, trained: str) -> bool:
+    """Whether `sentence` holds the words of `trained` in order (a perturbed sentence puts filler words among them)."""
+    words = iter(sentence.rstrip(".").lower().split())
+    return all(word in words for word in trained.rstrip(".").lower().split())
+
+
 def test_some_qa_documents_are_in_an_invented_wording():
-    """A coin-flip document whose people neither flip nor keep in any trained sentence is one in an invented
-    wording: about INVENTED_SHARE of them, minus those that drew trained flip and keep sentences."""
+    """A coin-flip document whose people neither flip nor keep in any trained sentence, filler words aside, is one
+    in an invented wording: about INVENTED_SHARE of them, minus those that drew trained flip and keep sentences."""
     trained = FAMILIES["coin_flip"].train_slots
     verbs = [s.replace("{p} ", "") for s in trained["flip"] + trained["keep"]]
     rng, invented, coin = random.Random(3), 0, 0
@@ -56,7 +70,7 @@ def test_some_qa_documents_are_in_an_invented_wording():
             continue
         coin += 1
         sentences = re.findall(r"(?:^|\. )[A-Z][a-z]+ ([^.?]+\.)", text.split("\n")[0])
-        invented += not any(s in verbs for s in sentences)
+        invented += not any(says(s, verb) for s in sentences for verb in verbs)
     assert coin > 100
     assert 0.1 < invented / coin < corpus.INVENTED_SHARE + 0.1
 
@@ -69,3 +83,69 @@ def test_half_the_mapping_documents_repeat_their_keys_unannounced():
         announced += any(line in corpus.AGAIN for line in lines if line)
     expected = (1 - corpus.UNMARKED_SHARE) * (1 - 1 / len(corpus.AGAIN))  # the empty heading announces nothing
     assert abs(announced / 600 - expected) < 0.06
+
+
+def test_perturbed_sentence_golden():
+    coin = own_words(FAMILIES["coin_flip"])
+    assert perturbed_sentence("{p} flips it.", random.Random(0), coin) == "Vatufi {p} kuni flips it."
+    letters = own_words(FAMILIES["last_letter"])
+    assert perturbed_sentence('Join the last letters of "{words}".', random.Random(2), letters) == (
+        'Join the last letters of "{words}" letters.'
+    )
+
+
+def test_own_words_are_the_familys_words_without_blanks():
+    coin = own_words(FAMILIES["coin_flip"])
+    assert {"coin", "the", "flips", "heads"} <= set(coin)
+    assert not any("{" in w or "p" == w for w in coin)
+
+
+@pytest.mark.parametrize("task", FAMILIES)
+def test_perturbed_sentences_keep_every_word_in_order_and_add_one_or_two(task):
+    family, rng = FAMILIES[task], random.Random(task)
+    own = own_words(family)
+    for template in (s for options in family.train_slots.values() for s in options):
+        for _ in range(30):
+            sentence = perturbed_sentence(template, rng, own)
+            assert BLANK.findall(sentence) == BLANK.findall(template)
+            assert sentence[-1] == template[-1] if template[-1] in ".?" else sentence[-1] not in ".?"
+            words, kept = sentence.rstrip(".?").split(), iter(template.rstrip(".?").split())
+            wanted = next(kept)
+            for word in words:  # the template's words are a subsequence of the sentence's (first one capitalised)
+                if wanted is not None and word.lower() == wanted.lower():
+                    wanted = next(kept, None)
+            assert wanted is None
+            assert len(words) - len(template.split()) in range(PERTURB_WORDS[0], PERTURB_WORDS[1] + 1)
+
+
+def test_a_perturbed_coin_flip_says_each_step_its_own_way_and_sometimes_says_coin_in_one():
+    """Filler words are drawn each time a sentence is said, so the steps of one question differ in length; some come
+    from the family's own sentences, which put "coin" (otherwise only in the question's last sentence) into a step."""
+    family, rng = FAMILIES["coin_flip"], random.Random(4)
+    problems = [sample(family, rng, 10, "train", perturbed_wording(family, rng)) for _ in range(300)]
+    step_lengths = []
+    for problem in problems:
+        steps = re.split(r"(?<=\.) ", problem.question)[1:-1]  # the start and the question left out
+        assert len(steps) == 10 and all(name in problem.question for name in re.findall(r"^(\w+) ", problem.chain))
+        step_lengths.append(len({len(step.split()) for step in steps}))
+    assert min(step_lengths) >= 2  # never ten steps of one length
+    with_coin = sum("coin" in " ".join(re.split(r"(?<=\.) ", p.question)[1:-1]) for p in problems)
+    assert 0.1 < with_coin / len(problems) < 0.9
+
+
+def test_the_corpus_puts_filler_words_in_only_when_asked():
+    """By default a trained-wording coin flip says every step in a trained sentence (the bundled weights' corpus);
+    with `perturbed`, the same draw says some steps with filler words in."""
+    trained = FAMILIES["coin_flip"].train_slots
+    sentences = {s.replace("{p} ", "") for s in trained["flip"] + trained["keep"]}
+
+    def odd_steps(perturbed: bool) -> int:
+        found = 0
+        for seed in range(300):
+            text = corpus.document(random.Random(seed), perturbed)
+            steps = re.findall(r"(?:^|\. )[A-Z][a-z]+ ((?:flips|does|turns|leaves)[^.?:]*\.)", text)
+            found += sum(step not in sentences for step in steps)
+        return found
+
+    assert odd_steps(False) == 0
+    assert odd_steps(True) > 20

@@ -40,7 +40,7 @@ from core.prompting.prompts import Format, notes_example, worked_example
 from core.prompting.tasks import sample
 from core.prompting.tasks.families import FAMILIES
 from core.prompting.tasks.names import NAMES
-from core.prompting.wordings import invented_wording
+from core.prompting.wordings import invented_wording, perturbed_wording
 
 KIND_WEIGHTS = {"qa": 0.32, "labels": 0.3, "mapping": 0.2, "repeat": 0.18}
 TASK_WEIGHTS = {"coin_flip": 0.35, "arithmetic": 0.3, "last_letter": 0.15, "dates": 0.2}
@@ -49,7 +49,7 @@ CLASSIC_SHARE = 0.4  # documents in one of the classic layouts (the notes' Q:/A:
 PIECE_LAYOUT_SHARE = 0.25  # drawn layouts whose markers are random token pieces
 CANONICAL_SHARE = 0.25  # documents in each family's canonical wording
 INVENTED_SHARE = 0.5  # documents in a wording invented for them (`core.prompting.wordings`); the rest draw
-# every sentence from the trained slots
+# every sentence from the trained slots (with `perturbed`, most of them with filler words put in: `perturbed_wording`)
 INVENTED_ITEMS = 3  # the fewest items of an invented-wording document: its first examples teach the wording
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
@@ -100,8 +100,9 @@ def document_layout(rng: random.Random) -> Layout:
     return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else drawn_layout(rng)
 
 
-def qa_document(rng: random.Random) -> str:
-    """Worked items of one family, in one drawn layout, wording and mode."""
+def qa_document(rng: random.Random, perturbed: bool = False) -> str:
+    """Worked items of one family, in one drawn layout, wording and mode; with `perturbed`, the documents in trained
+    sentences put filler words into them (`core.prompting.wordings.perturbed_wording`)."""
     task = pick(rng, TASK_WEIGHTS.items())
     family = FAMILIES[task]
     chain = rng.random() < CHAIN_SHARE
@@ -114,7 +115,13 @@ def qa_document(rng: random.Random) -> str:
     draw = rng.random()
     invented = CANONICAL_SHARE <= draw < CANONICAL_SHARE + INVENTED_SHARE
     wording = (
-        None if draw < CANONICAL_SHARE else invented_wording(family, rng) if invented else family.train_wording(rng)
+        None
+        if draw < CANONICAL_SHARE
+        else invented_wording(family, rng)
+        if invented
+        else perturbed_wording(family, rng)
+        if perturbed
+        else family.train_wording(rng)
     )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
     items = []
@@ -241,23 +248,23 @@ def held_out_marks() -> tuple[str, ...]:
 MARKS = held_out_marks()
 
 
-def document(rng: random.Random) -> str:
+def document(rng: random.Random, perturbed: bool = False) -> str:
     """One training document of a random kind: noise as drawn, any other drawn again until it holds nothing
-    held out."""
+    held out (`perturbed`: see `qa_document`)."""
     while True:
         kind = pick(rng, KIND_WEIGHTS.items())
         if kind == "repeat" and rng.random() < NOISE_SHARE + PIECE_RUN_SHARE:
             return repeat_document(
                 rng, "chars" if rng.random() < NOISE_SHARE / (NOISE_SHARE + PIECE_RUN_SHARE) else "pieces"
             )
-        text = KINDS[kind](rng)
+        text = qa_document(rng, perturbed) if kind == "qa" else KINDS[kind](rng)
         if not any(mark in text for mark in MARKS):
             return text
 
 
-def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int) -> list[int]:
+def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int, perturbed: bool = False) -> list[int]:
     """Documents separated by the end-of-text token, until at least `n_tokens` tokens."""
     ids: list[int] = []
     while len(ids) < n_tokens:
-        ids += encode(document(rng)) + [eos_id]
+        ids += encode(document(rng, perturbed)) + [eos_id]
     return ids

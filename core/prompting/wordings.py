@@ -7,6 +7,12 @@ therefore say some of their sentences in a wording invented for that document: t
 document and nothing in the next; only the chains of the earlier examples tell which. Predicting such a chain is
 reading the meaning of a sentence from the prompt, the skill a student's own wording needs (Raventós et al.
 2023: diversity of tasks beyond a threshold is what lets a model learn from the context rather than recall).
+
+Other documents keep the trained sentences but put one or two filler words, drawn anew each time, into most of
+them ("Cora coin owl flips it. Ann flips it zab."). Some of those words come from the family's own sentences, so a phrase such as "the coin", which
+the trained sentences only ever write in the question's last sentence, also turns up inside a step. A model
+that took "the coin" to mean "the question ends here" loses its place in a paraphrase ("Ka flips the coin."),
+where that phrase sits in every step; with these documents it cannot rely on where a word stands.
 """
 
 import random
@@ -19,6 +25,9 @@ from core.prompting.tasks import Family
 BLANK = re.compile(r'"?\{\w+\}"?')  # a slot's blank, with the quotes around it if it has them
 INVENTED_SLOT_SHARE = 0.8  # slots of an invented wording that are invented; the others keep a trained sentence
 FILLER = (1, 3)  # filler words between two blanks, and after the last one
+PERTURBED_SLOT_SHARE = 0.8  # sentences of a perturbed wording that get filler words, drawn each time
+PERTURB_WORDS = (1, 2)  # filler words put into such a sentence
+OWN_WORD_SHARE = 0.4  # filler words drawn from the family's own trained sentences
 
 
 def filler_word(rng: random.Random) -> str:
@@ -59,3 +68,46 @@ def invented_wording(family: Family, rng: random.Random) -> dict[str, str]:
         }
         if len(set(wording.values())) == len(wording):
             return wording
+
+
+def own_words(family: Family) -> tuple[str, ...]:
+    """The words of `family`'s trained sentences, without blanks and punctuation: "coin", "heads", "the", ..."""
+    words = {
+        word.strip(".,?:;")
+        for options in family.train_slots.values()
+        for sentence in options
+        for word in BLANK.sub(" ", sentence).split()
+    }
+    return tuple(sorted({w.lower() for w in words if w.isalpha()}))
+
+
+def perturbed_sentence(template: str, rng: random.Random, own: tuple[str, ...]) -> str:
+    """`template` with PERTURB_WORDS filler words put between its words, a share of them from `own`:
+    "{p} flips it." may become "{p} coin flips kelmo it." The blanks, their order and the last mark stay."""
+    words = template[:-1].split() if template[-1] in ".?" else template.split()
+    for _ in range(rng.randint(*PERTURB_WORDS)):
+        filler = rng.choice(own) if own and rng.random() < OWN_WORD_SHARE else filler_word(rng)
+        words.insert(rng.randint(0, len(words)), filler)
+    sentence = " ".join(words) + (template[-1] if template[-1] in ".?" else "")
+    return sentence[0].upper() + sentence[1:]
+
+
+class PerturbedWording(dict):
+    """A trained wording whose sentences take fresh filler words each time a problem says them: "Cora owl flips it.
+    Ann flips coin it. Bo turns it." So the next person of a coin flip is no longer a fixed number of tokens after
+    the last one, and a chain that keeps its place by counting tokens, not by reading the names, loses it."""
+
+    def __init__(self, sentences: dict[str, str], rng: random.Random, own: tuple[str, ...]):
+        super().__init__(sentences)
+        self.rng, self.own = rng, own
+
+    def __getitem__(self, slot: str) -> str:
+        sentence = super().__getitem__(slot)
+        return (
+            perturbed_sentence(sentence, self.rng, self.own) if self.rng.random() < PERTURBED_SLOT_SHARE else sentence
+        )
+
+
+def perturbed_wording(family: Family, rng: random.Random) -> PerturbedWording:
+    """A trained wording of `family` whose sentences, most times they are said, carry filler words drawn anew."""
+    return PerturbedWording(family.train_wording(rng), rng, own_words(family))
