@@ -42,6 +42,13 @@ def test_a_wording_made_worse_is_found_and_its_lost_claim_named():
     assert "1 claim(s) that hold for the bundled weights do not hold" in report(BUNDLED, worse)
 
 
+def test_a_layout_with_a_bar_in_its_name_stays_in_its_table_row():
+    worse = copy.deepcopy(BUNDLED)
+    worse["layouts"]["x | y"] = "0" * BUNDLED["n"]
+    (row,) = [line for line in report(BUNDLED, worse).splitlines() if line.startswith("| layouts")]
+    assert row.startswith("| layouts / x \\| y |") and row.count(" | ") == 4
+
+
 def test_evaluations_of_different_sizes_are_refused_with_what_to_do():
     smaller = copy.deepcopy(BUNDLED)
     smaller["n"] = 100

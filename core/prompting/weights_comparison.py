@@ -71,7 +71,8 @@ def report(base: dict, new: dict) -> str:
     lines = ["| cell | bundled | candidate | difference [95% CI] | McNemar p |", "| --- | --- | --- | --- | --- |"]
     for name, before, after, diff in changed_cells(base, new):
         interval = f"{100 * diff.effect:+.1f} [{100 * diff.low:+.1f}, {100 * diff.high:+.1f}]"
-        lines.append(f"| {name} | {before:.0%} | {after:.0%} | {interval} | {diff.p_value:.2g} |")
+        cell = name.replace("|", "\\|")  # a layout such as `x | y` would split the table's row
+        lines.append(f"| {cell} | {before:.0%} | {after:.0%} | {interval} | {diff.p_value:.2g} |")
     if len(lines) == 2:
         lines = ["No cell differs significantly."]
     verdicts = [f"- {claim}: {before} -> {after}" for claim, before, after in verdict_changes(base, new)]
