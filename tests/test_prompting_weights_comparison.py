@@ -12,13 +12,20 @@ from core.prompting.weights_comparison import cell_bits, changed_cells, lost_cla
 BUNDLED = json.loads(EVALUATION_FILE.read_text())
 
 
-def test_every_cell_of_the_stored_evaluation_is_found_and_no_reply_mode_is_taken_for_one():
+def test_every_cell_of_the_stored_evaluation_is_found():
     cells = cell_bits(BUNDLED)
     assert "wordings / coin_flip / benchmark" in cells
     assert "families / coin_flip / multi-step / few-shot-cot" in cells
     assert "layouts / [Q] / [A]" in cells and "word_mapping_new_layout / 4" in cells
-    assert not any("modes" in name for name in cells)
     assert all(len(bits) == BUNDLED["n"] for bits in cells.values())
+
+
+def test_a_candidate_without_a_cell_is_refused_not_read_as_unchanged():
+    stale = copy.deepcopy(BUNDLED)
+    del stale["wordings"]["coin_flip"]["benchmark"]
+    stale["layouts"]["x -> y"] = stale["layouts"]["x -> y"][:100]
+    with pytest.raises(ValueError, match="wordings / coin_flip / benchmark, layouts / x -> y"):
+        changed_cells(BUNDLED, stale)
 
 
 def test_the_bundled_evaluation_against_itself_changes_nothing():

@@ -2,6 +2,7 @@
 tell-apart, every family still makes its problems in them, the corpus writes them (and unannounced mapping
 repeats) as often as it says, and a perturbed coin flip can say "coin" inside a step."""
 
+import hashlib
 import random
 import re
 
@@ -126,7 +127,9 @@ def test_a_perturbed_coin_flip_says_each_step_its_own_way_and_sometimes_says_coi
     step_lengths = []
     for problem in problems:
         steps = re.split(r"(?<=\.) ", problem.question)[1:-1]  # the start and the question left out
-        assert len(steps) == 10 and all(name in problem.question for name in re.findall(r"^(\w+) ", problem.chain))
+        assert len(steps) == 10 and all(
+            name in problem.question for name in re.findall(r"^(\w+) ", "\n".join(problem.steps), re.M)
+        )
         step_lengths.append(len({len(step.split()) for step in steps}))
     assert min(step_lengths) >= 2  # never ten steps of one length
     with_coin = sum("coin" in " ".join(re.split(r"(?<=\.) ", p.question)[1:-1]) for p in problems)
@@ -149,3 +152,13 @@ def test_the_corpus_puts_filler_words_in_only_when_asked():
 
     assert odd_steps(False) == 0
     assert odd_steps(True) > 20
+
+
+def test_the_default_corpus_is_the_bundled_weights_corpus():
+    """Golden: the first 300 seeded documents of the default corpus, as the bundled weights were trained on them
+    (the same hash at commit 042219c, before the perturbed option existed); an option leaking into the default
+    would change it."""
+    digest = hashlib.sha256()
+    for seed in range(300):
+        digest.update(corpus.document(random.Random(seed)).encode())
+    assert digest.hexdigest() == "d4f0524c553cb57eeb412242a7abd23942adbae65863a0ddd5bd8245f8d48d3c"

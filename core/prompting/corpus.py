@@ -6,8 +6,9 @@ document to the next is how to read a document, not a word list (Chan et al. 202
 - Worked items of one task family (coin flip, last letters, arithmetic, dates). Each document draws its
   layout (`core.prompting.layouts`), the wording of every sentence (the family's trained slots, or for some
   documents a wording invented for them, whose meaning only the earlier examples give:
-  `core.prompting.wordings`), and its mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think
-  step by step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
+  `core.prompting.wordings`; `train --perturbed-wordings` puts filler words into the trained ones), and its
+  mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think step by
+  step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
   the problem's length. On the web a long problem is sometimes answered without its work; here a document
   keeps one mode, so the examples of a prompt, not the problem, say how to answer. Answering a long
   problem at once is then a guess the loss cannot teach, which is why a chain helps.

@@ -7,7 +7,8 @@ at the same n and k. The evaluation draws its questions, examples and probes fro
 score the same items, and every cell is a paired comparison: the difference in accuracy with Newcombe's interval and
 McNemar's exact test. The report lists the cells that changed significantly, then every claim of the claim check
 (`core.prompting.claims`) whose verdict differs. A candidate replaces the bundled weights only when no claim that
-holds stops holding: a gain in one cell does not buy a lost claim.
+holds stops holding: a gain in one cell does not buy a lost claim. About 80 cells are each tested at the 5% level,
+so some 4 of them are expected to show up by chance alone; the claims, each a test set in advance, decide.
 """
 
 import argparse
@@ -16,9 +17,9 @@ from pathlib import Path
 
 from core.prompting.claims import EVALUATION_FILE, as_array, claims
 from core.stats import paired_accuracy_difference
+from core.stats.verdict import HOLDS
 
 SIGNIFICANT = 0.05
-SKIPPED = ("modes",)  # reply modes (one letter per reply), not right/wrong
 
 
 def cell_bits(results: dict, path: str = "") -> dict[str, str]:
@@ -26,9 +27,9 @@ def cell_bits(results: dict, path: str = "") -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in results.items():
         name = f"{path} / {key}" if path else key
-        if isinstance(value, dict) and key not in SKIPPED:
+        if isinstance(value, dict):
             found |= cell_bits(value, name)
-        elif isinstance(value, str) and value and set(value) <= {"0", "1"}:
+        elif isinstance(value, str) and value and set(value) <= {"0", "1"}:  # not the reply modes ("c", "d")
             found[name] = value
     return found
 
@@ -41,11 +42,15 @@ def changed_cells(base: dict, new: dict) -> list[tuple[str, float, float, object
             "run both with the same --n and --k"
         )
     old_bits, new_bits = cell_bits(base), cell_bits(new)
+    unpaired = [name for name, bits in old_bits.items() if len(new_bits.get(name, "")) != len(bits)]
+    if unpaired:
+        raise ValueError(
+            f"the candidate's evaluation lacks these cells, or has them at another size: {', '.join(unpaired)}; "
+            "evaluate it with the same code and --n"
+        )
     changed = []
     for name, before in old_bits.items():
-        after = new_bits.get(name)
-        if after is None or len(after) != len(before):
-            continue
+        after = new_bits[name]
         diff = paired_accuracy_difference(as_array(before), as_array(after))
         if diff.p_value < SIGNIFICANT:
             changed.append((name, before.count("1") / len(before), after.count("1") / len(after), diff))
@@ -63,7 +68,7 @@ def verdict_changes(base: dict, new: dict) -> list[tuple[str, str, str]]:
 
 def lost_claims(base: dict, new: dict) -> list[str]:
     """The claims that hold for `base` and not for `new`."""
-    return [claim for claim, before, after in verdict_changes(base, new) if before == "holds"]
+    return [claim for claim, before, after in verdict_changes(base, new) if before == HOLDS]
 
 
 def report(base: dict, new: dict) -> str:

@@ -8,13 +8,13 @@ document and nothing in the next; only the chains of the earlier examples tell w
 reading the meaning of a sentence from the prompt, the skill a student's own wording needs (Raventós et al.
 2023: diversity of tasks beyond a threshold is what lets a model learn from the context rather than recall).
 
-With `train --perturbed-wordings`, the other documents keep the trained sentences but put one or two filler words,
-drawn anew each time, into most of them ("Cora coin owl flips it. Ann flips it zab."). Some of those words come
-from the family's own sentences, so a phrase such as "the coin", which the trained sentences only write in the
-question's last sentence, also turns up inside a step. A model that took "the coin" to mean "the question ends
-here" loses its place in a paraphrase ("Ka flips the coin."), where that phrase sits in every step. Measured, it
-helps that wording and costs reading answer words and layouts from the prompt, so it is off by default (the model
-card's "Changing the weights").
+With `train --perturbed-wordings`, the documents in trained sentences (not those in the canonical wording) put
+one or two filler words, drawn anew each time, into most of them ("Cora coin owl flips it. Ann flips it zab.").
+Some of those words come from the family's own sentences, so a phrase such as "the coin", which the trained
+sentences only write in the question's last sentence, also turns up inside a step. A model that took "the coin"
+to mean "the question ends here" loses its place in a paraphrase ("Ka flips the coin."), where that phrase sits
+in every step. Measured, it helps that wording and costs reading answer words and layouts from the prompt, so it
+is off by default (the model card's "Changing the weights").
 """
 
 import random
@@ -97,7 +97,9 @@ def perturbed_sentence(template: str, rng: random.Random, own: tuple[str, ...]) 
 class PerturbedWording(dict):
     """A trained wording whose sentences take fresh filler words each time a problem says them: "Cora owl flips it.
     Ann flips coin it. Bo turns it." So the next person of a coin flip is no longer a fixed number of tokens after
-    the last one, and a chain that keeps its place by counting tokens, not by reading the names, loses it."""
+    the last one, and a chain that keeps its place by counting tokens, not by reading the names, loses it. Only
+    reading a slot (`wording[slot]`, as the families' `make` does) perturbs; `.get`, `.items()` give the plain
+    sentences."""
 
     def __init__(self, sentences: dict[str, str], rng: random.Random, own: tuple[str, ...]):
         super().__init__(sentences)
