@@ -53,7 +53,7 @@ def changed_cells(base: dict, new: dict) -> list[tuple[str, float, float, object
         after = new_bits[name]
         diff = paired_accuracy_difference(as_array(before), as_array(after))
         if diff.p_value < SIGNIFICANT:
-            changed.append((name, before.count("1") / len(before), after.count("1") / len(after), diff))
+            changed.append((name, diff.a_mean, diff.b_mean, diff))
     return changed
 
 
