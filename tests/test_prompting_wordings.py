@@ -14,6 +14,7 @@ from core.prompting.tasks.families import FAMILIES
 from core.prompting.wordings import (
     BLANK,
     PERTURB_WORDS,
+    contrast_slots,
     invented_sentence,
     invented_wording,
     own_words,
@@ -89,16 +90,26 @@ def test_half_the_mapping_documents_repeat_their_keys_unannounced():
 def test_perturbed_sentence_golden():
     coin = own_words(FAMILIES["coin_flip"])
     assert perturbed_sentence("{p} flips it.", random.Random(0), coin) == "Vatufi {p} kuni flips it."
+    assert perturbed_sentence("{p} flips it.", random.Random(2), coin) == "{p} now flips it."
     letters = own_words(FAMILIES["last_letter"])
     assert perturbed_sentence('Join the last letters of "{words}".', random.Random(2), letters) == (
         'Join the last letters of "{words}" letters.'
     )
 
 
-def test_own_words_are_the_familys_words_without_blanks():
+def test_own_words_are_the_familys_words_without_blanks_or_a_steps_meaning():
+    """ "coin" may turn up inside a step; "not" or "flips" may not, since a chain that reads the step the other way
+    would teach that they can be skipped."""
     coin = own_words(FAMILIES["coin_flip"])
-    assert {"coin", "the", "flips", "heads"} <= set(coin)
+    assert {"coin", "the", "heads", "still"} <= set(coin)
+    assert not {"not", "flips", "flip", "turns", "leaves", "does"} & set(coin)
     assert not any("{" in w or "p" == w for w in coin)
+    assert {task: contrast_slots(family) for task, family in FAMILIES.items()} == {
+        "coin_flip": {"flip", "keep"}, "last_letter": set(), "arithmetic": {"buy", "give"},
+        "dates": {"later", "earlier"},
+    }  # fmt: skip
+    assert not {"gets", "loses", "away"} & set(own_words(FAMILIES["arithmetic"]))
+    assert not {"delayed", "earlier", "forward"} & set(own_words(FAMILIES["dates"]))
 
 
 @pytest.mark.parametrize("task", FAMILIES)

@@ -255,11 +255,20 @@ def test_base_instruction_tuned_and_feedback_tuned_answer_side_by_side(demo, pag
     with served(demo) as url:
         page.goto(url)
         page.get_by_role("button", name="Base vs tuned: one question, three models").click()
-        page.get_by_label("Your own instruction (empty: the phrasing never tuned on)").fill("Answer in one word.")
+        box = page.get_by_label("Your own instruction (empty: the phrasing never tuned on)")
+        expect(box).to_be_editable()  # the accordion has opened and its textbox has mounted
+        box.click()  # waits for the box to stop moving: a value typed while the accordion opens can be lost
+        box.fill("Answer in one word.")
+        box.press("Tab")
+        expect(box).to_have_value("Answer in one word.")
         page.get_by_role("button", name="Answer with all three").click()
         page.get_by_text("Right answer:").wait_for(timeout=240_000)  # the first click loads torch and three models
-        text = page.locator("body").inner_text()
-        assert "Answer in one word.\nQ: A coin is heads up. Bob does not flip it. Iris does not flip it." in text
+        shown = page.get_by_text("Right answer:").locator("xpath=ancestor::div[contains(@class, 'prose')][1]")
+        text = shown.inner_text()
+        assert "Answer in one word.\nQ: A coin is heads up. Bob does not flip it. Iris does not flip it." in text, (
+            text,
+            box.input_value(),
+        )
         table = page.locator("#side-by-side")
         cells = [c.strip() for c in table.locator(CELL).all_inner_texts()]  # 4 per row, row by row
         rows = [cells[k : k + 2] for k in range(0, len(cells), 4)]

@@ -11,7 +11,8 @@ reading the meaning of a sentence from the prompt, the skill a student's own wor
 With `train --perturbed-wordings`, the documents in trained sentences (not those in the canonical wording) put
 one or two filler words, drawn anew each time, into most of them ("Cora coin owl flips it. Ann flips it zab.").
 Some of those words come from the family's own sentences, so a phrase such as "the coin", which the trained
-sentences only write in the question's last sentence, also turns up inside a step. A model that took "the coin"
+sentences only write in the question's last sentence, also turns up inside a step; never the words that tell two
+steps apart ("not", "flips"), which a chain reading that step would mark as noise. A model that took "the coin"
 to mean "the question ends here" loses its place in a paraphrase ("Ka flips the coin."), where that phrase sits
 in every step. Measured, it helps that wording and costs reading answer words and layouts from the prompt, so it
 is off by default (the model card's "Changing the weights").
@@ -72,15 +73,29 @@ def invented_wording(family: Family, rng: random.Random) -> dict[str, str]:
             return wording
 
 
+def contrast_slots(family: Family) -> set[str]:
+    """Slots that share their blanks with another slot, so only their words tell them apart: a coin flip's "flip"
+    and "keep" ("{p} flips it." / "{p} does not flip it."), arithmetic's "buy" and "give", the dates' "later" and
+    "earlier"."""
+    blanks = {slot: frozenset(BLANK.findall(options[0])) for slot, options in family.train_slots.items()}
+    return {slot for slot, own in blanks.items() if own and sum(own == other for other in blanks.values()) > 1}
+
+
 def own_words(family: Family) -> tuple[str, ...]:
-    """The words of `family`'s trained sentences, without blanks and punctuation: "coin", "heads", "the", ..."""
-    words = {
-        word.strip(".,?:;")
-        for options in family.train_slots.values()
-        for sentence in options
-        for word in BLANK.sub(" ", sentence).split()
-    }
-    return tuple(sorted({w.lower() for w in words if w.isalpha()}))
+    """The words of `family`'s trained sentences that carry no step's meaning, without blanks and punctuation:
+    "coin", "heads", "the", ... A contrast slot's words ("not", "flips", "loses") are left out: put into a sentence
+    whose chain reads it the other way, they would teach that those words can be skipped."""
+    contrast = contrast_slots(family)
+
+    def words(slots) -> set[str]:
+        return {
+            word.strip(".,?:;").lower()
+            for slot in slots
+            for sentence in family.train_slots[slot]
+            for word in BLANK.sub(" ", sentence).split()
+        }
+
+    return tuple(sorted(w for w in words(set(family.train_slots) - contrast) - words(contrast) if w.isalpha()))
 
 
 def perturbed_sentence(template: str, rng: random.Random, own: tuple[str, ...]) -> str:
