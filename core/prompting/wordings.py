@@ -14,8 +14,8 @@ Some of those words come from the family's own sentences, so a phrase such as "t
 sentences only write in the question's last sentence, also turns up inside a step; never the words that tell two
 steps apart ("not", "flips"), which a chain reading that step would mark as noise. A model that took "the coin"
 to mean "the question ends here" loses its place in a paraphrase ("Ka flips the coin."), where that phrase sits
-in every step. Measured, it helps that wording and costs reading answer words and layouts from the prompt, so it
-is off by default (the model card's "Changing the weights").
+in every step. Measured, it helps that wording but costs the `[Q]`/`[A]` layout and the last letters' "final
+letter" wording, so it is off by default (the model card's "Changing the weights").
 """
 
 import random
