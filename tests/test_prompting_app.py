@@ -2,6 +2,7 @@
 errors for bad input, and a browser building a few-shot chain-of-thought prompt."""
 
 import re
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -203,6 +204,7 @@ def test_an_evaluation_shows_what_it_answered_so_far_and_marks_a_stopped_run(mon
             evaluate.ItemResult(p.question, p.length, p.answer, None, i % 2 == 0, "", "")
             for i, p in enumerate(problems)
         ]
+        time.sleep(0.01)  # the first batch takes longer than the 1 ms limit below, however fast the machine
         yield evaluate.Report(problems[0].task, strategy, tuple(items[:2]))
         yield evaluate.Report(problems[0].task, strategy, tuple(items))
 
