@@ -262,9 +262,9 @@ def test_base_instruction_tuned_and_feedback_tuned_answer_side_by_side(demo, pag
         box.press("Tab")
         expect(box).to_have_value("Answer in one word.")
         page.get_by_role("button", name="Answer with all three").click()
-        page.get_by_text("Right answer:").wait_for(timeout=240_000)  # the first click loads torch and three models
-        shown = page.get_by_text("Right answer:").locator("xpath=ancestor::div[contains(@class, 'prose')][1]")
-        text = shown.inner_text()
+        answer = page.get_by_text("Right answer:")
+        answer.wait_for(timeout=240_000)  # the first click loads torch and three models
+        text = answer.locator("xpath=ancestor::div[contains(@class, 'prose')][1]").inner_text()  # its Markdown block
         assert "Answer in one word.\nQ: A coin is heads up. Bob does not flip it. Iris does not flip it." in text, (
             text,
             box.input_value(),
