@@ -144,20 +144,20 @@ def test_a_perturbed_coin_flip_says_each_step_its_own_way_and_sometimes_says_coi
 
 def test_the_corpus_puts_filler_words_in_only_when_asked():
     """By default a trained-wording coin flip says every step in a trained sentence (the bundled weights' corpus);
-    with `perturbed`, the same draw says some steps with filler words in."""
+    with `wordings="perturbed"`, the same draw says some steps with filler words in."""
     trained = FAMILIES["coin_flip"].train_slots
     sentences = {s.replace("{p} ", "") for s in trained["flip"] + trained["keep"]}
 
-    def odd_steps(perturbed: bool) -> int:
+    def odd_steps(wordings: str) -> int:
         found = 0
         for seed in range(300):
-            text = corpus.document(random.Random(seed), perturbed)
+            text = corpus.document(random.Random(seed), wordings)
             steps = re.findall(r"(?:^|\. )[A-Z][a-z]+ ((?:flips|does|turns|leaves)[^.?:]*\.)", text)
             found += sum(step not in sentences for step in steps)
         return found
 
-    assert odd_steps(False) == 0
-    assert odd_steps(True) > 20
+    assert odd_steps("trained") == 0
+    assert odd_steps("perturbed") > 20
 
 
 def test_the_default_corpus_is_the_bundled_weights_corpus():

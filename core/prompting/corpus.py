@@ -6,7 +6,8 @@ document to the next is how to read a document, not a word list (Chan et al. 202
 - Worked items of one task family (coin flip, last letters, arithmetic, dates). Each document draws its
   layout (`core.prompting.layouts`), the wording of every sentence (the family's trained slots, or for some
   documents a wording invented for them, whose meaning only the earlier examples give:
-  `core.prompting.wordings`; `train --perturbed-wordings` puts filler words into the trained ones), and its
+  `core.prompting.wordings`; `train --wordings perturbed` puts filler words into the trained ones, and
+  `train --wordings paraphrased` draws them from each family's composed paraphrases instead), and its
   mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think step by
   step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
   the problem's length. On the web a long problem is sometimes answered without its work; here a document
@@ -50,7 +51,12 @@ CLASSIC_SHARE = 0.4  # documents in one of the classic layouts (the notes' Q:/A:
 PIECE_LAYOUT_SHARE = 0.25  # drawn layouts whose markers are random token pieces
 CANONICAL_SHARE = 0.25  # documents in each family's canonical wording
 INVENTED_SHARE = 0.5  # documents in a wording invented for them (`core.prompting.wordings`); the rest draw
-# every sentence from the trained slots (with `perturbed`, most of them with filler words put in: `perturbed_wording`)
+# every sentence from the trained slots, or as `WORDINGS` says
+WORDINGS = {  # how the documents that are neither canonical nor invented say their sentences
+    "trained": lambda family, rng: family.train_wording(rng),  # the trained slots: the bundled weights' corpus
+    "perturbed": perturbed_wording,  # most of them with filler words put in
+    "paraphrased": lambda family, rng: family.paraphrased_wording(rng),  # composed paraphrases (`tasks.compose`)
+}
 INVENTED_ITEMS = 3  # the fewest items of an invented-wording document: its first examples teach the wording
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
@@ -101,9 +107,9 @@ def document_layout(rng: random.Random) -> Layout:
     return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else drawn_layout(rng)
 
 
-def qa_document(rng: random.Random, perturbed: bool = False) -> str:
-    """Worked items of one family, in one drawn layout, wording and mode; with `perturbed`, the documents in trained
-    sentences put filler words into them (`core.prompting.wordings.perturbed_wording`)."""
+def qa_document(rng: random.Random, wordings: str = "trained") -> str:
+    """Worked items of one family, in one drawn layout, wording and mode; `wordings` (a key of `WORDINGS`) says
+    how the documents neither canonical nor invented word their sentences."""
     task = pick(rng, TASK_WEIGHTS.items())
     family = FAMILIES[task]
     chain = rng.random() < CHAIN_SHARE
@@ -120,9 +126,7 @@ def qa_document(rng: random.Random, perturbed: bool = False) -> str:
         if draw < CANONICAL_SHARE
         else invented_wording(family, rng)
         if invented
-        else perturbed_wording(family, rng)
-        if perturbed
-        else family.train_wording(rng)
+        else WORDINGS[wordings](family, rng)
     )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
     items = []
@@ -249,23 +253,23 @@ def held_out_marks() -> tuple[str, ...]:
 MARKS = held_out_marks()
 
 
-def document(rng: random.Random, perturbed: bool = False) -> str:
+def document(rng: random.Random, wordings: str = "trained") -> str:
     """One training document of a random kind: noise as drawn, any other drawn again until it holds nothing
-    held out (`perturbed`: see `qa_document`)."""
+    held out (`wordings`: see `qa_document`)."""
     while True:
         kind = pick(rng, KIND_WEIGHTS.items())
         if kind == "repeat" and rng.random() < NOISE_SHARE + PIECE_RUN_SHARE:
             return repeat_document(
                 rng, "chars" if rng.random() < NOISE_SHARE / (NOISE_SHARE + PIECE_RUN_SHARE) else "pieces"
             )
-        text = qa_document(rng, perturbed) if kind == "qa" else KINDS[kind](rng)
+        text = qa_document(rng, wordings) if kind == "qa" else KINDS[kind](rng)
         if not any(mark in text for mark in MARKS):
             return text
 
 
-def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int, perturbed: bool = False) -> list[int]:
+def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int, wordings: str = "trained") -> list[int]:
     """Documents separated by the end-of-text token, until at least `n_tokens` tokens."""
     ids: list[int] = []
     while len(ids) < n_tokens:
-        ids += encode(document(rng, perturbed)) + [eos_id]
+        ids += encode(document(rng, wordings)) + [eos_id]
     return ids

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from core.prompting.choices import MODEL_DIR
-from core.prompting.corpus import token_stream
+from core.prompting.corpus import WORDINGS, token_stream
 from core.prompting.tokenizer import build as build_tokenizer
 
 CONTEXT = 1024  # tokens the model sees at once: four 12-flip chain-of-thought examples, a question and its chain
@@ -57,26 +57,26 @@ def model_config(
     )
 
 
-def batch(step: int, seed: int, tokenizer, batch_size: int, perturbed: bool = False) -> torch.Tensor:
+def batch(step: int, seed: int, tokenizer, batch_size: int, wordings: str = "trained") -> torch.Tensor:
     """Rows of CONTEXT + 1 tokens cut from a stream seeded by (seed, step), so a resumed run sees the same data."""
     rng = random.Random(seed * 1_000_003 + step)
     need = batch_size * (CONTEXT + 1)
-    ids = token_stream(rng, lambda text: tokenizer(text).input_ids, tokenizer.eos_token_id, need, perturbed)
+    ids = token_stream(rng, lambda text: tokenizer(text).input_ids, tokenizer.eos_token_id, need, wordings)
     return torch.tensor(ids[:need]).view(batch_size, CONTEXT + 1)  # (B, T + 1)
 
 
 class Batches(torch.utils.data.Dataset):
     """The batch of each step, so DataLoader workers can generate them ahead of the model."""
 
-    def __init__(self, steps: range, seed: int, tokenizer, batch_size: int, perturbed: bool = False):
+    def __init__(self, steps: range, seed: int, tokenizer, batch_size: int, wordings: str = "trained"):
         self.steps, self.seed, self.tokenizer, self.batch_size = steps, seed, tokenizer, batch_size
-        self.perturbed = perturbed
+        self.wordings = wordings
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def __getitem__(self, i: int) -> torch.Tensor:
-        return batch(self.steps[i], self.seed, self.tokenizer, self.batch_size, self.perturbed)
+        return batch(self.steps[i], self.seed, self.tokenizer, self.batch_size, self.wordings)
 
 
 STEPS = 2700
@@ -111,10 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--init", type=Path, help="start from the tokenizer and weights saved in this folder")
     parser.add_argument("--peak", type=float, default=PEAK, help="the learning rate after warm-up")
     parser.add_argument(
-        "--perturbed-wordings",
-        action="store_true",
-        help="put filler words into the trained sentences of worked-item documents (core.prompting.wordings); "
-        "the bundled weights were trained without",
+        "--wordings",
+        choices=tuple(WORDINGS),
+        default="trained",
+        help="how worked-item documents in neither the canonical nor an invented wording say their sentences: "
+        "the trained slots (the bundled weights' corpus), with filler words put in (core.prompting.wordings), or "
+        "composed paraphrases (the families' PARAPHRASE_SLOTS)",
     )
     args = parser.parse_args(argv)
     if args.steps < WARMUP:
@@ -154,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
 
     model.train()
     batches = torch.utils.data.DataLoader(
-        Batches(range(start, args.steps), args.seed, tokenizer, args.batch_size, args.perturbed_wordings),
+        Batches(range(start, args.steps), args.seed, tokenizer, args.batch_size, args.wordings),
         batch_size=None,
         num_workers=args.workers,
         prefetch_factor=4 if args.workers else None,

@@ -8,7 +8,7 @@ document and nothing in the next; only the chains of the earlier examples tell w
 reading the meaning of a sentence from the prompt, the skill a student's own wording needs (Raventós et al.
 2023: diversity of tasks beyond a threshold is what lets a model learn from the context rather than recall).
 
-With `train --perturbed-wordings`, the documents in trained sentences (not those in the canonical wording) put
+With `train --wordings perturbed`, the documents in trained sentences (not those in the canonical wording) put
 one or two filler words, drawn anew each time, into most of them ("Cora coin owl flips it. Ann flips it zab.").
 Some of those words come from the family's own sentences, so a phrase such as "the coin", which the trained
 sentences only write in the question's last sentence, also turns up inside a step; never the words that tell two

@@ -5,6 +5,7 @@ arithmetic: steps; dates: date computations). Test questions are held out by a h
 and each family also has lengths longer than any trained one, as in the chain-of-thought paper.
 """
 
+import itertools
 import random
 import zlib
 from collections.abc import Callable
@@ -38,15 +39,38 @@ class Family:
     train_slots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each sentence's trained alternatives
     held_out: dict[str, dict[str, str]] = field(default_factory=dict)  # wordings the corpus never writes
     held_out_marks: tuple[str, ...] = ()  # strings only the held-out wordings contain
+    paraphrase_slots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each sentence's composed paraphrases
 
     def train_wording(self, rng: random.Random) -> dict[str, str]:
         """One trained alternative for every sentence of the family, drawn independently."""
         return {slot: rng.choice(options) for slot, options in self.train_slots.items()}
 
+    def paraphrased_wording(self, rng: random.Random) -> dict[str, str]:
+        """One composed paraphrase for every sentence of the family (`compose`), drawn independently."""
+        return {slot: rng.choice(options) for slot, options in self.paraphrase_slots.items()}
+
     @property
     def eval_lengths(self) -> tuple[int, ...]:
         """The trained lengths a chain-of-thought claim is measured on: the multi-step end of the range."""
         return self.multi_step or self.train_lengths
+
+
+def compose(*pools: tuple[str, ...], marks: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Every sentence made of one piece from each pool in turn, its first letter capitalised, except those that
+    hold one of `marks` (the held-out wordings' strings): ("", "Then ") x ("{p} flips it",) x (".",) ->
+    "{p} flips it.", "Then {p} flips it." """
+    sentences = []
+    for pieces in itertools.product(*pools):
+        text = "".join(pieces)
+        text = text[0].upper() + text[1:]
+        if not any(mark in text for mark in marks) and text not in sentences:
+            sentences.append(text)
+    return tuple(sentences)
+
+
+def objects(phrases: tuple[str, ...], nouns: tuple[str, ...]) -> tuple[str, ...]:
+    """Every phrase with its `{o}` said as each noun: ("flips {o}",) x ("it", "the coin") -> "flips it", ..."""
+    return tuple(phrase.replace("{o}", noun) for phrase in phrases for noun in nouns)
 
 
 def is_test_question(question: str) -> bool:

@@ -5,7 +5,7 @@ The corpus draws each sentence from TRAIN_SLOTS; HELD_OUT holds wordings it neve
 
 import random
 
-from core.prompting.tasks import Family, Problem
+from core.prompting.tasks import Family, Problem, compose, objects
 from core.prompting.tasks.names import NAMES
 
 THINGS = ("balls", "apples", "pens", "cards", "shells", "eggs")
@@ -35,6 +35,73 @@ HELD_OUT = {
     },
 }
 HELD_OUT_MARKS = ("owns", "receives", "hands", "purchases", "At first", "collected", "donated", "holding", "number of")
+# Paraphrases composed from pools (`compose`): a step may open with "Then" and name the thing counted, as a
+# student's own wording does, so "{thing}" no longer marks the question's first and last sentences.
+STEP_OPENERS = ("", "Then ", "Next, ", "Later ", "After that, ", "Now ")
+THING = ("", " {thing}")
+PARAPHRASE_SLOTS = {
+    "start": compose(
+        ("{name} has {total} {thing}", "{name} starts with {total} {thing}", "{name} keeps {total} {thing}"),
+        ("", " to begin with"),
+        (".",),
+        marks=HELD_OUT_MARKS,
+    ),
+    "buy": compose(
+        STEP_OPENERS,
+        objects(
+            (
+                "{name} gets {n} more{o}",
+                "{name} finds {n} more{o}",
+                "{name} adds {n}{o}",
+                "{name} gets another {n}{o}",
+                "{name} is given {n} more{o}",
+                "{name} wins {n} more{o}",
+            ),
+            THING,
+        ),
+        (".",),
+        marks=HELD_OUT_MARKS,
+    ),
+    "give": compose(
+        STEP_OPENERS,
+        objects(
+            (
+                "{name} gives away {n}{o}",
+                "{name} loses {n}{o}",
+                "{name} gives {n}{o} away",
+                "{name} sells {n}{o}",
+                "{name} drops {n}{o}",
+                "{name} gives {n}{o} to a neighbour",
+            ),
+            THING,
+        ),
+        (".",),
+        marks=HELD_OUT_MARKS,
+    ),
+    "boxes": compose(
+        STEP_OPENERS,
+        objects(
+            (
+                "{name} buys {count} {box} of {each}{o}",
+                "{name} gets {count} {box} with {each}{o} each",
+                "{name} buys {count} {box}, each with {each}{o}",
+            ),
+            THING,
+        ),
+        (".",),
+        marks=HELD_OUT_MARKS,
+    ),
+    "ask": compose(
+        (
+            "How many {thing} does {name} have",
+            "How many {thing} are there",
+            "How many does {name} have",
+        ),
+        ("?", " now?", " in the end?", " at the end?"),
+        marks=HELD_OUT_MARKS,
+    )
+    + ("How many {thing} does {name} end up with?",),
+}
 
 
 def make(rng: random.Random, length: int, wording: dict[str, str] | None = None) -> Problem:
@@ -81,4 +148,5 @@ FAMILY = Family(
     train_slots=TRAIN_SLOTS,
     held_out=HELD_OUT,
     held_out_marks=HELD_OUT_MARKS,
+    paraphrase_slots=PARAPHRASE_SLOTS,
 )

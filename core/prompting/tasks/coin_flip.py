@@ -7,7 +7,7 @@ and HELD_OUT holds wordings the corpus never writes (the first is the benchmark'
 
 import random
 
-from core.prompting.tasks import Family, Problem
+from core.prompting.tasks import Family, Problem, compose, objects
 from core.prompting.tasks.names import NAMES
 
 # Every slot's alternatives; the first of each is the canonical wording.
@@ -45,6 +45,38 @@ HELD_OUT = {
 }
 # Strings only the held-out wordings contain: the corpus rejects any document with one of them.
 HELD_OUT_MARKS = ("the coin.", "the coin over", "revers", "toss", "show heads", "shows heads", "as it is", "We begin")
+# Paraphrases composed from pools (`compose`): a step may open with "Then" and name the coin, as a student's
+# own wording does, so "the coin" no longer marks the question's last sentence. None holds a held-out mark.
+COIN = ("it", "the coin", "that coin", "this coin")
+STEP_OPENERS = ("", "Then ", "Next, ", "Now ", "After that, ", "And ")
+FLIPS = ("flips {o}", "turns {o} over", "flips {o} over", "turns {o}", "turns {o} around", "gives {o} a flip")
+KEEPS = ("does not flip {o}", "leaves {o}", "does not turn {o}", "leaves {o} alone", "does not touch {o}")
+PARAPHRASE_SLOTS = {
+    "start": compose(
+        (
+            "A coin is heads up",
+            "A coin starts heads up",
+            "A coin lies heads up",
+            "There is a coin, heads up",
+            "We have a coin that is heads up",
+            "A coin sits heads up",
+        ),
+        ("", " on the table"),
+        (".",),
+        marks=HELD_OUT_MARKS,
+    ),
+    "flip": compose(
+        STEP_OPENERS, ("{p} ",), objects(FLIPS, COIN), ("", " again", " once"), (".",), marks=HELD_OUT_MARKS
+    ),
+    "keep": compose(STEP_OPENERS, ("{p} ",), objects(KEEPS, COIN), ("", " this time"), (".",), marks=HELD_OUT_MARKS),
+    "ask": compose(
+        ("", "Now, ", "In the end, "),
+        ("is the coin", "is it", "is that coin"),
+        (" still heads up?", " heads up?"),
+        marks=HELD_OUT_MARKS,
+    )
+    + compose(("is the coin", "is it", "is that coin"), (" heads up now?",), marks=HELD_OUT_MARKS),
+}
 
 
 def make(rng: random.Random, length: int, wording: dict[str, str] | None = None) -> Problem:
@@ -77,4 +109,5 @@ FAMILY = Family(
     train_slots=TRAIN_SLOTS,
     held_out=HELD_OUT,
     held_out_marks=HELD_OUT_MARKS,
+    paraphrase_slots=PARAPHRASE_SLOTS,
 )

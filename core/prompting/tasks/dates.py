@@ -6,7 +6,7 @@ The corpus draws each sentence from TRAIN_SLOTS; HELD_OUT holds wordings it neve
 import datetime as dt
 import random
 
-from core.prompting.tasks import Family, Problem
+from core.prompting.tasks import Family, Problem, compose, objects
 
 FIRST = dt.date(1900, 1, 1).toordinal()
 LAST = dt.date(2030, 12, 31).toordinal()
@@ -45,6 +45,57 @@ HELD_OUT_MARKS = (
     "sooner",
     "Give the",
 )
+# Paraphrases composed from pools (`compose`): a move may say who made it and name it with a verb of its own
+# ("They pushed it back by 2 days"), so only that verb tells a later date from an earlier one.
+MOVERS = ("It was ", "Then it was ", "Next it was ", "After that it was ", "The date was ")
+ACTORS = ("They ", "Someone ", "Then they ", "The host ")
+
+
+def moves(passive: tuple[str, ...], active: tuple[str, ...]) -> tuple[str, ...]:
+    """A move said of the date ("It was delayed by {n}") or of someone who made it ("They delayed it by {n}")."""
+    return compose(MOVERS, passive, marks=HELD_OUT_MARKS) + compose(
+        ACTORS, objects(active, ("it", "the date")), marks=HELD_OUT_MARKS
+    )
+
+
+PARAPHRASE_SLOTS = {
+    "set": compose(
+        ("The {event} was ",),
+        ("set for", "planned for", "booked for", "fixed for", "first set for", "going to be on"),
+        (" {day}.",),
+        marks=HELD_OUT_MARKS,
+    ),
+    "later": moves(
+        ("delayed by {n}", "pushed back by {n}", "moved {n} later", "put off by {n}", "moved back by {n}"),
+        ("delayed {o} by {n}", "pushed {o} back by {n}", "moved {o} {n} later", "put {o} off by {n}"),
+    ),
+    "earlier": moves(
+        (
+            "moved {n} earlier",
+            "brought forward by {n}",
+            "moved up by {n}",
+            "moved forward by {n}",
+            "pulled forward by {n}",
+        ),
+        ("moved {o} {n} earlier", "brought {o} forward by {n}", "moved {o} up by {n}", "pulled {o} forward by {n}"),
+    ),
+    "today": compose(
+        (
+            "Today is {day}.",
+            "The date today is {day}.",
+            "Today's date is {day}.",
+            "Today the date is {day}.",
+            "Today falls on {day}.",
+        ),
+        marks=HELD_OUT_MARKS,
+    ),
+    "ask": compose(
+        ("What is the date {when}", "What date is {when}"),
+        (" in MM/DD/YYYY?", "? Use MM/DD/YYYY.", "? Answer in MM/DD/YYYY."),
+        marks=HELD_OUT_MARKS,
+    )
+    + ("Write the date {when} in MM/DD/YYYY.", "Tell me the date {when} in MM/DD/YYYY."),
+}
 
 
 def fmt(day: dt.date) -> str:
@@ -93,4 +144,5 @@ FAMILY = Family(
     train_slots=TRAIN_SLOTS,
     held_out=HELD_OUT,
     held_out_marks=HELD_OUT_MARKS,
+    paraphrase_slots=PARAPHRASE_SLOTS,
 )

@@ -5,7 +5,7 @@ The corpus draws the question from TRAIN_SLOTS; HELD_OUT holds wordings it never
 
 import random
 
-from core.prompting.tasks import Family, Problem
+from core.prompting.tasks import Family, Problem, compose, objects
 from core.prompting.tasks.names import NAMES
 
 TRAIN_SLOTS = {
@@ -20,6 +20,31 @@ HELD_OUT = {
     "ending": {"ask": 'Write the ending letter of every word of "{words}" as one string.'},
 }
 HELD_OUT_MARKS = ("final letter", "ending letter", "putting together", "one string")
+# Paraphrases composed from pools (`compose`); none holds a held-out mark.
+LETTERS = (
+    'the last letters of the words in "{words}"',
+    'the last letters of "{words}"',
+    'the last letter of each word in "{words}"',
+    'the last letter of every word of "{words}"',
+)
+PARAPHRASE_SLOTS = {
+    "ask": compose(
+        objects(
+            (
+                "Take {o} and concatenate them",
+                "Join {o}",
+                "Concatenate {o}",
+                "Put together {o}",
+                "Combine {o}",
+                "Take {o} and join them",
+                "Write {o} side by side",
+            ),
+            LETTERS,
+        ),
+        (".",),
+        marks=HELD_OUT_MARKS,
+    )
+}
 
 
 def make(rng: random.Random, length: int, wording: dict[str, str] | None = None) -> Problem:
@@ -43,4 +68,5 @@ FAMILY = Family(
     train_slots=TRAIN_SLOTS,
     held_out=HELD_OUT,
     held_out_marks=HELD_OUT_MARKS,
+    paraphrase_slots=PARAPHRASE_SLOTS,
 )
