@@ -29,7 +29,14 @@ def results(cot_right: int, answer_right: int) -> dict:
         "n": N,
         "k": 4,
         "families": {"coin_flip": {"multi-step": cell, "longer": dict(cell, lengths=[13] * N)}},
-        "wordings": {"coin_flip": {"corpus": bits(cot_right), "benchmark": bits(cot_right - 4), "shows": bits(100)}},
+        "wordings": {
+            "coin_flip": {
+                "corpus": bits(cot_right),
+                "benchmark": bits(cot_right - 4),
+                "shows": bits(100),
+                "invented": bits(120),
+            }
+        },
         "unrelated_labels": {"0": bits(0), "1": bits(100), "2": bits(150), "4": bits(190), "8": bits(196)},
         "layouts": {"Q:/A:": bits(190), "x -> y": bits(186), "[Q] / [A]": bits(60), "x | y": bits(170)},
         "word_mapping": {"2": bits(110), "4": bits(120), "8": bits(10)},
@@ -76,6 +83,15 @@ def test_tables_show_wilson_intervals_for_every_row():
     assert "| flipped labels: follows the examples, not its prior | 50% | 0% [" in curves
     assert "| `[Q] / [A]` | held out | 30% [" in layout_table(results(190, 104))
     assert "| Coin flip | shows | 50% [" in wording_table(results(190, 104))
+    assert "| Coin flip | invented (new draws of the corpus's own kind) | 60% [" in wording_table(results(190, 104))
+
+
+def test_the_corpus_kind_of_wording_is_shown_but_is_not_a_held_out_claim():
+    """New draws of the corpus's invented wordings show how well the model reads the kind of material it was
+    trained on; only held-out wordings are claims against the issue's targets."""
+    statements = [c.statement for c in claims(results(190, 104))]
+    assert any('wording "shows"' in s for s in statements)
+    assert not any("invented" in s for s in statements)
 
 
 def test_accuracy_by_length_splits_each_cell_by_problem_length():

@@ -168,3 +168,25 @@ def test_the_default_corpus_is_the_bundled_weights_corpus():
     for seed in range(300):
         digest.update(corpus.document(random.Random(seed)).encode())
     assert digest.hexdigest() == "d4f0524c553cb57eeb412242a7abd23942adbae65863a0ddd5bd8245f8d48d3c"
+
+
+def test_the_evaluation_invents_the_same_new_wordings_every_run():
+    """Golden: the evaluation's invented wordings come from fixed seeds, differ from one another and from every
+    trained sentence, and hold no held-out mark."""
+    from core.prompting.evaluate import INVENTED_DRAWS, invented_wordings
+
+    drawn = invented_wordings("coin_flip")
+    assert drawn[0] == {
+        "start": "Nando suz ruzza.",
+        "flip": "Nemta {p} old.",
+        "keep": "Sum {p} bee fo sd.",
+        "ask": "Zipo loni dura?",
+    }
+    for task, family in FAMILIES.items():
+        drawn = invented_wordings(task)
+        assert len(drawn) == INVENTED_DRAWS and drawn == invented_wordings(task)
+        assert len({tuple(w.values()) for w in drawn}) == INVENTED_DRAWS
+        trained = {s for options in family.train_slots.values() for s in options}
+        for wording in drawn:
+            assert any(s not in trained for s in wording.values())
+            assert not any(mark in s for s in wording.values() for mark in corpus.MARKS)

@@ -36,6 +36,7 @@ LABEL_TARGET_8 = 0.90  # and at k = 8
 MAPPING_TARGET = 0.85  # held-out words in held-out layouts at k = 4
 MODE_TARGET = 0.90  # share of replies in the mode the examples show
 CHAIN_GAIN = 0.40  # chain-of-thought over answer-only examples on multi-step problems
+INVENTED = "invented"  # the wording cell of new draws of the corpus's own invented wordings (not held out)
 NEAR = 0.10  # "within 10 points": a held-out layout or wording against the trained one
 REFERENCE_LAYOUT = "Q:/A:"
 
@@ -222,7 +223,7 @@ def family_claims(results: dict) -> list[Claim]:
                 )
             )
         for wording, bits in results.get("wordings", {}).get(task, {}).items():
-            if wording != "corpus":
+            if wording not in ("corpus", INVENTED):
                 out.append(
                     Claim(
                         f'{title}, {span}, few-shot chain-of-thought in the held-out wording "{wording}": within '
@@ -249,11 +250,13 @@ def layout_table(results: dict) -> str:
 
 
 def wording_table(results: dict) -> str:
-    """A markdown table: few-shot chain-of-thought accuracy per family in its corpus and held-out wordings."""
+    """A markdown table: few-shot chain-of-thought accuracy per family in its corpus and held-out wordings, and in
+    new draws of the corpus's invented wordings where measured."""
     rows = ["| task | wording | accuracy |", "| --- | --- | --- |"]
     for task, by_wording in results.get("wordings", {}).items():
         for wording, bits in by_wording.items():
-            rows.append(f"| {FAMILIES[task].title} | {wording} | {cell_text(bits)} |")
+            name = "invented (new draws of the corpus's own kind)" if wording == INVENTED else wording
+            rows.append(f"| {FAMILIES[task].title} | {name} | {cell_text(bits)} |")
     return "\n".join(rows)
 
 

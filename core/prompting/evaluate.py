@@ -5,7 +5,8 @@
 measures, with greedy decoding: every strategy on each task family at its multi-step trained
 lengths and at lengths longer than any trained one (as in Wei et al. 2022, section 5), and whether each
 reply answered at once or reasoned first; few-shot chain-of-thought in every held-out wording of each family,
-on the same problems as the corpus wording; and the in-context probes (`core.prompting.in_context`), all
+on the same problems as the corpus wording, and in new draws of the corpus's own invented wordings (the
+reading the corpus trains, measured on its own kind of material); and the in-context probes (`core.prompting.in_context`), all
 built from held-out answer words and layouts: accuracy against the number of examples k, each layout at
 k = 4, and flipped labels. `--write` stores every item's right/wrong in `model/evaluation.json`, from which
 the lab's claim check computes intervals and tests.
@@ -22,13 +23,14 @@ from pathlib import Path
 
 from core.prompting.answers import NEXT_QUESTION, extract, first_reply, is_correct, mode, normalise, with_lead
 from core.prompting.choices import NAME
-from core.prompting.claims import EVALUATION_FILE
+from core.prompting.claims import EVALUATION_FILE, INVENTED
 from core.prompting.grading import share_right
 from core.prompting.in_context import ALL_LAYOUTS, FLIPPED_KS, LABEL_KS, LAYOUT_K, MAPPING_KS, probe_right, probes
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.tasks import Problem, is_test_question
 from core.prompting.tasks.families import FAMILIES
+from core.prompting.wordings import invented_wording
 from core.runtime.validate import choice
 
 MAX_N = 500
@@ -38,6 +40,7 @@ PROBE_TOKENS = 12  # enough for any held-out answer word, which ends the probe's
 REPLY_END = ("\n\n", NEXT_QUESTION)  # a reply ends at a blank line or a new "Q:": worked answers are one line
 LENGTH_SETS = ("multi-step", "longer")
 BATCH = 25
+INVENTED_DRAWS = 5  # invented wordings per family, taking turns over the questions
 
 
 @dataclass(frozen=True)
@@ -198,11 +201,31 @@ def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False)
     return "".join("1" if probe_right(p, r) else "0" for p, r in zip(items, replies, strict=True))
 
 
+def invented_wordings(task: str) -> list[dict[str, str]]:
+    """INVENTED_DRAWS wordings of `task` invented as the corpus invents them (`core.prompting.wordings`), from
+    fixed seeds: the corpus's own kind of material, in draws it has never written."""
+    return [invented_wording(FAMILIES[task], random.Random(f"{task}/{i}")) for i in range(INVENTED_DRAWS)]
+
+
+def invented_bits(lm: LanguageModel, task: str, n: int, k: int) -> tuple[str, str]:
+    """Few-shot chain-of-thought right/wrong and modes on the held-out multi-step questions, question i said (and
+    its examples written) in invented wording i mod INVENTED_DRAWS."""
+    bits, modes = [""] * n, [""] * n
+    for draw, wording in enumerate(invented_wordings(task)):
+        problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
+        mine = list(range(draw, n, INVENTED_DRAWS))
+        report = evaluate(lm, [problems[i] for i in mine], "few-shot-cot", k=k, chat=False, wording=wording)
+        for i, bit, reply_mode in zip(mine, report.bits, report.modes, strict=True):
+            bits[i], modes[i] = bit, reply_mode
+    return "".join(bits), "".join(modes)
+
+
 def cells() -> list[tuple[str, ...]]:
     """Every measurement of a full run: (task, length set, strategy), (task, "wording:<name>", strategy)
     and (probe, k)."""
     found = [(t, s, st) for t in FAMILIES for s in LENGTH_SETS for st in STRATEGIES]
     found += [(t, f"wording:{w}", "few-shot-cot") for t, family in FAMILIES.items() for w in family.held_out]
+    found += [(t, f"wording:{INVENTED}", "few-shot-cot") for t in FAMILIES]
     found += [(kind, str(k)) for kind in ("labels", "labels-trained", "labels-new-layout") for k in LABEL_KS]
     found += [(f"layout:{name}", str(LAYOUT_K)) for name in ALL_LAYOUTS]
     found += [(kind, str(k)) for kind in ("mapping", "mapping-new-layout") for k in MAPPING_KS]
@@ -214,6 +237,8 @@ def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int) -> tuple[s
     if len(cell) == 2:
         return probe_bits(lm, cell[0], int(cell[1]), n), ""
     task, length_set, strategy = cell
+    if length_set == f"wording:{INVENTED}":
+        return invented_bits(lm, task, n, k)
     if length_set.startswith("wording:"):
         wording = FAMILIES[task].held_out[length_set[len("wording:") :]]
         problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
@@ -262,6 +287,7 @@ def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[
     wordings = {
         task: {"corpus": families[task]["multi-step"]["few-shot-cot"]}
         | {w: measured[(task, f"wording:{w}", "few-shot-cot")] for w in family.held_out}
+        | {INVENTED: measured[(task, f"wording:{INVENTED}", "few-shot-cot")]}
         for task, family in FAMILIES.items()
     }
     return {

@@ -46,7 +46,9 @@ def claim_page() -> ClaimPage | None:
         f"{checked}\n\n### Accuracy per strategy\n\n{claims_table(results)}\n\n"
         f"### Accuracy against the number of examples\n\n{curve_table(results)}\n\n"
         f"### Every layout, 4 examples, held-out answer words\n\n{layout_table(results)}\n\n"
-        f"### Few-shot chain-of-thought in held-out wordings\n\n{wording_table(results)}"
+        '### Few-shot chain-of-thought in held-out wordings\n\nThe "invented" rows are new draws of the wordings the '
+        "corpus invents for its documents: the model's reading of a sentence's meaning from the examples, on the "
+        f"kind of material it was trained on.\n\n{wording_table(results)}"
     )
     bits = k_curves(results)  # the rows of the table above, one line each
     curves = {title: {k: accuracy(b) for k, b in curve.items()} for title, curve in bits.items()}
