@@ -9,6 +9,8 @@ McNemar's exact test. The report lists the cells that changed significantly, the
 (`core.prompting.claims`) whose verdict differs. A candidate replaces the bundled weights only when no claim that
 holds stops holding: a gain in one cell does not buy a lost claim. About 80 cells are each tested at the 5% level,
 so some 4 of them are expected to show up by chance alone; the claims, each a test set in advance, decide.
+Further training on the bundled weights' own corpus moves cells and claims too, so a corpus change is judged by
+its difference from a control run with the same settings (`--base CONTROL.json`; the model card gives both).
 """
 
 import argparse
