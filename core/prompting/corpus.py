@@ -8,7 +8,8 @@ document to the next is how to read a document, not a word list (Chan et al. 202
   documents a wording invented for them, whose meaning only the earlier examples give:
   `core.prompting.wordings`; `train --wordings perturbed` puts filler words into the trained ones, and
   `train --wordings paraphrased` draws them from each family's composed paraphrases instead), and its
-  mode: every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think step by
+  mode (with `train --chains mixed` or `quoted`, some or all reasoning documents open each step with the
+  sentence it reads, "Ka flips it: flips, tails."): every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think step by
   step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
   the problem's length. On the web a long problem is sometimes answered without its work; here a document
   keeps one mode, so the examples of a prompt, not the problem, say how to answer. Answering a long
@@ -59,6 +60,11 @@ WORDINGS = {  # how the documents that are neither canonical nor invented say th
 }
 INVENTED_ITEMS = 3  # the fewest items of an invented-wording document: its first examples teach the wording
 CHAIN_SHARE = 0.5  # documents whose answers show their reasoning
+CHAINS = {  # the share of reasoning documents whose steps open with the sentence they read (`Problem.quoted`)
+    "plain": 0.0,  # the bundled weights' corpus
+    "mixed": 0.5,
+    "quoted": 1.0,
+}
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
 BARE_SHARE = 0.35  # direct-answer documents that write the answer alone
 INSTRUCTION_SHARE = 0.2
@@ -107,9 +113,10 @@ def document_layout(rng: random.Random) -> Layout:
     return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else drawn_layout(rng)
 
 
-def qa_document(rng: random.Random, wordings: str = "trained") -> str:
+def qa_document(rng: random.Random, wordings: str = "trained", chains: str = "plain") -> str:
     """Worked items of one family, in one drawn layout, wording and mode; `wordings` (a key of `WORDINGS`) says
-    how the documents neither canonical nor invented word their sentences."""
+    how the documents neither canonical nor invented word their sentences, `chains` (a key of `CHAINS`) how many
+    reasoning documents quote the sentence each step reads."""
     task = pick(rng, TASK_WEIGHTS.items())
     family = FAMILIES[task]
     chain = rng.random() < CHAIN_SHARE
@@ -118,6 +125,7 @@ def qa_document(rng: random.Random, wordings: str = "trained") -> str:
         chain=chain,
         think=chain and rng.random() < THINK_SHARE,
         bare=not chain and rng.random() < BARE_SHARE,
+        quoted=chain and CHAINS[chains] > 0 and rng.random() < CHAINS[chains],
     )
     draw = rng.random()
     invented = CANONICAL_SHARE <= draw < CANONICAL_SHARE + INVENTED_SHARE
@@ -130,7 +138,7 @@ def qa_document(rng: random.Random, wordings: str = "trained") -> str:
     )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
     items = []
-    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare:
+    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare and not fmt.quoted:
         items.append(notes_example(task, chain))
     n_items, size = rng.randint(INVENTED_ITEMS if invented else 1, MAX_ITEMS), len(header)
     while len(items) < n_items and (not items or size < CHAR_BUDGET):
@@ -253,23 +261,25 @@ def held_out_marks() -> tuple[str, ...]:
 MARKS = held_out_marks()
 
 
-def document(rng: random.Random, wordings: str = "trained") -> str:
+def document(rng: random.Random, wordings: str = "trained", chains: str = "plain") -> str:
     """One training document of a random kind: noise as drawn, any other drawn again until it holds nothing
-    held out (`wordings`: see `qa_document`)."""
+    held out (`wordings`, `chains`: see `qa_document`)."""
     while True:
         kind = pick(rng, KIND_WEIGHTS.items())
         if kind == "repeat" and rng.random() < NOISE_SHARE + PIECE_RUN_SHARE:
             return repeat_document(
                 rng, "chars" if rng.random() < NOISE_SHARE / (NOISE_SHARE + PIECE_RUN_SHARE) else "pieces"
             )
-        text = qa_document(rng, wordings) if kind == "qa" else KINDS[kind](rng)
+        text = qa_document(rng, wordings, chains) if kind == "qa" else KINDS[kind](rng)
         if not any(mark in text for mark in MARKS):
             return text
 
 
-def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int, wordings: str = "trained") -> list[int]:
+def token_stream(
+    rng: random.Random, encode, eos_id: int, n_tokens: int, wordings: str = "trained", chains: str = "plain"
+) -> list[int]:
     """Documents separated by the end-of-text token, until at least `n_tokens` tokens."""
     ids: list[int] = []
     while len(ids) < n_tokens:
-        ids += encode(document(rng, wordings)) + [eos_id]
+        ids += encode(document(rng, wordings, chains)) + [eos_id]
     return ids

@@ -41,6 +41,7 @@ REPLY_END = ("\n\n", NEXT_QUESTION)  # a reply ends at a blank line or a new "Q:
 LENGTH_SETS = ("multi-step", "longer")
 BATCH = 25
 INVENTED_DRAWS = 5  # invented wordings per family, taking turns over the questions
+CHAINS = ("plain", "quoted")  # how the worked examples of chain-of-thought prompts write their steps
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,28 @@ def chance(problems: list[Problem]) -> float:
     return counts.most_common(1)[0][1] / len(problems)
 
 
-def token_budget(lm: LanguageModel, problems: list[Problem], strategy: str) -> int:
-    """New tokens enough for the reply, whichever way it answers: twice the longest reference chain."""
-    chain = max(len(lm.tokenizer(p.chain, add_special_tokens=False).input_ids) for p in problems)
+def token_budget(lm: LanguageModel, problems: list[Problem], strategy: str, quoted: bool = False) -> int:
+    """New tokens enough for the reply, whichever way it answers: twice the longest reference chain (quoted, with
+    `quoted`)."""
+    chain = max(
+        len(lm.tokenizer(p.quoted_chain if quoted else p.chain, add_special_tokens=False).input_ids) for p in problems
+    )
     return min(MAX_NEW_TOKENS, 2 * chain + ANSWER_TOKENS)
+
+
+def fitted_prompt(lm: LanguageModel, problem: Problem, strategy: str, budget: int, k: int, **options) -> str:
+    """`build_prompt` with k examples, or with fewer (the last ones dropped) where the prompt and `budget` new
+    tokens would not fit the context, as a student shortens a prompt that is too long. So no reply is cut
+    short, whether by its own prompt or by the longest prompt of its batch (a batch is padded to that one)."""
+    prompt = build_prompt(problem, strategy, k=k, **options)
+    while (
+        strategy.startswith("few-shot")
+        and k > 1
+        and len(lm.tokenizer(prompt, add_special_tokens=False).input_ids) + budget > lm.context
+    ):
+        k -= 1
+        prompt = build_prompt(problem, strategy, k=k, **options)
+    return prompt
 
 
 def generate_all(
@@ -161,12 +180,16 @@ def evaluate_in_batches(
     batch_size: int = BATCH,
     chat: bool = True,
     wording: dict[str, str] | None = None,
+    quoted: bool = False,
 ) -> Iterator[Report]:
     """Greedy answers to `problems` under `strategy`, `batch_size` prompts at a time: after each batch, the report
     on every problem answered so far, so a run stopped early keeps what it answered. The examples are in
-    `wording`, the problems' own."""
-    prompts = [build_prompt(p, strategy, k=k, seed=1000 + i, wording=wording) for i, p in enumerate(problems)]
-    budget = token_budget(lm, problems, strategy)  # the same for every batch: a batch's answers do not depend on n
+    `wording`, the problems' own, and with `quoted` their steps open with the sentence they read."""
+    budget = token_budget(lm, problems, strategy, quoted)  # the same for every batch: answers do not depend on n
+    prompts = [
+        fitted_prompt(lm, p, strategy, budget, k, seed=1000 + i, wording=wording, quoted=quoted)
+        for i, p in enumerate(problems)
+    ]
     items: list[ItemResult] = []
     for start in range(0, len(problems), batch_size):
         batch = prompts[start : start + batch_size]
@@ -187,7 +210,7 @@ def evaluate(
     **options,
 ) -> Report:
     """Greedy answers to `problems` under `strategy`, with the options of `evaluate_in_batches` (k, batch_size,
-    chat, wording); `progress` hears of every batch."""
+    chat, wording, quoted); `progress` hears of every batch."""
     for report in evaluate_in_batches(lm, problems, strategy, **options):
         if progress is not None:
             progress(len(report.items), len(problems))
@@ -207,14 +230,16 @@ def invented_wordings(task: str) -> list[dict[str, str]]:
     return [invented_wording(FAMILIES[task], random.Random(f"{task}/{i}")) for i in range(INVENTED_DRAWS)]
 
 
-def invented_bits(lm: LanguageModel, task: str, n: int, k: int) -> tuple[str, str]:
+def invented_bits(lm: LanguageModel, task: str, n: int, k: int, quoted: bool = False) -> tuple[str, str]:
     """Few-shot chain-of-thought right/wrong and modes on the held-out multi-step questions, question i said (and
     its examples written) in invented wording i mod INVENTED_DRAWS."""
     bits, modes = [""] * n, [""] * n
     for draw, wording in enumerate(invented_wordings(task)):
         problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
         mine = list(range(draw, n, INVENTED_DRAWS))
-        report = evaluate(lm, [problems[i] for i in mine], "few-shot-cot", k=k, chat=False, wording=wording)
+        report = evaluate(
+            lm, [problems[i] for i in mine], "few-shot-cot", k=k, chat=False, wording=wording, quoted=quoted
+        )
         for i, bit, reply_mode in zip(mine, report.bits, report.modes, strict=True):
             bits[i], modes[i] = bit, reply_mode
     return "".join(bits), "".join(modes)
@@ -232,26 +257,24 @@ def cells() -> list[tuple[str, ...]]:
     return found + [("flipped", str(k)) for k in FLIPPED_KS]
 
 
-def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int) -> tuple[str, str]:
-    """The right/wrong string of one cell, and the reply modes where the cell asks questions of a family."""
+def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int, quoted: bool = False) -> tuple[str, str]:
+    """The right/wrong string of one cell, and the reply modes where the cell asks questions of a family; with
+    `quoted`, worked examples whose steps open with the sentence they read."""
     if len(cell) == 2:
         return probe_bits(lm, cell[0], int(cell[1]), n), ""
     task, length_set, strategy = cell
     if length_set == f"wording:{INVENTED}":
-        return invented_bits(lm, task, n, k)
-    if length_set.startswith("wording:"):
-        wording = FAMILIES[task].held_out[length_set[len("wording:") :]]
-        problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
-        report = evaluate(lm, problems, strategy, k=k, chat=False, wording=wording)
-    else:
-        report = evaluate(lm, held_out_problems(task, n, lengths_of(task, length_set)), strategy, k=k, chat=False)
+        return invented_bits(lm, task, n, k, quoted)
+    wording = FAMILIES[task].held_out[length_set[len("wording:") :]] if length_set.startswith("wording:") else None
+    problems = held_out_problems(task, n, lengths_of(task, "multi-step" if wording else length_set), wording=wording)
+    report = evaluate(lm, problems, strategy, k=k, chat=False, wording=wording, quoted=quoted)
     return report.bits, report.modes
 
 
 _worker_lm: LanguageModel | None = None
 
 
-def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int) -> tuple[str, str]:
+def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int, quoted: bool) -> tuple[str, str]:
     """One cell in a worker process, which loads the model once and runs on one thread."""
     global _worker_lm
     if _worker_lm is None:
@@ -262,16 +285,25 @@ def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int)
 
         torch.set_num_threads(1)
         _worker_lm = load(model) if model else get_model(NAME)
-    return measure(_worker_lm, cell, n, k)
+    return measure(_worker_lm, cell, n, k, quoted)
 
 
-def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[str], None] = print) -> dict:
-    """Every measurement the claim check reads, as right/wrong strings per cell, on `workers` processes."""
+def run_all(
+    model: str | None,
+    n: int,
+    k: int,
+    workers: int = 1,
+    log: Callable[[str], None] = print,
+    chains: str = "plain",
+) -> dict:
+    """Every measurement the claim check reads, as right/wrong strings per cell, on `workers` processes; the
+    worked examples' chains `plain` or `quoted` (`Problem.quoted_chain`)."""
     from concurrent.futures import ProcessPoolExecutor
 
     todo = cells()
+    quoted = choice(chains, "chains", CHAINS) == "quoted"
     with ProcessPoolExecutor(workers) as pool:
-        futures = [pool.submit(_measure_in_worker, model, cell, n, k) for cell in todo]
+        futures = [pool.submit(_measure_in_worker, model, cell, n, k, quoted) for cell in todo]
         measured, modes = {}, {}
         for cell, future in zip(todo, futures, strict=True):
             measured[cell], modes[cell] = future.result()
@@ -293,7 +325,7 @@ def run_all(model: str | None, n: int, k: int, workers: int = 1, log: Callable[[
     return {
         "n": n,
         "k": k,
-        "command": f"python -m core.prompting.evaluate --n {n} --k {k}",
+        "command": f"python -m core.prompting.evaluate --n {n} --k {k}" + (" --chains quoted" if quoted else ""),
         "families": families,
         "wordings": wordings,
         "unrelated_labels": {str(kk): measured[("labels", str(kk))] for kk in LABEL_KS},
@@ -315,12 +347,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None, help="a model folder instead of the bundled model")
     parser.add_argument("--write", action="store_true", help=f"store the results in {EVALUATION_FILE.name}")
     parser.add_argument("--out", type=Path, default=EVALUATION_FILE, help="where --write stores them")
+    parser.add_argument(
+        "--chains",
+        choices=CHAINS,
+        default="plain",
+        help="worked examples' chains: plain, or quoted (each step opens with the sentence it reads)",
+    )
     args = parser.parse_args(argv)
 
     from core.prompting.claims import claims_table, curve_table, layout_table, wording_table
 
     began = time.monotonic()
-    results = run_all(args.model, args.n, args.k, args.workers)
+    results = run_all(args.model, args.n, args.k, args.workers, chains=args.chains)
     results["seconds"] = round(time.monotonic() - began)
     print(claims_table(results))
     print()

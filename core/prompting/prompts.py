@@ -40,6 +40,7 @@ class Format:
     think: bool = False  # a reasoning answer opens with "Let's think step by step."
     words: dict[str, str] = field(default_factory=dict)  # true answer -> the word written for it
     bare: bool = False  # a direct answer is the answer alone, not "The answer is X."
+    quoted: bool = False  # each reasoning step opens with the sentence it reads (`Problem.quoted_chain`)
 
     def with_answer_words(self, yes: str, no: str) -> "Format":
         return replace(self, words={"yes": yes, "no": no})
@@ -60,7 +61,8 @@ def worked_answer(problem: Problem, fmt: Format) -> str:
     answer = fmt.written(problem.answer)
     if fmt.chain:
         opening = f"{THINK} " if fmt.think else ""
-        return f"{opening}{problem.chain} {CONCLUSION.format(answer=answer)}"
+        chain = problem.quoted_chain if fmt.quoted else problem.chain
+        return f"{opening}{chain} {CONCLUSION.format(answer=answer)}"
     return answer if fmt.bare else ANSWER_ONLY.format(answer=answer)
 
 
@@ -93,16 +95,18 @@ def build_prompt(
     source: str = "generated",
     seed: int = 0,
     wording: dict[str, str] | None = None,
+    quoted: bool = False,
 ) -> str:
     """The prompt for `problem` under `strategy`, with k exemplars from the notes or generated ones (in
-    `wording`, the question's own). Every prompt ends at the answer slot: nothing forces how the model answers,
-    so the examples alone say whether to reason first."""
+    `wording`, the question's own; with `quoted`, worked examples whose steps open with the sentence they read).
+    Every prompt ends at the answer slot: nothing forces how the model answers, so the examples alone say whether
+    to reason first."""
     strategy, source = choice(strategy, "strategy", STRATEGIES), choice(source, "exemplar source", EXEMPLAR_SOURCES)
     if strategy == "zero-shot":
         return question_block(problem.question)
     if strategy == "zero-shot-cot":
         return f"{question_block(problem.question)} {THINK}"
-    fmt = Format(chain=strategy == "few-shot-cot")
+    fmt = Format(chain=strategy == "few-shot-cot", quoted=quoted)
     examples = [worked_example(p, fmt) for p in exemplar_problems(problem.task, check_k(k), seed, wording)]
     if source == "notes":
         examples[0] = notes_example(problem.task, fmt.chain)

@@ -21,10 +21,30 @@ class Problem:
     steps: tuple[str, ...]  # the reasoning chain, one sentence per step
     answer: str
     length: int
+    quoted: tuple[str, ...] = ()  # the same steps, each opening with the sentence it reads ("Ka flips it: ...")
 
     @property
     def chain(self) -> str:
         return " ".join(self.steps)
+
+    @property
+    def quoted_chain(self) -> str:
+        """The chain whose steps say first which sentence of the question they read; a family whose steps read
+        no sentence of their own (last letters) keeps its plain chain."""
+        return " ".join(self.quoted or self.steps)
+
+
+def quote(sentence: str, step: str) -> str:
+    """`step` opened by the question's `sentence` it reads: ("Ka gets 3 more.", "4 + 3 = 7.") ->
+    "Ka gets 3 more: 4 + 3 = 7." Saying the sentence first turns reading its meaning from earlier examples into
+    copying what followed the same words there (an induction head's one hop, Olsson et al. 2022) instead of
+    finding the example step whose sentence matches."""
+    return f"{sentence.rstrip('.?')}: {step}"
+
+
+def one_of_each(slots: dict[str, tuple[str, ...]], rng: random.Random) -> dict[str, str]:
+    """One sentence drawn for every slot, the slots in their order."""
+    return {slot: rng.choice(options) for slot, options in slots.items()}
 
 
 @dataclass(frozen=True)
@@ -43,11 +63,11 @@ class Family:
 
     def train_wording(self, rng: random.Random) -> dict[str, str]:
         """One trained alternative for every sentence of the family, drawn independently."""
-        return {slot: rng.choice(options) for slot, options in self.train_slots.items()}
+        return one_of_each(self.train_slots, rng)
 
     def paraphrased_wording(self, rng: random.Random) -> dict[str, str]:
         """One composed paraphrase for every sentence of the family (`compose`), drawn independently."""
-        return {slot: rng.choice(options) for slot, options in self.paraphrase_slots.items()}
+        return one_of_each(self.paraphrase_slots, rng)
 
     @property
     def eval_lengths(self) -> tuple[int, ...]:

@@ -5,7 +5,7 @@ The corpus draws each sentence from TRAIN_SLOTS; HELD_OUT holds wordings it neve
 
 import random
 
-from core.prompting.tasks import Family, Problem, compose, objects
+from core.prompting.tasks import Family, Problem, compose, objects, quote
 from core.prompting.tasks.names import NAMES
 
 THINGS = ("balls", "apples", "pens", "cards", "shells", "eggs")
@@ -133,8 +133,9 @@ def make(rng: random.Random, length: int, wording: dict[str, str] | None = None)
             total += count * each
         if total > MAX_TOTAL:
             return make(rng, length, wording)
+    quoted = tuple(quote(sentence, step) for sentence, step in zip(sentences, steps, strict=True))
     sentences.append(say["ask"].format(name=name, thing=thing))
-    return Problem("arithmetic", " ".join(sentences), tuple(steps), str(total), length)
+    return Problem("arithmetic", " ".join(sentences), tuple(steps), str(total), length, quoted)
 
 
 FAMILY = Family(

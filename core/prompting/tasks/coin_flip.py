@@ -7,7 +7,7 @@ and HELD_OUT holds wordings the corpus never writes (the first is the benchmark'
 
 import random
 
-from core.prompting.tasks import Family, Problem, compose, objects
+from core.prompting.tasks import Family, Problem, compose, objects, quote
 from core.prompting.tasks.names import NAMES
 
 # Every slot's alternatives; the first of each is the canonical wording.
@@ -84,18 +84,17 @@ def make(rng: random.Random, length: int, wording: dict[str, str] | None = None)
     people = rng.sample(NAMES, length)
     flips = [rng.random() < 0.5 for _ in people]
     sentences = [say["start"]]
-    steps = []
+    steps, quoted = [], []
     heads = True
     for person, flipped in zip(people, flips, strict=True):
-        if flipped:
-            heads = not heads
-            sentences.append(say["flip"].format(p=person))
-            steps.append(f"{person} flips: {'heads' if heads else 'tails'}.")
-        else:
-            sentences.append(say["keep"].format(p=person))
-            steps.append(f"{person} does not: {'heads' if heads else 'tails'}.")
+        heads = heads != flipped
+        side = "heads" if heads else "tails"
+        sentences.append(say["flip" if flipped else "keep"].format(p=person))
+        steps.append(f"{person} {'flips' if flipped else 'does not'}: {side}.")
+        quoted.append(quote(sentences[-1], f"{'flips' if flipped else 'does not'}, {side}."))
     sentences.append(say["ask"])
-    return Problem("coin_flip", " ".join(sentences), tuple(steps), "yes" if heads else "no", length)
+    answer = "yes" if heads else "no"
+    return Problem("coin_flip", " ".join(sentences), tuple(steps), answer, length, tuple(quoted))
 
 
 FAMILY = Family(

@@ -6,7 +6,7 @@ The corpus draws each sentence from TRAIN_SLOTS; HELD_OUT holds wordings it neve
 import datetime as dt
 import random
 
-from core.prompting.tasks import Family, Problem, compose, objects
+from core.prompting.tasks import Family, Problem, compose, objects, quote
 
 FIRST = dt.date(1900, 1, 1).toordinal()
 LAST = dt.date(2030, 12, 31).toordinal()
@@ -130,7 +130,8 @@ def make(rng: random.Random, length: int, wording: dict[str, str] | None = None)
         steps.append(sentence)
     day, sentence = shifted(day, ask)
     steps.append(sentence)
-    return Problem("dates", " ".join(sentences), tuple(steps), fmt(day), length)
+    quoted = tuple(quote(said, step) for said, step in zip(sentences[1:], steps, strict=True))
+    return Problem("dates", " ".join(sentences), tuple(steps), fmt(day), length, quoted)
 
 
 FAMILY = Family(
