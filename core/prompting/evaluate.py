@@ -9,7 +9,10 @@ on the same problems as the corpus wording, and in new draws of the corpus's own
 reading the corpus trains, measured on its own kind of material); and the in-context probes (`core.prompting.in_context`), all
 built from held-out answer words and layouts: accuracy against the number of examples k, each layout at
 k = 4, and flipped labels. `--write` stores every item's right/wrong in `model/evaluation.json`, from which
-the lab's claim check computes intervals and tests.
+the lab's claim check computes intervals and tests. A few-shot prompt that leaves too little of the context for
+its reply drops its last examples until the reply fits (`fitted_prompt`). `--chains quoted` writes the worked
+examples' steps each opened by the sentence it reads (`Problem.quoted_chain`), for weights trained with
+`train --chains mixed` or `quoted`.
 """
 
 import argparse
@@ -137,15 +140,20 @@ def token_budget(lm: LanguageModel, problems: list[Problem], strategy: str, quot
     return min(MAX_NEW_TOKENS, 2 * chain + ANSWER_TOKENS)
 
 
-def fitted_prompt(lm: LanguageModel, problem: Problem, strategy: str, budget: int, k: int, **options) -> str:
-    """`build_prompt` with k examples, or with fewer (the last ones dropped) where the prompt and `budget` new
-    tokens would not fit the context, as a student shortens a prompt that is too long. So no reply is cut
-    short, whether by its own prompt or by the longest prompt of its batch (a batch is padded to that one)."""
+def fitted_prompt(
+    lm: LanguageModel, problem: Problem, strategy: str, budget: int, k: int, chat: bool = False, **options
+) -> str:
+    """`build_prompt` with k examples, or with fewer (the last ones dropped) where the prompt (as the model reads
+    it, `chat` or not) and `budget` new tokens would not fit the context, as a student shortens a prompt that is
+    too long. So no reply is cut short, whether by its own prompt or by the longest prompt of its batch (a batch
+    is padded to that one)."""
+    from core.prompting.generate import model_input
+
     prompt = build_prompt(problem, strategy, k=k, **options)
     while (
         strategy.startswith("few-shot")
         and k > 1
-        and len(lm.tokenizer(prompt, add_special_tokens=False).input_ids) + budget > lm.context
+        and len(lm.tokenizer(model_input(lm, prompt, chat), add_special_tokens=False).input_ids) + budget > lm.context
     ):
         k -= 1
         prompt = build_prompt(problem, strategy, k=k, **options)
@@ -187,7 +195,7 @@ def evaluate_in_batches(
     `wording`, the problems' own, and with `quoted` their steps open with the sentence they read."""
     budget = token_budget(lm, problems, strategy, quoted)  # the same for every batch: answers do not depend on n
     prompts = [
-        fitted_prompt(lm, p, strategy, budget, k, seed=1000 + i, wording=wording, quoted=quoted)
+        fitted_prompt(lm, p, strategy, budget, k, chat, seed=1000 + i, wording=wording, quoted=quoted)
         for i, p in enumerate(problems)
     ]
     items: list[ItemResult] = []
