@@ -238,16 +238,23 @@ def invented_wordings(task: str) -> list[dict[str, str]]:
     return [invented_wording(FAMILIES[task], random.Random(f"{task}/{i}")) for i in range(INVENTED_DRAWS)]
 
 
+def in_turns(
+    task: str, n: int, wordings: list[dict[str, str] | None]
+) -> Iterator[tuple[dict[str, str] | None, list[int], list[Problem]]]:
+    """The n held-out multi-step questions of `task`, question i said in wordings[i mod len(wordings)]: for each
+    wording in turn, the wording, the indices of its questions, and those questions said in it."""
+    for draw, wording in enumerate(wordings):
+        problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
+        mine = list(range(draw, n, len(wordings)))
+        yield wording, mine, [problems[i] for i in mine]
+
+
 def invented_bits(lm: LanguageModel, task: str, n: int, k: int, quoted: bool = False) -> tuple[str, str]:
     """Few-shot chain-of-thought right/wrong and modes on the held-out multi-step questions, question i said (and
     its examples written) in invented wording i mod INVENTED_DRAWS."""
     bits, modes = [""] * n, [""] * n
-    for draw, wording in enumerate(invented_wordings(task)):
-        problems = held_out_problems(task, n, lengths_of(task, "multi-step"), wording=wording)
-        mine = list(range(draw, n, INVENTED_DRAWS))
-        report = evaluate(
-            lm, [problems[i] for i in mine], "few-shot-cot", k=k, chat=False, wording=wording, quoted=quoted
-        )
+    for wording, mine, problems in in_turns(task, n, invented_wordings(task)):
+        report = evaluate(lm, problems, "few-shot-cot", k=k, chat=False, wording=wording, quoted=quoted)
         for i, bit, reply_mode in zip(mine, report.bits, report.modes, strict=True):
             bits[i], modes[i] = bit, reply_mode
     return "".join(bits), "".join(modes)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import bootstrap
 
-from core.prompting.evaluate import evaluate, held_out_problems, invented_wordings, lengths_of
+from core.prompting.evaluate import CHAINS, evaluate, in_turns, invented_wordings
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.prompting.tasks.families import FAMILIES
@@ -62,9 +62,7 @@ def measure(lm: LanguageModel, wording: str = "invented", quoted: bool = False, 
         raise ValueError(f"wording must be 'invented', 'corpus' or one of {sorted(family.held_out)}, got {wording!r}")
     drawn = invented_wordings("coin_flip") if wording == "invented" else [family.held_out.get(wording)]
     per_question, steps, expected, answers = [], 0, 0, 0
-    for i, said in enumerate(drawn):
-        problems = held_out_problems("coin_flip", n, lengths_of("coin_flip", "multi-step"), wording=said)
-        mine = [problems[j] for j in range(i, n, len(drawn))]
+    for said, _, mine in in_turns("coin_flip", n, drawn):
         report = evaluate(lm, mine, "few-shot-cot", k=k, chat=False, wording=said, quoted=quoted)
         for item, problem in zip(report.items, mine, strict=True):
             named, right = read_steps(item.generation, problem)
@@ -85,7 +83,7 @@ def measure(lm: LanguageModel, wording: str = "invented", quoted: bool = False, 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="a model folder instead of the bundled model")
-    parser.add_argument("--chains", choices=("plain", "quoted"), default="plain", help="how the examples' steps read")
+    parser.add_argument("--chains", choices=CHAINS, default="plain", help="how the examples' steps read")
     parser.add_argument("--wording", default="invented", help="invented, corpus or a held-out coin-flip wording")
     parser.add_argument("--n", type=int, default=100, help="questions")
     args = parser.parse_args(argv)

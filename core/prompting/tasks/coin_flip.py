@@ -88,10 +88,10 @@ def make(rng: random.Random, length: int, wording: dict[str, str] | None = None)
     heads = True
     for person, flipped in zip(people, flips, strict=True):
         heads = heads != flipped
-        side = "heads" if heads else "tails"
+        side, meaning = ("heads" if heads else "tails"), ("flips" if flipped else "does not")
         sentences.append(say["flip" if flipped else "keep"].format(p=person))
-        steps.append(f"{person} {'flips' if flipped else 'does not'}: {side}.")
-        quoted.append(quote(sentences[-1], f"{'flips' if flipped else 'does not'}, {side}."))
+        steps.append(f"{person} {meaning}: {side}.")
+        quoted.append(quote(sentences[-1], f"{meaning}, {side}."))
     sentences.append(say["ask"])
     answer = "yes" if heads else "no"
     return Problem("coin_flip", " ".join(sentences), tuple(steps), answer, length, tuple(quoted))
