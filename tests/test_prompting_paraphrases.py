@@ -81,7 +81,7 @@ def test_the_corpus_names_the_coin_inside_a_step_only_with_paraphrases():
     def steps_with(wordings: str, pattern: str) -> int:
         found = 0
         for seed in range(300):
-            text = corpus.document(random.Random(seed), wordings)
+            text = corpus.document(random.Random(seed), corpus.Recipe(wordings=wordings))
             found += len(re.findall(pattern, text))
         return found
 

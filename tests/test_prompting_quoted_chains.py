@@ -57,7 +57,7 @@ def test_a_quoted_coin_flip_step_says_what_happened_and_the_side():
 def quoted_documents(chains: str, n: int = 200) -> int:
     found = 0
     for seed in range(n):
-        text = corpus.document(random.Random(seed), chains=chains)
+        text = corpus.document(random.Random(seed), corpus.Recipe(chains=chains))
         found += bool(re.search(r"\b(?:flips|does not), (?:heads|tails)\.", text))
     return found
 

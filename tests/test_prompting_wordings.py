@@ -151,7 +151,7 @@ def test_the_corpus_puts_filler_words_in_only_when_asked():
     def odd_steps(wordings: str) -> int:
         found = 0
         for seed in range(300):
-            text = corpus.document(random.Random(seed), wordings)
+            text = corpus.document(random.Random(seed), corpus.Recipe(wordings=wordings))
             steps = re.findall(r"(?:^|\. )[A-Z][a-z]+ ((?:flips|does|turns|leaves)[^.?:]*\.)", text)
             found += sum(step not in sentences for step in steps)
         return found

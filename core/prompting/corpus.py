@@ -18,7 +18,8 @@ document to the next is how to read a document, not a word list (Chan et al. 202
   whose classes are written as answer words drawn for the document from open pools (`core.prompting.labels`):
   only the examples say which word means what (Wei et al. 2023).
 - Mapping documents: pairs of fresh keys and answer words in a drawn layout, then some keys again (announced
-  by a line such as "Again:", or straight on, as a student's own prompt asks them).
+  by a line such as "Again:", or straight on, as a student's own prompt asks them); with `train --values long`,
+  half their answer words take 3-10 tokens, so a value is copied to its end, not only begun.
 - Repeat documents: a run of random words, numbers and symbols, of random printable characters (noise), or
   of tokens drawn uniformly from the whole vocabulary (`core.prompting.pieces`), written twice.
 
@@ -34,10 +35,11 @@ every token is seen and copied, while no held-out layout, wording or answer word
 
 import random
 import string
+from dataclasses import dataclass
 
 from core.prompting import layouts
 from core.prompting.labels import WORDS, made_up, trained_label, trained_labels
-from core.prompting.layouts import NOTES, Layout, trained_layout
+from core.prompting.layouts import ENCLOSED_STYLES, MARKER_STYLES, NOTES, Layout, trained_layout
 from core.prompting.pieces import piece_run, piece_word
 from core.prompting.prompts import Format, notes_example, worked_example
 from core.prompting.tasks import sample
@@ -64,6 +66,14 @@ CHAINS = {  # the share of reasoning documents whose steps open with the sentenc
     "plain": 0.0,  # the bundled weights' corpus
     "mixed": 0.5,
     "quoted": 1.0,
+}
+VALUES = {  # the share of a mapping document's answer words that are long (`labels.long_label`)
+    "short": 0.0,  # the bundled weights' corpus
+    "long": 0.5,
+}
+MARKERS = {  # the styles a drawn layout writes its marker words in
+    "trained": MARKER_STYLES,  # the bundled weights' corpus: "Q:", "(Q)", "*Q*", ...
+    "enclosed": MARKER_STYLES + ENCLOSED_STYLES,  # and in more pairs of characters: "{Q}", "«Q»", "/Q/", ...
 }
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
 BARE_SHARE = 0.35  # direct-answer documents that write the answer alone
@@ -95,37 +105,52 @@ CATEGORIES = {  # the "kind of word" task: three classes
 }
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """The corpus options (`train --wordings --chains --values --markers`); the defaults are the bundled weights'
+    corpus."""
+
+    wordings: str = "trained"  # a key of WORDINGS: how trained-wording documents say their sentences
+    chains: str = "plain"  # a key of CHAINS: how many reasoning documents quote the sentence each step reads
+    values: str = "short"  # a key of VALUES: how many of a mapping document's answer words are long
+    markers: str = "trained"  # a key of MARKERS: the styles of drawn layouts' marker words
+
+
+BUNDLED = Recipe()
+
+
 def pick(rng: random.Random, weighted):
     items, weights = zip(*weighted, strict=True)
     return rng.choices(items, weights=weights)[0]
 
 
-def drawn_layout(rng: random.Random) -> Layout:
+def drawn_layout(rng: random.Random, recipe: Recipe = BUNDLED) -> Layout:
     """A layout of the trained pools, or one whose markers (or infix) are two different random token pieces."""
+    styles = MARKERS[recipe.markers]
     if rng.random() >= PIECE_LAYOUT_SHARE:
-        return trained_layout(rng)
+        return trained_layout(rng, styles=styles)
     question = piece_word(rng)
     answer = piece_word(rng)
-    return trained_layout(rng, (question, answer)) if question != answer else trained_layout(rng)
+    return trained_layout(rng, (question, answer) if question != answer else None, styles)
 
 
-def document_layout(rng: random.Random) -> Layout:
-    return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else drawn_layout(rng)
+def document_layout(rng: random.Random, recipe: Recipe = BUNDLED) -> Layout:
+    return rng.choice(CLASSIC) if rng.random() < CLASSIC_SHARE else drawn_layout(rng, recipe)
 
 
-def qa_document(rng: random.Random, wordings: str = "trained", chains: str = "plain") -> str:
-    """Worked items of one family, in one drawn layout, wording and mode; `wordings` (a key of `WORDINGS`) says
-    how the documents neither canonical nor invented word their sentences, `chains` (a key of `CHAINS`) how many
-    reasoning documents quote the sentence each step reads."""
+def qa_document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
+    """Worked items of one family, in one drawn layout, wording and mode; the recipe's `wordings` says how the
+    documents neither canonical nor invented word their sentences, its `chains` how many reasoning documents
+    quote the sentence each step reads."""
     task = pick(rng, TASK_WEIGHTS.items())
     family = FAMILIES[task]
     chain = rng.random() < CHAIN_SHARE
     fmt = Format(
-        layout=document_layout(rng),
+        layout=document_layout(rng, recipe),
         chain=chain,
         think=chain and rng.random() < THINK_SHARE,
         bare=not chain and rng.random() < BARE_SHARE,
-        quoted=chain and CHAINS[chains] > 0 and rng.random() < CHAINS[chains],
+        quoted=chain and CHAINS[recipe.chains] > 0 and rng.random() < CHAINS[recipe.chains],
     )
     draw = rng.random()
     invented = CANONICAL_SHARE <= draw < CANONICAL_SHARE + INVENTED_SHARE
@@ -134,7 +159,7 @@ def qa_document(rng: random.Random, wordings: str = "trained", chains: str = "pl
         if draw < CANONICAL_SHARE
         else invented_wording(family, rng)
         if invented
-        else WORDINGS[wordings](family, rng)
+        else WORDINGS[recipe.wordings](family, rng)
     )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
     items = []
@@ -176,11 +201,11 @@ LABEL_TASKS = {"coin_flip": (coin_item, ("yes", "no")), "parity": (parity_item, 
                "compare": (compare_item, ("yes", "no")), "category": (category_item, tuple(CATEGORIES))}  # fmt: skip
 
 
-def label_document(rng: random.Random) -> str:
+def label_document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
     """Short classification items whose classes are written as answer words drawn for this document."""
     make, classes = LABEL_TASKS[rng.choice(tuple(LABEL_TASKS))]
     words = dict(zip(classes, trained_labels(rng, len(classes)), strict=True))
-    layout = document_layout(rng)
+    layout = document_layout(rng, recipe)
     bare = rng.random() < 0.7
     header = ""
     if rng.random() < LABEL_HEADER_SHARE:
@@ -198,21 +223,26 @@ def fresh_key(rng: random.Random) -> str:
     return rng.choice(NAMES) if draw < 0.5 else rng.choice(WORDS) if draw < 0.7 else made_up(rng).capitalize()
 
 
-def mapping_document(rng: random.Random) -> str:
-    """Fresh keys paired with fresh answer words, listed and then asked again in the same layout."""
+def mapping_document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
+    """Fresh keys paired with fresh answer words, listed and then asked again in the same layout; with the
+    recipe's `values` "long", half the words are of 3-6 tokens, each copied to its end only token by token."""
     n = rng.randint(2, 12)
     keys: list[str] = []
     while len(keys) < n:
         key = fresh_key(rng)
         keys += [key] if key not in keys else []
-    values = trained_labels(rng, n) if rng.random() < 0.7 else [trained_label(rng) for _ in keys]
+    long = VALUES[recipe.values]
+    if rng.random() < 0.7:
+        values = trained_labels(rng, n, long)
+    else:
+        values = [trained_label(rng, long > 0 and rng.random() < long) for _ in keys]
     if rng.random() < 0.35:
         template = rng.choice(ROSTER_TEMPLATES)
 
         def line(k: str, v: str) -> str:
             return template.format(k=k, v=v)
     else:
-        line = (drawn_layout(rng) if rng.random() < 0.7 else rng.choice(CLASSIC)).item
+        line = (drawn_layout(rng, recipe) if rng.random() < 0.7 else rng.choice(CLASSIC)).item
     listed = [line(k, v) for k, v in zip(keys, values, strict=True)]
     again = rng.sample(range(n), rng.randint((n + 1) // 2, n))
     repeated = [line(keys[i], values[i]) for i in again]
@@ -250,7 +280,12 @@ def repeat_document(rng: random.Random, noise: str = "") -> str:
     return words + rng.choice(("\n", "\n\n", " ")) + words
 
 
-KINDS = {"qa": qa_document, "labels": label_document, "mapping": mapping_document, "repeat": repeat_document}
+KINDS = {  # each called as KINDS[kind](rng, recipe)
+    "qa": qa_document,
+    "labels": label_document,
+    "mapping": mapping_document,
+    "repeat": lambda rng, recipe=BUNDLED: repeat_document(rng),
+}
 
 
 def held_out_marks() -> tuple[str, ...]:
@@ -261,25 +296,23 @@ def held_out_marks() -> tuple[str, ...]:
 MARKS = held_out_marks()
 
 
-def document(rng: random.Random, wordings: str = "trained", chains: str = "plain") -> str:
-    """One training document of a random kind: noise as drawn, any other drawn again until it holds nothing
-    held out (`wordings`, `chains`: see `qa_document`)."""
+def document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
+    """One training document of a random kind, as `recipe` says: noise as drawn, any other drawn again until it
+    holds nothing held out."""
     while True:
         kind = pick(rng, KIND_WEIGHTS.items())
         if kind == "repeat" and rng.random() < NOISE_SHARE + PIECE_RUN_SHARE:
             return repeat_document(
                 rng, "chars" if rng.random() < NOISE_SHARE / (NOISE_SHARE + PIECE_RUN_SHARE) else "pieces"
             )
-        text = qa_document(rng, wordings, chains) if kind == "qa" else KINDS[kind](rng)
+        text = KINDS[kind](rng, recipe)
         if not any(mark in text for mark in MARKS):
             return text
 
 
-def token_stream(
-    rng: random.Random, encode, eos_id: int, n_tokens: int, wordings: str = "trained", chains: str = "plain"
-) -> list[int]:
+def token_stream(rng: random.Random, encode, eos_id: int, n_tokens: int, recipe: Recipe = BUNDLED) -> list[int]:
     """Documents separated by the end-of-text token, until at least `n_tokens` tokens."""
     ids: list[int] = []
     while len(ids) < n_tokens:
-        ids += encode(document(rng, wordings, chains)) + [eos_id]
+        ids += encode(document(rng, recipe)) + [eos_id]
     return ids

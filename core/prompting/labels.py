@@ -12,7 +12,7 @@ its prompt.
 
 import random
 
-from core.prompting.pieces import piece_word
+from core.prompting.pieces import piece_word, word_pieces
 
 WORDS = (
     "red", "blue", "green", "black", "white", "pink", "gold", "gray", "brown", "orange",
@@ -28,6 +28,7 @@ SYMBOLS = ("%", "&", "*", "+", "!", "?", "~", "=", "+1", "-1", "**", "!!", "?!",
 CONSONANTS = "bdfgklmnprstvz"
 VOWELS = "aeiou"
 PIECE_SHARE = 0.3  # answer words made of random token pieces
+LONG_PIECES = (3, 6)  # the random token pieces of a long answer word
 RESERVED = ("yes", "no")  # the coin flip's own words: kept for the flipped-label probe
 HELD_OUT = {
     "Greek letters": ("alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "theta"),
@@ -69,17 +70,29 @@ def _draw(rng: random.Random) -> str:
     return word.capitalize() if rng.random() < 0.2 else word
 
 
-def trained_label(rng: random.Random) -> str:
-    """One answer word from the trained pools, never a held-out one, a three-digit number, "yes" or "no"."""
+def long_label(rng: random.Random) -> str:
+    """An answer word of 3-6 random token pieces ("ckVmo4ab"), or a made-up word of 3-5 syllables: written right only
+    if every one of its tokens is copied, as a held-out word of 3-6 tokens (`quimby` is ` qu` `im` `b` `y`) is."""
+    if rng.random() < 0.5:
+        return "".join(rng.choices(word_pieces(), k=rng.randint(*LONG_PIECES)))
+    return "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(3, 5)))
+
+
+def allowed(label: str) -> bool:
+    """Not a held-out word, nor holding a held-out word, "yes" or "no" as one of its words, nor a three-digit number."""
+    parts = label.lower().split()
+    three_digits = label.isdigit() and len(label) == 3
+    return (
+        label.lower() not in HELD_OUT_WORDS and not set(parts) & (HELD_OUT_PARTS | set(RESERVED)) and not three_digits
+    )
+
+
+def trained_label(rng: random.Random, long: bool = False) -> str:
+    """One answer word from the trained pools (a long one, `long_label`, if `long`), never a held-out one, a
+    three-digit number, "yes" or "no"."""
     while True:
-        label = _draw(rng)
-        parts = label.lower().split()
-        three_digits = label.isdigit() and len(label) == 3
-        if (
-            label.lower() not in HELD_OUT_WORDS
-            and not set(parts) & (HELD_OUT_PARTS | set(RESERVED))
-            and not three_digits
-        ):
+        label = long_label(rng) if long else _draw(rng)
+        if allowed(label):
             return label
 
 
@@ -89,11 +102,12 @@ def clashes(label: str, others: list[str]) -> bool:
     return any(label.startswith(other) or other.startswith(label) for other in others)
 
 
-def trained_labels(rng: random.Random, n: int) -> list[str]:
-    """n different trained answer words, none the start of another."""
+def trained_labels(rng: random.Random, n: int, long_share: float = 0.0) -> list[str]:
+    """n different trained answer words, none the start of another; each long (`long_label`) with chance
+    `long_share`."""
     labels: list[str] = []
     while len(labels) < n:
-        label = trained_label(rng)
+        label = trained_label(rng, long_share > 0 and rng.random() < long_share)
         if not clashes(label, labels):
             labels.append(label)
     return labels

@@ -32,6 +32,9 @@ MARKER_WORDS = (
     ("X", "Y"), ("Data", "Target"), ("Prompt", "Completion"), ("Ask", "Reply"), ("Word", "Meaning"),
 )  # fmt: skip
 MARKER_STYLES = ("{w}:", "{w} -", "({w})", "{w}=", "{w} :", "{w}.", "{w})", "*{w}*")
+ENCLOSED_STYLES = (  # more pairs of characters around a marker word, none a held-out one ("[", "<")
+    "{{{w}}}", "«{w}»", "/{w}/", "'{w}'", '"{w}"', "_{w}_", "+{w}+", "~{w}~", "%{w}%", "`{w}`", "({w}):", "{{{w}}}:",
+)  # fmt: skip
 INFIXES = (" =", " :", " ::", " ~", " --", " ..", " is", " gives", " means", ",", " ==")
 TRAINED = {  # a few trained layouts by name, for comparisons with the held-out ones
     "Q:/A:": NOTES,
@@ -50,13 +53,15 @@ HELD_OUT = {
 HELD_OUT_MARKS = ("->", "=>", "[", "]", "|", "<", ">", "Problem", "Solution")
 
 
-def trained_layout(rng: random.Random, words: tuple[str, str] | None = None) -> Layout:
-    """A layout from the trained pools: markers with a style and joiner (3 in 4), or an infix. `words` replaces
-    the marker words (or the infix) with words drawn elsewhere, e.g. random token pieces."""
+def trained_layout(
+    rng: random.Random, words: tuple[str, str] | None = None, styles: tuple[str, ...] = MARKER_STYLES
+) -> Layout:
+    """A layout from the trained pools: markers with a style (one of `styles`) and joiner (3 in 4), or an infix.
+    `words` replaces the marker words (or the infix) with words drawn elsewhere, e.g. random token pieces."""
     if rng.random() < 0.25:
         return Layout("", " " + words[0] if words else rng.choice(INFIXES))
     q, a = words or rng.choice(MARKER_WORDS)
     case = rng.choice((str, str, str.lower, str.upper))
-    style = rng.choice(MARKER_STYLES)
+    style = rng.choice(styles)
     joiner = "\n" if rng.random() < 0.8 else " "
     return Layout(style.format(w=case(q)) + " ", joiner + style.format(w=case(a)))

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from core.prompting.choices import MODEL_DIR
-from core.prompting.corpus import CHAINS, WORDINGS, token_stream
+from core.prompting.corpus import BUNDLED, CHAINS, MARKERS, VALUES, WORDINGS, Recipe, token_stream
 from core.prompting.tokenizer import build as build_tokenizer
 
 CONTEXT = 1024  # tokens the model sees at once: four 12-flip chain-of-thought examples, a question and its chain
@@ -57,30 +57,25 @@ def model_config(
     )
 
 
-def batch(
-    step: int, seed: int, tokenizer, batch_size: int, wordings: str = "trained", chains: str = "plain"
-) -> torch.Tensor:
+def batch(step: int, seed: int, tokenizer, batch_size: int, recipe: Recipe = BUNDLED) -> torch.Tensor:
     """Rows of CONTEXT + 1 tokens cut from a stream seeded by (seed, step), so a resumed run sees the same data."""
     rng = random.Random(seed * 1_000_003 + step)
     need = batch_size * (CONTEXT + 1)
-    ids = token_stream(rng, lambda text: tokenizer(text).input_ids, tokenizer.eos_token_id, need, wordings, chains)
+    ids = token_stream(rng, lambda text: tokenizer(text).input_ids, tokenizer.eos_token_id, need, recipe)
     return torch.tensor(ids[:need]).view(batch_size, CONTEXT + 1)  # (B, T + 1)
 
 
 class Batches(torch.utils.data.Dataset):
     """The batch of each step, so DataLoader workers can generate them ahead of the model."""
 
-    def __init__(
-        self, steps: range, seed: int, tokenizer, batch_size: int, wordings: str = "trained", chains: str = "plain"
-    ):
-        self.steps, self.seed, self.tokenizer, self.batch_size = steps, seed, tokenizer, batch_size
-        self.wordings, self.chains = wordings, chains
+    def __init__(self, steps: range, seed: int, tokenizer, batch_size: int, recipe: Recipe = BUNDLED):
+        self.steps, self.seed, self.tokenizer, self.batch_size, self.recipe = steps, seed, tokenizer, batch_size, recipe
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def __getitem__(self, i: int) -> torch.Tensor:
-        return batch(self.steps[i], self.seed, self.tokenizer, self.batch_size, self.wordings, self.chains)
+        return batch(self.steps[i], self.seed, self.tokenizer, self.batch_size, self.recipe)
 
 
 STEPS = 2700
@@ -129,6 +124,20 @@ def main(argv: list[str] | None = None) -> None:
         help="how many reasoning documents open each step with the sentence it reads "
         '("Ka flips it: flips, tails."): none (the bundled weights\' corpus), half or all',
     )
+    parser.add_argument(
+        "--values",
+        choices=tuple(VALUES),
+        default="short",
+        help="the answer words of mapping documents: from the trained pools (the bundled weights' corpus), or half "
+        "of them long (3-10 tokens, core.prompting.labels.long_label)",
+    )
+    parser.add_argument(
+        "--markers",
+        choices=tuple(MARKERS),
+        default="trained",
+        help='the styles of drawn layouts\' marker words: "Q:", "(Q)", "*Q*", ... (the bundled weights\' corpus), '
+        'or those and more pairs of characters around the word ("{Q}", "«Q»", "/Q/", ...)',
+    )
     args = parser.parse_args(argv)
     if args.steps < WARMUP:
         parser.error(f"--steps must be at least the {WARMUP} warm-up steps")
@@ -167,7 +176,13 @@ def main(argv: list[str] | None = None) -> None:
 
     model.train()
     batches = torch.utils.data.DataLoader(
-        Batches(range(start, args.steps), args.seed, tokenizer, args.batch_size, args.wordings, args.chains),
+        Batches(
+            range(start, args.steps),
+            args.seed,
+            tokenizer,
+            args.batch_size,
+            Recipe(args.wordings, args.chains, args.values, args.markers),
+        ),
         batch_size=None,
         num_workers=args.workers,
         prefetch_factor=4 if args.workers else None,
