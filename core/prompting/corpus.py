@@ -235,7 +235,7 @@ def mapping_document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
     if rng.random() < 0.7:
         values = trained_labels(rng, n, long)
     else:
-        values = [trained_label(rng, long > 0 and rng.random() < long) for _ in keys]
+        values = [trained_label(rng, long) for _ in keys]
     if rng.random() < 0.35:
         template = rng.choice(ROSTER_TEMPLATES)
 

@@ -12,7 +12,7 @@ its prompt.
 
 import random
 
-from core.prompting.pieces import piece_word, word_pieces
+from core.prompting.pieces import piece_word
 
 WORDS = (
     "red", "blue", "green", "black", "white", "pink", "gold", "gray", "brown", "orange",
@@ -74,7 +74,7 @@ def long_label(rng: random.Random) -> str:
     """An answer word of 3-6 random token pieces ("ckVmo4ab"), or a made-up word of 3-5 syllables: written right only
     if every one of its tokens is copied, as a held-out word of 3-6 tokens (`quimby` is ` qu` `im` `b` `y`) is."""
     if rng.random() < 0.5:
-        return "".join(rng.choices(word_pieces(), k=rng.randint(*LONG_PIECES)))
+        return piece_word(rng, rng.randint(*LONG_PIECES))
     return "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(3, 5)))
 
 
@@ -87,9 +87,10 @@ def allowed(label: str) -> bool:
     )
 
 
-def trained_label(rng: random.Random, long: bool = False) -> str:
-    """One answer word from the trained pools (a long one, `long_label`, if `long`), never a held-out one, a
-    three-digit number, "yes" or "no"."""
+def trained_label(rng: random.Random, long_share: float = 0.0) -> str:
+    """One answer word from the trained pools (a long one, `long_label`, with chance `long_share`), never a held-out
+    one, a three-digit number, "yes" or "no"."""
+    long = long_share > 0 and rng.random() < long_share  # no draw at 0: the bundled weights' corpus
     while True:
         label = long_label(rng) if long else _draw(rng)
         if allowed(label):
@@ -107,7 +108,7 @@ def trained_labels(rng: random.Random, n: int, long_share: float = 0.0) -> list[
     `long_share`."""
     labels: list[str] = []
     while len(labels) < n:
-        label = trained_label(rng, long_share > 0 and rng.random() < long_share)
+        label = trained_label(rng, long_share)
         if not clashes(label, labels):
             labels.append(label)
     return labels

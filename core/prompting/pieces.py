@@ -39,6 +39,6 @@ def piece_run(rng: random.Random, n: int) -> str:
     return "".join(rng.choices(pieces(), k=n))
 
 
-def piece_word(rng: random.Random) -> str:
-    """A word of one or two random token pieces, e.g. "ck" or "Vmo"."""
-    return "".join(rng.choices(word_pieces(), k=rng.choice((1, 1, 2))))
+def piece_word(rng: random.Random, n: int | None = None) -> str:
+    """A word of n random token pieces; by default one or two, e.g. "ck" or "Vmo"."""
+    return "".join(rng.choices(word_pieces(), k=rng.choice((1, 1, 2)) if n is None else n))
