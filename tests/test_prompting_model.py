@@ -2,9 +2,9 @@
 (`python -m core.prompting.evaluate`, stored in `core/prompting/model/evaluation.json`). The thresholds sit
 far from what the model reaches there, so a pass means the behaviour is there, not that the sample was lucky:
 the examples set how it answers (answer-only examples: 100% direct replies; worked examples: 100% chains, coin
-flips of 8-12 people); chain-of-thought 98% against answer-only 49% (coin flips) and 98% against 22%
-(arithmetic of 3-6 steps); "Let's think step by step" 98% against plain zero-shot 60% (arithmetic of 3-6 steps);
-answer words the corpus never uses cannot be guessed with no example (0%)."""
+flips of 8-12 people); chain-of-thought 100% against answer-only 46% (coin flips) and 98% against 22%
+(arithmetic of 3-6 steps); "Let's think step by step" 98% against plain zero-shot 80% (arithmetic of 3-6 steps,
+so that claim takes a larger sample); answer words the corpus never uses cannot be guessed with no example (0%)."""
 
 import pytest
 
@@ -16,6 +16,7 @@ from core.runtime import get_model
 from core.stats import paired_accuracy_difference
 
 N = 30
+N_KOJIMA = 60  # plain zero-shot arithmetic is 80% (n = 200): 30 questions leave too few pairs that differ
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,8 @@ def paired_verdict(before: str, after: str) -> str:
     return paired_accuracy_difference(as_array(before), as_array(after)).verdict
 
 
-def paired_claim(lm, task: str, before: str, after: str):
-    problems = held_out_problems(task, N, lengths_of(task, "multi-step"))
+def paired_claim(lm, task: str, before: str, after: str, n: int = N):
+    problems = held_out_problems(task, n, lengths_of(task, "multi-step"))
     return evaluate(lm, problems, before, chat=False), evaluate(lm, problems, after, chat=False)
 
 
@@ -50,8 +51,9 @@ def test_chain_of_thought_beats_answer_only_on_arithmetic(lm):
 
 
 def test_lets_think_step_by_step_beats_plain_zero_shot_on_arithmetic(lm):
-    plain, thinking = paired_claim(lm, "arithmetic", "zero-shot", "zero-shot-cot")
-    assert thinking.modes.count("c") == N and accuracy(thinking.bits) >= 0.9 and accuracy(plain.bits) <= 0.8
+    plain, thinking = paired_claim(lm, "arithmetic", "zero-shot", "zero-shot-cot", N_KOJIMA)
+    assert thinking.modes.count("c") == N_KOJIMA
+    assert (thinking.bits.count("1"), plain.bits.count("1")) == (59, 49)  # golden: greedy decoding
     assert paired_verdict(plain.bits, thinking.bits) == "holds"
 
 
@@ -63,4 +65,6 @@ def test_greedy_generation_golden_value(lm):
     question = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin still heads up?\nA:"
     reasoned = generate(lm, question + " Let's think step by step.", 40).text
     assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\n\nQ:"
-    assert generate(lm, question, 40).text == " The answer is no.\n\nQ:"
+    # with nothing naming the answer words, a 1-2 person coin flip reads as the corpus's label documents, whose
+    # answer words are drawn per document: the model picks a word of its pools
+    assert generate(lm, question, 40).text == " The answer is rock.\n\nQ:"

@@ -218,7 +218,7 @@ def test_instruction_tuning_reports_training_and_evaluation_apart(base):
 def test_the_bundled_tuned_models_load_through_the_registry_and_answer_as_tuned(one_torch_thread):
     """`lab-lm-sft` and `lab-lm-ppo` (python -m core.tuning.bundle) are copies of the base model's architecture with
     their own weights, loaded in float32 from float16 files, also under the prompting lab's menu names; on the same
-    prompt the base model continues its text, the instruction-tuned one reasons, the PPO-tuned one answers in a word
+    prompt the base model continues its text, and the instruction-tuned and PPO-tuned ones answer in a word
     (golden replies of the bundled weights)."""
     from core.prompting.replies import language_model
     from core.tuning.side_by_side import side_by_side
@@ -229,9 +229,9 @@ def test_the_bundled_tuned_models_load_through_the_registry_and_answer_as_tuned(
     assert len(sums) == 3  # three different sets of weights
     result = side_by_side(None, "one_word:coin_flip", 0)
     assert [(r.origin, r.text, r.follows) for r in result.replies] == [
-        ("the base model", "a sing", False),
-        ("bundled", "Bob does not: heads. Iris does not: heads. So the answer is yes.", False),
+        ("the base model", "a single west", False),
         ("bundled", "yes", True),
+        ("bundled", "YES", True),
     ]
 
 
