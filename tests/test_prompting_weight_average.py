@@ -1,10 +1,11 @@
 """Weight averaging (WiSE-FT): every weight moves alpha of the way from the start to the continuation, tied weights
-once, and the mixed model loads and generates like any other."""
+once, and the mixed model loads like any other."""
 
 import pytest
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaForCausalLM
 
+from core.prompting.choices import MODEL_DIR
 from core.prompting.train import model_config
 from core.prompting.weight_average import average, main
 
@@ -43,11 +44,22 @@ def test_alpha_outside_0_1_is_refused(alpha):
 
 def test_two_architectures_are_refused_with_what_differs():
     with pytest.raises(ValueError, match="hidden_size"):
-        average(tiny(0), tiny(1, hidden_size=64, intermediate_size=64), 0.5)
+        average(tiny(0), tiny(1, hidden_size=64), 0.5)
+    with pytest.raises(ValueError, match="rope_parameters"):  # same shapes, another computation
+        other = tiny(1)
+        other.config.rope_parameters = {**other.config.rope_parameters, "rope_theta": 500.0}
+        average(tiny(0), other, 0.5)
+
+
+def test_settings_that_change_no_weight_do_not_count_and_a_float16_copy_is_mixed_in_float32():
+    start, continued = tiny(0), tiny(1).half()
+    continued.config.use_cache = False  # as TRL leaves a tuned copy
+    expected = 0.5 * (tiny(0).model.norm.weight + continued.model.norm.weight.float())
+    assert torch.allclose(average(start, continued, 0.5).model.norm.weight, expected)
 
 
 def test_the_command_writes_a_model_that_loads(tmp_path):
-    tokenizer = AutoTokenizer.from_pretrained("core/prompting/model")
+    tokenizer = AutoTokenizer.from_pretrained(MODEL_DIR)
     for name, seed in (("start", 0), ("continued", 1)):
         tiny(seed).save_pretrained(tmp_path / name)
         tokenizer.save_pretrained(tmp_path / name)
@@ -58,7 +70,11 @@ def test_the_command_writes_a_model_that_loads(tmp_path):
     assert AutoTokenizer.from_pretrained(tmp_path / "mix")("Q: x").input_ids == tokenizer("Q: x").input_ids
 
 
-def test_a_folder_without_a_model_is_a_clear_error(tmp_path, capsys):
+def test_a_folder_without_a_model_or_a_bad_alpha_is_a_clear_error_before_anything_loads(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(tmp_path), str(tmp_path), "--out", str(tmp_path / "mix")])
     assert "holds no config.json" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([str(MODEL_DIR), str(MODEL_DIR), "--alpha", "1.5", "--out", str(tmp_path / "mix")])
+    assert "alpha must lie in [0, 1]" in capsys.readouterr().err
+    assert not (tmp_path / "mix").exists()

@@ -51,6 +51,14 @@ def test_a_wording_made_worse_is_found_and_its_lost_claim_named():
     assert "1 claim(s) that hold for the bundled weights do not hold" in report(BUNDLED, worse)
 
 
+def test_cells_that_got_better_and_worse_are_counted_apart():
+    moved = copy.deepcopy(BUNDLED)
+    n = BUNDLED["n"]
+    moved["layouts"]["[Q] / [A]"] = "1" * n  # 80% -> 100%
+    moved["wordings"]["last_letter"]["final"] = "1" * 100 + "0" * (n - 100)  # 92% -> 50%
+    assert "Cells significantly worse: 1; better: 1." in report(BUNDLED, moved)
+
+
 def test_a_layout_with_a_bar_in_its_name_stays_in_its_table_row():
     worse = copy.deepcopy(BUNDLED)
     worse["layouts"]["x | y"] = "0" * BUNDLED["n"]

@@ -15,7 +15,8 @@ Every probe is built from material the corpus never contains (`core.prompting.la
   which only this prompt says. Copying what followed the same name earlier is what an induction head does
   (Olsson et al. 2022). In trained layouts ("mapping") or held-out ones ("mapping-new-layout").
 - flipped: a plain yes/no coin flip whose examples write "yes" for tails and "no" for heads (Wei et al. 2023,
-  "flipped labels"). Scored as following the examples; 1 minus that is following the model's prior.
+  "flipped labels"). Scored as following the examples; 1 minus that is the prior or any other reply (a model that
+  answers "no" to everything "follows" on the questions whose flipped answer is "no").
 """
 
 import random

@@ -5,7 +5,8 @@ mix keeps much of what the start could do and much of what the continuation lear
     python -m core.prompting.weight_average START CONTINUED --alpha 0.5 --out DIR
 
 theta = (1 - alpha) * theta_START + alpha * theta_CONTINUED, tensor by tensor; DIR gets the mixed weights and
-CONTINUED's tokenizer. The mix is written out here (one `lerp` a tensor) because it is the idea this module shows.
+CONTINUED's tokenizer, in float32. The mix is written out here (one `lerp_` per tensor) because it is the idea this
+module shows.
 """
 
 import argparse
@@ -13,8 +14,18 @@ from pathlib import Path
 
 import torch
 
-# what may differ between two checkpoints of one architecture
-IGNORED_CONFIG_KEYS = {"_name_or_path", "transformers_version", "dtype", "torch_dtype"}
+# what may differ between two checkpoints of one architecture: where and how they were saved, and settings that
+# change neither a weight's shape nor the computation (TRL turns `use_cache` off while it trains)
+IGNORED_CONFIG_KEYS = {
+    "_name_or_path",
+    "transformers_version",
+    "dtype",
+    "torch_dtype",
+    "use_cache",
+    "output_attentions",
+    "output_hidden_states",
+    "return_dict",
+}
 
 
 def same_architecture(start, continued) -> None:
@@ -31,15 +42,19 @@ def same_architecture(start, continued) -> None:
         )
 
 
+def check_alpha(alpha: float) -> None:
+    if not 0.0 <= alpha <= 1.0:  # NaN fails too
+        raise ValueError(f"alpha must lie in [0, 1] (0 keeps START, 1 gives CONTINUED), not {alpha}")
+
+
 def average(start, continued, alpha: float):
     """`start` with every weight moved `alpha` of the way to `continued`'s (in place; returned)."""
-    if not 0.0 <= alpha <= 1.0:
-        raise ValueError(f"alpha must lie in [0, 1] (0 keeps START, 1 gives CONTINUED), not {alpha}")
+    check_alpha(alpha)
     same_architecture(start, continued)
     target = dict(continued.named_parameters())
     with torch.no_grad():
         for name, weight in start.named_parameters():  # tied weights are listed once, so moved once
-            weight.lerp_(target[name], alpha)
+            weight.lerp_(target[name].to(weight.dtype), alpha)
     return start
 
 
@@ -52,13 +67,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--alpha", type=float, default=0.5, help="the continuation's share, 0 to 1")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    try:
+        check_alpha(args.alpha)
+    except ValueError as error:
+        parser.error(str(error))
     for folder in (args.start, args.continued):
         if not (folder / "config.json").is_file():
             parser.error(f"{folder} holds no config.json: give two folders written by save_pretrained")
     try:
         mixed = average(
-            AutoModelForCausalLM.from_pretrained(args.start),
-            AutoModelForCausalLM.from_pretrained(args.continued),
+            AutoModelForCausalLM.from_pretrained(args.start, dtype=torch.float32),  # a tuned copy may be float16
+            AutoModelForCausalLM.from_pretrained(args.continued, dtype=torch.float32),
             args.alpha,
         )
     except ValueError as error:

@@ -10,7 +10,8 @@ McNemar's exact test. The report lists the cells that changed significantly, the
 significantly worse and no claim that holds stops holding, except a claim lost only because the cell it is measured
 against rose significantly (plain zero-shot answered better leaves "Let's think step by step" less to add); the
 model card then names that cell. A gain in one cell does not buy a worse cell or a lost claim. About 80 cells are
-each tested at the 5% level, so some 4 of them are expected to show up by chance alone (about 2 worse).
+each tested at the 5% level, so some 4 of them are expected to show up by chance alone (about 2 worse): demanding
+none worse is strict on purpose, so that a candidate is taken only when it is clearly better, not merely no worse.
 Further training on the bundled weights' own corpus moves cells and claims too, so a corpus change is judged by
 its difference from a control run with the same settings (`--base CONTROL.json`; the model card gives both).
 """
@@ -90,7 +91,8 @@ def report(base: dict, new: dict) -> str:
     tally = f"Cells significantly worse: {worse}; better: {len(changed) - worse}."
     lost = lost_claims(base, new)
     ending = (
-        f"**{len(lost)} claim(s) that hold for the bundled weights do not hold for the candidate.**"
+        f"**{len(lost)} claim(s) that hold for the bundled weights do not hold for the candidate.** It is refused unless "
+        "each was lost only because the cell it is measured against rose significantly (in the table above)."
         if lost
         else "No claim that holds for the bundled weights is lost."
     )
