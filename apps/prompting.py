@@ -189,9 +189,10 @@ with gr.Blocks(title=TITLE) as demo:
             "`wug`/`dax`); nothing names them but the examples, so with none the model cannot know either (Wei et "
             "al. 2023). **Word mapping**: names paired with such words, then one name again; to answer, the model "
             "must copy what followed that name earlier, which is what an induction head does. **Flipped labels**: "
-            "examples that say `yes` for tails (Wei et al. 2023 find that small models keep their prior); the bundled "
-            'model does neither and answers `no` to every question, so its "follows" share is the share of '
-            "questions whose flipped answer is `no`."
+            "examples that say `yes` for tails (Wei et al. 2023 find that small models keep their prior). Half of "
+            "the questions have the flipped answer `yes` and half `no`; the chart's second line is how often the model "
+            "gives the coin's true side instead. Given examples, the bundled model answers `no` to every question: it "
+            "follows them on one half and keeps its prior on the other, so it does neither."
         )
         with gr.Accordion("Your own prompt: does the model read it?", open=True):
             gr.Markdown(

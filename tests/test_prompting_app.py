@@ -313,3 +313,14 @@ def test_a_student_writes_a_prompt_with_held_out_answer_words_and_gets_one_of_th
         assert "your answer words: Paris, Tokyo." in page.locator("p", has_text="Your examples put").inner_text()
         page.get_by_text("Leave-one-out on your 6 examples:").wait_for()
         assert page.console_errors == []
+
+
+def test_the_flipped_curve_shows_how_often_the_model_keeps_its_prior():
+    """Golden values of the bundled model on the first 10 flipped probes: with examples it answers "no" to every
+    question, so it follows on half of them and gives the coin's true side on the other half."""
+    from core.prompting.k_curve import PRIOR_LINE, PROBE_NAMES, k_curve
+
+    curve = k_curve("flipped", [0, 4], 10)
+    lines = {t.name: list(t.y) for t in curve.chart.data if not t.name.startswith("chance")}
+    assert lines == {PROBE_NAMES["flipped"]: [0.0, 0.5], PRIOR_LINE: [0.7, 0.5]}
+    assert [row[:2] for row in curve.rows] == [[0, "0%"], [4, "50%"]]

@@ -6,7 +6,15 @@ import pytest
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-from core.prompting.claims import by_length, claims, claims_table, curve_table, layout_table, wording_table
+from core.prompting.claims import (
+    by_length,
+    claims,
+    claims_table,
+    curve_table,
+    flipped_table,
+    layout_table,
+    wording_table,
+)
 
 N = 200
 
@@ -84,6 +92,26 @@ def test_tables_show_wilson_intervals_for_every_row():
     assert "| `[Q] / [A]` | held out | 30% [" in layout_table(results(190, 104))
     assert "| Coin flip | shows | 50% [" in wording_table(results(190, 104))
     assert "| Coin flip | invented (new draws of the corpus's own kind) | 60% [" in wording_table(results(190, 104))
+
+
+def test_the_flipped_table_tells_the_halves_the_prior_and_other_replies_apart():
+    """Probes take turns between the flipped answers "yes" (even) and "no" (odd): a model that answers "no" to
+    everything follows on the odd half only, and keeps its prior on the even half."""
+    found = results(190, 104)
+    assert flipped_table(found) == ""  # an evaluation that did not keep the outcomes shows no table
+    found["flipped_outcomes"] = {"0": "po" * 100, "4": "pf" * 100, "8": "f" * 150 + "pf" * 25}
+    rows = flipped_table(found).splitlines()
+    assert rows[0].startswith('| k | follows, flipped answer "yes" | follows, flipped answer "no" | keeps its prior')
+    assert rows[2].startswith("| 0 | 0% [0%, 4%] | 0% [0%, 4%] | 50% [43%, 57%] | 50% [43%, 57%] |")
+    assert rows[3].startswith("| 4 | 0% [0%, 4%] | 100% [96%, 100%] | 50% [43%, 57%] | 0% [0%, 2%] |")
+    (low, high), (plow, phigh) = (
+        proportion_confint(75, 100, method="wilson"),
+        proportion_confint(25, 200, method="wilson"),
+    )
+    assert (
+        rows[4]
+        == f"| 8 | 75% [{low:.0%}, {high:.0%}] | 100% [96%, 100%] | 12% [{plow:.0%}, {phigh:.0%}] | 0% [0%, 2%] |"
+    )
 
 
 def test_the_corpus_kind_of_wording_is_shown_but_is_not_a_held_out_claim():

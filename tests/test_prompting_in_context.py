@@ -13,8 +13,12 @@ from core.prompting import corpus, labels, layouts, pieces
 from core.prompting.answers import read_answer
 from core.prompting.corpus import document
 from core.prompting.in_context import (
+    FOLLOWS,
+    OTHER,
+    PRIOR,
     PROBE_KINDS,
     default_ks,
+    flipped_outcome,
     k_choices,
     label_probe,
     probes,
@@ -76,6 +80,19 @@ def test_flipped_probe_expects_the_opposite_of_the_coin():
             question, answer = re.fullmatch(r"Q: (.+)\nA: (yes|no)", item).groups()
             assert answer == ("no" if heads_up(question) else "yes")
         assert probe.truth == ("no" if heads_up(re.fullmatch(r"Q: (.+)\nA:", query).group(1)) else "yes")
+
+
+def test_flipped_probes_take_turns_between_the_answers_and_replies_are_told_apart():
+    """Half of the flipped probes expect "yes" and half "no", so a model that answers one word to everything
+    follows on one half only; a reply is the flipped answer, the coin's true side (the prior) or neither."""
+    items = probes("flipped", 4, 40)
+    assert [p.truth for p in items] == ["yes", "no"] * 20
+    for p in items:
+        true_side = "yes" if heads_up(p.prompt.rsplit("Q: ", 1)[1]) else "no"
+        assert p.truth != true_side
+        assert flipped_outcome(p, f" The answer is {p.truth}.") == FOLLOWS
+        assert flipped_outcome(p, f" The answer is {true_side.upper()}.") == PRIOR
+        assert flipped_outcome(p, " The answer is rock.") == OTHER and flipped_outcome(p, " Let me see") == OTHER
 
 
 def test_trained_answer_words_are_never_held_out_ones_and_cover_every_kind():

@@ -45,7 +45,7 @@ def test_a_wording_made_worse_is_found_and_its_lost_claim_named():
     assert rest == [] and name == "wordings / last_letter / final"
     assert before == pytest.approx(BUNDLED["wordings"]["last_letter"]["final"].count("1") / n)
     assert after == 0.5 and diff.high < 0 < diff.p_value < 0.05
-    (lost,) = lost_claims(BUNDLED, worse)
+    (lost,) = lost_claims(verdict_changes(BUNDLED, worse))
     assert 'held-out wording "final"' in lost
     assert "Cells significantly worse: 1; better: 0." in report(BUNDLED, worse)
     assert "1 claim(s) that hold for the bundled weights do not hold" in report(BUNDLED, worse)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.prompting.choices import MODEL_DIR
-from core.prompting.in_context import LABEL_KS, LAYOUT_K
+from core.prompting.in_context import FOLLOWS, LABEL_KS, LAYOUT_K, PRIOR
 from core.prompting.layouts import HELD_OUT as HELD_OUT_LAYOUTS
 from core.prompting.layouts import TRAINED as TRAINED_LAYOUTS
 from core.prompting.prompts import STRATEGIES
@@ -258,6 +258,25 @@ def wording_table(results: dict) -> str:
             name = "invented (new draws of the corpus's own kind)" if wording == INVENTED else wording
             rows.append(f"| {FAMILIES[task].title} | {name} | {cell_text(bits)} |")
     return "\n".join(rows)
+
+
+def flipped_table(results: dict) -> str:
+    """A markdown table of what the replies to flipped labels do at each k: follow the examples on the questions
+    whose flipped answer is "yes" and on those whose is "no" (the probes take turns), keep the prior (the coin's
+    true side), or neither. Empty when the evaluation did not keep the outcomes."""
+    rows = [
+        '| k | follows, flipped answer "yes" | follows, flipped answer "no" | keeps its prior | neither |',
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for k, did in results.get("flipped_outcomes", {}).items():
+        shares = [
+            [d == FOLLOWS for d in did[0::2]],
+            [d == FOLLOWS for d in did[1::2]],
+            [d == PRIOR for d in did],
+            [d not in (FOLLOWS, PRIOR) for d in did],
+        ]
+        rows.append(f"| {k} | " + " | ".join(cell_text("".join("1" if x else "0" for x in s)) for s in shares) + " |")
+    return "\n".join(rows) if len(rows) > 2 else ""
 
 
 def by_length(results: dict, task: str, strategies=("few-shot", "few-shot-cot")) -> dict[str, dict[int, Estimate]]:

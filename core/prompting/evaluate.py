@@ -28,7 +28,17 @@ from core.prompting.answers import NEXT_QUESTION, extract, first_reply, is_corre
 from core.prompting.choices import NAME
 from core.prompting.claims import EVALUATION_FILE, INVENTED
 from core.prompting.grading import share_right
-from core.prompting.in_context import ALL_LAYOUTS, FLIPPED_KS, LABEL_KS, LAYOUT_K, MAPPING_KS, probe_right, probes
+from core.prompting.in_context import (
+    ALL_LAYOUTS,
+    FLIPPED_KS,
+    LABEL_KS,
+    LAYOUT_K,
+    MAPPING_KS,
+    Probe,
+    flipped_outcomes,
+    probes,
+    right_bits,
+)
 from core.prompting.models import LanguageModel
 from core.prompting.prompts import STRATEGIES, build_prompt
 from core.prompting.tasks import Problem, is_test_question
@@ -225,11 +235,15 @@ def evaluate(
     return report
 
 
-def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> str:
-    """Right (1) or wrong (0) for n probes of `kind` with k examples (see `core.prompting.in_context`)."""
+def probe_replies(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> tuple[list[Probe], list[str]]:
+    """n probes of `kind` with k examples (see `core.prompting.in_context`) and the model's reply to each."""
     items = probes(kind, k, n)
-    replies = generate_all(lm, [p.prompt for p in items], PROBE_TOKENS, chat, stop=("\n",))
-    return "".join("1" if probe_right(p, r) else "0" for p, r in zip(items, replies, strict=True))
+    return items, generate_all(lm, [p.prompt for p in items], PROBE_TOKENS, chat, stop=("\n",))
+
+
+def probe_bits(lm: LanguageModel, kind: str, k: int, n: int, chat: bool = False) -> str:
+    """Right (1) or wrong (0) for n probes of `kind` with k examples."""
+    return right_bits(*probe_replies(lm, kind, k, n, chat))
 
 
 def invented_wordings(task: str) -> list[dict[str, str]]:
@@ -275,8 +289,9 @@ def cells() -> list[tuple[str, ...]]:
 def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int, quoted: bool = False) -> tuple[str, str]:
     """The right/wrong string of one cell, and the reply modes where the cell asks questions of a family; with
     `quoted`, worked examples whose steps open with the sentence they read."""
-    if len(cell) == 2:
-        return probe_bits(lm, cell[0], int(cell[1]), n), ""
+    if len(cell) == 2:  # a probe; flipped labels keep what each reply did (`flipped_outcome`) in place of modes
+        items, replies = probe_replies(lm, cell[0], int(cell[1]), n)
+        return right_bits(items, replies), flipped_outcomes(items, replies) if cell[0] == "flipped" else ""
     task, length_set, strategy = cell
     if length_set == f"wording:{INVENTED}":
         return invented_bits(lm, task, n, k, quoted)
@@ -351,6 +366,7 @@ def run_all(
         "word_mapping": {str(kk): measured[("mapping", str(kk))] for kk in MAPPING_KS},
         "word_mapping_new_layout": {str(kk): measured[("mapping-new-layout", str(kk))] for kk in MAPPING_KS},
         "flipped_labels": {str(kk): measured[("flipped", str(kk))] for kk in FLIPPED_KS},
+        "flipped_outcomes": {str(kk): modes[("flipped", str(kk))] for kk in FLIPPED_KS},
     }
 
 
@@ -370,7 +386,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    from core.prompting.claims import claims_table, curve_table, layout_table, wording_table
+    from core.prompting.claims import claims_table, curve_table, flipped_table, layout_table, wording_table
 
     began = time.monotonic()
     results = run_all(args.model, args.n, args.k, args.workers, chains=args.chains)
@@ -382,6 +398,8 @@ def main(argv: list[str] | None = None) -> None:
     print(layout_table(results))
     print()
     print(wording_table(results))
+    print()
+    print(flipped_table(results))
     print(f"\n{args.n} questions per cell, k = {args.k}, {results['seconds']} s")
     if args.write:
         args.out.write_text(json.dumps(results, indent=1))

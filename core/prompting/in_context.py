@@ -15,8 +15,9 @@ Every probe is built from material the corpus never contains (`core.prompting.la
   which only this prompt says. Copying what followed the same name earlier is what an induction head does
   (Olsson et al. 2022). In trained layouts ("mapping") or held-out ones ("mapping-new-layout").
 - flipped: a plain yes/no coin flip whose examples write "yes" for tails and "no" for heads (Wei et al. 2023,
-  "flipped labels"). Scored as following the examples; 1 minus that is the prior or any other reply (a model that
-  answers "no" to everything "follows" on the questions whose flipped answer is "no").
+  "flipped labels"), half of the questions with the flipped answer "yes" and half with "no". Scored as following
+  the examples; `flipped_outcome` also tells the prior (the coin's true side) from any other reply, and the two
+  halves apart: a model that answers "no" to everything follows on one half and keeps its prior on the other.
 """
 
 import random
@@ -88,14 +89,27 @@ def label_probe(k: int, rng: random.Random, layout: Layout = NOTES, kind: str | 
     return Probe(prompt, words[problem.answer], chance("labels", k), kind)
 
 
-def flipped_probe(k: int, rng: random.Random) -> Probe:
-    """A held-out short coin flip after k balanced examples whose yes and no are swapped; truth: the swapped answer."""
-    swap = {"yes": "no", "no": "yes"}
-    problem = sample(FAMILIES["coin_flip"], rng, rng.choice(LABEL_LENGTHS), "test")
+SWAP = {"yes": "no", "no": "yes"}  # the flipped labels
+FOLLOWS, PRIOR, OTHER = "f", "p", "o"  # what a reply to a flipped probe does
+
+
+def flipped_probe(k: int, rng: random.Random, truth: str | None = None) -> Probe:
+    """A held-out short coin flip after k balanced examples whose yes and no are swapped; truth: the swapped
+    answer, the one given ("yes" or "no") or, when None, that of a question drawn at random."""
+    if truth is None:
+        problem = sample(FAMILIES["coin_flip"], rng, rng.choice(LABEL_LENGTHS), "test")
+    else:
+        problem = coin_with_answer(SWAP[truth], rng, "test")
     examples = [
-        NOTES.item(p.question, swap[p.answer]) for p in (coin_with_answer(a, rng, "train") for a in balanced(k, rng))
+        NOTES.item(p.question, SWAP[p.answer]) for p in (coin_with_answer(a, rng, "train") for a in balanced(k, rng))
     ]
-    return Probe(joined(NOTES, [*examples, NOTES.block(problem.question)]), swap[problem.answer], 0.5, "flipped")
+    return Probe(joined(NOTES, [*examples, NOTES.block(problem.question)]), SWAP[problem.answer], 0.5, "flipped")
+
+
+def flipped_outcome(probe: Probe, reply: str) -> str:
+    """FOLLOWS when the reply gives the flipped answer, PRIOR when it gives the coin's true side, OTHER otherwise."""
+    said = read_answer(reply)
+    return FOLLOWS if said == normalise(probe.truth) else PRIOR if said == normalise(SWAP[probe.truth]) else OTHER
 
 
 def word_mapping_probe(k: int, rng: random.Random, layout: Layout = NOTES, kind: str = "") -> Probe:
@@ -111,6 +125,16 @@ def word_mapping_probe(k: int, rng: random.Random, layout: Layout = NOTES, kind:
 
 def probe_right(probe: Probe, reply: str) -> bool:
     return read_answer(reply) == normalise(probe.truth)
+
+
+def right_bits(items: list[Probe], replies: list[str]) -> str:
+    """Right (1) or wrong (0) for each probe's reply."""
+    return "".join("1" if probe_right(p, r) else "0" for p, r in zip(items, replies, strict=True))
+
+
+def flipped_outcomes(items: list[Probe], replies: list[str]) -> str:
+    """`flipped_outcome` of each reply to a flipped probe, one letter each."""
+    return "".join(flipped_outcome(p, r) for p, r in zip(items, replies, strict=True))
 
 
 PROBE_KINDS = ("labels", "labels-trained", "labels-new-layout", "mapping", "mapping-new-layout", "flipped")
@@ -152,6 +176,6 @@ def probes(kind: str, k: int, n: int, seed: int = 2) -> list[Probe]:
         return [word_mapping_probe(k, r, trained[i % len(trained)]) for i, r in enumerate(rngs)]
     if kind == "mapping-new-layout":
         return [word_mapping_probe(k, r, held_out[i % len(held_out)]) for i, r in enumerate(rngs)]
-    if kind == "flipped":
-        return [flipped_probe(k, r) for r in rngs]
+    if kind == "flipped":  # flipped answers "yes" and "no" take turns
+        return [flipped_probe(k, r, ("yes", "no")[i % 2]) for i, r in enumerate(rngs)]
     raise ValueError(f"probe must be one of {', '.join(PROBE_KINDS)}, got {shown(kind)}")

@@ -4,7 +4,17 @@ against the number of worked examples k, each with its 95% interval and the chan
 from dataclasses import dataclass
 
 from core.prompting.choices import BUNDLED
-from core.prompting.in_context import LABEL_KS, MAX_MAPPING_K, chance, default_ks, k_choices
+from core.prompting.in_context import (
+    LABEL_KS,
+    MAX_MAPPING_K,
+    PRIOR,
+    Probe,
+    chance,
+    default_ks,
+    flipped_outcomes,
+    k_choices,
+    right_bits,
+)
 from core.runtime.validate import choice, whole_number
 
 PROBES = [
@@ -15,6 +25,7 @@ PROBES = [
     ("Flipped labels: yes written for tails, no for heads", "flipped"),
 ]
 PROBE_NAMES = {key: label for label, key in PROBES}
+PRIOR_LINE = "Flipped labels: answers the coin's true side (its prior)"
 TARGET_NOTE = (
     'The dashed **target** line (85%) is what the claim "held-out answer words, 4 examples" asks for (tab *What '
     "the numbers show*): a model that reaches it read the mapping from the examples; guessing between the two "
@@ -38,21 +49,26 @@ def check_ks(probe: str, ks) -> list[int]:
     return ks
 
 
-def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict[int, str]:
-    """Right (1) or wrong (0) for n probes at each k: {k: bits}."""
-    from core.prompting.evaluate import MAX_N, probe_bits
+def replies_by_k(probe: str, ks: list, n: int, progress=None) -> dict[int, tuple[list[Probe], list[str]]]:
+    """n probes at each k and the bundled model's replies: {k: (probes, replies)}."""
+    from core.prompting.evaluate import MAX_N, probe_replies
     from core.prompting.replies import language_model
 
     probe = check_probe(probe)
     n = whole_number(n, "n", 1, MAX_N)
     ks = check_ks(probe, ks)
     lm = language_model(BUNDLED)
-    bits = {}
+    replies = {}
     for i, k in enumerate(ks):
         if progress is not None:  # a gr.Progress is falsy (its len is 0 until it tracks an iterable)
             progress((i, len(ks)), desc=f"k = {k}: {i} of {len(ks)} done")
-        bits[k] = probe_bits(lm, probe, k, n)
-    return bits
+        replies[k] = probe_replies(lm, probe, k, n)
+    return replies
+
+
+def measure_in_context(probe: str, ks: list, n: int, progress=None) -> dict[int, str]:
+    """Right (1) or wrong (0) for n probes at each k: {k: bits}."""
+    return {k: right_bits(*answered) for k, answered in replies_by_k(probe, ks, n, progress).items()}
 
 
 def chance_cell(guess: float) -> str:
@@ -70,14 +86,18 @@ def k_curve(probe: str, ks: list, n: int, progress=None) -> KCurve:
     from core.prompting.charts import accuracy_by_k
     from core.prompting.claims import LABEL_TARGET, accuracy
 
-    bits = measure_in_context(probe, ks, n, progress)
-    curve = {k: accuracy(b) for k, b in bits.items()}
-    chances = {k: chance(probe, k) for k in bits}
+    answered = replies_by_k(probe, ks, n, progress)
+    curve = {k: accuracy(right_bits(*a)) for k, a in answered.items()}
+    chances = {k: chance(probe, k) for k in answered}
     rows = [
         [k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", chance_cell(chances[k]), e.n] for k, e in curve.items()
     ]
-    name = PROBE_NAMES[probe]
-    return KCurve(rows, accuracy_by_k({name: curve}, {name: chances}, LABEL_TARGET))
+    curves, guesses = {PROBE_NAMES[probe]: curve}, {PROBE_NAMES[probe]: chances}
+    if probe == "flipped":  # a model that ignores the examples answers the coin's true side: show how often
+        did = {k: flipped_outcomes(*a) for k, a in answered.items()}
+        curves[PRIOR_LINE] = {k: accuracy("".join("1" if d == PRIOR else "0" for d in o)) for k, o in did.items()}
+        guesses[PRIOR_LINE] = chances
+    return KCurve(rows, accuracy_by_k(curves, guesses, LABEL_TARGET))
 
 
 def example_probe(probe: str, k: int) -> str:

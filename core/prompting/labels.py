@@ -42,11 +42,16 @@ HELD_OUT_WORDS = frozenset(w.lower() for pool in HELD_OUT.values() for w in pool
 HELD_OUT_PARTS = frozenset(part for w in HELD_OUT_WORDS for part in w.split())
 
 
+def syllable(rng: random.Random) -> str:
+    """A consonant and a vowel from the trained letters."""
+    return rng.choice(CONSONANTS) + rng.choice(VOWELS)
+
+
 def made_up(rng: random.Random) -> str:
     """A pronounceable nonsense word of 1-3 syllables from the trained letters, never a held-out word ("beta")."""
     while True:
-        syllables = [rng.choice(CONSONANTS) + rng.choice(VOWELS) + rng.choice(("", "", rng.choice(CONSONANTS)))]
-        syllables += [rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(0, 2))]
+        syllables = [syllable(rng) + rng.choice(("", "", rng.choice(CONSONANTS)))]
+        syllables += [syllable(rng) for _ in range(rng.randint(0, 2))]
         word = "".join(syllables)
         if word not in HELD_OUT_WORDS:
             return word
@@ -75,7 +80,7 @@ def long_label(rng: random.Random) -> str:
     if every one of its tokens is copied, as a held-out word of 3-6 tokens (`quimby` is ` qu` `im` `b` `y`) is."""
     if rng.random() < 0.5:
         return piece_word(rng, rng.randint(*LONG_PIECES))
-    return "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(3, 5)))
+    return "".join(syllable(rng) for _ in range(rng.randint(3, 5)))
 
 
 def allowed(label: str) -> bool:

@@ -27,6 +27,7 @@ def claim_page() -> ClaimPage | None:
         claims,
         claims_table,
         curve_table,
+        flipped_table,
         k_curves,
         layout_table,
         load,
@@ -50,6 +51,13 @@ def claim_page() -> ClaimPage | None:
         "corpus invents for its documents: the model's reading of a sentence's meaning from the examples, on the "
         f"kind of material it was trained on.\n\n{wording_table(results)}"
     )
+    if flipped := flipped_table(results):
+        text += (
+            '\n\n### Flipped labels: what the replies do\n\nExamples that write "yes" for tails and "no" for heads '
+            '(Wei et al. 2023). Half of the questions have the flipped answer "yes", half "no": a model that follows '
+            "the examples does so on both halves; one that answers the same word to everything follows on one half "
+            f"only.\n\n{flipped}"
+        )
     bits = k_curves(results)  # the rows of the table above, one line each
     curves = {title: {k: accuracy(b) for k, b in curve.items()} for title, curve in bits.items()}
     chances = {

@@ -71,9 +71,9 @@ def verdict_changes(base: dict, new: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def lost_claims(base: dict, new: dict) -> list[str]:
-    """The claims that hold for `base` and not for `new`."""
-    return [claim for claim, before, after in verdict_changes(base, new) if before == HOLDS]
+def lost_claims(changes: list[tuple[str, str, str]]) -> list[str]:
+    """The claims among `verdict_changes` that held before and do not now."""
+    return [claim for claim, before, _ in changes if before == HOLDS]
 
 
 def report(base: dict, new: dict) -> str:
@@ -86,10 +86,11 @@ def report(base: dict, new: dict) -> str:
         lines.append(f"| {cell} | {before:.0%} | {after:.0%} | {interval} | {diff.p_value:.2g} |")
     if len(lines) == 2:
         lines = ["No cell differs significantly."]
-    verdicts = [f"- {claim}: {before} -> {after}" for claim, before, after in verdict_changes(base, new)]
+    changes = verdict_changes(base, new)
+    verdicts = [f"- {claim}: {before} -> {after}" for claim, before, after in changes]
     worse = sum(diff.effect < 0 for *_, diff in changed)
     tally = f"Cells significantly worse: {worse}; better: {len(changed) - worse}."
-    lost = lost_claims(base, new)
+    lost = lost_claims(changes)
     ending = (
         f"**{len(lost)} claim(s) that hold for the bundled weights do not hold for the candidate.** It is refused unless "
         "each was lost only because the cell it is measured against rose significantly (in the table above)."
