@@ -126,3 +126,14 @@ def test_accuracy_by_length_splits_each_cell_by_problem_length():
     curves = by_length(results(190, 104), "coin_flip")
     assert sorted(curves["few-shot-cot"]) == [8, 9, 10, 11, 12, 13]
     assert curves["few-shot-cot"][13].n == N and curves["few-shot-cot"][8].n == N // 5
+
+
+def test_the_stored_flipped_outcomes_agree_with_their_right_wrong_bits():
+    """The bundled evaluation keeps, for flipped labels, both the right/wrong bits and what each reply did."""
+    from core.prompting.claims import load
+    from core.prompting.in_context import FLIPPED_KS, FOLLOWS
+
+    stored = load()
+    assert set(stored["flipped_outcomes"]) == {str(k) for k in FLIPPED_KS}
+    for k, did in stored["flipped_outcomes"].items():
+        assert stored["flipped_labels"][k] == "".join("1" if d == FOLLOWS else "0" for d in did)
