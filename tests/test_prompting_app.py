@@ -53,6 +53,8 @@ def test_the_api_answers_what_the_model_layer_answers(gradio_client, demo):
 
     probe = client.predict("labels", 4, 6, api_name="/in_context")
     assert probe == {"accuracy": probe_bits(lm, "labels", 4, 6).count("1") / 6, "chance": 0.5, "n": 6}
+    flipped = client.predict("flipped", 4, 6, api_name="/in_context")
+    assert flipped == {"accuracy": 0.5, "chance": 0.5, "n": 6, "keeps_prior": 0.5}  # it answers "no" to all six
 
 
 BAD_INPUT = [

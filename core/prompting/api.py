@@ -31,12 +31,17 @@ def api_evaluate(task: str, strategy: str, n: int = 20) -> dict:
 def api_in_context(probe: str = "labels", k: int = 4, n: int = 20) -> dict:
     """Accuracy of the bundled model on n in-context probes with k worked examples ("labels": coin flips with
     held-out answer words; "labels-new-layout": the same in held-out layouts; "mapping": a word mapping to held-out
-    words in trained layouts; "mapping-new-layout": in held-out layouts; "flipped": yes/no swapped)."""
-    from core.prompting.in_context import chance
-    from core.prompting.k_curve import measure_in_context
+    words in trained layouts; "mapping-new-layout": in held-out layouts; "flipped": yes/no swapped, where
+    "keeps_prior" is the share of replies that give the coin's true side instead)."""
+    from core.prompting.in_context import PRIOR, chance, flipped_outcomes, right_bits
+    from core.prompting.k_curve import replies_by_k
 
-    (bits,) = measure_in_context(probe, [k], n).values()
-    return {"accuracy": bits.count("1") / len(bits), "chance": chance(probe, int(k)), "n": len(bits)}
+    (answered,) = replies_by_k(probe, [k], n).values()
+    bits = right_bits(*answered)
+    found = {"accuracy": bits.count("1") / len(bits), "chance": chance(probe, int(k)), "n": len(bits)}
+    if probe == "flipped":
+        found["keeps_prior"] = flipped_outcomes(*answered).count(PRIOR) / len(bits)
+    return found
 
 
 def api_own_prompt(prompt: str) -> dict:
