@@ -78,8 +78,9 @@ def accuracy_by_length(task: str, curves: dict[str, dict[int, float]] | dict[str
     return fig
 
 
-def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dict[int, float]], target: float):
-    """Accuracy against the number of examples k, one line per probe, each with its chance level dotted."""
+def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dict[int, float]], target: float | None):
+    """Accuracy against the number of examples k, one line per probe, each with its chance level dotted, and the
+    target dashed where the probe has one."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -105,7 +106,8 @@ def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dic
                 line=dict(color=colour, dash="dot"),
             )
         )
-    fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=f"target {target:.0%}")
+    if target is not None:
+        fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=f"target {target:.0%}")
     fig.update_layout(
         xaxis=dict(title="worked examples in the prompt (k)", tickvals=sorted({k for c in curves.values() for k in c})),
         yaxis=dict(title="accuracy", **PERCENT),

@@ -93,11 +93,11 @@ def k_curve(probe: str, ks: list, n: int, progress=None) -> KCurve:
         [k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", chance_cell(chances[k]), e.n] for k, e in curve.items()
     ]
     curves, guesses = {PROBE_NAMES[probe]: curve}, {PROBE_NAMES[probe]: chances}
-    if probe == "flipped":  # a model that ignores the examples answers the coin's true side: show how often
+    if probe == "flipped":  # no target (Wei et al. 2023 find small models keep their prior): show how often it does
         did = {k: flipped_outcomes(*a) for k, a in answered.items()}
         curves[PRIOR_LINE] = {k: accuracy("".join("1" if d == PRIOR else "0" for d in o)) for k, o in did.items()}
         guesses[PRIOR_LINE] = chances
-    return KCurve(rows, accuracy_by_k(curves, guesses, LABEL_TARGET))
+    return KCurve(rows, accuracy_by_k(curves, guesses, None if probe == "flipped" else LABEL_TARGET))
 
 
 def example_probe(probe: str, k: int) -> str:
