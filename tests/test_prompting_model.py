@@ -68,3 +68,12 @@ def test_greedy_generation_golden_value(lm):
     # with nothing naming the answer words, a 1-2 person coin flip reads as the corpus's label documents, whose
     # answer words are drawn per document: the model picks a word of its pools
     assert generate(lm, question, 40).text == " The answer is rock.\n\nQ:"
+
+
+def test_flipped_labels_keep_what_each_reply_did(lm):
+    """Golden: given flipped examples the bundled model answers "no" to all six questions, whose flipped answers
+    take turns yes, no, ...: wrong and the coin's true side (p) on the "yes" ones, right (f) on the "no" ones."""
+    from core.prompting.evaluate import measure
+
+    assert measure(lm, ("flipped", "4"), 6, 4) == ("010101", "pfpfpf")
+    assert measure(lm, ("labels", "4"), 6, 4)[1] == ""  # other probes keep no outcomes

@@ -18,6 +18,7 @@ def test_every_cell_of_the_stored_evaluation_is_found():
     assert "families / coin_flip / multi-step / few-shot-cot" in cells
     assert "layouts / [Q] / [A]" in cells and "word_mapping_new_layout / 4" in cells
     assert all(len(bits) == BUNDLED["n"] for bits in cells.values())
+    assert "flipped_labels / 4" in cells and not any(name.startswith("flipped_outcomes") for name in cells)
 
 
 def test_a_candidate_without_a_cell_is_refused_not_read_as_unchanged():
@@ -26,6 +27,9 @@ def test_a_candidate_without_a_cell_is_refused_not_read_as_unchanged():
     stale["layouts"]["x -> y"] = stale["layouts"]["x -> y"][:100]
     with pytest.raises(ValueError, match="wordings / coin_flip / benchmark, layouts / x -> y"):
         changed_cells(BUNDLED, stale)
+    older = {key: value for key, value in BUNDLED.items() if key != "flipped_outcomes"}
+    with pytest.raises(ValueError, match="before the flipped-labels probe took turns"):
+        changed_cells(older, BUNDLED)
 
 
 def test_the_bundled_evaluation_against_itself_changes_nothing():

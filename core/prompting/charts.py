@@ -96,7 +96,9 @@ def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dic
                 line=dict(color=colour),
             )
         )
-        chance = chances[name]
+        chance = chances.get(name)
+        if chance is None:  # a line that is no guess's accuracy (a share of replies) has no chance level
+            continue
         fig.add_trace(
             go.Scatter(
                 x=list(chance),

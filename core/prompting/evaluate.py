@@ -287,8 +287,9 @@ def cells() -> list[tuple[str, ...]]:
 
 
 def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int, quoted: bool = False) -> tuple[str, str]:
-    """The right/wrong string of one cell, and the reply modes where the cell asks questions of a family; with
-    `quoted`, worked examples whose steps open with the sentence they read."""
+    """The right/wrong string of one cell, and the reply modes where the cell asks questions of a family (for
+    flipped labels, what each reply did: `flipped_outcome`; "" for other probes); with `quoted`, worked examples
+    whose steps open with the sentence they read."""
     if len(cell) == 2:  # a probe; flipped labels keep what each reply did (`flipped_outcome`) in place of modes
         items, replies = probe_replies(lm, cell[0], int(cell[1]), n)
         return right_bits(items, replies), flipped_outcomes(items, replies) if cell[0] == "flipped" else ""
@@ -326,8 +327,8 @@ def run_all(
     log: Callable[[str], None] = print,
     chains: str = "plain",
 ) -> dict:
-    """Every measurement the claim check reads, as right/wrong strings per cell, on `workers` processes; the
-    worked examples' chains `plain` or `quoted` (`Problem.quoted_chain`)."""
+    """Every measurement the claim check reads, as right/wrong strings per cell (and, for flipped labels, what each
+    reply did), on `workers` processes; the worked examples' chains `plain` or `quoted` (`Problem.quoted_chain`)."""
     from concurrent.futures import ProcessPoolExecutor
 
     todo = cells()

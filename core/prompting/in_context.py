@@ -93,13 +93,10 @@ SWAP = {"yes": "no", "no": "yes"}  # the flipped labels
 FOLLOWS, PRIOR, OTHER = "f", "p", "o"  # what a reply to a flipped probe does
 
 
-def flipped_probe(k: int, rng: random.Random, truth: str | None = None) -> Probe:
-    """A held-out short coin flip after k balanced examples whose yes and no are swapped; truth: the swapped
-    answer, the one given ("yes" or "no") or, when None, that of a question drawn at random."""
-    if truth is None:
-        problem = sample(FAMILIES["coin_flip"], rng, rng.choice(LABEL_LENGTHS), "test")
-    else:
-        problem = coin_with_answer(SWAP[truth], rng, "test")
+def flipped_probe(k: int, rng: random.Random, truth: str) -> Probe:
+    """A held-out short coin flip whose swapped answer is `truth` ("yes" or "no"), after k balanced examples whose
+    yes and no are swapped."""
+    problem = coin_with_answer(SWAP[truth], rng, "test")
     examples = [
         NOTES.item(p.question, SWAP[p.answer]) for p in (coin_with_answer(a, rng, "train") for a in balanced(k, rng))
     ]

@@ -29,7 +29,8 @@ PRIOR_LINE = "Flipped labels: answers the coin's true side (its prior)"
 TARGET_NOTE = (
     'The dashed **target** line (85%) is what the claim "held-out answer words, 4 examples" asks for (tab *What '
     "the numbers show*): a model that reaches it read the mapping from the examples; guessing between the two "
-    "words gives 50%, and with no examples a model cannot know either word."
+    "words gives 50%, and with no examples a model cannot know either word. Flipped labels have no target: "
+    "their second line is how often the model gives the coin's true side instead of the examples' label."
 )
 
 
@@ -79,7 +80,8 @@ def chance_cell(guess: float) -> str:
 @dataclass(frozen=True)
 class KCurve:
     rows: list[list]  # k, Accuracy, 95% interval, Chance, Questions
-    chart: object  # a plotly figure: accuracy against k, with chance and the target line
+    chart: object  # a plotly figure: accuracy against k, with chance, the target line where the probe has one and,
+    # for flipped labels, how often the model keeps its prior
 
 
 def k_curve(probe: str, ks: list, n: int, progress=None) -> KCurve:
@@ -96,7 +98,6 @@ def k_curve(probe: str, ks: list, n: int, progress=None) -> KCurve:
     if probe == "flipped":  # no target (Wei et al. 2023 find small models keep their prior): show how often it does
         did = {k: flipped_outcomes(*a) for k, a in answered.items()}
         curves[PRIOR_LINE] = {k: accuracy("".join("1" if d == PRIOR else "0" for d in o)) for k, o in did.items()}
-        guesses[PRIOR_LINE] = chances
     return KCurve(rows, accuracy_by_k(curves, guesses, None if probe == "flipped" else LABEL_TARGET))
 
 

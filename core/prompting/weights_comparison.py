@@ -46,6 +46,11 @@ def changed_cells(base: dict, new: dict) -> list[tuple[str, float, float, object
             f"the two evaluations differ in n or k ({base['n']}, {base['k']} against {new['n']}, {new['k']}): "
             "run both with the same --n and --k"
         )
+    if ("flipped_outcomes" in base) != ("flipped_outcomes" in new):
+        raise ValueError(
+            "one evaluation was written before the flipped-labels probe took turns between yes and no, so its "
+            "flipped questions are other ones: evaluate both with the same code"
+        )
     old_bits, new_bits = cell_bits(base), cell_bits(new)
     unpaired = [name for name, bits in old_bits.items() if len(new_bits.get(name, "")) != len(bits)]
     if unpaired:
