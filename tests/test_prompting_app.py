@@ -327,3 +327,4 @@ def test_the_flipped_curve_shows_how_often_the_model_keeps_its_prior():
     assert lines == {PROBE_NAMES["flipped"]: [0.0, 0.5], PRIOR_LINE: [0.7, 0.5]}
     assert [row[:2] for row in curve.rows] == [[0, "0%"], [4, "50%"]]
     assert not curve.chart.layout.shapes  # flipped labels have no target line
+    assert curve.chart.layout.yaxis.title.text == "share of replies"

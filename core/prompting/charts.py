@@ -78,7 +78,12 @@ def accuracy_by_length(task: str, curves: dict[str, dict[int, float]] | dict[str
     return fig
 
 
-def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dict[int, float]], target: float | None):
+def accuracy_by_k(
+    curves: dict[str, dict[int, Estimate]],
+    chances: dict[str, dict[int, float]],
+    target: float | None,
+    y_title: str = "accuracy",
+):
     """Accuracy against the number of examples k, one line per probe, each with its chance level dotted, and the
     target dashed where the probe has one."""
     import plotly.graph_objects as go
@@ -112,7 +117,7 @@ def accuracy_by_k(curves: dict[str, dict[int, Estimate]], chances: dict[str, dic
         fig.add_hline(y=target, line_dash="dash", line_color="#888", annotation_text=f"target {target:.0%}")
     fig.update_layout(
         xaxis=dict(title="worked examples in the prompt (k)", tickvals=sorted({k for c in curves.values() for k in c})),
-        yaxis=dict(title="accuracy", **PERCENT),
+        yaxis=dict(title=y_title, **PERCENT),
         height=360,
         margin=dict(t=30),
         legend=dict(orientation="h", y=-0.25),

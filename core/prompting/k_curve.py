@@ -98,7 +98,9 @@ def k_curve(probe: str, ks: list, n: int, progress=None) -> KCurve:
     if probe == "flipped":  # no target (Wei et al. 2023 find small models keep their prior): show how often it does
         did = {k: flipped_outcomes(*a) for k, a in answered.items()}
         curves[PRIOR_LINE] = {k: accuracy("".join("1" if d == PRIOR else "0" for d in o)) for k, o in did.items()}
-    return KCurve(rows, accuracy_by_k(curves, guesses, None if probe == "flipped" else LABEL_TARGET))
+    if probe == "flipped":
+        return KCurve(rows, accuracy_by_k(curves, guesses, None, "share of replies"))
+    return KCurve(rows, accuracy_by_k(curves, guesses, LABEL_TARGET))
 
 
 def example_probe(probe: str, k: int) -> str:
