@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.prompting.choices import MODEL_DIR
-from core.prompting.in_context import FOLLOWS, LABEL_KS, LAYOUT_K, PRIOR
+from core.prompting.in_context import FOLLOWS, LABEL_KS, LAYOUT_K, OTHER, PRIOR, outcome_bits
 from core.prompting.layouts import HELD_OUT as HELD_OUT_LAYOUTS
 from core.prompting.layouts import TRAINED as TRAINED_LAYOUTS
 from core.prompting.prompts import STRATEGIES
@@ -269,13 +269,9 @@ def flipped_table(results: dict) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for k, did in results.get("flipped_outcomes", {}).items():
-        shares = [
-            [d == FOLLOWS for d in did[0::2]],
-            [d == FOLLOWS for d in did[1::2]],
-            [d == PRIOR for d in did],
-            [d not in (FOLLOWS, PRIOR) for d in did],
-        ]
-        rows.append(f"| {k} | " + " | ".join(cell_text("".join("1" if x else "0" for x in s)) for s in shares) + " |")
+        shares = [outcome_bits(did[0::2], FOLLOWS), outcome_bits(did[1::2], FOLLOWS)]
+        shares += [outcome_bits(did, PRIOR), outcome_bits(did, OTHER)]
+        rows.append(f"| {k} | " + " | ".join(cell_text(bits) for bits in shares) + " |")
     return "\n".join(rows) if len(rows) > 2 else ""
 
 

@@ -134,6 +134,11 @@ def flipped_outcomes(items: list[Probe], replies: list[str]) -> str:
     return "".join(flipped_outcome(p, r) for p, r in zip(items, replies, strict=True))
 
 
+def outcome_bits(outcomes: str, outcome: str) -> str:
+    """1 where a reply did `outcome` (FOLLOWS, PRIOR or OTHER), 0 elsewhere: a string the claims' estimates read."""
+    return "".join("1" if did == outcome else "0" for did in outcomes)
+
+
 PROBE_KINDS = ("labels", "labels-trained", "labels-new-layout", "mapping", "mapping-new-layout", "flipped")
 MAPPING_K_CHOICES = (1, *MAPPING_KS, MAX_MAPPING_K)  # from one pair to the most a prompt holds
 

@@ -13,6 +13,7 @@ from core.prompting.in_context import (
     default_ks,
     flipped_outcomes,
     k_choices,
+    outcome_bits,
     right_bits,
 )
 from core.runtime.validate import choice, whole_number
@@ -95,12 +96,11 @@ def k_curve(probe: str, ks: list, n: int, progress=None) -> KCurve:
         [k, f"{e.effect:.0%}", f"[{e.low:.0%}, {e.high:.0%}]", chance_cell(chances[k]), e.n] for k, e in curve.items()
     ]
     curves, guesses = {PROBE_NAMES[probe]: curve}, {PROBE_NAMES[probe]: chances}
-    if probe == "flipped":  # no target (Wei et al. 2023 find small models keep their prior): show how often it does
-        did = {k: flipped_outcomes(*a) for k, a in answered.items()}
-        curves[PRIOR_LINE] = {k: accuracy("".join("1" if d == PRIOR else "0" for d in o)) for k, o in did.items()}
-    if probe == "flipped":
-        return KCurve(rows, accuracy_by_k(curves, guesses, None, "share of replies"))
-    return KCurve(rows, accuracy_by_k(curves, guesses, LABEL_TARGET))
+    if probe != "flipped":
+        return KCurve(rows, accuracy_by_k(curves, guesses, LABEL_TARGET))
+    # no target (Wei et al. 2023 find small models keep their prior): show how often it does
+    curves[PRIOR_LINE] = {k: accuracy(outcome_bits(flipped_outcomes(*a), PRIOR)) for k, a in answered.items()}
+    return KCurve(rows, accuracy_by_k(curves, guesses, None, "share of replies"))
 
 
 def example_probe(probe: str, k: int) -> str:
