@@ -1,6 +1,7 @@
 """Corpus recipes beside the bundled weights' one: long answer words (`train --values long`), mapping documents
 whose answer words take 3-10 tokens, so that a value is copied to its end, token by token, as a held-out word of
-3-6 tokens must be; enclosed markers (`train --markers enclosed`), marker words in more pairs of characters."""
+3-6 tokens must be; enclosed markers (`train --markers enclosed`), marker words in more pairs of
+characters; cued openings (`train --openings cued`), reasoning documents whose first answer asks for its reasoning."""
 
 import random
 import re
@@ -12,6 +13,9 @@ from transformers import AutoTokenizer
 from core.prompting import corpus
 from core.prompting.choices import MODEL_DIR
 from core.prompting.labels import HELD_OUT_WORDS, allowed, long_label, trained_labels
+from core.prompting.prompts import THINK
+
+CONCLUSION = "So the answer is"
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +64,26 @@ def test_only_the_enclosed_recipe_writes_markers_in_new_pairs_of_characters():
         found[markers] = sum(bool(enclosed.search(t)) for t in texts if not any(m in t for m in corpus.MARKS))
     assert found["trained"] == 0
     assert found["enclosed"] > 15
+
+
+def first_answers(recipe: corpus.Recipe, seeds: range) -> tuple[int, int]:
+    """Of the reasoning documents drawn from `seeds`, how many there are and how many open with the cue."""
+    chains = cued = 0
+    for seed in seeds:
+        text = corpus.qa_document(random.Random(seed), recipe)
+        first = text.find(CONCLUSION)
+        if first >= 0:
+            chains += 1
+            cued += THINK in text[:first]
+    return chains, cued
+
+
+def test_cued_openings_open_every_reasoning_document_with_the_cue_and_change_nothing_else():
+    """Golden counts over 400 seeds: the bundled recipe opens 51 of its 192 reasoning documents with the cue (its
+    THINK_SHARE), "cued" all 192; the draws are the same, so every other document is unchanged."""
+    assert first_answers(corpus.Recipe(), range(400)) == (192, 51)
+    assert first_answers(corpus.Recipe(openings="cued"), range(400)) == (192, 192)
+    for seed in range(200):
+        bundled = corpus.qa_document(random.Random(seed), corpus.Recipe())
+        if CONCLUSION not in bundled:
+            assert corpus.qa_document(random.Random(seed), corpus.Recipe(openings="cued")) == bundled

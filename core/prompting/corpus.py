@@ -35,7 +35,7 @@ every token is seen and copied, while no held-out layout, wording or answer word
 
 import random
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.prompting import layouts
 from core.prompting.labels import WORDS, made_up, trained_label, trained_labels
@@ -76,6 +76,12 @@ MARKERS = {  # the styles a drawn layout writes its marker words in
     "enclosed": MARKER_STYLES + ENCLOSED_STYLES,  # and in more pairs of characters: "{Q}", "«Q»", "/Q/", ...
 }
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
+OPENINGS = {  # how the first answer of a reasoning document opens
+    "any": 0.0,  # the bundled weights' corpus: as its document draws (THINK_SHARE), so a question alone is
+    # answered with a chain about as often as at once, and which one a model picks varies from run to run
+    "cued": 1.0,  # always "Let's think step by step.": with nothing before it, a question is answered at once
+    # unless the prompt asks for reasoning, as a real base model does (Kojima et al. 2022)
+}
 BARE_SHARE = 0.35  # direct-answer documents that write the answer alone
 INSTRUCTION_SHARE = 0.2
 GENERIC_INSTRUCTIONS = ("Answer the question.", "Answer each question.", "Solve each problem.")
@@ -107,13 +113,14 @@ CATEGORIES = {  # the "kind of word" task: three classes
 
 @dataclass(frozen=True)
 class Recipe:
-    """The corpus options (`train --wordings --chains --values --markers`); the defaults are the bundled weights'
+    """The corpus options (`train --wordings --chains --values --markers --openings`); the defaults are the bundled weights'
     corpus."""
 
     wordings: str = "trained"  # a key of WORDINGS: how trained-wording documents say their sentences
     chains: str = "plain"  # a key of CHAINS: how many reasoning documents quote the sentence each step reads
     values: str = "short"  # a key of VALUES: how many of a mapping document's answer words are long
     markers: str = "trained"  # a key of MARKERS: the styles of drawn layouts' marker words
+    openings: str = "any"  # a key of OPENINGS: how the first answer of a reasoning document opens
 
 
 BUNDLED = Recipe()
@@ -162,13 +169,15 @@ def qa_document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
         else WORDINGS[recipe.wordings](family, rng)
     )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
+    cued = chain and OPENINGS[recipe.openings] > 0 and rng.random() < OPENINGS[recipe.openings]
     items = []
-    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare and not fmt.quoted:
+    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare and not fmt.quoted and not cued:
         items.append(notes_example(task, chain))
     n_items, size = rng.randint(INVENTED_ITEMS if invented else 1, MAX_ITEMS), len(header)
     while len(items) < n_items and (not items or size < CHAR_BUDGET):
         length = rng.choice(family.train_lengths)
-        items.append(worked_example(sample(family, rng, length, "train", wording), fmt))
+        first = replace(fmt, think=True) if cued and not items else fmt
+        items.append(worked_example(sample(family, rng, length, "train", wording), first))
         size += len(items[-1])
     return rng.choice(("\n\n", "\n")).join(([header] if header else []) + items)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from core.prompting.choices import MODEL_DIR
-from core.prompting.corpus import BUNDLED, CHAINS, MARKERS, VALUES, WORDINGS, Recipe, token_stream
+from core.prompting.corpus import BUNDLED, CHAINS, MARKERS, OPENINGS, VALUES, WORDINGS, Recipe, token_stream
 from core.prompting.tokenizer import build as build_tokenizer
 
 CONTEXT = 1024  # tokens the model sees at once: four 12-flip chain-of-thought examples, a question and its chain
@@ -138,6 +138,13 @@ def main(argv: list[str] | None = None) -> None:
         help='the styles of drawn layouts\' marker words: "Q:", "(Q)", "*Q*", ... (the bundled weights\' corpus), '
         'or those and more pairs of characters around the word ("{Q}", "«Q»", "/Q/", ...)',
     )
+    parser.add_argument(
+        "--openings",
+        choices=tuple(OPENINGS),
+        default="any",
+        help="how the first answer of a reasoning document opens: as the document draws (the bundled weights' "
+        'corpus), or always with "Let\'s think step by step.", so a question alone is answered at once',
+    )
     args = parser.parse_args(argv)
     if args.steps < WARMUP:
         parser.error(f"--steps must be at least the {WARMUP} warm-up steps")
@@ -181,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
             args.seed,
             tokenizer,
             args.batch_size,
-            Recipe(args.wordings, args.chains, args.values, args.markers),
+            Recipe(args.wordings, args.chains, args.values, args.markers, args.openings),
         ),
         batch_size=None,
         num_workers=args.workers,
