@@ -87,3 +87,16 @@ def test_cued_openings_open_every_reasoning_document_with_the_cue_and_change_not
         bundled = corpus.qa_document(random.Random(seed), corpus.Recipe())
         if CONCLUSION not in bundled:
             assert corpus.qa_document(random.Random(seed), corpus.Recipe(openings="cued")) == bundled
+
+
+def test_announced_openings_put_a_line_before_every_reasoning_document_and_no_other():
+    """Under "announced" each of the 148 reasoning documents of 300 seeds opens with a line asking for the working,
+    and no direct-answer document does, so a question alone reads as the start of a document answered at once."""
+    recipe = corpus.Recipe(openings="announced")
+    chains = 0
+    for seed in range(300):
+        text = corpus.qa_document(random.Random(seed), recipe)
+        announced = text.split("\n")[0] in corpus.ANNOUNCEMENTS
+        chains += CONCLUSION in text
+        assert announced == (CONCLUSION in text), text[:200]
+    assert chains == 148

@@ -76,12 +76,24 @@ MARKERS = {  # the styles a drawn layout writes its marker words in
     "enclosed": MARKER_STYLES + ENCLOSED_STYLES,  # and in more pairs of characters: "{Q}", "«Q»", "/Q/", ...
 }
 THINK_SHARE = 0.25  # reasoning documents whose answers open with "Let's think step by step."
-OPENINGS = {  # how the first answer of a reasoning document opens
-    "any": 0.0,  # the bundled weights' corpus: as its document draws (THINK_SHARE), so a question alone is
-    # answered with a chain about as often as at once, and which one a model picks varies from run to run
-    "cued": 1.0,  # always "Let's think step by step.": with nothing before it, a question is answered at once
-    # unless the prompt asks for reasoning, as a real base model does (Kojima et al. 2022)
+OPENINGS = {  # how a reasoning document says that its answers reason
+    "any": 0.0,  # the bundled weights' corpus: it does not say, so a question alone is answered with a chain or at
+    # once as the model's own habit has it, and which one varies from run to run
+    "cued": 1.0,  # its first answer opens with "Let's think step by step.": a question alone still goes either
+    # way, since the model writes the cue itself
+    "announced": 1.0,  # a line before its first question asks for the working (ANNOUNCEMENTS), so a question
+    # alone is answered at once unless the prompt asks for reasoning, as a real base model does (Kojima et al. 2022)
 }
+ANNOUNCEMENTS = (
+    "Let's think step by step.",
+    "Show your work.",
+    "Explain each answer.",
+    "Work through each one step by step.",
+    "Reason it out, then answer.",
+    "Answers with their steps:",
+    "Each answer shows how it was found.",
+    "Think first, then answer.",
+)
 BARE_SHARE = 0.35  # direct-answer documents that write the answer alone
 INSTRUCTION_SHARE = 0.2
 GENERIC_INSTRUCTIONS = ("Answer the question.", "Answer each question.", "Solve each problem.")
@@ -169,14 +181,17 @@ def qa_document(rng: random.Random, recipe: Recipe = BUNDLED) -> str:
         else WORDINGS[recipe.wordings](family, rng)
     )
     header = rng.choice(GENERIC_INSTRUCTIONS) if rng.random() < INSTRUCTION_SHARE else ""
-    cued = chain and OPENINGS[recipe.openings] > 0 and rng.random() < OPENINGS[recipe.openings]
+    share = OPENINGS[recipe.openings]
+    opening = recipe.openings if chain and share > 0 and rng.random() < share else "any"
+    if opening == "announced":
+        header = "\n".join(filter(None, (rng.choice(ANNOUNCEMENTS), header)))
     items = []
-    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare and not fmt.quoted and not cued:
+    if rng.random() < NOTES_SHARE and fmt.is_notes_format and not fmt.bare and not fmt.quoted and opening != "cued":
         items.append(notes_example(task, chain))
     n_items, size = rng.randint(INVENTED_ITEMS if invented else 1, MAX_ITEMS), len(header)
     while len(items) < n_items and (not items or size < CHAR_BUDGET):
         length = rng.choice(family.train_lengths)
-        first = replace(fmt, think=True) if cued and not items else fmt
+        first = replace(fmt, think=True) if opening == "cued" and not items else fmt
         items.append(worked_example(sample(family, rng, length, "train", wording), first))
         size += len(items[-1])
     return rng.choice(("\n\n", "\n")).join(([header] if header else []) + items)

@@ -142,8 +142,9 @@ def main(argv: list[str] | None = None) -> None:
         "--openings",
         choices=tuple(OPENINGS),
         default="any",
-        help="how the first answer of a reasoning document opens: as the document draws (the bundled weights' "
-        'corpus), or always with "Let\'s think step by step.", so a question alone is answered at once',
+        help="how a reasoning document says that its answers reason: not at all (the bundled weights' corpus), by "
+        'opening its first answer with "Let\'s think step by step.", or by a line before its first question ("Show '
+        'your work."), so that a question alone is answered at once',
     )
     args = parser.parse_args(argv)
     if args.steps < WARMUP:
