@@ -305,17 +305,20 @@ def measure(lm: LanguageModel, cell: tuple[str, ...], n: int, k: int, quoted: bo
 _worker_lm: LanguageModel | None = None
 
 
-def _measure_in_worker(model: str | None, cell: tuple[str, ...], n: int, k: int, quoted: bool) -> tuple[str, str]:
+def _measure_in_worker(
+    model: str | None, cell: tuple[str, ...], n: int, k: int, quoted: bool, document_start: bool = False
+) -> tuple[str, str]:
     """One cell in a worker process, which loads the model once and runs on one thread."""
     global _worker_lm
     if _worker_lm is None:
         import torch
 
-        from core.prompting.models import load
+        from core.prompting.models import load, opened
         from core.runtime import get_model
 
         torch.set_num_threads(1)
         _worker_lm = load(model) if model else get_model(NAME)
+        _worker_lm = opened(_worker_lm) if document_start else _worker_lm
     return measure(_worker_lm, cell, n, k, quoted)
 
 
@@ -326,15 +329,17 @@ def run_all(
     workers: int = 1,
     log: Callable[[str], None] = print,
     chains: str = "plain",
+    document_start: bool = False,
 ) -> dict:
     """Every measurement the claim check reads, as right/wrong strings per cell (and, for flipped labels, what each
-    reply did), on `workers` processes; the worked examples' chains `plain` or `quoted` (`Problem.quoted_chain`)."""
+    reply did), on `workers` processes; the worked examples' chains `plain` or `quoted` (`Problem.quoted_chain`);
+    with `document_start`, every prompt read after the end-of-text token (`models.opened`)."""
     from concurrent.futures import ProcessPoolExecutor
 
     todo = cells()
     quoted = choice(chains, "chains", CHAINS) == "quoted"
     with ProcessPoolExecutor(workers) as pool:
-        futures = [pool.submit(_measure_in_worker, model, cell, n, k, quoted) for cell in todo]
+        futures = [pool.submit(_measure_in_worker, model, cell, n, k, quoted, document_start) for cell in todo]
         measured, modes = {}, {}
         for cell, future in zip(todo, futures, strict=True):
             measured[cell], modes[cell] = future.result()
@@ -356,7 +361,9 @@ def run_all(
     return {
         "n": n,
         "k": k,
-        "command": f"python -m core.prompting.evaluate --n {n} --k {k}" + (" --chains quoted" if quoted else ""),
+        "command": f"python -m core.prompting.evaluate --n {n} --k {k}"
+        + (" --chains quoted" if quoted else "")
+        + (" --document-start" if document_start else ""),
         "families": families,
         "wordings": wordings,
         "unrelated_labels": {str(kk): measured[("labels", str(kk))] for kk in LABEL_KS},
@@ -385,12 +392,17 @@ def main(argv: list[str] | None = None) -> None:
         default="plain",
         help="worked examples' chains: plain, or quoted (each step opens with the sentence it reads)",
     )
+    parser.add_argument(
+        "--document-start",
+        action="store_true",
+        help="read every prompt after the end-of-text token, as a document of the training stream is read",
+    )
     args = parser.parse_args(argv)
 
     from core.prompting.claims import claims_table, curve_table, flipped_table, layout_table, wording_table
 
     began = time.monotonic()
-    results = run_all(args.model, args.n, args.k, args.workers, chains=args.chains)
+    results = run_all(args.model, args.n, args.k, args.workers, chains=args.chains, document_start=args.document_start)
     results["seconds"] = round(time.monotonic() - began)
     print(claims_table(results))
     print()

@@ -56,11 +56,12 @@ def check_sampling(max_new_tokens, temperature, top_k, top_p, seed) -> tuple[int
 
 
 def model_input(lm: LanguageModel, prompt: str, chat: bool) -> str:
-    """The prompt as a user turn of the model's chat template, where asked for and the model has one."""
+    """The prompt as a user turn of the model's chat template, where asked for and the model has one; else the
+    prompt after the model's `document_start`."""
     if chat and lm.has_chat_template:
         messages = [{"role": "user", "content": prompt}]
         return lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-    return prompt
+    return lm.document_start + prompt
 
 
 def encode(lm: LanguageModel, text: str, max_new_tokens: int) -> list[int]:
@@ -70,8 +71,11 @@ def encode(lm: LanguageModel, text: str, max_new_tokens: int) -> list[int]:
     check_text_fits(text, "the prompt", lm.tokenizer, lm.context, "shorten it (fewer examples)")
     encoded = lm.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     ids = encoded.input_ids
+    opening = len(lm.document_start) if text.startswith(lm.document_start) else 0  # the model's own, not typed
     unknown = [
-        text[a:b] for i, (a, b) in zip(ids, encoded.offset_mapping, strict=True) if i == lm.tokenizer.unk_token_id
+        text[a:b]
+        for i, (a, b) in zip(ids, encoded.offset_mapping, strict=True)
+        if i == lm.tokenizer.unk_token_id and a >= opening
     ]
     if unknown:
         raise ValueError(

@@ -16,6 +16,7 @@ class LanguageModel:
     model: Any
     context: int  # the most tokens (prompt + generation) the model can attend to
     name: str = NAME  # the registry name it was loaded under
+    document_start: str = ""  # text read before every plain prompt: "" or the end-of-text token (`opened`)
 
     @property
     def has_chat_template(self) -> bool:
@@ -25,6 +26,13 @@ class LanguageModel:
         """Pickle as a registry reference, not as weights: a ZeroGPU worker (a fork of this process)
         receives the arguments of a GPU function pickled and finds the already loaded model by name."""
         return get_model, (self.name, self.source)
+
+
+def opened(lm: LanguageModel) -> LanguageModel:
+    """`lm` reading every plain prompt after its end-of-text token, as every document of the bundled model's
+    training stream but the first is read: the prompt is then the start of a document, not text that may follow
+    an unseen part of one (whose examples, cut off, may have asked for reasoning)."""
+    return replace(lm, document_start=lm.tokenizer.eos_token)
 
 
 def load(source: str) -> LanguageModel:
