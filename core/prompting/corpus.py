@@ -9,9 +9,10 @@ document to the next is how to read a document, not a word list (Chan et al. 202
   `core.prompting.wordings`; `train --wordings perturbed` puts filler words into the trained ones, and
   `train --wordings paraphrased` draws them from each family's composed paraphrases instead), and its
   mode (with `train --chains mixed` or `quoted`, some or all reasoning documents open each step with the
-  sentence it reads, "Ka flips it: flips, tails."): every answer shows its reasoning ("... So the answer is X.", sometimes opened by "Let's think step by
-  step."), or every answer is given at once ("The answer is X." or the answer alone), whatever
-  the problem's length. On the web a long problem is sometimes answered without its work; here a document
+  sentence it reads, "Ka flips it: flips, tails."; with `train --openings announced`, every reasoning document
+  opens with a line asking for the working, "Show your work."): every answer shows its reasoning ("... So
+  the answer is X.", sometimes opened by "Let's think step by step."), or every answer is given at once ("The
+  answer is X." or the answer alone), whatever the problem's length. On the web a long problem is sometimes answered without its work; here a document
   keeps one mode, so the examples of a prompt, not the problem, say how to answer. Answering a long
   problem at once is then a guess the loss cannot teach, which is why a chain helps.
 - Label documents: short classification items (a 1-2 person coin flip, parity, comparison, kind of word)
