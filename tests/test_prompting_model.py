@@ -77,3 +77,17 @@ def test_flipped_labels_keep_what_each_reply_did(lm):
 
     assert measure(lm, ("flipped", "4"), 6, 4) == ("010101", "pfpfpf")
     assert measure(lm, ("labels", "4"), 6, 4)[1] == ""  # other probes keep no outcomes
+
+
+def test_read_after_its_end_of_text_token_the_bundled_model_answers_more_bare_date_questions_at_once(lm):
+    """Golden (greedy): without the token that opens every training document, the bundled model reasons on all of
+    the first 8 held-out date questions asked bare; read after it (`models.opened`), it answers 6 of them at once.
+    The prompt alone reads as the middle of a document whose earlier examples might have asked for reasoning."""
+    from core.prompting.answers import mode
+    from core.prompting.evaluate import generate_all
+    from core.prompting.models import opened
+    from core.prompting.prompts import build_prompt
+
+    prompts = [build_prompt(p, "zero-shot") for p in held_out_problems("dates", 8, lengths_of("dates", "multi-step"))]
+    modes = ["".join(mode(r)[0] for r in generate_all(model, prompts, 60, chat=False)) for model in (lm, opened(lm))]
+    assert modes == ["cccccccc", "dcdddddc"]
