@@ -86,8 +86,8 @@ def test_a_prompt_too_long_for_its_reply_drops_examples_until_it_fits():
     budget = token_budget(SimpleNamespace(tokenizer=tokenizer), problems, "few-shot-cot")
     full = build_prompt(problems[0], "few-shot-cot", k=4, seed=1000)
     size = len(tokenizer(full, add_special_tokens=False).input_ids)
-    roomy = SimpleNamespace(tokenizer=tokenizer, context=size + budget)
-    tight = SimpleNamespace(tokenizer=tokenizer, context=size + budget - 1)
+    roomy = SimpleNamespace(tokenizer=tokenizer, context=size + budget, document_start="")
+    tight = SimpleNamespace(tokenizer=tokenizer, context=size + budget - 1, document_start="")
     assert fitted_prompt(roomy, problems[0], "few-shot-cot", budget, 4, seed=1000) == full
     fitted = fitted_prompt(tight, problems[0], "few-shot-cot", budget, 4, seed=1000)
     assert fitted == build_prompt(problems[0], "few-shot-cot", k=3, seed=1000)
