@@ -1,7 +1,8 @@
 """Corpus recipes beside the bundled weights' one: long answer words (`train --values long`), mapping documents
 whose answer words take 3-10 tokens, so that a value is copied to its end, token by token, as a held-out word of
-3-6 tokens must be; enclosed markers (`train --markers enclosed`), marker words in more pairs of
-characters; cued openings (`train --openings cued`), reasoning documents whose first answer asks for its reasoning."""
+3-6 tokens must be; enclosed markers (`train --markers enclosed`), marker words in more pairs of characters;
+openings (`train --openings cued` or `announced`), reasoning documents whose first answer, or a line before their
+first question, asks for the reasoning."""
 
 import random
 import re

@@ -12,9 +12,10 @@ document to the next is how to read a document, not a word list (Chan et al. 202
   sentence it reads, "Ka flips it: flips, tails."; with `train --openings announced`, every reasoning document
   opens with a line asking for the working, "Show your work."): every answer shows its reasoning ("... So
   the answer is X.", sometimes opened by "Let's think step by step."), or every answer is given at once ("The
-  answer is X." or the answer alone), whatever the problem's length. On the web a long problem is sometimes answered without its work; here a document
-  keeps one mode, so the examples of a prompt, not the problem, say how to answer. Answering a long
-  problem at once is then a guess the loss cannot teach, which is why a chain helps.
+  answer is X." or the answer alone), whatever the problem's length. On the web a long problem is sometimes
+  answered without its work; here a document keeps one mode, so the examples of a prompt, not the problem, say
+  how to answer. Answering a long problem at once is then a guess the loss cannot teach, which is why a chain
+  helps.
 - Label documents: short classification items (a 1-2 person coin flip, parity, comparison, kind of word)
   whose classes are written as answer words drawn for the document from open pools (`core.prompting.labels`):
   only the examples say which word means what (Wei et al. 2023).
@@ -126,14 +127,14 @@ CATEGORIES = {  # the "kind of word" task: three classes
 
 @dataclass(frozen=True)
 class Recipe:
-    """The corpus options (`train --wordings --chains --values --markers --openings`); the defaults are the bundled weights'
-    corpus."""
+    """The corpus options (`train --wordings --chains --values --markers --openings`); the defaults are the
+    bundled weights' corpus."""
 
     wordings: str = "trained"  # a key of WORDINGS: how trained-wording documents say their sentences
     chains: str = "plain"  # a key of CHAINS: how many reasoning documents quote the sentence each step reads
     values: str = "short"  # a key of VALUES: how many of a mapping document's answer words are long
     markers: str = "trained"  # a key of MARKERS: the styles of drawn layouts' marker words
-    openings: str = "any"  # a key of OPENINGS: how the first answer of a reasoning document opens
+    openings: str = "any"  # a key of OPENINGS: how a reasoning document says that its answers reason
 
 
 BUNDLED = Recipe()
