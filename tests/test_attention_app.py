@@ -85,8 +85,8 @@ def test_a_student_opens_the_few_shot_example_on_its_induction_head(page, demo):
         note = page.locator("p", has_text="Induction head:")
         note.wait_for(timeout=60_000)
         note = note.inner_text()
-        assert "layer 5, head 1 puts 79% of its attention on ' 7'" in note
-        assert "probability of 99% as the next token; with this head removed, 1%" in note
+        assert "layer 5, head 1 puts 85% of its attention on ' 7'" in note
+        assert "probability of 100% as the next token; with this head removed, 1%" in note
         assert page.get_by_label("Layer").first.input_value() == "5"
         assert page.get_by_label("Head").first.input_value() == "1"
         assert page.console_errors == []

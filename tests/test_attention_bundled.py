@@ -121,10 +121,10 @@ def test_the_induction_head_reads_the_matching_examples_answer_and_the_predictio
     few_shot = EXAMPLES[-1][0]  # "Ann likes fox.\nBob likes 7.\n ... Again:\nBob likes"
     found = induction_at_query(lm, attention_view(lm, few_shot))
     assert (found.layer, found.head, found.answer) == (5, 1, " 7")
-    assert found.attention == pytest.approx(0.785, abs=0.005)
-    assert found.p_full == pytest.approx(0.9903, abs=0.001)
+    assert found.attention == pytest.approx(0.848, abs=0.005)
+    assert found.p_full == pytest.approx(0.9953, abs=0.001)
     assert found.p_ablated == pytest.approx(0.0090, abs=0.005)  # without the head the answer all but vanishes
-    assert found.score == pytest.approx(0.506, abs=0.005)  # the average over repeated pairs ranks it lower
+    assert found.score == pytest.approx(0.556, abs=0.005)  # the average over repeated pairs ranks it lower
     assert induction_at_query(lm, attention_view(lm, "Ann likes fox.")) is None  # nothing repeats: nothing to copy
 
 
@@ -134,11 +134,11 @@ def test_the_page_opens_on_the_induction_head_only_when_it_clearly_reads_the_ans
     from core.attention.induction import head_to_open
 
     lm = open_transformer(LAB_LM)
-    view = attention_view(lm, EXAMPLES[-1][0])  # layer 5, head 1 puts 79% of its attention on the answer " 7"
+    view = attention_view(lm, EXAMPLES[-1][0])  # layer 5, head 1 puts 85% of its attention on the answer " 7"
     opening = head_to_open(lm, view)
     assert (opening.layer, opening.head) == (5, 1)
-    assert opening.note.startswith("**Induction head:** at the last position, layer 5, head 1 puts 79%")
-    monkeypatch.setattr(induction, "INDUCTION_SHOWN", 0.8)  # 79% is no longer clear enough
+    assert opening.note.startswith("**Induction head:** at the last position, layer 5, head 1 puts 85%")
+    monkeypatch.setattr(induction, "INDUCTION_SHOWN", 0.9)  # 85% is no longer clear enough
     opening = head_to_open(lm, view)
     assert (opening.layer, opening.head) == (0, 0)
     assert opening.note.startswith("**No induction head here:** at the last position, the head that reads ' 7'")

@@ -95,7 +95,8 @@ def test_a_hub_style_model_uses_its_chat_template(tiny_chat_model):
     assert generation.prompt == "user: Q: coin heads up ? A: assistant: "
     assert len(generation.tokens) <= 5
     plain = generate(lm, "Q: coin heads up ? A:", 5, chat=False)
-    assert plain.prompt == "Q: coin heads up ? A:"
+    assert plain.prompt == "Q: coin heads up ? A:"  # a hub model reads it as typed; only the bundled one is opened
+    assert lm.document_start == "" and get_model(NAME).document_start == "<|endoftext|>"
     with pytest.raises(ValueError, match="context holds 32 tokens"):
         generate(lm, "coin " * 30, 5)
 
@@ -104,14 +105,17 @@ def test_an_opened_model_reads_a_plain_prompt_after_its_end_of_text_token(lm):
     """`opened` puts the end-of-text token, which opens every document of the training stream, before a plain
     prompt: generation and batches read it (the same text as a batch of one), and a typed end-of-text is still
     refused, since only the model's own opening is accepted."""
+    from dataclasses import replace
+
     from core.prompting.generate import model_input
     from core.prompting.models import opened
 
-    start = opened(lm)
+    plain = replace(lm, document_start="")
+    start = opened(plain)
     assert model_input(start, "Q: hi\nA:", chat=False) == "<|endoftext|>Q: hi\nA:"
-    assert model_input(lm, "Q: hi\nA:", chat=False) == "Q: hi\nA:"
+    assert model_input(plain, "Q: hi\nA:", chat=False) == "Q: hi\nA:"
     single = generate(start, PROMPT, 12)
     assert generate_batch(start, [PROMPT, "Q: hi\nA:"], 12, chat=False)[0][: len(single.text)] == single.text
-    assert single.tokens[0].prob != generate(lm, PROMPT, 12).tokens[0].prob  # the opening token is read
+    assert single.tokens[0].prob != generate(plain, PROMPT, 12).tokens[0].prob  # the opening token is read
     with pytest.raises(ValueError, match=re.escape("cannot encode '<|endoftext|>'")):
         generate(start, "<|endoftext|>" + PROMPT, 12)

@@ -2,9 +2,10 @@
 (`python -m core.prompting.evaluate`, stored in `core/prompting/model/evaluation.json`). The thresholds sit
 far from what the model reaches there, so a pass means the behaviour is there, not that the sample was lucky:
 the examples set how it answers (answer-only examples: 100% direct replies; worked examples: 100% chains, coin
-flips of 8-12 people); chain-of-thought 100% against answer-only 46% (coin flips) and 98% against 22%
-(arithmetic of 3-6 steps); "Let's think step by step" 98% against plain zero-shot 80% (arithmetic of 3-6 steps,
-so that claim takes a larger sample); answer words the corpus never uses cannot be guessed with no example (0%)."""
+flips of 8-12 people); chain-of-thought 100% against answer-only 51% (coin flips) and 98% against 24%
+(arithmetic of 3-6 steps); "Let's think step by step" 98% against plain zero-shot 20% (arithmetic of 3-6 steps: a
+bare question is answered at once); answer words the corpus never uses cannot be guessed with no example (0%).
+The model is the registry's: it reads every prompt after its end-of-text token (`models.load_base`)."""
 
 import pytest
 
@@ -16,7 +17,6 @@ from core.runtime import get_model
 from core.stats import paired_accuracy_difference
 
 N = 30
-N_KOJIMA = 60  # plain zero-shot arithmetic is 80% (n = 200): 30 questions leave too few pairs that differ
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,9 @@ def test_chain_of_thought_beats_answer_only_on_arithmetic(lm):
 
 
 def test_lets_think_step_by_step_beats_plain_zero_shot_on_arithmetic(lm):
-    plain, thinking = paired_claim(lm, "arithmetic", "zero-shot", "zero-shot-cot", N_KOJIMA)
-    assert thinking.modes.count("c") == N_KOJIMA
-    assert (thinking.bits.count("1"), plain.bits.count("1")) == (59, 49)  # golden: greedy decoding
+    plain, thinking = paired_claim(lm, "arithmetic", "zero-shot", "zero-shot-cot")
+    assert thinking.modes.count("c") == N and plain.modes.count("d") == N  # asked, it reasons; bare, it answers
+    assert (thinking.bits.count("1"), plain.bits.count("1")) == (30, 6)  # golden: greedy decoding
     assert paired_verdict(plain.bits, thinking.bits) == "holds"
 
 
@@ -65,9 +65,8 @@ def test_greedy_generation_golden_value(lm):
     question = "Q: A coin is heads up. Ann flips it. Bob does not flip it. Is the coin still heads up?\nA:"
     reasoned = generate(lm, question + " Let's think step by step.", 40).text
     assert reasoned == " Ann flips: tails. Bob does not: tails. So the answer is no.\n\nQ:"
-    # with nothing naming the answer words, a 1-2 person coin flip reads as the corpus's label documents, whose
-    # answer words are drawn per document: the model picks a word of its pools
-    assert generate(lm, question, 40).text == " The answer is rock.\n\nQ:"
+    # asked bare, it answers at once (right: Ann's flip leaves the coin tails)
+    assert generate(lm, question, 40).text == " The answer is no.\n\nQ:"
 
 
 def test_flipped_labels_keep_what_each_reply_did(lm):
@@ -79,15 +78,18 @@ def test_flipped_labels_keep_what_each_reply_did(lm):
     assert measure(lm, ("labels", "4"), 6, 4)[1] == ""  # other probes keep no outcomes
 
 
-def test_read_after_its_end_of_text_token_the_bundled_model_answers_more_bare_date_questions_at_once(lm):
-    """Golden (greedy): without the token that opens every training document, the bundled model reasons on all of
-    the first 8 held-out date questions asked bare; read after it (`models.opened`), it answers 6 of them at once.
+def test_read_after_its_end_of_text_token_the_bundled_model_answers_bare_date_questions_at_once(lm):
+    """Golden (greedy): as the registry loads it, after the token that opens every training document, the bundled
+    model answers all of the first 8 held-out date questions asked bare at once; without the token it reasons on 7.
     The prompt alone reads as the middle of a document whose earlier examples might have asked for reasoning."""
+    from dataclasses import replace
+
     from core.prompting.answers import mode
     from core.prompting.evaluate import generate_all
-    from core.prompting.models import opened
     from core.prompting.prompts import build_prompt
 
+    assert lm.document_start == lm.tokenizer.eos_token == "<|endoftext|>"
     prompts = [build_prompt(p, "zero-shot") for p in held_out_problems("dates", 8, lengths_of("dates", "multi-step"))]
-    modes = ["".join(mode(r)[0] for r in generate_all(model, prompts, 60, chat=False)) for model in (lm, opened(lm))]
-    assert modes == ["cccccccc", "dcdddddc"]
+    without = replace(lm, document_start="")
+    modes = ["".join(mode(r)[0] for r in generate_all(model, prompts, 60, chat=False)) for model in (without, lm)]
+    assert modes == ["ccccccdc", "dddddddd"]

@@ -63,7 +63,7 @@ A:"""
 def test_the_bundled_model_reads_held_out_answer_words_from_a_students_coin_flips(one_torch_thread):
     """`alpha` means heads up only in this prompt (Greek letters are never answers in the corpus); the model answers
     the last flip with it (golden: greedy decoding); hiding each example in turn (three left) it gets 2 of 4, writing
-    `al` and `alk` for `alpha`."""
+    `al` for `alpha` both times."""
     from core.prompting.models import NAME
     from core.prompting.own_prompt import measure
     from core.runtime import get_model
@@ -71,5 +71,5 @@ def test_the_bundled_model_reads_held_out_answer_words_from_a_students_coin_flip
     report = measure(get_model(NAME), COIN_WITH_GREEK_LETTERS)
     assert report.labels == ("omega", "alpha") and report.reply == "alpha"
     assert report.label_probs["alpha"] > 0.999
-    assert [h.reply for h in report.held_out] == ["omega", "al", "omega", "alk"]
+    assert [h.reply for h in report.held_out] == ["omega", "al", "omega", "al"]
     assert report.estimate.effect == 0.5 and report.estimate.n == 4

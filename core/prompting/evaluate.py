@@ -12,7 +12,8 @@ k = 4, and flipped labels. `--write` stores every item's right/wrong in `model/e
 the lab's claim check computes intervals and tests. A few-shot prompt that leaves too little of the context for
 its reply drops its last examples until the reply fits (`fitted_prompt`). `--chains quoted` writes the worked
 examples' steps each opened by the sentence it reads (`Problem.quoted_chain`), for weights trained with
-`train --chains mixed` or `quoted`.
+`train --chains mixed` or `quoted`. The bundled model reads every prompt after its end-of-text token, as the
+registry loads it (`models.load_base`); `--document-start` reads a `--model` folder's prompts that way too.
 """
 
 import argparse
@@ -363,7 +364,7 @@ def run_all(
         "k": k,
         "command": f"python -m core.prompting.evaluate --n {n} --k {k}"
         + (" --chains quoted" if quoted else "")
-        + (" --document-start" if document_start else ""),
+        + (" --document-start" if document_start and model else ""),
         "families": families,
         "wordings": wordings,
         "unrelated_labels": {str(kk): measured[("labels", str(kk))] for kk in LABEL_KS},
@@ -395,7 +396,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--document-start",
         action="store_true",
-        help="read every prompt after the end-of-text token, as a document of the training stream is read",
+        help="read every prompt of a --model folder after the end-of-text token, as a document of the training "
+        "stream is read (the bundled model always is)",
     )
     args = parser.parse_args(argv)
 

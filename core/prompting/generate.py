@@ -66,12 +66,12 @@ def model_input(lm: LanguageModel, prompt: str, chat: bool) -> str:
 
 def encode(lm: LanguageModel, text: str, max_new_tokens: int) -> list[int]:
     """Token ids of `text`, or a ValueError for an empty prompt, unknown characters or too long a prompt."""
-    if not text.strip():
+    opening = len(lm.document_start) if text.startswith(lm.document_start) else 0  # the model's own, not typed
+    if not text[opening:].strip():
         raise ValueError("the prompt is empty: build one with 'Build prompt' or type a question such as 'Q: ...\\nA:'")
     check_text_fits(text, "the prompt", lm.tokenizer, lm.context, "shorten it (fewer examples)")
     encoded = lm.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
     ids = encoded.input_ids
-    opening = len(lm.document_start) if text.startswith(lm.document_start) else 0  # the model's own, not typed
     unknown = [
         text[a:b]
         for i, (a, b) in zip(ids, encoded.offset_mapping, strict=True)

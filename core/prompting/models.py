@@ -52,8 +52,16 @@ def load(source: str) -> LanguageModel:
     return LanguageModel(source, tokenizer, model, int(context))
 
 
+def load_base(source: str) -> LanguageModel:
+    """The lab's base model. The bundled one reads every plain prompt after its end-of-text token (`opened`): so it
+    was trained (a line before a reasoning document asks for the working) and so it is measured; a hub model reads
+    the prompt as typed."""
+    lm = load(source)
+    return opened(lm) if Path(source).resolve() == MODEL_DIR else lm
+
+
 # A 2.2 M-parameter base Llama-style decoder (BPE tokens) pre-trained on generated documents of reasoning tasks
-SPEC = register(ModelSpec(name=NAME, bundled=MODEL_DIR, load=load, hub=(BASE, INSTRUCT)))
+SPEC = register(ModelSpec(name=NAME, bundled=MODEL_DIR, load=load_base, hub=(BASE, INSTRUCT)))
 
 # Its tuned copies, made by the tuning lab's own steps (`python -m core.tuning.bundle`): instruction-tuned, then
 # feedback-tuned with PPO. Always the bundled copies: a Space that runs a hub base model has no tuned copy of it.
@@ -62,11 +70,12 @@ SFT_NAME, PPO_NAME = TUNED["bundled-sft"], TUNED["bundled-ppo"]
 
 
 def load_sft(source: str) -> LanguageModel:
-    return replace(load(source), name=SFT_NAME)  # pickled as this name (a ZeroGPU worker finds it loaded)
+    """Tuned from the bundled base model on prompts read after its end-of-text token, so read that way too."""
+    return replace(opened(load(source)), name=SFT_NAME)  # pickled as this name (a ZeroGPU worker finds it loaded)
 
 
 def load_ppo(source: str) -> LanguageModel:
-    return replace(load(source), name=PPO_NAME)
+    return replace(opened(load(source)), name=PPO_NAME)
 
 
 SFT_SPEC = register(ModelSpec(name=SFT_NAME, bundled=TUNED_DIR / "sft", load=load_sft))

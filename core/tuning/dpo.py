@@ -8,6 +8,7 @@ seeds; that time is left out of DPO's wall time.
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
@@ -38,7 +39,7 @@ def dpo(
     from trl import DPOConfig, DPOTrainer
 
     training = check_training(training, MAX_STEPS)
-    data = preference_dataset(pairs)
+    data = preference_dataset([replace(p, prompt=start.document_start + p.prompt) for p in pairs])  # as it reads them
     policy = private_copy(start)
     log = StepLog()
     measuring = [0.0]

@@ -39,7 +39,7 @@ def sample_replies(
     """k replies to `prompt`, sampled at `temperature` (0: greedy), the same for the same seed on any device."""
     if not 1 <= max_new_tokens <= MAX_REPLY_TOKENS:
         raise ValueError(f"reply length must be from 1 to {MAX_REPLY_TOKENS} tokens, got {max_new_tokens}")
-    prompt_ids = lm.tokenizer(prompt, add_special_tokens=False).input_ids
+    prompt_ids = lm.tokenizer(lm.document_start + prompt, add_special_tokens=False).input_ids  # as `generate` reads it
     end, newline = stops(lm)
     device = lm.model.device
     generator = make_generator(seed)

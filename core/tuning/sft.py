@@ -114,7 +114,8 @@ def instruction_tune(
     if not examples:
         raise ValueError("no tuning examples: choose at least one task and one example")
     tuned = private_copy(base)
-    data = Dataset.from_list([{"prompt": e.prompt, "completion": e.response} for e in examples])
+    # each prompt read as the model reads it when asked (`LanguageModel.document_start`), and so is the tuned copy
+    data = Dataset.from_list([{"prompt": base.document_start + e.prompt, "completion": e.response} for e in examples])
     args = trainer_args(SFTConfig, training, max_length=min(base.context, 512))
     began = time.perf_counter()
     with own_random_state():
@@ -130,5 +131,5 @@ def instruction_tune(
     model = trainer.model.merge_and_unload() if lora else trainer.model
     model.eval()
     seconds = time.perf_counter() - began
-    result_lm = LanguageModel(tuned.source, base.tokenizer, model, base.context)
+    result_lm = LanguageModel(tuned.source, base.tokenizer, model, base.context, document_start=base.document_start)
     return SFTResult(result_lm, log, seconds, len(examples), changed_fraction(base.model, model))
