@@ -123,7 +123,7 @@ def test_stop_ends_a_long_evaluation(demo, page):
     page.set_default_timeout(180_000)  # a busy CPU answers slowly
     _, url, _ = prepare(demo).launch(prevent_thread_lock=True, server_port=free_port(), quiet=True)
     try:
-        page.goto(url + f"?tab=evaluate&strategies=zero-shot&lengths=longer&n={MAX_N_SLIDER}")  # the slowest batches
+        page.goto(url + f"?tab=evaluate&strategies=zero-shot-cot&lengths=longer&n={MAX_N_SLIDER}")  # long chains: slow
         run = page.get_by_role("button", name="Run evaluation")
         stop = page.get_by_role("button", name="Stop")
         stop_and_see_it_end(page, run, stop, MAX_N_SLIDER, runs_in="generate_all", timeout_s=90)
@@ -319,12 +319,13 @@ def test_a_student_writes_a_prompt_with_held_out_answer_words_and_gets_one_of_th
 
 def test_the_flipped_curve_shows_how_often_the_model_keeps_its_prior():
     """Golden values of the bundled model on the first 10 flipped probes: with examples it answers "no" to every
-    question, so it follows on half of them and gives the coin's true side on the other half."""
+    question, so it follows on half of them and gives the coin's true side on the other half; with none it gives the
+    true side every time."""
     from core.prompting.k_curve import PRIOR_LINE, PROBE_NAMES, k_curve
 
     curve = k_curve("flipped", [0, 4], 10)
     lines = {t.name: list(t.y) for t in curve.chart.data if not t.name.startswith("chance")}
-    assert lines == {PROBE_NAMES["flipped"]: [0.0, 0.5], PRIOR_LINE: [0.7, 0.5]}
+    assert lines == {PROBE_NAMES["flipped"]: [0.0, 0.5], PRIOR_LINE: [1.0, 0.5]}
     assert [row[:2] for row in curve.rows] == [[0, "0%"], [4, "50%"]]
     assert not curve.chart.layout.shapes  # flipped labels have no target line
     assert curve.chart.layout.yaxis.title.text == "share of replies"
