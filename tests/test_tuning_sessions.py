@@ -78,8 +78,9 @@ def test_a_class_of_30_keeps_every_tuned_model_under_the_default_budget(base, mo
     ]
     gc.collect()
     grown = resident_bytes() - before
-    # 33.4 MB; one shared path and registry name
-    per_session = 4 * BASE_MODEL_BYTES + SCORE_HEAD_BYTES + len(base.source.encode()) + len(base.name.encode())
+    # 33.4 MB; one shared path, registry name and opening token
+    strings = len(base.source.encode()) + len(base.name.encode()) + len(base.document_start.encode())
+    per_session = 4 * BASE_MODEL_BYTES + SCORE_HEAD_BYTES + strings
     assert store.bytes_used() == CLASS * per_session
     assert store.budget() // per_session == 61  # sessions the default budget keeps
     for key in keys:
