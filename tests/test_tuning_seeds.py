@@ -90,9 +90,9 @@ def test_the_bundled_figures_cover_every_claim_at_five_seeds_with_150_questions(
     line = seed_line("PPO from the base model, right answers", [figures["seeds"][s]["ppo from base"]["right"]
                                                                  for s in "01234"])  # fmt: skip
     assert line.startswith(
-        "PPO from the base model, right answers: 41% -> 80% (mean of 5 seeds), +38.8 pp [+12.9, +64.7]"
+        "PPO from the base model, right answers: 96% -> 70% (mean of 5 seeds), -26.7 pp [-48.9, -4.4]"
     )
-    assert "holds at 4 of 5 seeds, not enough evidence at 1" in line
+    assert "does not hold at 4 of 5 seeds, not enough evidence at 1" in line
 
 
 def test_the_side_by_side_question_is_a_fixed_test_question_and_bad_input_is_named():
