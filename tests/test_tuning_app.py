@@ -92,8 +92,8 @@ def test_instruction_tune_then_answer_with_the_tuned_model(gradio_client, demo, 
     assert "Tuned on **16 examples**" in summary
     # the claims pool the held-out questions: 1 per task and phrasing, 1 task tuned on, 10 not (2 phrasings each)
     assert "Held-out phrasings of tuned tasks: 0% -> " in summary and "n = 1 questions" in summary
-    # the base model already follows "reason first" instructions (step by step: arithmetic is never tuned on)
-    assert re.search(r"Tasks never tuned on: \d+% -> \d+%", summary) and "n = 20 questions" in summary
+    # golden: the base model already follows "reason first" instructions (step by step: arithmetic is never tuned on)
+    assert "Tasks never tuned on: 15% -> " in summary and "n = 20 questions" in summary
     rows = table["data"]
     assert ["one word: coin flip", "tuned on", "tuned on"] == rows[0][:3]
     assert {r[1] for r in rows} == {"tuned on", "held out"} and {r[2] for r in rows} == {"tuned on", "held out"}

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from core.prompting.generate import model_input
 from core.prompting.models import LanguageModel
 from core.prompting.tasks import Problem
 from core.runtime.limits import Deadline
@@ -39,7 +40,7 @@ def dpo(
     from trl import DPOConfig, DPOTrainer
 
     training = check_training(training, MAX_STEPS)
-    data = preference_dataset([replace(p, prompt=start.document_start + p.prompt) for p in pairs])  # as it reads them
+    data = preference_dataset([replace(p, prompt=model_input(start, p.prompt, chat=False)) for p in pairs])
     policy = private_copy(start)
     log = StepLog()
     measuring = [0.0]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from core.prompting.generate import model_input
 from core.prompting.models import LanguageModel
 from core.runtime import make_generator
 
@@ -39,7 +40,7 @@ def sample_replies(
     """k replies to `prompt`, sampled at `temperature` (0: greedy), the same for the same seed on any device."""
     if not 1 <= max_new_tokens <= MAX_REPLY_TOKENS:
         raise ValueError(f"reply length must be from 1 to {MAX_REPLY_TOKENS} tokens, got {max_new_tokens}")
-    prompt_ids = lm.tokenizer(lm.document_start + prompt, add_special_tokens=False).input_ids  # as `generate` reads it
+    prompt_ids = lm.tokenizer(model_input(lm, prompt, chat=False), add_special_tokens=False).input_ids
     end, newline = stops(lm)
     device = lm.model.device
     generator = make_generator(seed)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.prompting.generate import model_input
 from core.prompting.models import LanguageModel
 from core.runtime import check_seed
 from core.runtime.limits import Deadline
@@ -114,8 +115,10 @@ def instruction_tune(
     if not examples:
         raise ValueError("no tuning examples: choose at least one task and one example")
     tuned = private_copy(base)
-    # each prompt read as the model reads it when asked (`LanguageModel.document_start`), and so is the tuned copy
-    data = Dataset.from_list([{"prompt": base.document_start + e.prompt, "completion": e.response} for e in examples])
+    # each prompt as the model reads it when asked (`model_input`), and so does the tuned copy
+    data = Dataset.from_list(
+        [{"prompt": model_input(base, e.prompt, chat=False), "completion": e.response} for e in examples]
+    )
     args = trainer_args(SFTConfig, training, max_length=min(base.context, 512))
     began = time.perf_counter()
     with own_random_state():
